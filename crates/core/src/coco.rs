@@ -1,0 +1,69 @@
+//! COCO object-detection types (the subset crowdbox reads and writes).
+//!
+//! Conventions: ids are integers ≥ 1, `bbox = [x, y, w, h]` in natural image pixels with a top-left origin,
+//! `area = w * h` for boxes, `iscrowd` 0 or 1.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CocoDataset {
+    pub info: CocoInfo,
+    pub licenses: Vec<CocoLicense>,
+    pub images: Vec<CocoImage>,
+    pub annotations: Vec<CocoAnnotation>,
+    pub categories: Vec<CocoCategory>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CocoInfo {
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub year: u32,
+    #[serde(default)]
+    pub contributor: String,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub date_created: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CocoLicense {
+    pub id: u64,
+    pub name: String,
+    #[serde(default)]
+    pub url: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CocoImage {
+    pub id: u64,
+    pub file_name: String,
+    pub width: u32,
+    pub height: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_captured: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CocoAnnotation {
+    pub id: u64,
+    pub image_id: u64,
+    pub category_id: u64,
+    pub bbox: [f64; 4],
+    pub area: f64,
+    pub iscrowd: u8,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CocoCategory {
+    pub id: u64,
+    pub name: String,
+    #[serde(default)]
+    pub supercategory: String,
+}

@@ -1,0 +1,7 @@
+//! crowdbox-core: everything that is pure logic, shared by the worker app (wasm32) and the server (native).
+//!
+//! No web, UI or async runtime crates here, so all of it is tested natively with `cargo test`.
+
+pub mod coco;
+pub mod geometry;
+pub mod wire;
