@@ -3,5 +3,11 @@
 //! No web, UI or async runtime crates here, so all of it is tested natively with `cargo test`.
 
 pub mod coco;
+pub mod consolidate;
+pub mod editor;
+pub mod formats;
 pub mod geometry;
+pub mod hit;
+pub mod scene;
+pub mod validate;
 pub mod wire;

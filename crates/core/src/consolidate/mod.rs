@@ -1,0 +1,1 @@
+//! Consolidation of several workers' boxes into one set (being written).

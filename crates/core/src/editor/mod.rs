@@ -1,0 +1,1 @@
+//! The box editor: a state machine driven by pointer and key inputs (being written).

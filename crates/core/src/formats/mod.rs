@@ -1,0 +1,1 @@
+//! Dataset formats: Ground Truth manifests, Pascal VOC, YOLO, Open Images (being written).

@@ -1,0 +1,1 @@
+//! Hit-testing boxes under a point (being written).

@@ -1,0 +1,1 @@
+//! The display list the painter draws (being written).

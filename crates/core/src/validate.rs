@@ -1,0 +1,1 @@
+//! Validation of submissions, shared by the server and the app (being written).
