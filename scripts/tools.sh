@@ -1,0 +1,80 @@
+# Installs the tools crowdbox builds and tests with, each only when missing or at the wrong version.
+# Sourced by scripts/run and scripts/test; safe to source again and again (idempotent).
+#   crowdbox_tools build   -> wasm32 target, trunk, wasm-bindgen-cli, npm dev tools (wasm-opt)
+#   crowdbox_tools test    -> the above, plus Chromium + ChromeDriver and pycocotools
+# Versions are pinned here and nowhere else.
+
+TRUNK_VERSION="0.21.14"
+WASM_BINDGEN_VERSION="0.2.130" # must equal the `wasm-bindgen = "=…"` pin in Cargo.toml
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$REPO_ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_trunk() {
+  if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
+    say "installing trunk $TRUNK_VERSION (takes ~9 minutes once)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked
+  fi
+}
+
+ensure_wasm_bindgen() {
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (takes ~4 minutes once)"
+    # Not --locked: its lock file names a dependency version that the registry here lacks.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+}
+
+ensure_node_tools() {
+  # binaryen's wasm-opt (runs on node; Debian's binaryen 108 miscompiles) and playwright-core.
+  if [ ! -x "$REPO_ROOT/node_modules/.bin/wasm-opt" ] || [ ! -d "$REPO_ROOT/node_modules/playwright-core" ]; then
+    say "installing node dev tools (binaryen, playwright-core)"
+    (cd "$REPO_ROOT" && npm ci --no-audit --no-fund)
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    say "installing Debian chromium and chromium-driver"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}
+
+ensure_pycocotools() {
+  if ! python3 -c 'import pycocotools' 2>/dev/null; then
+    say "installing pycocotools (the reference COCO reader for export tests)"
+    python3 -m pip install --quiet pycocotools
+  fi
+}
+
+crowdbox_tools() {
+  ensure_wasm_target
+  ensure_trunk
+  ensure_wasm_bindgen
+  ensure_node_tools
+  if [ "${1:-build}" = test ]; then
+    ensure_chromium
+    ensure_pycocotools
+    rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+    rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+  fi
+}
+
+build_frontend() {
+  say "building the worker app (release)"
+  (cd "$REPO_ROOT" && trunk build --release --offline)
+}
