@@ -131,11 +131,12 @@ test('a volunteer who finishes a batch gets the next one, and is told when the j
 });
 
 async function expectBoxCount(page, n) {
-  // The box list beside the canvas has one delete button per box.
-  await page.waitForFunction(
-    (n) => document.querySelectorAll('button[aria-label^="Delete box"]').length === n, n, { timeout: 5000 },
-  ).catch(async () => {
-    const have = await page.locator('button[aria-label^="Delete box"]').count();
-    assert.fail(`expected ${n} boxes in the box list, found ${have}`);
-  });
+  // The box list beside the canvas has one "Delete box N (label)" button per box.
+  const deleteButtons = page.getByRole('button', { name: /^Delete box \d/ });
+  for (let waited = 0; ; waited += 100) {
+    const have = await deleteButtons.count();
+    if (have === n) return;
+    if (waited >= 5000) assert.fail(`expected ${n} boxes in the box list, found ${have}`);
+    await page.waitForTimeout(100);
+  }
 }
