@@ -100,7 +100,10 @@ impl ImageRect {
 
     /// Whether this rect lies within `outer` (borders may touch).
     pub fn is_within(&self, outer: &ImageRect) -> bool {
-        self.x >= outer.x && self.y >= outer.y && self.right() <= outer.right() && self.bottom() <= outer.bottom()
+        self.x >= outer.x
+            && self.y >= outer.y
+            && self.right() <= outer.right()
+            && self.bottom() <= outer.bottom()
     }
 
     /// The part of this rect inside `outer`; empty (w or h = 0) when they do not overlap.
@@ -148,7 +151,11 @@ pub struct ViewTransform {
 
 impl Default for ViewTransform {
     fn default() -> Self {
-        Self { scale: 1.0, offset_x: 0.0, offset_y: 0.0 }
+        Self {
+            scale: 1.0,
+            offset_x: 0.0,
+            offset_y: 0.0,
+        }
     }
 }
 
@@ -170,11 +177,17 @@ impl ViewTransform {
     }
 
     pub fn to_screen(&self, p: ImagePoint) -> ScreenPoint {
-        ScreenPoint::new(p.x * self.scale + self.offset_x, p.y * self.scale + self.offset_y)
+        ScreenPoint::new(
+            p.x * self.scale + self.offset_x,
+            p.y * self.scale + self.offset_y,
+        )
     }
 
     pub fn to_image(&self, p: ScreenPoint) -> ImagePoint {
-        ImagePoint::new((p.x - self.offset_x) / self.scale, (p.y - self.offset_y) / self.scale)
+        ImagePoint::new(
+            (p.x - self.offset_x) / self.scale,
+            (p.y - self.offset_y) / self.scale,
+        )
     }
 
     /// A length in screen pixels expressed in image pixels (for hit tolerances and minimum drag sizes).
@@ -192,12 +205,20 @@ impl ViewTransform {
     pub fn zoomed_about(&self, anchor: ScreenPoint, factor: f64) -> Self {
         let fixed = self.to_image(anchor);
         let scale = self.scale * factor;
-        Self { scale, offset_x: anchor.x - fixed.x * scale, offset_y: anchor.y - fixed.y * scale }
+        Self {
+            scale,
+            offset_x: anchor.x - fixed.x * scale,
+            offset_y: anchor.y - fixed.y * scale,
+        }
     }
 
     /// Shift the view by a screen-space delta.
     pub fn panned(&self, dx: f64, dy: f64) -> Self {
-        Self { scale: self.scale, offset_x: self.offset_x + dx, offset_y: self.offset_y + dy }
+        Self {
+            scale: self.scale,
+            offset_x: self.offset_x + dx,
+            offset_y: self.offset_y + dy,
+        }
     }
 }
 
@@ -216,7 +237,10 @@ mod tests {
         let b = ImagePoint::new(40.0, 60.0);
         assert_eq!(ImageRect::from_corners(a, b), expected);
         assert_eq!(ImageRect::from_corners(b, a), expected);
-        assert_eq!(ImageRect::from_corners(ImagePoint::new(40.0, 20.0), ImagePoint::new(10.0, 60.0)), expected);
+        assert_eq!(
+            ImageRect::from_corners(ImagePoint::new(40.0, 20.0), ImagePoint::new(10.0, 60.0)),
+            expected
+        );
     }
 
     #[test]
@@ -231,11 +255,19 @@ mod tests {
 
     #[test]
     fn screen_and_image_round_trip() {
-        let t = ViewTransform { scale: 0.37, offset_x: 12.5, offset_y: -3.25 }.zoomed_about(ScreenPoint::new(50.0, 60.0), 2.5);
+        let t = ViewTransform {
+            scale: 0.37,
+            offset_x: 12.5,
+            offset_y: -3.25,
+        }
+        .zoomed_about(ScreenPoint::new(50.0, 60.0), 2.5);
         for &(x, y) in &[(0.0, 0.0), (123.4, 567.8), (-5.0, 1e4)] {
             let p = ImagePoint::new(x, y);
             let back = t.to_image(t.to_screen(p));
-            assert!(close(back.x, p.x) && close(back.y, p.y), "{p:?} -> {back:?}");
+            assert!(
+                close(back.x, p.x) && close(back.y, p.y),
+                "{p:?} -> {back:?}"
+            );
         }
     }
 
@@ -251,10 +283,16 @@ mod tests {
     #[test]
     fn clip_and_iou() {
         let img = ImageSize::new(100.0, 100.0).bounds();
-        assert_eq!(ImageRect::new(-10.0, 90.0, 30.0, 30.0).clip_to(&img), ImageRect::new(0.0, 90.0, 20.0, 10.0));
+        assert_eq!(
+            ImageRect::new(-10.0, 90.0, 30.0, 30.0).clip_to(&img),
+            ImageRect::new(0.0, 90.0, 20.0, 10.0)
+        );
         let a = ImageRect::new(0.0, 0.0, 10.0, 10.0);
         assert!(close(a.iou(&a), 1.0));
-        assert!(close(a.iou(&ImageRect::new(5.0, 0.0, 10.0, 10.0)), 50.0 / 150.0));
+        assert!(close(
+            a.iou(&ImageRect::new(5.0, 0.0, 10.0, 10.0)),
+            50.0 / 150.0
+        ));
         assert!(close(a.iou(&ImageRect::new(20.0, 20.0, 1.0, 1.0)), 0.0));
     }
 }

@@ -8,6 +8,7 @@ pub mod editor;
 pub mod formats;
 pub mod geometry;
 pub mod hit;
+pub mod outbox;
 pub mod scene;
 pub mod validate;
 pub mod wire;
