@@ -1,0 +1,33 @@
+//! `GET /api/jobs/{job}`: what a job is about and how far along it is.
+
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use crowdbox_core::wire::JobInfo;
+
+use crate::error::ApiError;
+use crate::jobs;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/jobs/{job}", get(job_info))
+}
+
+async fn job_info(
+    State(state): State<AppState>,
+    Path(job_name): Path<String>,
+) -> Result<Json<JobInfo>, ApiError> {
+    let mut conn = state.db.acquire().await?;
+    let job = jobs::find_job(&mut conn, &job_name)
+        .await?
+        .ok_or(ApiError::JobNotFound(job_name))?;
+    let categories = jobs::categories(&mut conn, &job).await?;
+    let progress = jobs::progress(&mut conn, &job).await?;
+    Ok(Json(JobInfo {
+        name: job.name,
+        instructions: job.instructions,
+        categories,
+        images_total: progress.images_total,
+        images_done: progress.images_done,
+    }))
+}

@@ -1,0 +1,158 @@
+//! The one error type of the HTTP API. Every variant becomes the JSON `ErrorBody` of `crowdbox_core::wire` with
+//! a stable `code`, the matching status and, where one field is to blame, its JSON path.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use crowdbox_core::validate::FieldError;
+use crowdbox_core::wire::{ErrorBody, ErrorDetail};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("there is no job called {0:?}")]
+    JobNotFound(String),
+    #[error("there is no image with id {0}")]
+    ImageNotFound(String),
+    #[error("task {task_id} is not an image of job {job:?}")]
+    TaskNotFound { job: String, task_id: u64 },
+    #[error("{0}")]
+    TaskNotLeased(String),
+    #[error(
+        "worker {worker_id:?} already submitted task {task_id}; each worker boxes an image once"
+    )]
+    TaskAlreadySubmitted { worker_id: String, task_id: u64 },
+    #[error("submission_id {0:?} was already used for a submission with different content")]
+    SubmissionIdReused(String),
+    /// Well-formed JSON whose content breaks a rule.
+    #[error("{}", .0.message)]
+    InvalidField(FieldError),
+    /// A body that is not JSON at all.
+    #[error("the request body is not valid JSON: {0}")]
+    MalformedJson(String),
+    #[error("expected a JSON body with the header `Content-Type: application/json`")]
+    UnsupportedMediaType,
+    #[error("the request body is larger than the limit of {limit_bytes} bytes")]
+    PayloadTooLarge { limit_bytes: usize },
+    #[error("the request body could not be read: {0}")]
+    UnreadableBody(String),
+    #[error("there is no API route {0}")]
+    RouteNotFound(String),
+    #[error("method {0} is not allowed on this API route")]
+    MethodNotAllowed(String),
+    #[error("the server took too long to answer; try again")]
+    Timeout,
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Internal(anyhow::Error::new(error).context("database error"))
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(error: FieldError) -> Self {
+        Self::InvalidField(error)
+    }
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::JobNotFound(_)
+            | Self::ImageNotFound(_)
+            | Self::TaskNotFound { .. }
+            | Self::RouteNotFound(_) => StatusCode::NOT_FOUND,
+            Self::TaskNotLeased(_) => StatusCode::FORBIDDEN,
+            Self::TaskAlreadySubmitted { .. } | Self::SubmissionIdReused(_) => StatusCode::CONFLICT,
+            Self::InvalidField(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::MalformedJson(_) | Self::UnreadableBody(_) => StatusCode::BAD_REQUEST,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable machine-readable code clients branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::JobNotFound(_) => "job_not_found",
+            Self::ImageNotFound(_) => "image_not_found",
+            Self::TaskNotFound { .. } => "task_not_found",
+            Self::TaskNotLeased(_) => "task_not_leased",
+            Self::TaskAlreadySubmitted { .. } => "task_already_submitted",
+            Self::SubmissionIdReused(_) => "submission_id_reused",
+            Self::InvalidField(_) => "invalid_field",
+            Self::MalformedJson(_) => "malformed_json",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::UnreadableBody(_) => "unreadable_body",
+            Self::RouteNotFound(_) => "not_found",
+            Self::MethodNotAllowed(_) => "method_not_allowed",
+            Self::Timeout => "timeout",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    fn field(&self) -> Option<String> {
+        match self {
+            Self::InvalidField(error) => Some(error.field.clone()),
+            Self::TaskNotFound { .. }
+            | Self::TaskNotLeased(_)
+            | Self::TaskAlreadySubmitted { .. } => Some("task_id".to_owned()),
+            Self::SubmissionIdReused(_) => Some("submission_id".to_owned()),
+            _ => None,
+        }
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_owned(),
+                message: self.to_string(),
+                field: self.field(),
+            },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(error) = &self {
+            // People get a generic sentence; the details (database paths, SQL) stay in the server log.
+            tracing::error!(error = format!("{error:#}"), "request failed");
+        }
+        (self.status(), Json(self.body())).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invalid_field_names_the_field_and_is_unprocessable() {
+        let error = ApiError::from(FieldError::new(
+            "result.annotations[0].bbox",
+            "bbox lies outside",
+        ));
+        assert_eq!(error.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = error.body();
+        assert_eq!(body.error.code, "invalid_field");
+        assert_eq!(
+            body.error.field.as_deref(),
+            Some("result.annotations[0].bbox")
+        );
+        assert_eq!(body.error.message, "bbox lies outside");
+    }
+
+    #[test]
+    fn internal_errors_do_not_leak_their_details() {
+        let error = ApiError::from(anyhow::anyhow!("secret path /var/db"));
+        assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(error.body().error.message, "internal error");
+    }
+}

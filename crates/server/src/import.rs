@@ -1,0 +1,372 @@
+//! `crowdbox import`: creates a job if needed and adds a folder's images to it, all or nothing.
+
+use std::ffi::OsStr;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, ensure, Context};
+use sqlx::SqlitePool;
+
+use crate::image_store::{probe_image, store_relative_path, ProbedImage, IMPORTED_EXTENSIONS};
+use crate::jobs;
+
+/// What to import. `None` settings leave an existing job's value alone (or use the default for a new job).
+#[derive(Clone, Debug, Default)]
+pub struct ImportRequest {
+    pub job: String,
+    pub images_dir: PathBuf,
+    /// Required to create a job; for an existing job they must equal its labels.
+    pub labels: Option<Vec<String>>,
+    pub instructions: Option<String>,
+    pub workers_per_image: Option<u32>,
+    pub batch_size: Option<u32>,
+    pub lease_seconds: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportReport {
+    pub job: String,
+    pub job_created: bool,
+    /// Settings of an existing job that this run changed, e.g. `batch_size`.
+    pub settings_changed: Vec<&'static str>,
+    pub added: usize,
+    pub already_present: usize,
+}
+
+impl std::fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.job_created {
+            writeln!(f, "job {}: created", self.job)?;
+        }
+        if !self.settings_changed.is_empty() {
+            writeln!(
+                f,
+                "job {}: updated {}",
+                self.job,
+                self.settings_changed.join(", ")
+            )?;
+        }
+        write!(
+            f,
+            "job {}: {} images added, {} already present",
+            self.job, self.added, self.already_present
+        )
+    }
+}
+
+struct Candidate {
+    file_name: String,
+    path: PathBuf,
+    probed: ProbedImage,
+}
+
+/// Imports `request.images_dir`'s JPEG/PNG/WebP files (by extension, case-insensitive, in file name order)
+/// into the job, copying each into the store at `store_dir`. Images the job already has (same SHA-256) are
+/// skipped. Every file is read and checked before anything is written; any failure leaves the database as it
+/// was.
+pub async fn import_images(
+    pool: &SqlitePool,
+    store_dir: &Path,
+    request: &ImportRequest,
+    now_ms: i64,
+) -> anyhow::Result<ImportReport> {
+    ensure!(
+        !request.job.trim().is_empty(),
+        "the job name must not be empty"
+    );
+    let labels = request.labels.as_deref().map(clean_labels).transpose()?;
+    for (flag, value) in [
+        ("--workers-per-image", request.workers_per_image),
+        ("--batch-size", request.batch_size),
+        ("--lease-seconds", request.lease_seconds),
+    ] {
+        ensure!(value != Some(0), "{flag} must be at least 1");
+    }
+    let candidates = read_candidates(&request.images_dir)?;
+
+    let mut tx = crate::begin_write(pool).await?;
+    let (job, job_created, settings_changed) = match jobs::find_job(&mut tx, &request.job).await? {
+        Some(job) => {
+            if let Some(labels) = &labels {
+                let existing: Vec<String> = jobs::categories(&mut tx, &job)
+                    .await?
+                    .into_iter()
+                    .map(|c| c.name)
+                    .collect();
+                ensure!(
+                    &existing == labels,
+                    "job {} already has the labels {}; labels cannot change once a job exists (given: {})",
+                    job.name,
+                    existing.join(","),
+                    labels.join(",")
+                );
+            }
+            let changed = update_settings(&mut tx, &job, request).await?;
+            (job, false, changed)
+        }
+        None => {
+            let Some(labels) = &labels else {
+                bail!(
+                    "job {} does not exist yet; give --labels to create it",
+                    request.job
+                );
+            };
+            (
+                create_job(&mut tx, request, labels, now_ms).await?,
+                true,
+                Vec::new(),
+            )
+        }
+    };
+
+    let mut written = Vec::new();
+    let outcome = add_images(
+        &mut tx,
+        store_dir,
+        job.id,
+        &candidates,
+        now_ms,
+        &mut written,
+    )
+    .await;
+    let outcome = match outcome {
+        Ok(counts) => tx
+            .commit()
+            .await
+            .map(|()| counts)
+            .map_err(anyhow::Error::from),
+        Err(error) => Err(error),
+    };
+    match outcome {
+        Ok((added, already_present)) => Ok(ImportReport {
+            job: job.name,
+            job_created,
+            settings_changed,
+            added,
+            already_present,
+        }),
+        Err(error) => {
+            // The transaction rolled back: remove the store files only this run created.
+            for path in written {
+                let _ = fs::remove_file(path);
+            }
+            Err(error)
+        }
+    }
+}
+
+fn clean_labels(labels: &[String]) -> anyhow::Result<Vec<String>> {
+    let labels: Vec<String> = labels.iter().map(|label| label.trim().to_owned()).collect();
+    ensure!(!labels.is_empty(), "--labels needs at least one label");
+    for (index, label) in labels.iter().enumerate() {
+        ensure!(
+            !label.is_empty(),
+            "--labels has an empty label at position {}",
+            index + 1
+        );
+        ensure!(
+            !labels[..index].contains(label),
+            "--labels names {label:?} twice"
+        );
+    }
+    Ok(labels)
+}
+
+/// Lists and checks the folder's images. Errors name the file.
+fn read_candidates(dir: &Path) -> anyhow::Result<Vec<Candidate>> {
+    let entries = fs::read_dir(dir)
+        .with_context(|| format!("cannot read the image folder {}", dir.display()))?;
+    let mut paths = Vec::new();
+    for entry in entries {
+        let entry =
+            entry.with_context(|| format!("cannot read the image folder {}", dir.display()))?;
+        let path = entry.path();
+        let wanted = path.extension().and_then(OsStr::to_str).is_some_and(|ext| {
+            IMPORTED_EXTENSIONS
+                .iter()
+                .any(|known| ext.eq_ignore_ascii_case(known))
+        });
+        if wanted && path.is_file() {
+            paths.push(path);
+        }
+    }
+    ensure!(
+        !paths.is_empty(),
+        "found no .jpg, .jpeg, .png or .webp files in {}",
+        dir.display()
+    );
+    paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+
+    paths
+        .into_iter()
+        .map(|path| {
+            let bytes =
+                fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let probed = probe_image(&bytes)
+                .map_err(|reason| anyhow::anyhow!("{} {reason}", path.display()))?;
+            let file_name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            Ok(Candidate {
+                file_name,
+                path,
+                probed,
+            })
+        })
+        .collect()
+}
+
+async fn create_job(
+    conn: &mut sqlx::SqliteConnection,
+    request: &ImportRequest,
+    labels: &[String],
+    now_ms: i64,
+) -> anyhow::Result<jobs::Job> {
+    sqlx::query(
+        "INSERT INTO jobs (name, instructions, workers_per_image, batch_size, lease_seconds, created_at)
+         VALUES (?, COALESCE(?, ''), COALESCE(?, 1), COALESCE(?, 5), COALESCE(?, 1800), ?)",
+    )
+    .bind(&request.job)
+    .bind(&request.instructions)
+    .bind(request.workers_per_image)
+    .bind(request.batch_size)
+    .bind(request.lease_seconds)
+    .bind(now_ms)
+    .execute(&mut *conn)
+    .await?;
+    let job = jobs::find_job(conn, &request.job)
+        .await?
+        .context("the new job vanished")?;
+    for (index, label) in labels.iter().enumerate() {
+        sqlx::query("INSERT INTO labels (job_id, category_id, name) VALUES (?, ?, ?)")
+            .bind(job.id)
+            .bind(i64::try_from(index + 1)?)
+            .bind(label)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(job)
+}
+
+async fn update_settings(
+    conn: &mut sqlx::SqliteConnection,
+    job: &jobs::Job,
+    request: &ImportRequest,
+) -> anyhow::Result<Vec<&'static str>> {
+    let mut changed = Vec::new();
+    if let Some(instructions) = request
+        .instructions
+        .as_ref()
+        .filter(|text| **text != job.instructions)
+    {
+        sqlx::query("UPDATE jobs SET instructions = ? WHERE id = ?")
+            .bind(instructions)
+            .bind(job.id)
+            .execute(&mut *conn)
+            .await?;
+        changed.push("instructions");
+    }
+    let numbers = [
+        (
+            "workers_per_image",
+            request.workers_per_image,
+            job.workers_per_image,
+        ),
+        ("batch_size", request.batch_size, job.batch_size),
+        ("lease_seconds", request.lease_seconds, job.lease_seconds),
+    ];
+    for (column, wanted, current) in numbers {
+        if let Some(wanted) = wanted.filter(|wanted| i64::from(*wanted) != current) {
+            // `column` is one of the three fixed names above, never user input.
+            sqlx::query(&format!("UPDATE jobs SET {column} = ? WHERE id = ?"))
+                .bind(wanted)
+                .bind(job.id)
+                .execute(&mut *conn)
+                .await?;
+            changed.push(column);
+        }
+    }
+    Ok(changed)
+}
+
+/// Copies new images into the store and records them. Returns (added, already present). `written` collects the
+/// store files this call created, so a failed import can remove them.
+async fn add_images(
+    conn: &mut sqlx::SqliteConnection,
+    store_dir: &Path,
+    job_id: i64,
+    candidates: &[Candidate],
+    now_ms: i64,
+    written: &mut Vec<PathBuf>,
+) -> anyhow::Result<(usize, usize)> {
+    let (mut added, mut already_present) = (0, 0);
+    for candidate in candidates {
+        let probed = &candidate.probed;
+        let present: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM images WHERE job_id = ? AND sha256 = ?")
+                .bind(job_id)
+                .bind(&probed.sha256)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if present.is_some() {
+            already_present += 1;
+            continue;
+        }
+        let relative = store_relative_path(&probed.sha256, probed.kind);
+        copy_into_store(
+            &candidate.path,
+            &probed.sha256,
+            &store_dir.join(&relative),
+            written,
+        )?;
+        sqlx::query(
+            "INSERT INTO images (job_id, file_name, sha256, store_path, mime, width, height, added_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(job_id)
+        .bind(&candidate.file_name)
+        .bind(&probed.sha256)
+        .bind(&relative)
+        .bind(probed.kind.mime())
+        .bind(probed.width)
+        .bind(probed.height)
+        .bind(now_ms)
+        .execute(&mut *conn)
+        .await?;
+        added += 1;
+    }
+    Ok((added, already_present))
+}
+
+/// Copies `source` to `target` unless the store has it already, checking the bytes still hash to `sha256`
+/// (the file could have changed since it was checked). Writes a temporary file and renames it, so the store
+/// never holds a half-written image.
+fn copy_into_store(
+    source: &Path,
+    sha256: &str,
+    target: &Path,
+    written: &mut Vec<PathBuf>,
+) -> anyhow::Result<()> {
+    if target.is_file() {
+        return Ok(());
+    }
+    let bytes = fs::read(source).with_context(|| format!("cannot read {}", source.display()))?;
+    let actual = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+    ensure!(
+        actual == sha256,
+        "{} changed while it was being imported; run the import again",
+        source.display()
+    );
+    let folder = target.parent().context("a store path has a folder")?;
+    fs::create_dir_all(folder)
+        .with_context(|| format!("cannot create the image store folder {}", folder.display()))?;
+    let temporary = target.with_extension(format!("partial-{}", std::process::id()));
+    fs::write(&temporary, &bytes)
+        .with_context(|| format!("cannot write {}", temporary.display()))?;
+    fs::rename(&temporary, target)
+        .with_context(|| format!("cannot move an image into {}", target.display()))?;
+    written.push(target.to_owned());
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! Handing out batches of tasks.
+//!
+//! Rules: an image is done when it has the job's `workers_per_image` submissions; a worker never gets an image
+//! it has submitted; an image is offered only while its submissions plus the other workers' unexpired leases
+//! leave room; a worker who still holds unexpired, unsubmitted leases in the job gets exactly those again (a
+//! reload resumes); expired leases count for nothing.
+
+use crowdbox_core::validate::validate_client_id;
+use crowdbox_core::wire::TaskBatch;
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::error::ApiError;
+use crate::jobs::{self, Job, JobImage};
+
+/// Leases up to the job's batch size of tasks to `worker_id` at time `now_ms`, or returns the batch it holds.
+pub async fn lease_batch(
+    pool: &SqlitePool,
+    job_name: &str,
+    worker_id: &str,
+    now_ms: i64,
+) -> Result<TaskBatch, ApiError> {
+    validate_client_id("worker_id", worker_id)?;
+    let mut tx = crate::begin_write(pool).await?;
+    let job = jobs::find_job(&mut tx, job_name)
+        .await?
+        .ok_or_else(|| ApiError::JobNotFound(job_name.to_owned()))?;
+
+    let held = held_leases(&mut tx, &job, worker_id, now_ms).await?;
+    let (images, lease_expires_at, job_done) = if let Some(expires_at) =
+        held.iter().map(|(_, at)| *at).min()
+    {
+        (
+            held.into_iter().map(|(image, _)| image).collect(),
+            expires_at,
+            false,
+        )
+    } else {
+        let images = available_images(&mut tx, &job, worker_id, now_ms).await?;
+        if images.is_empty() {
+            match next_release(&mut tx, &job, worker_id, now_ms).await? {
+                Some(release) => (Vec::new(), release.unwrap_or(now_ms), false),
+                None => (Vec::new(), now_ms, true),
+            }
+        } else {
+            let expires_at = now_ms.saturating_add(job.lease_seconds.saturating_mul(1000));
+            for image in &images {
+                sqlx::query(
+                    "INSERT INTO leases (image_id, worker_id, leased_at, expires_at) VALUES (?, ?, ?, ?)
+                     ON CONFLICT (image_id, worker_id)
+                     DO UPDATE SET leased_at = excluded.leased_at, expires_at = excluded.expires_at",
+                )
+                .bind(image.id)
+                .bind(worker_id)
+                .bind(now_ms)
+                .bind(expires_at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            (images, expires_at, false)
+        }
+    };
+
+    let categories = jobs::categories(&mut tx, &job).await?;
+    let progress = jobs::progress(&mut tx, &job).await?;
+    tx.commit().await?;
+    Ok(TaskBatch {
+        job: job.name,
+        instructions: job.instructions,
+        categories,
+        tasks: images.iter().map(JobImage::to_task).collect(),
+        lease_expires_at,
+        job_done,
+        images_total: progress.images_total,
+        images_done: progress.images_done,
+    })
+}
+
+/// The worker's unexpired, unsubmitted leases in this job, with their expiry.
+async fn held_leases(
+    conn: &mut SqliteConnection,
+    job: &Job,
+    worker_id: &str,
+    now_ms: i64,
+) -> Result<Vec<(JobImage, i64)>, sqlx::Error> {
+    let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT i.id, i.file_name, i.width, i.height, l.expires_at
+         FROM leases l JOIN images i ON i.id = l.image_id
+         WHERE i.job_id = ?1 AND l.worker_id = ?2 AND l.expires_at > ?3
+           AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.worker_id = ?2)
+         ORDER BY i.id",
+    )
+    .bind(job.id)
+    .bind(worker_id)
+    .bind(now_ms)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, file_name, width, height, expires_at)| {
+            (
+                JobImage {
+                    id,
+                    file_name,
+                    width,
+                    height,
+                },
+                expires_at,
+            )
+        })
+        .collect())
+}
+
+/// Up to a batch of images this worker may take now, in image id order.
+async fn available_images(
+    conn: &mut SqliteConnection,
+    job: &Job,
+    worker_id: &str,
+    now_ms: i64,
+) -> Result<Vec<JobImage>, sqlx::Error> {
+    sqlx::query_as::<_, JobImage>(
+        "SELECT i.id, i.file_name, i.width, i.height FROM images i
+         WHERE i.job_id = ?1
+           AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.worker_id = ?2)
+           AND (SELECT COUNT(*) FROM submissions s WHERE s.image_id = i.id)
+             + (SELECT COUNT(*) FROM leases l
+                WHERE l.image_id = i.id AND l.worker_id <> ?2 AND l.expires_at > ?3) < ?4
+         ORDER BY i.id
+         LIMIT ?5",
+    )
+    .bind(job.id)
+    .bind(worker_id)
+    .bind(now_ms)
+    .bind(job.workers_per_image)
+    .bind(job.batch_size)
+    .fetch_all(conn)
+    .await
+}
+
+/// When nothing is free for this worker: `None` if nothing ever will be (every image is done or was submitted
+/// by this worker), otherwise `Some` of the time the first blocking lease of another worker runs out.
+async fn next_release(
+    conn: &mut SqliteConnection,
+    job: &Job,
+    worker_id: &str,
+    now_ms: i64,
+) -> Result<Option<Option<i64>>, sqlx::Error> {
+    let (remaining, release): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*),
+                MIN((SELECT MIN(l.expires_at) FROM leases l
+                     WHERE l.image_id = i.id AND l.worker_id <> ?2 AND l.expires_at > ?3))
+         FROM images i
+         WHERE i.job_id = ?1
+           AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.worker_id = ?2)
+           AND (SELECT COUNT(*) FROM submissions s WHERE s.image_id = i.id) < ?4",
+    )
+    .bind(job.id)
+    .bind(worker_id)
+    .bind(now_ms)
+    .bind(job.workers_per_image)
+    .fetch_one(conn)
+    .await?;
+    Ok((remaining > 0).then_some(release))
+}

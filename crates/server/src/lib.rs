@@ -1,0 +1,109 @@
+//! crowdbox-server: the backend of crowdbox. It imports images into jobs, leases batches of image tasks to
+//! workers, stores each submission exactly once and exports the boxes as COCO.
+//!
+//! `app` builds the HTTP router (used by `crowdbox serve` and by the tests), `open_database` opens and migrates
+//! the embedded SQLite database, and `cli` is the `crowdbox` command line.
+
+pub mod api;
+pub mod cli;
+pub mod clock;
+pub mod error;
+pub mod export;
+pub mod extract;
+pub mod image_store;
+pub mod import;
+pub mod jobs;
+pub mod leasing;
+pub mod serve;
+pub mod submissions;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::routing::get;
+use axum::Router;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+use crate::clock::Clock;
+
+/// What every request handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: SqlitePool,
+    /// The content-addressed image folder (`<database dir>/images`).
+    pub image_store: PathBuf,
+    /// The built worker app, served for every path that is not `/healthz` or `/api/…`.
+    pub static_dir: PathBuf,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The whole HTTP application: `/healthz`, the JSON API under `/api`, and the static worker app.
+pub fn app(state: AppState) -> Router {
+    let static_files = ServeDir::new(&state.static_dir);
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .nest("/api", api::router())
+        .fallback_service(static_files)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// How long a request waits for the database's write lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Opens (creating it and its folder if missing) the SQLite database at `path` in WAL mode with foreign keys
+/// on, and applies the migrations in `crates/server/migrations`.
+pub async fn open_database(path: &Path) -> anyhow::Result<SqlitePool> {
+    if let Some(parent) = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create the database folder {}", parent.display()))?;
+    }
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(BUSY_TIMEOUT);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .with_context(|| format!("cannot open the database {}", path.display()))?;
+    sqlx::migrate!("./migrations")
+        .run(&pool)
+        .await
+        .with_context(|| format!("cannot migrate the database {}", path.display()))?;
+    Ok(pool)
+}
+
+/// The image store that belongs to a database file: the `images` folder next to it.
+pub fn image_store_dir(database: &Path) -> PathBuf {
+    database
+        .parent()
+        .unwrap_or_else(|| Path::new(""))
+        .join("images")
+}
+
+/// Starts a write transaction that takes SQLite's write lock at once. A plain (deferred) `BEGIN` that reads
+/// first and writes later can fail with "database is locked" when two requests race; `IMMEDIATE` makes the
+/// second one wait (up to the busy timeout) instead.
+pub async fn begin_write(
+    pool: &SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
+/// SQLite stores integers as i64; ids and counts are never negative.
+pub(crate) fn to_u64(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or_default()
+}
