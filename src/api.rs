@@ -1,0 +1,156 @@
+//! The one module that talks to the crowdbox server. Every request and answer uses the wire types of
+//! `crowdbox_core::wire`, so the JSON shape is defined once for both sides.
+
+use std::fmt;
+
+use crowdbox_core::wire::{ErrorBody, LeaseRequest, Receipt, Submission, TaskBatch};
+use gloo_net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+
+/// Where the API lives, prefixed to every request path and image URL. Empty = the origin that served the app.
+/// This is the only place that decides it.
+pub const API_BASE: &str = "";
+
+/// A failed request, in words a volunteer can read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError {
+    /// The HTTP status when the server answered; `None` when it could not be reached.
+    pub status: Option<u16>,
+    /// The server's machine-readable code (`ErrorBody.error.code`), when it sent one.
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// `path` (which starts with `/`) resolved against [`API_BASE`].
+pub fn api_url(path: &str) -> String {
+    format!("{API_BASE}{path}")
+}
+
+/// The `/api/jobs/{job}` prefix, with the job name encoded so any name is one path segment.
+fn job_path(job: &str) -> String {
+    let encoded: String = js_sys::encode_uri_component(job).into();
+    format!("/api/jobs/{encoded}")
+}
+
+/// `POST /api/jobs/{job}/batches`: lease the next batch of tasks (or get back the ones this worker still holds).
+pub async fn lease_batch(job: &str, worker_id: &str) -> Result<TaskBatch, ApiError> {
+    let body = LeaseRequest {
+        worker_id: worker_id.to_owned(),
+    };
+    let url = api_url(&format!("{}/batches", job_path(job)));
+    let request = Request::post(&url)
+        .json(&body)
+        .map_err(|e| request_error("lease tasks", e))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| unreachable_error("lease tasks", e))?;
+    decode(response, "lease tasks").await
+}
+
+/// `POST /api/jobs/{job}/submissions`: store one image's result. Sending the same submission again is safe:
+/// the server answers a repeat of the same `submission_id` with the first receipt.
+pub async fn submit(job: &str, submission: &Submission) -> Result<Receipt, ApiError> {
+    let url = api_url(&format!("{}/submissions", job_path(job)));
+    let request = Request::post(&url)
+        .json(submission)
+        .map_err(|e| request_error("submit", e))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| unreachable_error("submit", e))?;
+    decode(response, "submit").await
+}
+
+/// A 2xx answer decoded as `T`; anything else turned into an [`ApiError`] carrying the server's message.
+async fn decode<T: DeserializeOwned>(response: Response, what: &str) -> Result<T, ApiError> {
+    let status = response.status();
+    if response.ok() {
+        return response.json::<T>().await.map_err(|e| ApiError {
+            status: Some(status),
+            code: None,
+            message: format!("Could not {what}: the server's answer was not understood ({e})."),
+        });
+    }
+    let text = response.text().await.unwrap_or_default();
+    Err(error_from_body(status, &response.status_text(), &text))
+}
+
+/// The server's `ErrorBody` message when the body is one; otherwise a sentence naming the status.
+fn error_from_body(status: u16, status_text: &str, body: &str) -> ApiError {
+    match serde_json::from_str::<ErrorBody>(body) {
+        Ok(ErrorBody { error }) => {
+            let message = match error.field {
+                Some(field) if !error.message.contains(&field) => {
+                    format!("{} (field: {field})", error.message)
+                }
+                _ => error.message,
+            };
+            ApiError {
+                status: Some(status),
+                code: Some(error.code),
+                message,
+            }
+        }
+        Err(_) => ApiError {
+            status: Some(status),
+            code: None,
+            message: if status_text.is_empty() {
+                format!("The server answered {status}.")
+            } else {
+                format!("The server answered {status} {status_text}.")
+            },
+        },
+    }
+}
+
+fn request_error(what: &str, e: gloo_net::Error) -> ApiError {
+    ApiError {
+        status: None,
+        code: None,
+        message: format!("Could not {what}: the request could not be made ({e})."),
+    }
+}
+
+fn unreachable_error(what: &str, e: gloo_net::Error) -> ApiError {
+    ApiError {
+        status: None,
+        code: None,
+        message: format!(
+            "Could not {what}: the server could not be reached ({e}). Your work is kept; try again."
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn an_error_body_gives_the_servers_message_and_field() {
+        let body = r#"{"error":{"code":"invalid_field","message":"bbox is outside the image","field":"result.annotations[0].bbox"}}"#;
+        let e = error_from_body(422, "Unprocessable Entity", body);
+        assert_eq!(e.status, Some(422));
+        assert_eq!(e.code.as_deref(), Some("invalid_field"));
+        assert_eq!(
+            e.message,
+            "bbox is outside the image (field: result.annotations[0].bbox)"
+        );
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_error_body_names_the_status() {
+        let e = error_from_body(502, "Bad Gateway", "<html>proxy</html>");
+        assert_eq!(e.code, None);
+        assert_eq!(e.message, "The server answered 502 Bad Gateway.");
+        let e = error_from_body(500, "", "");
+        assert_eq!(e.message, "The server answered 500.");
+    }
+}

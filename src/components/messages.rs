@@ -1,0 +1,67 @@
+//! What the page shows when no task is on screen: no job given, loading, failure, nothing free, all done.
+
+use leptos::prelude::*;
+
+use crate::components::status::ErrorAlert;
+use crate::session::{Phase, Session};
+
+#[component]
+pub fn SessionMessage(
+    session: RwSignal<Session>,
+    /// Asks the server again (after a failure, or when nothing was free).
+    #[prop(into)]
+    on_retry: Callback<()>,
+) -> impl IntoView {
+    let phase = Memo::new(move |_| session.with(Session::phase));
+    move || match phase.get() {
+        Phase::NoJob => view! {
+            <section class="message" aria-labelledby="message-heading">
+                <h2 id="message-heading">"No job chosen"</h2>
+                <p>
+                    "This page needs the name of a job in its address, like "
+                    <code>"?job=demo"</code>
+                    ". Ask whoever sent you here for the full link."
+                </p>
+            </section>
+        }
+        .into_any(),
+        Phase::Leasing | Phase::Working | Phase::Submitting => view! {
+            <section class="message" aria-busy="true">
+                <p>"Loading images…"</p>
+            </section>
+        }
+        .into_any(),
+        Phase::LeaseFailed => view! {
+            <section class="message" aria-labelledby="message-heading">
+                <h2 id="message-heading">"Could not load images"</h2>
+                <ErrorAlert session />
+                <button type="button" class="primary" on:click=move |_| on_retry.run(())>
+                    "Try again"
+                </button>
+            </section>
+        }
+        .into_any(),
+        Phase::NothingFreeNow => view! {
+            <section class="message" aria-labelledby="message-heading">
+                <h2 id="message-heading">"No free images right now"</h2>
+                <p>
+                    "Other volunteers are working on the remaining images. "
+                    "Images that are not finished in time become free again."
+                </p>
+                <button type="button" class="primary" on:click=move |_| on_retry.run(())>
+                    "Check for images again"
+                </button>
+            </section>
+        }
+        .into_any(),
+        Phase::Done => view! {
+            <section class="message" aria-labelledby="message-heading">
+                <h2 id="message-heading">"Thank you"</h2>
+                <p id="done-message">
+                    "All done — this job has no more images for you. Thank you!"
+                </p>
+            </section>
+        }
+        .into_any(),
+    }
+}

@@ -1,0 +1,9 @@
+//! The app shell's view components, one concern per file.
+
+pub mod box_list;
+pub mod instructions;
+pub mod label_picker;
+pub mod messages;
+pub mod progress;
+pub mod status;
+pub mod task_view;

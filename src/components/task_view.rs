@@ -1,0 +1,157 @@
+//! One task on screen: the canvas in the main area, and beside it the labels, the box list and the buttons
+//! that act on them. Created afresh for every task, so each image gets a new editor.
+
+use crowdbox_core::coco::CocoCategory;
+use crowdbox_core::editor::Editor;
+use crowdbox_core::geometry::ImageSize;
+use crowdbox_core::wire::Task;
+use leptos::ev;
+use leptos::prelude::*;
+
+use crate::api::api_url;
+use crate::app::submit_current_task;
+use crate::canvas::BoxCanvas;
+use crate::components::box_list::{BoxList, BoxRow};
+use crate::components::instructions::Instructions;
+use crate::components::label_picker::{category_for_hotkey, LabelPicker};
+use crate::components::status::ErrorAlert;
+use crate::session::{Phase, Session};
+
+/// The list rows for the editor's boxes, in drawing order.
+fn box_rows(editor: &Editor, categories: &[CocoCategory]) -> Vec<BoxRow> {
+    let selected = editor.selected();
+    editor
+        .annotations()
+        .iter()
+        .map(|a| BoxRow {
+            id: a.id,
+            label: categories
+                .iter()
+                .find(|c| c.id == a.category_id)
+                .map_or_else(|| format!("label {}", a.category_id), |c| c.name.clone()),
+            x: a.rect.x.round() as i64,
+            y: a.rect.y.round() as i64,
+            w: a.rect.w.round() as i64,
+            h: a.rect.h.round() as i64,
+            selected: selected == Some(a.id),
+        })
+        .collect()
+}
+
+/// Whether a key press belongs to a text field rather than to the app's shortcuts.
+fn typed_into_text_field(event: &web_sys::KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "TEXTAREA" | "SELECT")
+                || (el.tag_name() == "INPUT"
+                    && !matches!(
+                        el.get_attribute("type").as_deref(),
+                        Some("radio" | "checkbox" | "button" | "submit")
+                    ))
+                || el.has_attribute("contenteditable")
+        })
+}
+
+#[component]
+pub fn TaskView(
+    session: RwSignal<Session>,
+    task: Task,
+    /// The label the volunteer last chose; new tasks start with it.
+    preferred_category: RwSignal<Option<u64>>,
+    instructions_open: RwSignal<bool>,
+) -> impl IntoView {
+    let (categories, instructions) =
+        session.with_untracked(|s| (s.categories().to_vec(), s.instructions().to_owned()));
+    let mut initial = Editor::new(
+        ImageSize::new(f64::from(task.image.width), f64::from(task.image.height)),
+        categories.clone(),
+    );
+    if let Some(preferred) = preferred_category
+        .get_untracked()
+        .filter(|p| categories.iter().any(|c| c.id == *p))
+    {
+        initial.set_active_category(preferred);
+    }
+    let editor = RwSignal::new(initial);
+
+    let row_categories = categories.clone();
+    let rows = Memo::new(move |_| editor.with(|e| box_rows(e, &row_categories)));
+    let active = Signal::derive(move || editor.with(Editor::active_category));
+    let has_selection = Signal::derive(move || editor.with(|e| e.selected().is_some()));
+    let submitting = Signal::derive(move || session.with(|s| s.phase() == Phase::Submitting));
+
+    let choose_category = move |id: u64| {
+        editor.update(|e| e.set_active_category(id));
+        preferred_category.set(Some(id));
+    };
+    let select_box = move |id: u64| editor.update(|e| e.select(Some(id)));
+    let delete_box = move |id: u64| {
+        editor.update(|e| {
+            e.select(Some(id));
+            e.delete_selected();
+        })
+    };
+    let delete_selected = move |_| {
+        editor.update(|e| {
+            e.delete_selected();
+        })
+    };
+    let image = task.image.clone();
+    let submit = move |_| {
+        let result = editor.with_untracked(|e| e.to_coco_result(&image));
+        submit_current_task(session, result);
+    };
+
+    // Number keys pick labels wherever focus is, except while typing into a field.
+    let hotkey_categories = categories.clone();
+    let hotkeys = window_event_listener(ev::keydown, move |event| {
+        if event.ctrl_key() || event.alt_key() || event.meta_key() || event.default_prevented() {
+            return;
+        }
+        if typed_into_text_field(&event) {
+            return;
+        }
+        if let Some(id) = category_for_hotkey(&hotkey_categories, &event.key()) {
+            event.prevent_default();
+            choose_category(id);
+        }
+    });
+    on_cleanup(move || hotkeys.remove());
+
+    let image_url = api_url(&task.image_url);
+    view! {
+        <main class="canvas-area">
+            <BoxCanvas editor image_url />
+        </main>
+        <aside class="sidebar" aria-label="Labels and boxes">
+            <Instructions text=instructions open=instructions_open />
+            <LabelPicker categories active on_choose=choose_category />
+            <div class="actions">
+                <button
+                    type="button"
+                    class="primary"
+                    on:click=submit
+                    disabled=submitting
+                    aria-describedby="submit-hint"
+                >
+                    {move || if submitting.get() { "Submitting…" } else { "Submit and next" }}
+                </button>
+                <p id="submit-hint" class="hint">
+                    "Sends this image's boxes (or none, if it shows nothing to box)."
+                </p>
+                <ErrorAlert session />
+            </div>
+            <BoxList rows on_select=select_box on_delete=delete_box />
+            <button
+                type="button"
+                class="secondary"
+                on:click=delete_selected
+                disabled=move || !has_selection.get()
+            >
+                "Delete selected box"
+            </button>
+        </aside>
+    }
+}
