@@ -1,0 +1,340 @@
+//! `TestApp`: the real application on a temporary database, with a clock the test moves.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::Router;
+use crowdbox_core::coco::{CocoAnnotation, CocoCategory};
+use crowdbox_core::wire::{CocoResult, ErrorBody, ErrorDetail, Submission, Task, TaskBatch};
+use crowdbox_server::clock::ManualClock;
+use crowdbox_server::import::{import_images, ImportReport, ImportRequest};
+use crowdbox_server::{app, image_store_dir, open_database, AppState};
+use http_body_util::BodyExt;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use sqlx::SqlitePool;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+/// 2025-06-15T14:40:00Z, where every test clock starts.
+pub const START_MS: i64 = 1_750_000_800_000;
+pub const INDEX_HTML: &str = "<!doctype html><title>crowdbox test app</title>";
+
+pub struct TestApp {
+    pub dir: TempDir,
+    pub db: SqlitePool,
+    pub clock: ManualClock,
+    pub store: PathBuf,
+    router: Router,
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl TestResponse {
+    pub fn json<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body).unwrap_or_else(|error| {
+            panic!(
+                "status {}: body is not the expected JSON ({error}): {}",
+                self.status,
+                self.text()
+            )
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The `ErrorBody` of an error response, after checking it is JSON.
+    pub fn error(&self) -> ErrorDetail {
+        assert_eq!(
+            self.headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|value| value.to_str().ok()),
+            Some("application/json"),
+            "error responses are JSON: {}",
+            self.text()
+        );
+        self.json::<ErrorBody>().error
+    }
+}
+
+/// How many rows each table holds, to prove a refused request changed nothing.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RowCounts {
+    pub jobs: i64,
+    pub labels: i64,
+    pub images: i64,
+    pub leases: i64,
+    pub submissions: i64,
+    pub annotations: i64,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let database = dir.path().join("data").join("crowdbox.sqlite3");
+        let db = open_database(&database).await.expect("the database opens");
+        let store = image_store_dir(&database);
+        let static_dir = dir.path().join("dist");
+        std::fs::create_dir_all(&static_dir).unwrap();
+        std::fs::write(static_dir.join("index.html"), INDEX_HTML).unwrap();
+        let clock = ManualClock::starting_at(START_MS);
+        let router = app(AppState {
+            db: db.clone(),
+            image_store: store.clone(),
+            static_dir,
+            clock: Arc::new(clock.clone()),
+        });
+        Self {
+            dir,
+            db,
+            clock,
+            store,
+            router,
+        }
+    }
+
+    /// A folder `name` with `count` distinct PNG images `image-01.png`, … of different sizes.
+    pub fn image_folder(&self, name: &str, count: usize) -> PathBuf {
+        let folder = self.dir.path().join(name);
+        std::fs::create_dir_all(&folder).unwrap();
+        for index in 0..count {
+            let (width, height) = fixture_size(index);
+            std::fs::write(
+                folder.join(format!("image-{:02}.png", index + 1)),
+                png_fixture(width, height, index as u8),
+            )
+            .unwrap();
+        }
+        folder
+    }
+
+    /// Creates job `name` with `images` PNGs and the given labels and settings.
+    pub async fn create_job(
+        &self,
+        name: &str,
+        labels: &[&str],
+        images: usize,
+        workers_per_image: u32,
+        batch_size: u32,
+    ) -> ImportReport {
+        let folder = self.image_folder(&format!("{name}-images"), images);
+        let request = ImportRequest {
+            job: name.to_owned(),
+            images_dir: folder,
+            labels: Some(labels.iter().map(|label| (*label).to_owned()).collect()),
+            instructions: Some(format!("Box every {} you see.", labels.join(" and "))),
+            workers_per_image: Some(workers_per_image),
+            batch_size: Some(batch_size),
+            lease_seconds: None,
+        };
+        self.import(&request).await.expect("the import succeeds")
+    }
+
+    pub async fn import(&self, request: &ImportRequest) -> anyhow::Result<ImportReport> {
+        import_images(&self.db, &self.store, request, START_MS).await
+    }
+
+    pub async fn request(&self, request: Request<Body>) -> TestResponse {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router always answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("the body can be read")
+            .to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> TestResponse {
+        self.request(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn post_json(&self, uri: &str, body: &impl Serialize) -> TestResponse {
+        self.post_raw(uri, "application/json", serde_json::to_vec(body).unwrap())
+            .await
+    }
+
+    pub async fn post_raw(
+        &self,
+        uri: &str,
+        content_type: &str,
+        body: impl Into<Body>,
+    ) -> TestResponse {
+        let request = Request::post(uri)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body.into())
+            .unwrap();
+        self.request(request).await
+    }
+
+    /// Leases a batch and checks it was granted.
+    pub async fn lease(&self, job: &str, worker: &str) -> TaskBatch {
+        let response = self
+            .post_json(
+                &format!("/api/jobs/{job}/batches"),
+                &serde_json::json!({ "worker_id": worker }),
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+        response.json()
+    }
+
+    pub async fn submit(&self, job: &str, submission: &Submission) -> TestResponse {
+        self.post_json(&format!("/api/jobs/{job}/submissions"), submission)
+            .await
+    }
+
+    pub async fn row_counts(&self) -> RowCounts {
+        let mut counts = Vec::new();
+        for table in [
+            "jobs",
+            "labels",
+            "images",
+            "leases",
+            "submissions",
+            "annotations",
+        ] {
+            let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&self.db)
+                .await
+                .unwrap();
+            counts.push(count);
+        }
+        RowCounts {
+            jobs: counts[0],
+            labels: counts[1],
+            images: counts[2],
+            leases: counts[3],
+            submissions: counts[4],
+            annotations: counts[5],
+        }
+    }
+
+    /// Every file in the image store, relative to it, sorted.
+    pub fn stored_files(&self) -> Vec<String> {
+        let mut files = Vec::new();
+        collect_files(&self.store, &self.store, &mut files);
+        files.sort();
+        files
+    }
+}
+
+fn collect_files(root: &Path, folder: &Path, files: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(root, &path, files);
+        } else {
+            files.push(
+                path.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+    }
+}
+
+/// Sizes of the generated fixtures: all different, so no two are equal files.
+pub fn fixture_size(index: usize) -> (u32, u32) {
+    (40 + 4 * index as u32, 30 + 2 * index as u32)
+}
+
+/// A PNG of one colour; `shade` makes files of the same size differ.
+pub fn png_fixture(width: u32, height: u32, shade: u8) -> Vec<u8> {
+    let picture = image::RgbImage::from_pixel(width, height, image::Rgb([shade, 128, 255 - shade]));
+    let mut bytes = Cursor::new(Vec::new());
+    picture
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .unwrap();
+    bytes.into_inner()
+}
+
+/// A baseline JPEG of `width`×`height` stored pixels with an EXIF APP1 segment (orientation tag only) spliced in
+/// right after the SOI marker, as cameras write it.
+pub fn jpeg_with_orientation(width: u32, height: u32, orientation: u16) -> Vec<u8> {
+    let picture = image::RgbImage::from_pixel(width, height, image::Rgb([200, 80, 20]));
+    let mut jpeg = Cursor::new(Vec::new());
+    picture
+        .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+        .unwrap();
+    let jpeg = jpeg.into_inner();
+    assert_eq!(&jpeg[..2], [0xFF, 0xD8], "a JPEG starts with SOI");
+
+    // Big-endian TIFF header, then IFD0 with one entry: Orientation (0x0112), SHORT, count 1.
+    let mut tiff = b"MM\x00\x2A\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01".to_vec();
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]); // value padding, then "no next IFD"
+    let mut payload = b"Exif\x00\x00".to_vec();
+    payload.extend_from_slice(&tiff);
+    let length = u16::try_from(payload.len() + 2).unwrap();
+
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    out.extend_from_slice(&length.to_be_bytes());
+    out.extend_from_slice(&payload);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+/// A submission of `boxes` (category id, bbox) for `task`.
+pub fn submission_for(
+    batch: &TaskBatch,
+    task: &Task,
+    worker: &str,
+    submission_id: &str,
+    boxes: &[(u64, [f64; 4])],
+) -> Submission {
+    Submission {
+        submission_id: submission_id.to_owned(),
+        worker_id: worker.to_owned(),
+        task_id: task.task_id,
+        duration_ms: Some(4_200),
+        result: CocoResult {
+            images: vec![task.image.clone()],
+            annotations: boxes
+                .iter()
+                .zip(1..)
+                .map(|((category_id, bbox), id)| CocoAnnotation {
+                    id,
+                    image_id: task.image.id,
+                    category_id: *category_id,
+                    bbox: *bbox,
+                    area: bbox[2] * bbox[3],
+                    iscrowd: 0,
+                })
+                .collect(),
+            categories: batch.categories.clone(),
+        },
+    }
+}
+
+pub fn category_names(categories: &[CocoCategory]) -> Vec<&str> {
+    categories
+        .iter()
+        .map(|category| category.name.as_str())
+        .collect()
+}

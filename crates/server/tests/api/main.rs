@@ -1,0 +1,11 @@
+//! The server's integration tests: one binary, one module per area. Every test gets its own temporary SQLite
+//! database and image store and drives the real router (or the real `crowdbox` binary).
+
+mod cli;
+mod export;
+mod helpers;
+mod http;
+mod import;
+mod leasing;
+mod submissions;
+mod validation;
