@@ -1,0 +1,225 @@
+//! How well does consolidation recover the true boxes from noisy workers? A seeded simulation.
+//!
+//! 2,000 images of 1024×768 with 1–4 true boxes each (5 labels, sides 40–300 px). Five workers see every image;
+//! each misses a true box with probability 10 %, draws the others with every edge moved by a normal error with
+//! σ = 5 % of the box's width (left, right) or height (top, bottom), and adds a spurious box (random place,
+//! size and label) with probability 10 % per true box. The table compares one worker alone with each
+//! consolidation method: mean IoU of matched boxes to the truth, and box-level precision and recall, where a
+//! box matches a true box of the same label at IoU ≥ 0.5 (one to one, best IoU first).
+//!
+//! Run: `cargo run --release -p crowdbox-core --example consolidation_sim [seed]`
+
+use crowdbox_core::consolidate::{
+    consolidate_cvat, consolidate_ground_truth, Averaging, ConsolidatedBox, CvatParams,
+    GroundTruthParams, Quorum,
+};
+use crowdbox_core::formats::DatasetBox;
+use crowdbox_core::geometry::ImageRect;
+
+const IMAGES: usize = 2_000;
+const WORKERS: usize = 5;
+const IMAGE_W: f64 = 1024.0;
+const IMAGE_H: f64 = 768.0;
+const LABELS: [&str; 5] = [
+    "driller",
+    "hammer",
+    "paintbrush",
+    "screwdriver",
+    "wheelbarrow",
+];
+const EDGE_SIGMA: f64 = 0.05;
+const MISS_RATE: f64 = 0.10;
+const SPURIOUS_RATE: f64 = 0.10;
+const MATCH_IOU: f64 = 0.5;
+
+/// SplitMix64: small, fast, and good enough to drive a simulation reproducibly from a seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn range(&mut self, low: f64, high: f64) -> f64 {
+        low + (high - low) * self.unit()
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.unit() * n as f64) as usize
+    }
+
+    /// Standard normal, by Box–Muller.
+    fn normal(&mut self) -> f64 {
+        let u1 = 1.0 - self.unit();
+        let u2 = self.unit();
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+}
+
+fn random_box(rng: &mut Rng) -> DatasetBox {
+    let (w, h) = (rng.range(40.0, 300.0), rng.range(40.0, 300.0));
+    let rect = ImageRect::new(
+        rng.range(0.0, IMAGE_W - w),
+        rng.range(0.0, IMAGE_H - h),
+        w,
+        h,
+    );
+    DatasetBox::new(LABELS[rng.below(LABELS.len())], rect)
+}
+
+fn noisy_copy(truth: &DatasetBox, rng: &mut Rng) -> DatasetBox {
+    let r = truth.rect;
+    let left = r.x + rng.normal() * EDGE_SIGMA * r.w;
+    let right = r.right() + rng.normal() * EDGE_SIGMA * r.w;
+    let top = r.y + rng.normal() * EDGE_SIGMA * r.h;
+    let bottom = r.bottom() + rng.normal() * EDGE_SIGMA * r.h;
+    let rect = ImageRect::new(
+        left.min(right),
+        top.min(bottom),
+        (right - left).abs(),
+        (bottom - top).abs(),
+    );
+    DatasetBox::new(
+        truth.label.clone(),
+        rect.clip_to(&ImageRect::new(0.0, 0.0, IMAGE_W, IMAGE_H)),
+    )
+}
+
+/// Matched IoUs, predicted count and true count for one image's predictions against its truth.
+#[derive(Default)]
+struct Score {
+    iou_sum: f64,
+    matched: usize,
+    predicted: usize,
+    truth: usize,
+}
+
+impl Score {
+    fn add(&mut self, predicted: &[DatasetBox], truth: &[DatasetBox]) {
+        let mut pairs = Vec::new();
+        for (p, predicted_box) in predicted.iter().enumerate() {
+            for (t, true_box) in truth.iter().enumerate() {
+                let iou = predicted_box.rect.iou(&true_box.rect);
+                if predicted_box.label == true_box.label && iou >= MATCH_IOU {
+                    pairs.push((iou, p, t));
+                }
+            }
+        }
+        pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let (mut used_p, mut used_t) = (vec![false; predicted.len()], vec![false; truth.len()]);
+        for (iou, p, t) in pairs {
+            if !used_p[p] && !used_t[t] {
+                used_p[p] = true;
+                used_t[t] = true;
+                self.iou_sum += iou;
+                self.matched += 1;
+            }
+        }
+        self.predicted += predicted.len();
+        self.truth += truth.len();
+    }
+
+    fn row(&self, name: &str) -> String {
+        let mean_iou = self.iou_sum / self.matched.max(1) as f64;
+        let precision = self.matched as f64 / self.predicted.max(1) as f64;
+        let recall = self.matched as f64 / self.truth.max(1) as f64;
+        format!("| {name:<44} | {mean_iou:>8.4} | {precision:>9.4} | {recall:>6.4} |")
+    }
+}
+
+type Method = (
+    &'static str,
+    Box<dyn Fn(&[Vec<DatasetBox>]) -> Vec<ConsolidatedBox>>,
+);
+
+fn main() {
+    let seed = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_240_501_u64);
+    let mut rng = Rng(seed);
+    let ground_truth = |averaging, quorum| GroundTruthParams {
+        iou_threshold: 0.5,
+        quorum,
+        averaging,
+    };
+    let methods: Vec<Method> = vec![
+        ("Ground Truth style, mean, majority (default)", {
+            let params = ground_truth(Averaging::Mean, Quorum::Majority);
+            Box::new(move |w| consolidate_ground_truth(w, &params))
+        }),
+        ("Ground Truth style, median, majority", {
+            let params = ground_truth(Averaging::Median, Quorum::Majority);
+            Box::new(move |w| consolidate_ground_truth(w, &params))
+        }),
+        ("Ground Truth style, trimmed mean, majority", {
+            let params = ground_truth(Averaging::TrimmedMean, Quorum::Majority);
+            Box::new(move |w| consolidate_ground_truth(w, &params))
+        }),
+        ("Ground Truth style, mean, quorum 2 of 5", {
+            let params = ground_truth(Averaging::Mean, Quorum::AtLeast(2));
+            Box::new(move |w| consolidate_ground_truth(w, &params))
+        }),
+        ("CVAT style, medoid, majority (default)", {
+            let params = CvatParams::default();
+            Box::new(move |w| consolidate_cvat(w, &params))
+        }),
+    ];
+
+    let mut single_worker = Score::default();
+    let mut scores: Vec<Score> = methods.iter().map(|_| Score::default()).collect();
+    for _ in 0..IMAGES {
+        let truth: Vec<DatasetBox> = (0..1 + rng.below(4))
+            .map(|_| random_box(&mut rng))
+            .collect();
+        let workers: Vec<Vec<DatasetBox>> = (0..WORKERS)
+            .map(|_| {
+                let mut drawn = Vec::new();
+                for true_box in &truth {
+                    if rng.unit() >= MISS_RATE {
+                        drawn.push(noisy_copy(true_box, &mut rng));
+                    }
+                    if rng.unit() < SPURIOUS_RATE {
+                        drawn.push(random_box(&mut rng));
+                    }
+                }
+                drawn
+            })
+            .collect();
+        for drawn in &workers {
+            single_worker.add(drawn, &truth);
+        }
+        for ((_, method), score) in methods.iter().zip(&mut scores) {
+            let consolidated: Vec<DatasetBox> = method(&workers)
+                .into_iter()
+                .map(ConsolidatedBox::into_dataset_box)
+                .collect();
+            score.add(&consolidated, &truth);
+        }
+    }
+
+    println!(
+        "{IMAGES} images, {WORKERS} workers, edge σ = {:.0} % of box size, {:.0} % missed, {:.0} % spurious, seed {seed}\n",
+        EDGE_SIGMA * 100.0,
+        MISS_RATE * 100.0,
+        SPURIOUS_RATE * 100.0
+    );
+    println!("| {:<44} | mean IoU | precision | recall |", "method");
+    println!("|{}|----------|-----------|--------|", "-".repeat(46));
+    println!(
+        "{}",
+        single_worker.row("one worker alone (all five, pooled)")
+    );
+    for ((name, _), score) in methods.iter().zip(&scores) {
+        println!("{}", score.row(name));
+    }
+}
