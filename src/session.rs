@@ -198,38 +198,52 @@ impl Session {
         if self.phase != Phase::Submitting {
             return false;
         }
-        match answer {
+        let saved = match answer {
             Ok(receipt) => {
                 let boxes = receipt.annotations_stored;
-                let saved = format!(
+                format!(
                     "Saved image {} with {boxes} box{}.",
                     self.task_index + 1,
                     if boxes == 1 { "" } else { "es" }
-                );
-                self.images_done = (self.images_done + 1).min(self.images_total);
-                self.task_index += 1;
-                self.last_attempt = None;
-                self.task_started_ms = now_ms;
-                let batch_len = self.batch.as_ref().map_or(0, |b| b.tasks.len());
-                if self.task_index >= batch_len {
-                    self.phase = Phase::Leasing;
-                    self.status = format!("{saved} Loading more images…");
-                    true
-                } else {
-                    self.phase = Phase::Working;
-                    self.status = saved;
-                    false
-                }
+                )
+            }
+            // The server already holds this volunteer's result for the image (an earlier attempt was stored but
+            // its answer got lost). The first result stands; staying on the image could never succeed.
+            Err(e) if is_already_stored(&e) => {
+                format!("Image {} was already saved earlier.", self.task_index + 1)
             }
             Err(e) => {
                 // The work stays on screen; the volunteer can fix it or try again.
                 self.phase = Phase::Working;
                 self.status = "The image was not saved.".to_owned();
                 self.error = Some(e.message);
-                false
+                return false;
             }
+        };
+        self.images_done = (self.images_done + 1).min(self.images_total);
+        self.task_index += 1;
+        self.last_attempt = None;
+        self.task_started_ms = now_ms;
+        let batch_len = self.batch.as_ref().map_or(0, |b| b.tasks.len());
+        if self.task_index >= batch_len {
+            self.phase = Phase::Leasing;
+            self.status = format!("{saved} Loading more images…");
+            true
+        } else {
+            self.phase = Phase::Working;
+            self.status = saved;
+            false
         }
     }
+}
+
+/// Whether a refused submission means the server already stored this volunteer's result for the task.
+fn is_already_stored(e: &ApiError) -> bool {
+    e.status == Some(409)
+        && matches!(
+            e.code.as_deref(),
+            Some("task_already_submitted" | "submission_id_reused")
+        )
 }
 
 #[cfg(test)]
@@ -383,6 +397,37 @@ mod tests {
         assert_eq!(edited.submission_id, "id-a", "one id per task");
         assert_eq!(edited.result.annotations.len(), 2);
         assert_eq!(edited.duration_ms, Some(8_500));
+    }
+
+    #[test]
+    fn a_result_the_server_already_holds_moves_on_instead_of_sticking() {
+        let mut s = working(&[10, 11]);
+        s.prepare_submission(result(10, 1), 2_000.0, "id-a".into())
+            .unwrap();
+        let conflict = ApiError {
+            status: Some(409),
+            code: Some("task_already_submitted".into()),
+            message: "worker already submitted task 10".into(),
+        };
+        assert!(!s.apply_submit(Err(conflict), 2_100.0));
+        assert_eq!(s.phase(), Phase::Working);
+        assert_eq!(s.error(), None);
+        assert_eq!(s.current_task().unwrap().task_id, 11);
+
+        s.prepare_submission(result(11, 1), 3_000.0, "id-b".into())
+            .unwrap();
+        let other_conflict = ApiError {
+            status: Some(409),
+            code: Some("lease_conflict".into()),
+            message: "something else".into(),
+        };
+        s.apply_submit(Err(other_conflict), 3_100.0);
+        assert_eq!(
+            s.current_task().unwrap().task_id,
+            11,
+            "other conflicts keep the task"
+        );
+        assert_eq!(s.error(), Some("something else"));
     }
 
     #[test]

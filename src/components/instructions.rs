@@ -2,13 +2,60 @@
 
 use leptos::prelude::*;
 
+/// Splits instructions into paragraphs of lines for display. Authors write them like Markdown: blank lines part
+/// paragraphs, a single line break inside a paragraph is just wrapping, and list items (`- `, `* `, `1. `) start
+/// their own line. No markup is interpreted; every character is shown as written.
+pub fn paragraphs(text: &str) -> Vec<Vec<String>> {
+    let mut paragraphs: Vec<Vec<String>> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        match current.last_mut() {
+            Some(last) if !starts_list_item(line) => {
+                last.push(' ');
+                last.push_str(line);
+            }
+            _ => current.push(line.to_owned()),
+        }
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    paragraphs
+}
+
+fn starts_list_item(line: &str) -> bool {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return true;
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && (line[digits..].starts_with(". ") || line[digits..].starts_with(") "))
+}
+
 #[component]
 pub fn Instructions(
     text: String,
     /// Whether the panel is unfolded; kept by the caller so it survives moving to the next task.
     open: RwSignal<bool>,
 ) -> impl IntoView {
-    (!text.trim().is_empty()).then(|| {
+    let paragraphs = paragraphs(&text);
+    (!paragraphs.is_empty()).then(|| {
+        let body = paragraphs
+            .into_iter()
+            .map(|lines| {
+                let lines = lines
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, line)| view! { {(i > 0).then(|| view! { <br /> })} {line} })
+                    .collect_view();
+                view! { <p>{lines}</p> }
+            })
+            .collect_view();
         view! {
             <details
                 class="instructions"
@@ -21,8 +68,40 @@ pub fn Instructions(
                 }
             >
                 <summary>"Instructions"</summary>
-                <p class="instructions-text">{text}</p>
+                <div class="instructions-text">{body}</div>
             </details>
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn wrapped_lines_join_and_blank_lines_part_paragraphs() {
+        let text = "Box every tool,\nwhole and tight.\n\n  \nIf there is none, submit.\n";
+        assert_eq!(
+            paragraphs(text),
+            vec![
+                vec!["Box every tool, whole and tight.".to_owned()],
+                vec!["If there is none, submit.".to_owned()],
+            ]
+        );
+    }
+
+    #[test]
+    fn list_items_keep_their_own_lines_and_markup_stays_text() {
+        let text = "Steps:\n- pick a <b>label</b>\n  then drag\n2. submit";
+        assert_eq!(
+            paragraphs(text),
+            vec![vec![
+                "Steps:".to_owned(),
+                "- pick a <b>label</b> then drag".to_owned(),
+                "2. submit".to_owned(),
+            ]]
+        );
+        assert!(paragraphs(" \n\n").is_empty());
+    }
 }

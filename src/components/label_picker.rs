@@ -14,6 +14,15 @@ pub fn category_for_hotkey(categories: &[CocoCategory], key: &str) -> Option<u64
     categories.get(digit - 1).map(|c| c.id)
 }
 
+/// The sentence that tells which number keys pick labels.
+pub fn hotkey_hint(label_count: usize) -> String {
+    match label_count.min(9) {
+        0 => String::new(),
+        1 => "Key 1 chooses the label.".to_owned(),
+        n => format!("Keys 1–{n} choose a label."),
+    }
+}
+
 /// A `<fieldset>` radio group. Each radio's accessible name is exactly the label's name: the hotkey number is
 /// shown beside it but hidden from assistive technology (it is announced by the group's description instead).
 #[component]
@@ -24,6 +33,7 @@ pub fn LabelPicker(
     active: Signal<u64>,
     #[prop(into)] on_choose: Callback<u64>,
 ) -> impl IntoView {
+    let hint = hotkey_hint(categories.len());
     let choices = categories
         .into_iter()
         .enumerate()
@@ -53,9 +63,43 @@ pub fn LabelPicker(
         <fieldset class="label-picker" aria-describedby="label-hotkeys">
             <legend>"Label"</legend>
             <div class="label-choices">{choices}</div>
-            <p id="label-hotkeys" class="hint">
-                "Keys 1–9 choose a label."
-            </p>
+            <p id="label-hotkeys" class="hint">{hint}</p>
         </fieldset>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn categories(n: u64) -> Vec<CocoCategory> {
+        (1..=n)
+            .map(|id| CocoCategory {
+                id: id * 10,
+                name: format!("c{id}"),
+                supercategory: String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn number_keys_pick_the_first_nine_labels_in_order() {
+        let cats = categories(12);
+        assert_eq!(category_for_hotkey(&cats, "1"), Some(10));
+        assert_eq!(category_for_hotkey(&cats, "9"), Some(90));
+        assert_eq!(category_for_hotkey(&cats, "0"), None);
+        assert_eq!(category_for_hotkey(&cats, "10"), None);
+        assert_eq!(category_for_hotkey(&cats, "a"), None);
+        assert_eq!(category_for_hotkey(&categories(2), "3"), None);
+        assert_eq!(hotkey_for_index(8), Some(9));
+        assert_eq!(hotkey_for_index(9), None);
+    }
+
+    #[test]
+    fn the_hint_names_the_keys_that_exist() {
+        assert_eq!(hotkey_hint(5), "Keys 1–5 choose a label.");
+        assert_eq!(hotkey_hint(14), "Keys 1–9 choose a label.");
+        assert_eq!(hotkey_hint(1), "Key 1 chooses the label.");
     }
 }
