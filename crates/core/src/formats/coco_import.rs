@@ -1,7 +1,7 @@
 //! Reading COCO object-detection JSON leniently: what other tools actually write, not only what crowdbox writes.
 //!
 //! Accepted beyond [`crate::coco`]'s strict types: ids starting at 0 (any non-negative integer), no `area`
-//! (crowdbox computes it from the box), no `supercategory`, no `info` or `licenses`, `iscrowd` missing, `true`/
+//! (crowdbox computes it from the box), no `supercategory`, no `info`, `licenses` or `annotations`, `iscrowd` missing, `true`/
 //! `false` or `0`/`1`, integer-valued floats for image sizes, `segmentation` and other extra fields (ignored), and a
 //! `score` on annotations (results files), which becomes the box's confidence.
 
@@ -16,11 +16,10 @@ const FORMAT: &str = "COCO";
 
 #[derive(Deserialize)]
 struct LenientCoco {
-    #[serde(default)]
     images: Vec<LenientImage>,
+    /// Absent in image-info files (test sets): images without boxes.
     #[serde(default)]
     annotations: Vec<LenientAnnotation>,
-    #[serde(default)]
     categories: Vec<LenientCategory>,
 }
 
@@ -78,14 +77,23 @@ fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
 /// Reads a COCO object-detection document. Images keep their order and are kept without boxes; labels are the
 /// categories' names in the order they are listed. Errors name the record (`annotations[12]`) and the field.
 pub fn import_coco(text: &str) -> Result<Dataset, FormatError> {
+    // serde would also fill the struct from a JSON array; a COCO document is an object.
+    if !text.trim_start().starts_with('{') {
+        return Err(FormatError::new(
+            FORMAT,
+            "expected a JSON object with `images`, `annotations` and `categories`",
+        ));
+    }
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let coco: LenientCoco =
         serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
             let path = error.path().to_string();
             let error = FormatError::new(FORMAT, error.into_inner().to_string());
+            if path == "." {
+                return error;
+            }
             match path.split_once('.') {
                 Some((record, field)) => error.at(record).field(field),
-                None if path == "." => error,
                 None => error.at(path),
             }
         })?;
