@@ -90,6 +90,11 @@ impl Session {
         &self.status
     }
 
+    /// Puts a sentence in the status line (for news from the editor, e.g. what an undo undid).
+    pub fn announce(&mut self, text: impl Into<String>) {
+        self.status = text.into();
+    }
+
     pub fn instructions(&self) -> &str {
         self.batch.as_ref().map_or("", |b| b.instructions.as_str())
     }

@@ -82,10 +82,10 @@ pub fn TaskView(
     let has_selection = Signal::derive(move || editor.with(|e| e.selected().is_some()));
     let submitting = Signal::derive(move || session.with(|s| s.phase() == Phase::Submitting));
 
-    let choose_category = move |id: u64| {
-        editor.update(|e| e.set_active_category(id));
-        preferred_category.set(Some(id));
-    };
+    // The next task starts with the label in use now, however it was chosen (radio, number key, canvas).
+    Effect::new(move |_| preferred_category.set(Some(active.get())));
+
+    let choose_category = move |id: u64| editor.update(|e| e.set_active_category(id));
     let select_box = move |id: u64| editor.update(|e| e.select(Some(id)));
     let delete_box = move |id: u64| {
         editor.update(|e| {
@@ -93,10 +93,22 @@ pub fn TaskView(
             e.delete_selected();
         })
     };
-    let delete_selected = move |_| {
+    let delete_selected = move || {
         editor.update(|e| {
             e.delete_selected();
         })
+    };
+    let can_undo = Signal::derive(move || editor.with(Editor::can_undo));
+    let can_redo = Signal::derive(move || editor.with(Editor::can_redo));
+    let undo = move |_| {
+        if let Some(what) = editor.try_update(Editor::undo).flatten() {
+            session.update(|s| s.announce(format!("Undid: {what}.")));
+        }
+    };
+    let redo = move |_| {
+        if let Some(what) = editor.try_update(Editor::redo).flatten() {
+            session.update(|s| s.announce(format!("Redid: {what}.")));
+        }
     };
     let image = task.image.clone();
     let submit = move |_| {
@@ -104,7 +116,8 @@ pub fn TaskView(
         submit_current_task(session, result);
     };
 
-    // Number keys pick labels wherever focus is, except while typing into a field.
+    // Number keys pick labels and Delete deletes the selected box wherever focus is, except while typing into a
+    // field. When the canvas has focus its own key handling comes first and marks the event as handled.
     let hotkey_categories = categories.clone();
     let hotkeys = window_event_listener(ev::keydown, move |event| {
         if event.ctrl_key() || event.alt_key() || event.meta_key() || event.default_prevented() {
@@ -113,7 +126,11 @@ pub fn TaskView(
         if typed_into_text_field(&event) {
             return;
         }
-        if let Some(id) = category_for_hotkey(&hotkey_categories, &event.key()) {
+        let key = event.key();
+        if key == "Delete" && has_selection.get_untracked() {
+            event.prevent_default();
+            delete_selected();
+        } else if let Some(id) = category_for_hotkey(&hotkey_categories, &key) {
             event.prevent_default();
             choose_category(id);
         }
@@ -144,14 +161,34 @@ pub fn TaskView(
                 <ErrorAlert session />
             </div>
             <BoxList rows on_select=select_box on_delete=delete_box />
-            <button
-                type="button"
-                class="secondary"
-                on:click=delete_selected
-                disabled=move || !has_selection.get()
-            >
-                "Delete selected box"
-            </button>
+            <div class="edit-buttons">
+                <button
+                    type="button"
+                    class="secondary"
+                    on:click=move |_| delete_selected()
+                    disabled=move || !has_selection.get()
+                >
+                    "Delete selected box"
+                </button>
+                <button
+                    type="button"
+                    class="secondary"
+                    on:click=undo
+                    disabled=move || !can_undo.get()
+                    title="Undo (Ctrl+Z)"
+                >
+                    "Undo"
+                </button>
+                <button
+                    type="button"
+                    class="secondary"
+                    on:click=redo
+                    disabled=move || !can_redo.get()
+                    title="Redo (Ctrl+Shift+Z)"
+                >
+                    "Redo"
+                </button>
+            </div>
         </aside>
     }
 }
