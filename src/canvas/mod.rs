@@ -1,0 +1,385 @@
+//! The drawing surface: a `<canvas>` that shows the task's image and its boxes and feeds pointer, key and wheel
+//! events to the core [`Editor`].
+//!
+//! # How the rest of the app reads and changes the editor
+//! The caller owns the `RwSignal<Editor>` and passes it in. Reading it with `editor.with(..)` in a view or memo
+//! is how the box list, the label picker and the buttons follow the boxes: the canvas notifies the signal only
+//! when the boxes, the selection or the active label changed (`Response::changed_shared_state`). Everything
+//! transient (hover, the crosshair, a box being drawn, moved or resized, zoom and pan) is written with
+//! `update_untracked` and only repaints the canvas, so a drag does not re-run any view. Changing the editor from
+//! outside with `editor.update(..)` (select, delete, relabel) repaints the canvas through the same signal.
+//!
+//! Painting happens at most once per animation frame however many events arrive.
+
+mod input;
+mod painter;
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use crowdbox_core::editor::{Editor, Input, Response};
+use crowdbox_core::scene::scene;
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlCanvasElement, HtmlDivElement, HtmlImageElement, ResizeObserver};
+
+use painter::Painter;
+
+/// Where the task's image is in loading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ImageLoad {
+    Loading,
+    Ready,
+    Failed,
+}
+
+/// What the browser calls when the container's size changes.
+type ResizeCallback = Closure<dyn FnMut(js_sys::Array, ResizeObserver)>;
+
+/// The canvas's non-reactive state: the painter, the image, and the animation-frame bookkeeping.
+struct Surface {
+    editor: RwSignal<Editor>,
+    image: HtmlImageElement,
+    load: RwSignal<ImageLoad>,
+    cursor: RwSignal<&'static str>,
+    announcement: RwSignal<String>,
+    painter: RefCell<Option<Painter>>,
+    container: RefCell<Option<HtmlDivElement>>,
+    frame_pending: Cell<bool>,
+    resize_observer: RefCell<Option<(ResizeObserver, ResizeCallback)>>,
+    image_callbacks: RefCell<Vec<Closure<dyn FnMut()>>>,
+}
+
+impl Surface {
+    /// Feeds one input to the editor, and tells whoever needs to know about what changed.
+    fn handle(self: &Rc<Self>, input: Input) -> Option<Response> {
+        let response = self.editor.try_update_untracked(|e| e.handle(input))?;
+        if response.changed_shared_state() {
+            // Views that read the editor re-run; the repaint effect below is one of them.
+            self.editor.notify();
+        } else if response.repaint {
+            self.request_paint();
+        }
+        if self.cursor.get_untracked() != response.cursor.css() {
+            self.cursor.set(response.cursor.css());
+        }
+        if let Some(text) = &response.announcement {
+            // The same sentence twice in a row would not be read again: make it differ invisibly.
+            let text = if self.announcement.get_untracked() == *text {
+                format!("{text}\u{a0}")
+            } else {
+                text.clone()
+            };
+            self.announcement.set(text);
+        }
+        Some(response)
+    }
+
+    /// Asks for a paint at the next animation frame, unless one is already asked for.
+    fn request_paint(self: &Rc<Self>) {
+        if self.frame_pending.replace(true) {
+            return;
+        }
+        let surface = Rc::clone(self);
+        request_animation_frame(move || {
+            surface.frame_pending.set(false);
+            surface.paint_now();
+        });
+    }
+
+    fn paint_now(&self) {
+        let painter = self.painter.borrow();
+        let Some(painter) = painter.as_ref() else {
+            return;
+        };
+        let Some(cmds) = self.editor.try_with_untracked(scene) else {
+            return;
+        };
+        let image = (self.load.get_untracked() == ImageLoad::Ready).then_some(&self.image);
+        painter.paint(&cmds, image);
+    }
+
+    /// The container changed size (or the page zoom did): size the backing store and refit the view.
+    fn resized(&self) {
+        let Some((width, height)) = self
+            .container
+            .borrow()
+            .as_ref()
+            .map(|c| (f64::from(c.client_width()), f64::from(c.client_height())))
+        else {
+            return;
+        };
+        let ratio = window().device_pixel_ratio();
+        if let Some(painter) = self.painter.borrow_mut().as_mut() {
+            painter.resize(width, height, ratio);
+        }
+        self.editor
+            .try_update_untracked(|e| e.set_viewport(width, height));
+        // A resized backing store is blank: paint now rather than show an empty frame.
+        self.paint_now();
+    }
+
+    fn attach(self: &Rc<Self>, canvas: HtmlCanvasElement, container: HtmlDivElement) {
+        if self.painter.borrow().is_some() {
+            return;
+        }
+        *self.painter.borrow_mut() = Painter::new(canvas);
+        let weak: Weak<Surface> = Rc::downgrade(self);
+        let on_resize = ResizeCallback::new(move |_, _| {
+            if let Some(surface) = weak.upgrade() {
+                surface.resized();
+            }
+        });
+        if let Ok(observer) = ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+            observer.observe(&container);
+            *self.resize_observer.borrow_mut() = Some((observer, on_resize));
+        }
+        *self.container.borrow_mut() = Some(container);
+        self.resized();
+    }
+
+    fn load_image(self: &Rc<Self>, url: &str) {
+        let on_load = {
+            let weak = Rc::downgrade(self);
+            Closure::<dyn FnMut()>::new(move || {
+                if let Some(surface) = weak.upgrade() {
+                    surface.load.set(ImageLoad::Ready);
+                    surface.request_paint();
+                }
+            })
+        };
+        let on_error = {
+            let load = self.load;
+            Closure::<dyn FnMut()>::new(move || load.set(ImageLoad::Failed))
+        };
+        self.image
+            .set_onload(Some(on_load.as_ref().unchecked_ref()));
+        self.image
+            .set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        self.image_callbacks
+            .borrow_mut()
+            .extend([on_load, on_error]);
+        self.image.set_src(url);
+    }
+
+    /// Unhooks everything the browser could still call.
+    fn detach(&self) {
+        if let Some((observer, _)) = self.resize_observer.borrow_mut().take() {
+            observer.disconnect();
+        }
+        self.image.set_onload(None);
+        self.image.set_onerror(None);
+        self.image_callbacks.borrow_mut().clear();
+    }
+}
+
+/// Short help read by screen readers with the canvas's name.
+const CANVAS_HELP: &str = "Drag to draw a box with the chosen label. Click a box to select it; drag inside it to \
+     move it or drag its handles to resize it. Tab selects the next box, number keys choose the label, arrow keys \
+     move the selected box, Delete deletes it, Control Z undoes.";
+
+/// The canvas for one task. Re-create it (with a new editor) for each task; see the module documentation for how
+/// to read the boxes.
+#[component]
+pub fn BoxCanvas(editor: RwSignal<Editor>, #[prop(into)] image_url: String) -> impl IntoView {
+    let container_ref = NodeRef::<html::Div>::new();
+    let canvas_ref = NodeRef::<html::Canvas>::new();
+    let load = RwSignal::new(ImageLoad::Loading);
+    let cursor = RwSignal::new("default");
+    let announcement = RwSignal::new(String::new());
+    let image = HtmlImageElement::new().expect("a document can always create an <img>");
+    let surface = Rc::new(Surface {
+        editor,
+        image,
+        load,
+        cursor,
+        announcement,
+        painter: RefCell::new(None),
+        container: RefCell::new(None),
+        frame_pending: Cell::new(false),
+        resize_observer: RefCell::new(None),
+        image_callbacks: RefCell::new(Vec::new()),
+    });
+    surface.load_image(&image_url);
+
+    {
+        let surface = Rc::clone(&surface);
+        Effect::new(move |_| {
+            if let (Some(canvas), Some(container)) = (canvas_ref.get(), container_ref.get()) {
+                surface.attach(canvas, container);
+            }
+        });
+    }
+    {
+        // Repaint whenever the boxes, selection or label change, whoever changed them.
+        let surface = Rc::clone(&surface);
+        Effect::new(move |_| {
+            editor.track();
+            surface.request_paint();
+        });
+    }
+    {
+        // Cleanups run before the owner's stored values are dropped, so the surface is still there.
+        let stored = StoredValue::new_local(Rc::clone(&surface));
+        on_cleanup(move || {
+            stored.try_with_value(|surface| surface.detach());
+        });
+    }
+
+    let with_canvas = move |f: &dyn Fn(&HtmlCanvasElement)| {
+        if let Some(canvas) = canvas_ref.get_untracked() {
+            f(&canvas);
+        }
+    };
+    let on_pointer_down = {
+        let surface = Rc::clone(&surface);
+        move |ev: web_sys::PointerEvent| {
+            with_canvas(&|canvas| {
+                // preventDefault below also prevents the focus a press would give: focus explicitly, so keys work.
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = canvas.focus_with_options(&options);
+                let Some(response) =
+                    input::pointer_down(canvas, &ev).and_then(|i| surface.handle(i))
+                else {
+                    return;
+                };
+                if response.consumed {
+                    ev.prevent_default();
+                    // Keep receiving the drag when it leaves the canvas, so its release always arrives.
+                    let _ = canvas.set_pointer_capture(ev.pointer_id());
+                }
+            })
+        }
+    };
+    let on_pointer_move = {
+        let surface = Rc::clone(&surface);
+        move |ev: web_sys::PointerEvent| {
+            with_canvas(&|canvas| {
+                if let Some(response) =
+                    input::pointer_move(canvas, &ev).and_then(|i| surface.handle(i))
+                {
+                    if response.consumed {
+                        ev.prevent_default();
+                    }
+                }
+            })
+        }
+    };
+    let on_pointer_up = {
+        let surface = Rc::clone(&surface);
+        move |ev: web_sys::PointerEvent| {
+            with_canvas(&|canvas| {
+                if let Some(response) =
+                    input::pointer_up(canvas, &ev).and_then(|i| surface.handle(i))
+                {
+                    if response.consumed {
+                        ev.prevent_default();
+                    }
+                }
+            })
+        }
+    };
+    let on_pointer_cancel = {
+        let surface = Rc::clone(&surface);
+        move |_: web_sys::PointerEvent| {
+            surface.handle(input::pointer_cancel());
+        }
+    };
+    let on_pointer_leave = {
+        let surface = Rc::clone(&surface);
+        move |_: web_sys::PointerEvent| {
+            surface.handle(input::pointer_leave());
+        }
+    };
+    let on_key_down = {
+        let surface = Rc::clone(&surface);
+        move |ev: web_sys::KeyboardEvent| {
+            if let Some(response) = input::key_down(&ev).and_then(|i| surface.handle(i)) {
+                if response.consumed {
+                    ev.prevent_default();
+                }
+            }
+        }
+    };
+    let on_key_up = {
+        let surface = Rc::clone(&surface);
+        move |ev: web_sys::KeyboardEvent| {
+            if let Some(response) = input::key_up(&ev).and_then(|i| surface.handle(i)) {
+                if response.consumed {
+                    ev.prevent_default();
+                }
+            }
+        }
+    };
+    let on_blur = {
+        let surface = Rc::clone(&surface);
+        move |_: web_sys::FocusEvent| {
+            surface.handle(input::focus_lost());
+        }
+    };
+    let on_wheel = {
+        let surface = Rc::clone(&surface);
+        move |ev: web_sys::WheelEvent| {
+            with_canvas(&|canvas| {
+                if surface
+                    .handle(input::wheel(canvas, &ev))
+                    .is_some_and(|r| r.consumed)
+                {
+                    ev.prevent_default();
+                }
+            })
+        }
+    };
+
+    view! {
+        <div
+            class="box-canvas"
+            node_ref=container_ref
+            style="position: relative; overflow: hidden; padding: 0; min-height: 240px; height: 100%;"
+        >
+            <canvas
+                node_ref=canvas_ref
+                aria-label="Image to annotate: draw boxes here"
+                aria-describedby="box-canvas-help"
+                tabindex="0"
+                style="position: absolute; inset: 0; width: 100%; height: 100%; touch-action: none; display: block;"
+                style:cursor=move || cursor.get()
+                on:pointerdown=on_pointer_down
+                on:pointermove=on_pointer_move
+                on:pointerup=on_pointer_up
+                on:pointercancel=on_pointer_cancel
+                on:pointerleave=on_pointer_leave
+                on:keydown=on_key_down
+                on:keyup=on_key_up
+                on:blur=on_blur
+                on:wheel=on_wheel
+            ></canvas>
+            <p id="box-canvas-help" hidden>{CANVAS_HELP}</p>
+            <div role="status" aria-live="polite" class="visually-hidden" style=VISUALLY_HIDDEN>
+                {move || announcement.get()}
+            </div>
+            {move || match load.get() {
+                ImageLoad::Loading => Some(view! { <p class="canvas-message" style=MESSAGE>"Loading the image…"</p> }.into_any()),
+                ImageLoad::Failed => Some(
+                    view! {
+                        <p class="canvas-message" role="alert" style=MESSAGE>
+                            "The image could not be loaded. Check your connection and reload the page."
+                        </p>
+                    }
+                    .into_any(),
+                ),
+                ImageLoad::Ready => None,
+            }}
+        </div>
+    }
+}
+
+/// Present for screen readers, invisible on screen (the usual clip pattern; `display: none` would silence it).
+const VISUALLY_HIDDEN: &str =
+    "position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; \
+     overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0;";
+const MESSAGE: &str = "position: absolute; left: 12px; top: 12px; margin: 0; padding: 6px 10px; \
+     background: rgba(0,0,0,0.75); color: #fff; border-radius: 4px; pointer-events: none;";

@@ -1,0 +1,181 @@
+//! The painter: the only code that draws on the canvas. It draws a display list ([`DrawCmd`]s, CSS pixels) and
+//! knows nothing about boxes; the backing store is devicePixelRatio times the CSS size, so lines stay crisp.
+
+use crowdbox_core::scene::{Color, DrawCmd, ScreenRect, Stroke};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlImageElement};
+
+/// The UI font for tags and the readout (the size comes with each command).
+const FONT_FAMILY: &str = "system-ui, -apple-system, 'Segoe UI', sans-serif";
+/// Dash pattern for dashed strokes, in CSS pixels.
+const DASH_PX: f64 = 5.0;
+
+pub struct Painter {
+    canvas: HtmlCanvasElement,
+    ctx: CanvasRenderingContext2d,
+    css_width: f64,
+    css_height: f64,
+    /// Device pixels per CSS pixel.
+    ratio: f64,
+}
+
+impl Painter {
+    /// A painter for `canvas`, or `None` when the browser gives no 2D context.
+    pub fn new(canvas: HtmlCanvasElement) -> Option<Self> {
+        let ctx = canvas
+            .get_context("2d")
+            .ok()??
+            .dyn_into::<CanvasRenderingContext2d>()
+            .ok()?;
+        Some(Painter {
+            canvas,
+            ctx,
+            css_width: 0.0,
+            css_height: 0.0,
+            ratio: 1.0,
+        })
+    }
+
+    /// Sizes the backing store to the canvas's CSS size times the device pixel ratio. Resizing clears the
+    /// canvas, so it only happens when something changed.
+    pub fn resize(&mut self, css_width: f64, css_height: f64, ratio: f64) {
+        let ratio = if ratio.is_finite() && ratio > 0.0 {
+            ratio
+        } else {
+            1.0
+        };
+        if (css_width, css_height, ratio) == (self.css_width, self.css_height, self.ratio) {
+            return;
+        }
+        self.css_width = css_width;
+        self.css_height = css_height;
+        self.ratio = ratio;
+        self.canvas
+            .set_width((css_width * ratio).round().max(1.0) as u32);
+        self.canvas
+            .set_height((css_height * ratio).round().max(1.0) as u32);
+    }
+
+    /// Draws `cmds` in order; `image` is drawn where the list says once it has loaded.
+    pub fn paint(&self, cmds: &[DrawCmd], image: Option<&HtmlImageElement>) {
+        let ctx = &self.ctx;
+        // Draw in CSS pixels: the transform maps them onto device pixels.
+        let _ = ctx.set_transform(self.ratio, 0.0, 0.0, self.ratio, 0.0, 0.0);
+        for cmd in cmds {
+            match cmd {
+                DrawCmd::Clear { color } => {
+                    ctx.set_fill_style_str(&color.css());
+                    ctx.fill_rect(0.0, 0.0, self.css_width, self.css_height);
+                }
+                DrawCmd::Image { rect } => self.draw_image(rect, image),
+                DrawCmd::Rect { rect, fill, stroke } => {
+                    if let Some(fill) = fill {
+                        ctx.set_fill_style_str(&fill.css());
+                        ctx.fill_rect(rect.x, rect.y, rect.w, rect.h);
+                    }
+                    if let Some(stroke) = stroke {
+                        self.stroke_rect(rect, stroke);
+                    }
+                }
+                DrawCmd::Line { from, to, stroke } => {
+                    for (color, width) in layers(stroke) {
+                        let offset = self.crisp_offset(width);
+                        self.set_stroke(color, width, stroke.dashed);
+                        ctx.begin_path();
+                        ctx.move_to(self.snap(from.x) + offset, self.snap(from.y) + offset);
+                        ctx.line_to(self.snap(to.x) + offset, self.snap(to.y) + offset);
+                        ctx.stroke();
+                    }
+                }
+                DrawCmd::Text {
+                    at,
+                    text,
+                    color,
+                    background,
+                    size,
+                } => self.draw_tag(at.x, at.y, text, *color, *background, *size),
+            }
+        }
+    }
+
+    fn draw_image(&self, rect: &ScreenRect, image: Option<&HtmlImageElement>) {
+        let ctx = &self.ctx;
+        match image.filter(|img| img.complete() && img.natural_width() > 0) {
+            Some(img) => {
+                // Zoomed in past 2 screen pixels per image pixel, show the pixels themselves: boxes are drawn
+                // to pixel edges, and smoothing would blur them.
+                let magnification = rect.w / f64::from(img.natural_width());
+                ctx.set_image_smoothing_enabled(magnification < 2.0);
+                let _ = ctx.draw_image_with_html_image_element_and_dw_and_dh(
+                    img, rect.x, rect.y, rect.w, rect.h,
+                );
+            }
+            None => {
+                ctx.set_fill_style_str("rgba(255,255,255,0.08)");
+                ctx.fill_rect(rect.x, rect.y, rect.w, rect.h);
+            }
+        }
+    }
+
+    fn stroke_rect(&self, rect: &ScreenRect, stroke: &Stroke) {
+        let (x0, y0) = (self.snap(rect.x), self.snap(rect.y));
+        let (x1, y1) = (self.snap(rect.x + rect.w), self.snap(rect.y + rect.h));
+        for (color, width) in layers(stroke) {
+            let offset = self.crisp_offset(width);
+            self.set_stroke(color, width, stroke.dashed);
+            self.ctx
+                .stroke_rect(x0 + offset, y0 + offset, x1 - x0, y1 - y0);
+        }
+    }
+
+    fn set_stroke(&self, color: Color, width: f64, dashed: bool) {
+        self.ctx.set_stroke_style_str(&color.css());
+        self.ctx.set_line_width(width);
+        let dash = if dashed {
+            js_sys::Array::of2(&DASH_PX.into(), &DASH_PX.into())
+        } else {
+            js_sys::Array::new()
+        };
+        let _ = self.ctx.set_line_dash(&JsValue::from(dash));
+    }
+
+    fn draw_tag(&self, x: f64, y: f64, text: &str, color: Color, background: Color, size: f64) {
+        let ctx = &self.ctx;
+        let padding = (size / 4.0).round();
+        ctx.set_font(&format!("{size}px {FONT_FAMILY}"));
+        ctx.set_text_baseline("top");
+        let width = ctx
+            .measure_text(text)
+            .map_or(size * text.len() as f64 * 0.6, |m| m.width());
+        ctx.set_fill_style_str(&background.css());
+        ctx.fill_rect(
+            self.snap(x),
+            self.snap(y),
+            width + 2.0 * padding,
+            size + 2.0 * padding,
+        );
+        ctx.set_fill_style_str(&color.css());
+        let _ = ctx.fill_text(text, self.snap(x) + padding, self.snap(y) + padding);
+    }
+
+    /// Rounds a CSS coordinate to the nearest device pixel edge.
+    fn snap(&self, v: f64) -> f64 {
+        (v * self.ratio).round() / self.ratio
+    }
+
+    /// A line an odd number of device pixels wide is centred on a pixel centre, not an edge, or it blurs.
+    fn crisp_offset(&self, width: f64) -> f64 {
+        if ((width * self.ratio).round() as i64) % 2 == 1 {
+            0.5 / self.ratio
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The strokes to draw for `stroke`, bottom first: the halo (2 px wider), then the line.
+fn layers(stroke: &Stroke) -> impl Iterator<Item = (Color, f64)> {
+    let halo = stroke.halo.map(|color| (color, stroke.width + 2.0));
+    halo.into_iter()
+        .chain(std::iter::once((stroke.color, stroke.width)))
+}
