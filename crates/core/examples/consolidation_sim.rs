@@ -5,7 +5,8 @@
 //! σ = 5 % of the box's width (left, right) or height (top, bottom), and adds a spurious box (random place,
 //! size and label) with probability 10 % per true box. The table compares one worker alone with each
 //! consolidation method: mean IoU of matched boxes to the truth, and box-level precision and recall, where a
-//! box matches a true box of the same label at IoU ≥ 0.5 (one to one, best IoU first).
+//! box matches a true box of the same label at IoU ≥ 0.5 (one to one, best IoU first). A last line gives the
+//! ceiling for mean IoU: the mean of the copies of each true box, grouped by the simulation itself.
 //!
 //! Run: `cargo run --release -p crowdbox-core --example consolidation_sim [seed]`
 
@@ -94,6 +95,19 @@ fn noisy_copy(truth: &DatasetBox, rng: &mut Rng) -> DatasetBox {
     )
 }
 
+/// The box whose every edge is the mean of the boxes' edges.
+fn mean_box(boxes: &[DatasetBox]) -> ImageRect {
+    let n = boxes.len() as f64;
+    let mean = |edge: fn(&ImageRect) -> f64| boxes.iter().map(|b| edge(&b.rect)).sum::<f64>() / n;
+    let (left, top) = (mean(|r| r.x), mean(|r| r.y));
+    ImageRect::new(
+        left,
+        top,
+        mean(ImageRect::right) - left,
+        mean(ImageRect::bottom) - top,
+    )
+}
+
 /// Matched IoUs, predicted count and true count for one image's predictions against its truth.
 #[derive(Default)]
 struct Score {
@@ -176,17 +190,21 @@ fn main() {
     ];
 
     let mut single_worker = Score::default();
+    let mut ceiling_iou = (0.0, 0_usize);
     let mut scores: Vec<Score> = methods.iter().map(|_| Score::default()).collect();
     for _ in 0..IMAGES {
         let truth: Vec<DatasetBox> = (0..1 + rng.below(4))
             .map(|_| random_box(&mut rng))
             .collect();
+        // Every copy drawn of each true box, known only to the simulation: the ceiling's input.
+        let mut copies: Vec<Vec<DatasetBox>> = vec![Vec::new(); truth.len()];
         let workers: Vec<Vec<DatasetBox>> = (0..WORKERS)
             .map(|_| {
                 let mut drawn = Vec::new();
-                for true_box in &truth {
+                for (index, true_box) in truth.iter().enumerate() {
                     if rng.unit() >= MISS_RATE {
                         drawn.push(noisy_copy(true_box, &mut rng));
+                        copies[index].push(drawn[drawn.len() - 1].clone());
                     }
                     if rng.unit() < SPURIOUS_RATE {
                         drawn.push(random_box(&mut rng));
@@ -197,6 +215,12 @@ fn main() {
             .collect();
         for drawn in &workers {
             single_worker.add(drawn, &truth);
+        }
+        for (true_box, copies) in truth.iter().zip(&copies) {
+            if !copies.is_empty() {
+                ceiling_iou.0 += mean_box(copies).iou(&true_box.rect);
+                ceiling_iou.1 += 1;
+            }
         }
         for ((_, method), score) in methods.iter().zip(&mut scores) {
             let consolidated: Vec<DatasetBox> = method(&workers)
@@ -222,4 +246,9 @@ fn main() {
     for ((name, _), score) in methods.iter().zip(&scores) {
         println!("{}", score.row(name));
     }
+    println!(
+        "\nCeiling: the mean of every copy drawn of each true box, matched by the simulation itself (no clustering, \
+         no quorum), has mean IoU {:.4} to the truth.",
+        ceiling_iou.0 / ceiling_iou.1.max(1) as f64
+    );
 }
