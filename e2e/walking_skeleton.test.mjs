@@ -7,7 +7,7 @@ import { startServer, launchBrowser, openPage, readCocoWithPycocotools } from '.
 // The app shows the image fitted into the canvas: as large as fits, aspect ratio kept, centred, with this many
 // CSS pixels free on every side. The test maps image pixels to page pixels with its own arithmetic, so a transform
 // bug in the app shows up as boxes in the wrong place.
-const FIT_MARGIN_CSS_PX = 8;
+const FIT_MARGIN_CSS_PX = 12; // crowdbox_core::editor::FIT_MARGIN_PX
 
 function fitTransform(canvasBox, imageWidth, imageHeight) {
   const scale = Math.min(
