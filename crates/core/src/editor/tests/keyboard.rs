@@ -75,3 +75,101 @@ fn keys_the_editor_does_not_know_are_left_to_the_browser() {
         assert!(!response.consumed && !response.repaint, "{name} {mods:?}");
     }
 }
+
+#[test]
+fn number_keys_choose_the_label_and_relabel_the_selected_box() {
+    let mut e = editor_with(&[rect(10.0, 10.0, 50.0, 50.0)]);
+    let response = key(&mut e, "2");
+    assert!(response.consumed && response.annotations_changed && response.active_category_changed);
+    assert_eq!(response.announcement.as_deref(), Some("Box relabelled dog"));
+    assert_eq!(
+        (e.active_category(), e.annotations()[0].category_id),
+        (2, 2)
+    );
+    key(&mut e, "Escape");
+    let response = key(&mut e, "3");
+    assert_eq!(response.announcement.as_deref(), Some("Label bird"));
+    assert!(!response.annotations_changed);
+    assert!(!key(&mut e, "4").consumed, "there is no fourth label");
+}
+
+#[test]
+fn tab_walks_through_the_boxes_and_lets_focus_leave_after_the_last() {
+    let mut e = editor_with(&[
+        rect(0.0, 0.0, 10.0, 10.0),
+        rect(20.0, 20.0, 10.0, 10.0),
+        rect(40.0, 40.0, 10.0, 10.0),
+    ]);
+    key(&mut e, "Escape");
+    let mut seen = Vec::new();
+    loop {
+        let response = key(&mut e, "Tab");
+        if !response.consumed {
+            break;
+        }
+        seen.push(e.selected().unwrap());
+    }
+    assert_eq!(seen, vec![1, 2, 3]);
+    assert_eq!(e.selected(), None);
+}
+
+#[test]
+fn shift_tab_walks_backwards() {
+    let mut e = editor_with(&[rect(0.0, 0.0, 10.0, 10.0), rect(20.0, 20.0, 10.0, 10.0)]);
+    key(&mut e, "Escape");
+    let response = key_with(&mut e, "Tab", Modifiers::SHIFT);
+    assert!(response
+        .announcement
+        .unwrap()
+        .starts_with("Selected box 2 of 2"));
+    key_with(&mut e, "Tab", Modifiers::SHIFT);
+    assert_eq!(e.selected(), Some(1));
+    assert!(!key_with(&mut e, "Tab", Modifiers::SHIFT).consumed);
+    assert_eq!(e.selected(), None);
+}
+
+#[test]
+fn tab_with_no_boxes_is_left_to_the_browser() {
+    let mut e = editor();
+    assert!(!key(&mut e, "Tab").consumed);
+}
+
+#[test]
+fn h_hides_and_shows_all_boxes() {
+    let mut e = editor_with(&[rect(10.0, 10.0, 50.0, 50.0)]);
+    let response = key(&mut e, "h");
+    assert!(e.boxes_hidden() && response.repaint && response.consumed);
+    assert_eq!(e.selected(), None, "hidden boxes cannot stay selected");
+    click(&mut e, 30.0, 30.0);
+    assert_eq!(e.selected(), None, "hidden boxes cannot be clicked");
+    assert!(!key(&mut e, "Tab").consumed);
+    key(&mut e, "H");
+    assert!(!e.boxes_hidden());
+}
+
+#[test]
+fn drawing_while_boxes_are_hidden_shows_them_again() {
+    let mut e = editor_with(&[rect(10.0, 10.0, 50.0, 50.0)]);
+    key(&mut e, "h");
+    let response = drag(&mut e, (100.0, 100.0), (150.0, 150.0));
+    assert!(!e.boxes_hidden());
+    assert!(response
+        .announcement
+        .unwrap()
+        .ends_with("All boxes are shown again."));
+    assert_eq!(e.annotations().len(), 2);
+}
+
+#[test]
+fn the_key_table_names_every_command_key() {
+    let keys: String = KEY_BINDINGS
+        .iter()
+        .map(|b| b.keys)
+        .collect::<Vec<_>>()
+        .join(" ");
+    for needle in [
+        "Tab", "1–9", "Delete", "Ctrl+D", "Ctrl+Z", "Ctrl+Y", "Escape", "Space", "0", "H", "Alt",
+    ] {
+        assert!(keys.contains(needle), "{needle} missing from the key help");
+    }
+}

@@ -1,8 +1,11 @@
 //! Scripted-input tests of the editor. The helpers speak image pixels and convert with the editor's own view,
 //! like a volunteer who points at things on the picture.
 
+mod editing;
+mod history;
 mod keyboard;
 mod pointer;
+mod properties;
 mod view;
 
 use super::*;
