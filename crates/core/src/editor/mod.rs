@@ -144,6 +144,28 @@ impl Editor {
         }
     }
 
+    /// Adds boxes the editor starts from (a saved draft, or boxes proposed in advance) as `(rect, category_id)`.
+    /// Each is clipped to the image; boxes with a label the job does not have, or nothing left inside the
+    /// image, are skipped. This is the starting point, so it is not an undo step. Returns how many were added.
+    pub fn load_boxes(&mut self, boxes: impl IntoIterator<Item = (ImageRect, u64)>) -> usize {
+        let bounds = self.image.bounds();
+        let before = self.annotations.len();
+        for (rect, category_id) in boxes {
+            let rect = rect.clip_to(&bounds);
+            let known = self.categories.iter().any(|c| c.id == category_id);
+            if known && rect.is_finite() && rect.w > 0.0 && rect.h > 0.0 {
+                self.annotations.push(Annotation {
+                    id: self.next_id,
+                    rect,
+                    category_id,
+                });
+                self.next_id += 1;
+            }
+        }
+        self.revision += 1;
+        self.annotations.len() - before
+    }
+
     /// Handles one input and says what changed.
     pub fn handle(&mut self, input: Input) -> Response {
         let before = self.snapshot();

@@ -259,3 +259,30 @@ fn a_job_without_labels_draws_no_boxes() {
     assert!(e.annotations().is_empty());
     assert!(response.announcement.unwrap().contains("no labels"));
 }
+
+#[test]
+fn loaded_boxes_are_clipped_and_unknown_labels_are_skipped_without_an_undo_step() {
+    let mut e = editor();
+    let loaded = e.load_boxes([
+        (rect(10.0, 10.0, 20.0, 20.0), 2),
+        (rect(390.0, 290.0, 50.0, 50.0), 1),
+        (rect(10.0, 10.0, 20.0, 20.0), 9),
+        (rect(500.0, 10.0, 20.0, 20.0), 1),
+        (rect(f64::NAN, 10.0, 20.0, 20.0), 1),
+    ]);
+    assert_eq!(loaded, 2);
+    assert_eq!(
+        rects(&e),
+        vec![rect(10.0, 10.0, 20.0, 20.0), rect(390.0, 290.0, 10.0, 10.0)]
+    );
+    assert_eq!(
+        e.annotations()
+            .iter()
+            .map(|a| (a.id, a.category_id))
+            .collect::<Vec<_>>(),
+        vec![(1, 2), (2, 1)]
+    );
+    assert!(!e.can_undo());
+    drag(&mut e, (100.0, 100.0), (150.0, 150.0));
+    assert_eq!(e.annotations()[2].id, 3);
+}
