@@ -1,6 +1,8 @@
 //! The painter: the only code that draws on the canvas. It draws a display list ([`DrawCmd`]s, CSS pixels) and
 //! knows nothing about boxes; the backing store is devicePixelRatio times the CSS size, so lines stay crisp.
 
+use std::cell::Cell;
+
 use crowdbox_core::scene::{Color, DrawCmd, ScreenRect, Stroke};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlImageElement};
@@ -17,6 +19,10 @@ pub struct Painter {
     css_height: f64,
     /// Device pixels per CSS pixel.
     ratio: f64,
+    /// The context's current styles, so 10,000 boxes of a handful of colours do not set (and format, and for
+    /// dashes allocate) the same style 10,000 times a frame.
+    fill: Cell<Option<Color>>,
+    stroke: Cell<Option<(Color, f64, bool)>>,
 }
 
 impl Painter {
@@ -33,6 +39,8 @@ impl Painter {
             css_width: 0.0,
             css_height: 0.0,
             ratio: 1.0,
+            fill: Cell::new(None),
+            stroke: Cell::new(None),
         })
     }
 
@@ -59,18 +67,21 @@ impl Painter {
     /// Draws `cmds` in order; `image` is drawn where the list says once it has loaded.
     pub fn paint(&self, cmds: &[DrawCmd], image: Option<&HtmlImageElement>) {
         let ctx = &self.ctx;
+        // Resizing the backing store resets the context's state: start from nothing known.
+        self.fill.set(None);
+        self.stroke.set(None);
         // Draw in CSS pixels: the transform maps them onto device pixels.
         let _ = ctx.set_transform(self.ratio, 0.0, 0.0, self.ratio, 0.0, 0.0);
         for cmd in cmds {
             match cmd {
                 DrawCmd::Clear { color } => {
-                    ctx.set_fill_style_str(&color.css());
+                    self.set_fill(*color);
                     ctx.fill_rect(0.0, 0.0, self.css_width, self.css_height);
                 }
                 DrawCmd::Image { rect } => self.draw_image(rect, image),
                 DrawCmd::Rect { rect, fill, stroke } => {
                     if let Some(fill) = fill {
-                        ctx.set_fill_style_str(&fill.css());
+                        self.set_fill(*fill);
                         ctx.fill_rect(rect.x, rect.y, rect.w, rect.h);
                     }
                     if let Some(stroke) = stroke {
@@ -111,7 +122,7 @@ impl Painter {
                 );
             }
             None => {
-                ctx.set_fill_style_str("rgba(255,255,255,0.08)");
+                self.set_fill(Color::rgb(255, 255, 255).with_alpha(0.08));
                 ctx.fill_rect(rect.x, rect.y, rect.w, rect.h);
             }
         }
@@ -128,15 +139,28 @@ impl Painter {
         }
     }
 
+    fn set_fill(&self, color: Color) {
+        if self.fill.replace(Some(color)) != Some(color) {
+            self.ctx.set_fill_style_str(&color.css());
+        }
+    }
+
     fn set_stroke(&self, color: Color, width: f64, dashed: bool) {
-        self.ctx.set_stroke_style_str(&color.css());
-        self.ctx.set_line_width(width);
-        let dash = if dashed {
-            js_sys::Array::of2(&DASH_PX.into(), &DASH_PX.into())
-        } else {
-            js_sys::Array::new()
-        };
-        let _ = self.ctx.set_line_dash(&JsValue::from(dash));
+        let before = self.stroke.replace(Some((color, width, dashed)));
+        if before.map(|(c, _, _)| c) != Some(color) {
+            self.ctx.set_stroke_style_str(&color.css());
+        }
+        if before.map(|(_, w, _)| w) != Some(width) {
+            self.ctx.set_line_width(width);
+        }
+        if before.map(|(_, _, d)| d) != Some(dashed) {
+            let dash = if dashed {
+                js_sys::Array::of2(&DASH_PX.into(), &DASH_PX.into())
+            } else {
+                js_sys::Array::new()
+            };
+            let _ = self.ctx.set_line_dash(&JsValue::from(dash));
+        }
     }
 
     fn draw_tag(&self, x: f64, y: f64, text: &str, color: Color, background: Color, size: f64) {
@@ -147,14 +171,14 @@ impl Painter {
         let width = ctx
             .measure_text(text)
             .map_or(size * text.len() as f64 * 0.6, |m| m.width());
-        ctx.set_fill_style_str(&background.css());
+        self.set_fill(background);
         ctx.fill_rect(
             self.snap(x),
             self.snap(y),
             width + 2.0 * padding,
             size + 2.0 * padding,
         );
-        ctx.set_fill_style_str(&color.css());
+        self.set_fill(color);
         let _ = ctx.fill_text(text, self.snap(x) + padding, self.snap(y) + padding);
     }
 
