@@ -85,7 +85,32 @@ pub fn TaskView(
     // The next task starts with the label in use now, however it was chosen (radio, number key, canvas).
     Effect::new(move |_| preferred_category.set(Some(active.get())));
 
-    let choose_category = move |id: u64| editor.update(|e| e.set_active_category(id));
+    // A box that is selected only because it was just drawn (or duplicated). Choosing a label then means "the
+    // next box gets this label" (pick a label, draw, pick the next, draw), so it must not relabel that box; a box
+    // the volunteer selected on purpose (click, list, Tab) is relabelled.
+    let fresh_box = StoredValue::new(None::<u64>);
+    Effect::new(move |previous_ids: Option<Vec<u64>>| {
+        let (ids, selected) = editor.with(|e| {
+            let ids: Vec<u64> = e.annotations().iter().map(|a| a.id).collect();
+            (ids, e.selected())
+        });
+        let just_added = selected.filter(|s| previous_ids.as_ref().is_some_and(|p| !p.contains(s)));
+        let still_fresh = selected.filter(|s| fresh_box.get_value() == Some(*s));
+        fresh_box.set_value(just_added.or(still_fresh));
+        ids
+    });
+    let choose_category = move |id: u64| {
+        editor.update(|e| {
+            let keep = e.selected().filter(|s| fresh_box.get_value() == Some(*s));
+            if keep.is_some() {
+                e.select(None);
+            }
+            e.set_active_category(id);
+            if keep.is_some() {
+                e.select(keep);
+            }
+        })
+    };
     let select_box = move |id: u64| editor.update(|e| e.select(Some(id)));
     let delete_box = move |id: u64| {
         editor.update(|e| {

@@ -1,0 +1,13 @@
+//! crowdbox worker app: a volunteer leases image tasks, draws labelled boxes, and submits each image's result.
+//!
+//! `main.rs` only mounts [`app::App`]; everything lives here so browser tests (`tests/`) can mount parts of it.
+//! Natively this crate is empty: it only makes sense on wasm32, and its web dependencies are wasm32-only.
+#![cfg(target_arch = "wasm32")]
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod session;
+pub mod worker_id;
+
+mod canvas;
