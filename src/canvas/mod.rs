@@ -176,9 +176,10 @@ impl Surface {
 }
 
 /// Short help read by screen readers with the canvas's name.
-const CANVAS_HELP: &str = "Drag to draw a box with the chosen label. Click a box to select it; drag inside it to \
-     move it or drag its handles to resize it. Tab selects the next box, number keys choose the label, arrow keys \
-     move the selected box, Delete deletes it, Control Z undoes.";
+const CANVAS_HELP: &str = "Drag to draw a box with the chosen label. Click a box to select it; drag \
+     inside it to move it or drag its handles to resize it. N draws a box in the middle of the view. Tab \
+     selects the next box, number keys choose the label, arrow keys move the selected box and Alt with arrow \
+     keys sizes it, Delete deletes it, Control Z undoes.";
 
 /// The canvas for one task. Re-create it (with a new editor) for each task; see the module documentation for how
 /// to read the boxes.
@@ -350,7 +351,8 @@ pub fn BoxCanvas(editor: RwSignal<Editor>, #[prop(into)] image_url: String) -> i
                 on:pointerdown=on_pointer_down
                 on:pointermove=on_pointer_move
                 on:pointerup=on_pointer_up
-                on:pointercancel=on_pointer_cancel
+                on:pointercancel=on_pointer_cancel.clone()
+                on:lostpointercapture=on_pointer_cancel
                 on:pointerleave=on_pointer_leave
                 on:keydown=on_key_down
                 on:keyup=on_key_up

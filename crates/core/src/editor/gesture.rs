@@ -243,7 +243,7 @@ impl Editor {
         if self.categories.is_empty() {
             return Outcome::consumed().say("This job has no labels, so no box can be drawn");
         }
-        let reshown = std::mem::replace(&mut self.boxes_hidden, false);
+        let reshown = self.boxes_hidden;
         let id = self.add_box(rect, self.active_category);
         let description = self.describe_box(id);
         let shown = if reshown {
@@ -279,9 +279,12 @@ impl Editor {
         std::mem::replace(&mut self.gesture, Gesture::Idle) != Gesture::Idle
     }
 
+    /// The browser took the pointer away mid-drag: undo the drag. (Sent after every capture ends, too, when it
+    /// finds no drag and changes nothing.)
     pub(crate) fn pointer_cancel(&mut self) -> Outcome {
-        self.cancel_gesture();
-        self.hover = None;
+        if self.cancel_gesture() {
+            self.hover = None;
+        }
         Outcome::ignored()
     }
 

@@ -13,6 +13,8 @@ pub enum Command {
     /// Number key 1–9: the label at this 0-based place in the job's list.
     Label(usize),
     Duplicate,
+    /// A new box in the middle of the view, for drawing without a pointer.
+    NewBox,
     /// Move the selected box by this many image pixels (with nothing selected: pan the view).
     Move {
         dx: f64,
@@ -76,6 +78,7 @@ pub fn command_for(key: &str, mods: Modifiers) -> Option<Command> {
         }
         _ => match lower.as_str() {
             "h" => Some(Command::ToggleBoxes),
+            "n" => Some(Command::NewBox),
             _ => None,
         },
     }
@@ -125,6 +128,10 @@ pub const KEY_BINDINGS: &[KeyBinding] = &[
     KeyBinding {
         keys: "Alt+↑ / Alt+↓",
         action: "Move the selected box's bottom edge (Shift: 10 pixels)",
+    },
+    KeyBinding {
+        keys: "N",
+        action: "New box in the middle of the view (move it with the arrow keys, size it with Alt+arrows)",
     },
     KeyBinding {
         keys: "Delete / Backspace",

@@ -5,7 +5,7 @@ use super::history::Edit;
 use super::{
     command_for, Annotation, Command, Editor, Gesture, Modifiers, Outcome, MIN_BOX_IMAGE_PX,
 };
-use crate::geometry::ImageRect;
+use crate::geometry::{ImageRect, ScreenPoint};
 
 /// How far (CSS pixels) a duplicate lands from its original, so it is visibly a second box.
 const DUPLICATE_OFFSET_PX: f64 = 12.0;
@@ -81,6 +81,7 @@ impl Editor {
                 None => Outcome::ignored(),
             },
             Command::Duplicate => self.duplicate_selected(),
+            Command::NewBox => self.new_box_in_view(),
             Command::Move { dx, dy } => match self.selected_annotation() {
                 Some(before) => {
                     let rect = translated_within(&before.rect, dx, dy, &self.image.bounds());
@@ -197,6 +198,45 @@ impl Editor {
                 Outcome::ignored()
             }
         }
+    }
+
+    /// A box a quarter the size of the visible part of the image, in its middle, with the active label: the way
+    /// to draw with the keyboard alone (arrow keys then move it, Alt+arrow keys size it).
+    fn new_box_in_view(&mut self) -> Outcome {
+        if self.categories.is_empty() {
+            return Outcome::consumed().say("This job has no labels, so no box can be drawn");
+        }
+        let bounds = self.image.bounds();
+        let (w, h) = self.viewport;
+        let visible = ImageRect::from_corners(
+            self.view.to_image(ScreenPoint::new(0.0, 0.0)),
+            self.view.to_image(ScreenPoint::new(w, h)),
+        )
+        .clip_to(&bounds);
+        let area = if visible.w > 0.0 && visible.h > 0.0 {
+            visible
+        } else {
+            bounds
+        };
+        let size_w = (area.w / 4.0).max(MIN_BOX_IMAGE_PX).min(bounds.w);
+        let size_h = (area.h / 4.0).max(MIN_BOX_IMAGE_PX).min(bounds.h);
+        let centre = area.center();
+        let rect = translated_within(
+            &ImageRect::new(
+                centre.x - size_w / 2.0,
+                centre.y - size_h / 2.0,
+                size_w,
+                size_h,
+            ),
+            0.0,
+            0.0,
+            &bounds,
+        );
+        let id = self.add_box(rect, self.active_category);
+        let description = self.describe_box(id);
+        Outcome::consumed().say(format!(
+            "Drew {description}. Arrow keys move it, Alt with arrow keys changes its size."
+        ))
     }
 
     fn duplicate_selected(&mut self) -> Outcome {

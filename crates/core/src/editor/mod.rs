@@ -6,6 +6,7 @@
 //! All boxes are kept in natural image pixels. Screen points are converted with the one [`ViewTransform`] the
 //! editor owns, which follows the canvas size ([`Editor::set_viewport`]) until the volunteer zooms or pans.
 
+mod exchange;
 mod gesture;
 mod history;
 mod input;
@@ -17,9 +18,8 @@ mod view;
 
 use serde::{Deserialize, Serialize};
 
-use crate::coco::{CocoAnnotation, CocoCategory, CocoImage};
+use crate::coco::CocoCategory;
 use crate::geometry::{ImageRect, ImageSize, ScreenPoint, ViewTransform};
-use crate::wire::CocoResult;
 
 pub(crate) use gesture::Gesture;
 use history::{Edit, History};
@@ -144,28 +144,6 @@ impl Editor {
         }
     }
 
-    /// Adds boxes the editor starts from (a saved draft, or boxes proposed in advance) as `(rect, category_id)`.
-    /// Each is clipped to the image; boxes with a label the job does not have, or nothing left inside the
-    /// image, are skipped. This is the starting point, so it is not an undo step. Returns how many were added.
-    pub fn load_boxes(&mut self, boxes: impl IntoIterator<Item = (ImageRect, u64)>) -> usize {
-        let bounds = self.image.bounds();
-        let before = self.annotations.len();
-        for (rect, category_id) in boxes {
-            let rect = rect.clip_to(&bounds);
-            let known = self.categories.iter().any(|c| c.id == category_id);
-            if known && rect.is_finite() && rect.w > 0.0 && rect.h > 0.0 {
-                self.annotations.push(Annotation {
-                    id: self.next_id,
-                    rect,
-                    category_id,
-                });
-                self.next_id += 1;
-            }
-        }
-        self.revision += 1;
-        self.annotations.len() - before
-    }
-
     /// Handles one input and says what changed.
     pub fn handle(&mut self, input: Input) -> Response {
         let before = self.snapshot();
@@ -209,8 +187,12 @@ impl Editor {
     }
 
     /// Selects the box `id` (or nothing). An id that is not a box selects nothing.
+    /// Selecting a box while boxes are hidden shows them again: what is selected can be seen.
     pub fn select(&mut self, id: Option<u64>) {
         self.selected = id.filter(|id| self.annotation(*id).is_some());
+        if self.selected.is_some() {
+            self.boxes_hidden = false;
+        }
         self.history.close_merge();
     }
 
@@ -280,7 +262,7 @@ impl Editor {
         let edit = self.history.take_undo()?;
         let inverse = edit.inverse();
         self.selected = inverse.apply(&mut self.annotations);
-        self.revision += 1;
+        self.boxes_changed();
         Some(edit.describe())
     }
 
@@ -288,31 +270,8 @@ impl Editor {
     pub fn redo(&mut self) -> Option<&'static str> {
         let edit = self.history.take_redo()?;
         self.selected = edit.apply(&mut self.annotations);
-        self.revision += 1;
+        self.boxes_changed();
         Some(edit.describe())
-    }
-
-    /// The boxes as one image's COCO result: annotation ids 1..n in drawing order, `area = w * h`, `iscrowd` 0,
-    /// and all the job's categories.
-    pub fn to_coco_result(&self, image: &CocoImage) -> CocoResult {
-        let annotations = self
-            .annotations
-            .iter()
-            .zip(1..)
-            .map(|(a, id)| CocoAnnotation {
-                id,
-                image_id: image.id,
-                category_id: a.category_id,
-                bbox: a.rect.to_coco(),
-                area: a.rect.area(),
-                iscrowd: 0,
-            })
-            .collect();
-        CocoResult {
-            images: vec![image.clone()],
-            annotations,
-            categories: self.categories.clone(),
-        }
     }
 
     /// Where the pointer is over the canvas, when it is.
@@ -346,14 +305,20 @@ impl Editor {
     fn commit(&mut self, edit: Edit) {
         edit.apply(&mut self.annotations);
         self.history.record(edit);
+        self.boxes_changed();
+    }
+
+    /// After any change to the boxes: note it, and show the boxes if they were hidden, so no change is unseen.
+    fn boxes_changed(&mut self) {
         self.revision += 1;
+        self.boxes_hidden = false;
     }
 
     /// Like [`Editor::commit`], but a run of such changes to one box is one undo step (arrow-key nudges).
     fn commit_merging(&mut self, edit: Edit) {
         edit.apply(&mut self.annotations);
         self.history.record_merging(edit);
-        self.revision += 1;
+        self.boxes_changed();
     }
 
     /// Adds a box with a fresh id and selects it; returns the id.

@@ -173,3 +173,47 @@ fn the_key_table_names_every_command_key() {
         assert!(keys.contains(needle), "{needle} missing from the key help");
     }
 }
+
+#[test]
+fn n_draws_a_box_in_the_middle_of_the_view_for_keyboard_users() {
+    let mut e = editor();
+    key(&mut e, "3");
+    let response = key(&mut e, "n");
+    assert!(response.consumed && response.annotations_changed && response.selection_changed);
+    assert!(response
+        .announcement
+        .unwrap()
+        .contains("Arrow keys move it"));
+    assert_eq!(rects(&e), vec![rect(150.0, 112.5, 100.0, 75.0)]);
+    assert_eq!(e.annotations()[0].category_id, 3);
+    key_with(&mut e, "ArrowLeft", Modifiers::SHIFT);
+    key_with(&mut e, "ArrowRight", Modifiers::ALT);
+    assert_eq!(rects(&e), vec![rect(140.0, 112.5, 101.0, 75.0)]);
+}
+
+#[test]
+fn n_when_zoomed_in_draws_inside_the_visible_part_of_the_image() {
+    let mut e = editor();
+    e.zoom_about(screen(&e, 0.0, 0.0), 4.0); // shows image pixels 0..106 × 0..81
+    key(&mut e, "N");
+    let r = rects(&e)[0];
+    assert!(r.right() < 106.0 && r.bottom() < 81.0, "{r:?}");
+}
+
+#[test]
+fn any_change_to_the_boxes_shows_hidden_boxes_again() {
+    let mut e = editor_with(&[rect(10.0, 10.0, 50.0, 50.0)]);
+    key(&mut e, "h");
+    key_with(&mut e, "z", Modifiers::CTRL);
+    assert!(!e.boxes_hidden(), "an undo while hidden is shown");
+    key(&mut e, "h");
+    e.select(Some(1));
+    assert!(
+        e.boxes_hidden(),
+        "the undone box is gone, so nothing was selected"
+    );
+    key_with(&mut e, "y", Modifiers::CTRL);
+    key(&mut e, "h");
+    e.select(Some(1));
+    assert!(!e.boxes_hidden(), "a box selected from the list is shown");
+}

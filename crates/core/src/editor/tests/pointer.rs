@@ -1,6 +1,7 @@
 //! Drawing, clicking and cancelling with the pointer.
 
 use super::*;
+use crate::coco::CocoImage;
 
 #[test]
 fn a_drag_on_empty_image_draws_a_box_with_the_active_label_and_selects_it() {
@@ -285,4 +286,14 @@ fn loaded_boxes_are_clipped_and_unknown_labels_are_skipped_without_an_undo_step(
     assert!(!e.can_undo());
     drag(&mut e, (100.0, 100.0), (150.0, 150.0));
     assert_eq!(e.annotations()[2].id, 3);
+}
+
+#[test]
+fn a_pointer_cancel_after_a_finished_drag_keeps_the_crosshair() {
+    let mut e = editor();
+    drag(&mut e, (10.0, 10.0), (50.0, 50.0));
+    let hover = e.hover();
+    let response = e.handle(Input::PointerCancel);
+    assert!(!response.repaint && !response.changed_shared_state());
+    assert_eq!(e.hover(), hover);
 }
