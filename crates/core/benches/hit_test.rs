@@ -84,7 +84,10 @@ fn bench(c: &mut Criterion) {
         })
     });
 
-    assert!(scene(&editor).len() > BOXES, "the whole image is in view: every box is drawn");
+    assert!(
+        scene(&editor).len() > BOXES,
+        "the whole image is in view: every box is drawn"
+    );
     c.bench_function("scene with 10,000 boxes in view", |b| {
         b.iter(|| black_box(scene(&editor)))
     });
