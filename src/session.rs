@@ -283,6 +283,7 @@ mod tests {
                     task_id: id,
                     image: image(id),
                     image_url: format!("/api/images/{id}"),
+                    initial_annotations: Vec::new(),
                 })
                 .collect(),
             lease_expires_at: 0,

@@ -34,8 +34,12 @@ pub struct Task {
     pub task_id: u64,
     /// The image as COCO describes it: `id` is the image id used in the submission.
     pub image: CocoImage,
-    /// Where the app loads the pixels from (relative to the API base).
+    /// Where the app loads the pixels from (relative to the API base, or an absolute http(s) URL for images
+    /// imported by reference).
     pub image_url: String,
+    /// Boxes to start from (imported pre-annotations), natural image pixels; empty when there are none.
+    #[serde(default)]
+    pub initial_annotations: Vec<CocoAnnotation>,
 }
 
 /// One image's result, sent once per task. `submission_id` is made in the browser and is an idempotency key.

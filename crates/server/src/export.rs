@@ -1,87 +1,316 @@
-//! `crowdbox export --format coco`: a job's images and every stored box as one COCO dataset.
+//! `crowdbox export`: a job's images and boxes in COCO, Ground Truth output manifest, Pascal VOC or YOLO form.
 //!
-//! Every image of the job is listed (also those without boxes), image ids are the task ids, annotation ids are
-//! 1..n in (image id, storage) order, `bbox` is `[x, y, w, h]` in natural pixels, `area = w * h`, `iscrowd = 0`.
-//! With `workers_per_image > 1` each worker's boxes are all listed; nothing is merged yet.
+//! Every image of the job is listed (also those without boxes); boxes are clipped to their image by core's
+//! exporters. Without consolidation every worker's boxes are listed (and imported final boxes); with it, each
+//! image's submissions are merged by core's Ground Truth or CVAT style consolidation (an image with an imported
+//! final submission keeps exactly those boxes), and confidences are written where the format has them.
+//! In COCO, image ids are the task ids and annotation ids are 1..n in (image id, storage) order.
+
+use std::path::Path;
 
 use anyhow::bail;
-use crowdbox_core::coco::{CocoAnnotation, CocoDataset, CocoInfo, CocoLicense};
+use crowdbox_core::coco::{CocoDataset, CocoInfo, CocoLicense};
+use crowdbox_core::consolidate::{
+    consolidate_cvat, consolidate_ground_truth, ConsolidatedBox, CvatParams, GroundTruthParams,
+};
+use crowdbox_core::formats::{
+    export_ground_truth_output_manifest, export_voc, export_yolo, to_coco, CocoExportOptions,
+    Dataset, DatasetBox, DatasetImage, GroundTruthExportOptions,
+};
+use crowdbox_core::geometry::ImageRect;
 use sqlx::SqlitePool;
 
-use crate::jobs::{self, JobImage};
+use crate::formats_io::write::{write_atomically, write_files};
+use crate::jobs::{self, Job, JobImage};
 use crate::to_u64;
 
 /// The single licence entry every exported image points to: crowdbox does not track image licences yet.
 pub const UNKNOWN_LICENSE_ID: u64 = 1;
 
-pub async fn export_coco(
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// COCO object detection JSON (a file).
+    Coco,
+    /// SageMaker Ground Truth bounding-box output manifest, JSON lines (a file).
+    Groundtruth,
+    /// Pascal VOC XML, `Annotations/<stem>.xml` per image (a folder).
+    Voc,
+    /// YOLO txt, `classes.txt` and `labels/<stem>.txt` per image (a folder).
+    Yolo,
+}
+
+/// How several workers' boxes for one image become one set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ConsolidationMethod {
+    /// Match by IoU ≥ 0.5, keep objects a majority drew, average their edges.
+    #[default]
+    Groundtruth,
+    /// Match by IoU ≥ 0.5, keep objects a majority drew, take the drawn box nearest the mean.
+    Cvat,
+}
+
+/// A job as core's neutral dataset; `image_ids[i]` is the task id of `dataset.images[i]`.
+pub struct JobDataset {
+    pub job: Job,
+    pub image_ids: Vec<i64>,
+    pub dataset: Dataset,
+}
+
+/// Finds the job or says which jobs exist.
+pub async fn require_job(pool: &SqlitePool, job_name: &str) -> anyhow::Result<Job> {
+    let mut conn = pool.acquire().await?;
+    if let Some(job) = jobs::find_job(&mut conn, job_name).await? {
+        return Ok(job);
+    }
+    let known = jobs::job_names(pool).await?;
+    if known.is_empty() {
+        bail!("there is no job called {job_name:?}; the database has no jobs yet (create one with crowdbox job create)");
+    }
+    bail!(
+        "there is no job called {job_name:?}; known jobs: {}",
+        known.join(", ")
+    )
+}
+
+/// One stored box row: (image id, submission row id, imported, category id, x, y, w, h, iscrowd).
+type BoxRow = (i64, i64, bool, i64, f64, f64, f64, f64, bool);
+
+/// Reads the job's images and boxes, consolidated with `method` if given.
+pub async fn load_job_dataset(
     pool: &SqlitePool,
     job_name: &str,
-    now_ms: i64,
-) -> anyhow::Result<CocoDataset> {
+    method: Option<ConsolidationMethod>,
+) -> anyhow::Result<JobDataset> {
+    let job = require_job(pool, job_name).await?;
     let mut conn = pool.acquire().await?;
-    let Some(job) = jobs::find_job(&mut conn, job_name).await? else {
-        let known = jobs::job_names(pool).await?;
-        if known.is_empty() {
-            bail!("there is no job called {job_name:?}; the database has no jobs yet (create one with crowdbox import)");
-        }
-        bail!(
-            "there is no job called {job_name:?}; known jobs: {}",
-            known.join(", ")
-        );
-    };
-    let categories = jobs::categories(&mut conn, &job).await?;
+    let labels: Vec<String> = jobs::categories(&mut conn, &job)
+        .await?
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
     let images = sqlx::query_as::<_, JobImage>(
-        "SELECT id, file_name, width, height FROM images WHERE job_id = ? ORDER BY id",
+        "SELECT id, file_name, width, height, source_url FROM images WHERE job_id = ? ORDER BY id",
     )
     .bind(job.id)
     .fetch_all(&mut *conn)
     .await?;
-    let boxes: Vec<(i64, i64, f64, f64, f64, f64)> = sqlx::query_as(
-        "SELECT a.image_id, a.category_id, a.x, a.y, a.w, a.h
-         FROM annotations a JOIN images i ON i.id = a.image_id
+    let boxes: Vec<BoxRow> = sqlx::query_as(
+        "SELECT a.image_id, a.submission_id, s.imported, a.category_id, a.x, a.y, a.w, a.h, a.iscrowd
+         FROM annotations a JOIN submissions s ON s.id = a.submission_id JOIN images i ON i.id = a.image_id
          WHERE i.job_id = ? ORDER BY a.image_id, a.id",
     )
     .bind(job.id)
     .fetch_all(&mut *conn)
     .await?;
+    // Every submission, also those without boxes: "nothing here" counts in consolidation.
+    let submissions: Vec<(i64, i64, bool)> = match method {
+        None => Vec::new(),
+        Some(_) => sqlx::query_as(
+            "SELECT s.image_id, s.id, s.imported FROM submissions s JOIN images i ON i.id = s.image_id
+             WHERE i.job_id = ? ORDER BY s.image_id, s.id",
+        )
+        .bind(job.id)
+        .fetch_all(&mut *conn)
+        .await?,
+    };
+    let label_of = |category_id: i64| {
+        labels
+            .get(usize::try_from(category_id - 1).unwrap_or(usize::MAX))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut dataset_images = Vec::with_capacity(images.len());
+    let (mut next_box, mut next_submission) = (0, 0);
+    for image in &images {
+        let mut dataset_image = DatasetImage::new(
+            image.file_name.clone(),
+            u32::try_from(image.width).unwrap_or_default(),
+            u32::try_from(image.height).unwrap_or_default(),
+        );
+        let start = next_box;
+        while next_box < boxes.len() && boxes[next_box].0 == image.id {
+            next_box += 1;
+        }
+        let rows = &boxes[start..next_box];
+        let to_box = |row: &BoxRow| DatasetBox {
+            label: label_of(row.3),
+            rect: ImageRect::new(row.4, row.5, row.6, row.7),
+            iscrowd: row.8,
+            confidence: None,
+        };
+        let first_submission = next_submission;
+        while next_submission < submissions.len() && submissions[next_submission].0 == image.id {
+            next_submission += 1;
+        }
+        let image_submissions = &submissions[first_submission..next_submission];
+        dataset_image.boxes = match method {
+            None => rows.iter().map(to_box).collect(),
+            Some(_) if image_submissions.iter().any(|s| s.2) => {
+                rows.iter().filter(|row| row.2).map(to_box).collect()
+            }
+            Some(method) => {
+                let per_worker: Vec<Vec<DatasetBox>> = image_submissions
+                    .iter()
+                    .map(|(_, id, _)| rows.iter().filter(|row| row.1 == *id).map(to_box).collect())
+                    .collect();
+                consolidate(&per_worker, method)
+            }
+        };
+        dataset_images.push(dataset_image);
+    }
+    Ok(JobDataset {
+        image_ids: images.iter().map(|image| image.id).collect(),
+        dataset: Dataset {
+            images: dataset_images,
+            labels,
+        },
+        job,
+    })
+}
 
-    let annotations = boxes
+fn consolidate(per_worker: &[Vec<DatasetBox>], method: ConsolidationMethod) -> Vec<DatasetBox> {
+    if per_worker.is_empty() {
+        return Vec::new();
+    }
+    let merged: Vec<ConsolidatedBox> = match method {
+        ConsolidationMethod::Groundtruth => {
+            consolidate_ground_truth(per_worker, &GroundTruthParams::default())
+        }
+        ConsolidationMethod::Cvat => consolidate_cvat(per_worker, &CvatParams::default()),
+    };
+    merged
         .into_iter()
-        .zip(1..)
-        .map(|((image_id, category_id, x, y, w, h), id)| CocoAnnotation {
-            id,
-            image_id: to_u64(image_id),
-            category_id: to_u64(category_id),
-            bbox: [x, y, w, h],
-            area: w * h,
-            iscrowd: 0,
-        })
-        .collect();
+        .map(ConsolidatedBox::into_dataset_box)
+        .collect()
+}
+
+/// The job as COCO: image ids are task ids, one "Unknown" licence, categories under the job's name.
+pub fn coco_for(job_dataset: &JobDataset, now_ms: i64) -> anyhow::Result<CocoDataset> {
     let (year, month, day) = civil_date(now_ms);
-    Ok(CocoDataset {
+    let options = CocoExportOptions {
         info: CocoInfo {
-            description: format!("crowdbox job {}", job.name),
+            description: format!("crowdbox job {}", job_dataset.job.name),
             version: "1.0".to_owned(),
             year: u32::try_from(year).unwrap_or_default(),
             contributor: "crowdbox volunteers".to_owned(),
             url: String::new(),
             date_created: format!("{year:04}-{month:02}-{day:02}"),
         },
-        licenses: vec![CocoLicense {
-            id: UNKNOWN_LICENSE_ID,
-            name: "Unknown".to_owned(),
-            url: String::new(),
-        }],
-        images: images
-            .iter()
-            .map(|image| crowdbox_core::coco::CocoImage {
-                license: Some(UNKNOWN_LICENSE_ID),
-                ..image.to_coco()
-            })
-            .collect(),
-        annotations,
-        categories,
+        supercategory: job_dataset.job.name.clone(),
+        pretty: true,
+    };
+    let mut coco = to_coco(&job_dataset.dataset, &options)?;
+    // Core numbers images 1..n in dataset order; use the task ids instead.
+    for image in &mut coco.images {
+        image.id = to_u64(job_dataset.image_ids[usize::try_from(image.id - 1)?]);
+        image.license = Some(UNKNOWN_LICENSE_ID);
+    }
+    for annotation in &mut coco.annotations {
+        annotation.image_id =
+            to_u64(job_dataset.image_ids[usize::try_from(annotation.image_id - 1)?]);
+    }
+    coco.licenses = vec![CocoLicense {
+        id: UNKNOWN_LICENSE_ID,
+        name: "Unknown".to_owned(),
+        url: String::new(),
+    }];
+    Ok(coco)
+}
+
+/// Every stored box of the job as one COCO dataset.
+pub async fn export_coco(
+    pool: &SqlitePool,
+    job_name: &str,
+    now_ms: i64,
+) -> anyhow::Result<CocoDataset> {
+    coco_for(&load_job_dataset(pool, job_name, None).await?, now_ms)
+}
+
+/// What an export wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportSummary {
+    pub images: usize,
+    pub boxes: usize,
+    pub files: usize,
+}
+
+/// The export as bytes for the one-file formats (COCO, Ground Truth), or files for the folder formats.
+pub enum Rendered {
+    File(Vec<u8>),
+    Folder(Vec<crowdbox_core::formats::ExportFile>),
+}
+
+/// Renders the job's dataset in `format`.
+pub fn render(
+    job_dataset: &JobDataset,
+    format: ExportFormat,
+    now_ms: i64,
+) -> anyhow::Result<Rendered> {
+    let dataset = &job_dataset.dataset;
+    Ok(match format {
+        ExportFormat::Coco => {
+            let coco = coco_for(job_dataset, now_ms)?;
+            let mut json =
+                Vec::with_capacity(256 + 160 * coco.annotations.len() + 140 * coco.images.len());
+            serde_json::to_writer_pretty(&mut json, &coco)?;
+            json.push(b'\n');
+            Rendered::File(json)
+        }
+        ExportFormat::Groundtruth => {
+            let (year, month, day) = civil_date(now_ms);
+            let seconds = now_ms.rem_euclid(86_400_000) / 1000;
+            let options = GroundTruthExportOptions {
+                attribute: ground_truth_attribute(&job_dataset.job.name),
+                job_name: format!("labeling-job/{}", job_dataset.job.name),
+                creation_date: format!(
+                    "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.000000",
+                    seconds / 3600,
+                    seconds / 60 % 60,
+                    seconds % 60
+                ),
+                source_ref_prefix: String::new(),
+                human_annotated: true,
+            };
+            Rendered::File(export_ground_truth_output_manifest(dataset, &options)?.into_bytes())
+        }
+        ExportFormat::Voc => Rendered::Folder(export_voc(dataset)?),
+        ExportFormat::Yolo => Rendered::Folder(export_yolo(dataset)?),
+    })
+}
+
+/// The label attribute name: the job's name, unless Ground Truth reserves it.
+fn ground_truth_attribute(job_name: &str) -> String {
+    if job_name == "source-ref" || job_name.ends_with("-metadata") {
+        "boxes".to_owned()
+    } else {
+        job_name.to_owned()
+    }
+}
+
+/// Exports job `job_name` to `output`: a file for COCO and Ground Truth, a folder for VOC and YOLO.
+pub async fn export_to(
+    pool: &SqlitePool,
+    job_name: &str,
+    format: ExportFormat,
+    method: Option<ConsolidationMethod>,
+    output: &Path,
+    now_ms: i64,
+) -> anyhow::Result<ExportSummary> {
+    let job_dataset = load_job_dataset(pool, job_name, method).await?;
+    let files = match render(&job_dataset, format, now_ms)? {
+        Rendered::File(bytes) => {
+            write_atomically(output, &bytes)?;
+            1
+        }
+        Rendered::Folder(files) => {
+            write_files(output, &files)?;
+            files.len()
+        }
+    };
+    Ok(ExportSummary {
+        images: job_dataset.dataset.images.len(),
+        boxes: job_dataset.dataset.box_count(),
+        files,
     })
 }
 

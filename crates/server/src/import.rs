@@ -343,7 +343,7 @@ async fn add_images(
 /// Copies `source` to `target` unless the store has it already, checking the bytes still hash to `sha256`
 /// (the file could have changed since it was checked). Writes a temporary file and renames it, so the store
 /// never holds a half-written image.
-fn copy_into_store(
+pub(crate) fn copy_into_store(
     source: &Path,
     sha256: &str,
     target: &Path,

@@ -62,12 +62,13 @@ pub async fn lease_batch(
 
     let categories = jobs::categories(&mut tx, &job).await?;
     let progress = jobs::progress(&mut tx, &job).await?;
+    let tasks = jobs::tasks_for(&mut tx, &images).await?;
     tx.commit().await?;
     Ok(TaskBatch {
         job: job.name,
         instructions: job.instructions,
         categories,
-        tasks: images.iter().map(JobImage::to_task).collect(),
+        tasks,
         lease_expires_at,
         job_done,
         images_total: progress.images_total,
@@ -82,8 +83,8 @@ async fn held_leases(
     worker_id: &str,
     now_ms: i64,
 ) -> Result<Vec<(JobImage, i64)>, sqlx::Error> {
-    let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT i.id, i.file_name, i.width, i.height, l.expires_at
+    let rows: Vec<(i64, String, i64, i64, Option<String>, i64)> = sqlx::query_as(
+        "SELECT i.id, i.file_name, i.width, i.height, i.source_url, l.expires_at
          FROM leases l JOIN images i ON i.id = l.image_id
          WHERE i.job_id = ?1 AND l.worker_id = ?2 AND l.expires_at > ?3
            AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.worker_id = ?2)
@@ -96,13 +97,14 @@ async fn held_leases(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, file_name, width, height, expires_at)| {
+        .map(|(id, file_name, width, height, source_url, expires_at)| {
             (
                 JobImage {
                     id,
                     file_name,
                     width,
                     height,
+                    source_url,
                 },
                 expires_at,
             )
@@ -118,9 +120,10 @@ async fn available_images(
     now_ms: i64,
 ) -> Result<Vec<JobImage>, sqlx::Error> {
     sqlx::query_as::<_, JobImage>(
-        "SELECT i.id, i.file_name, i.width, i.height FROM images i
+        "SELECT i.id, i.file_name, i.width, i.height, i.source_url FROM images i
          WHERE i.job_id = ?1
            AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.worker_id = ?2)
+           AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.imported = 1)
            AND (SELECT COUNT(*) FROM submissions s WHERE s.image_id = i.id)
              + (SELECT COUNT(*) FROM leases l
                 WHERE l.image_id = i.id AND l.worker_id <> ?2 AND l.expires_at > ?3) < ?4
@@ -151,6 +154,7 @@ async fn next_release(
          FROM images i
          WHERE i.job_id = ?1
            AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.worker_id = ?2)
+           AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.imported = 1)
            AND (SELECT COUNT(*) FROM submissions s WHERE s.image_id = i.id) < ?4",
     )
     .bind(job.id)

@@ -10,11 +10,13 @@ pub mod clock;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod formats_io;
 pub mod image_store;
 pub mod import;
 pub mod jobs;
 pub mod leasing;
 pub mod serve;
+pub mod stats;
 pub mod submissions;
 
 use std::path::{Path, PathBuf};

@@ -79,7 +79,7 @@ fn import_jobs_and_export_work_from_the_command_line() {
         .expect("the job is listed");
     assert_eq!(
         line.split_whitespace().collect::<Vec<_>>(),
-        ["demo", "3", "0", "0", "1"]
+        ["demo", "3", "0", "0", "1", "draw"]
     );
 
     let exported = stdout(&crowdbox(

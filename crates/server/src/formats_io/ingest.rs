@@ -1,0 +1,467 @@
+//! Storing a [`LoadedSource`] in a job, all or nothing: images (copied into the image store, or kept as URLs)
+//! and their boxes as pre-annotations (`--as pre`) or as imported final submissions (`--as final`).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use crowdbox_core::formats::{clip_to_image, ClassMap, DatasetBox};
+use sha2::{Digest, Sha256};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+
+use super::job_file::{clean_labels, JobSpec};
+use super::sources::{ImageLocation, LoadedSource};
+use crate::image_store::{probe_image, store_relative_path, ImageKind};
+use crate::import::copy_into_store;
+use crate::jobs::{self, Job};
+
+/// What imported boxes become.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportAs {
+    /// Pre-annotations: shown to workers as the task's initial boxes.
+    Pre,
+    /// Final annotations: an "imported" submission; the image counts as done and exports as is.
+    Final,
+}
+
+/// The worker id imported final submissions are stored under.
+pub const IMPORT_WORKER: &str = "import";
+
+/// Rows per multi-row INSERT (SQLite allows 32,766 bound values per statement).
+const CHUNK: usize = 500;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DatasetImportReport {
+    pub job: String,
+    pub job_created: bool,
+    pub images_added: usize,
+    pub images_present: usize,
+    pub boxes_stored: usize,
+    /// Boxes wholly outside their image (or without area), left out.
+    pub boxes_dropped: usize,
+    /// Images whose boxes were not stored because an earlier import already gave them pre/final boxes.
+    pub images_skipped: usize,
+    pub import_as: Option<ImportAs>,
+}
+
+impl std::fmt::Display for DatasetImportReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.job_created {
+            writeln!(f, "job {}: created", self.job)?;
+        }
+        let kind = match self.import_as {
+            Some(ImportAs::Pre) => "pre-annotation",
+            Some(ImportAs::Final) => "final",
+            None => "no",
+        };
+        write!(
+            f,
+            "job {}: {} images added, {} already present, {} {kind} boxes stored",
+            self.job, self.images_added, self.images_present, self.boxes_stored
+        )?;
+        if self.boxes_dropped > 0 {
+            write!(
+                f,
+                ", {} boxes outside their image left out",
+                self.boxes_dropped
+            )?;
+        }
+        if self.images_skipped > 0 {
+            write!(
+                f,
+                ", {} images already had imported boxes and were left as they were",
+                self.images_skipped
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// One source image, checked and hashed before the transaction starts.
+struct Prepared {
+    sha256: String,
+    kind: Option<ImageKind>,
+    width: u32,
+    height: u32,
+    location: ImageLocation,
+    file_name: String,
+}
+
+/// Checks every image (readable, an image, the size the source says) and hashes it.
+fn prepare(source: &LoadedSource) -> anyhow::Result<Vec<Prepared>> {
+    let images = &source.dataset.images;
+    images
+        .iter()
+        .zip(&source.locations)
+        .map(|(image, location)| {
+            let (sha256, kind, width, height) = match location {
+                ImageLocation::Url(url) => {
+                    let sha = hex::encode(Sha256::digest(format!("url:{url}")));
+                    (sha, None, image.width, image.height)
+                }
+                ImageLocation::File(path) => {
+                    let bytes = std::fs::read(path).with_context(|| {
+                        format!("{}: cannot read the image {} (`{}`)", source.origin, path.display(), image.file_name)
+                    })?;
+                    let probed = probe_image(&bytes)
+                        .map_err(|reason| anyhow::anyhow!("{}: {} {reason}", source.origin, path.display()))?;
+                    if (probed.width, probed.height) != (image.width, image.height) {
+                        bail!(
+                            "{}: image `{}` is {}×{} in the annotations but {} is {}×{} as displayed",
+                            source.origin, image.file_name, image.width, image.height,
+                            path.display(), probed.width, probed.height
+                        );
+                    }
+                    (probed.sha256, Some(probed.kind), probed.width, probed.height)
+                }
+            };
+            Ok(Prepared { sha256, kind, width, height, location: location.clone(), file_name: image.file_name.clone() })
+        })
+        .collect()
+}
+
+/// What to import and how.
+pub struct DatasetImport<'a> {
+    pub job: &'a str,
+    pub source: LoadedSource,
+    /// What the source's boxes become; required when it has any.
+    pub import_as: Option<ImportAs>,
+    pub class_map: Option<&'a ClassMap>,
+    /// Labels for a job this import creates (default: the source's labels after the class map).
+    pub labels: Option<Vec<String>>,
+}
+
+/// Imports the source into the job, creating a missing job. Box labels must be job labels after the class map.
+/// Any error leaves the database and the image store as they were.
+pub async fn import_dataset(
+    pool: &SqlitePool,
+    store_dir: &Path,
+    request: DatasetImport<'_>,
+    now_ms: i64,
+) -> anyhow::Result<DatasetImportReport> {
+    let DatasetImport {
+        job: job_name,
+        mut source,
+        import_as,
+        class_map,
+        labels,
+    } = request;
+    if let Some(map) = class_map {
+        map.apply(&mut source.dataset);
+    }
+    let box_count = source.dataset.box_count();
+    if box_count > 0 && import_as.is_none() {
+        bail!(
+            "{} has {box_count} boxes; say what they become with --as pre (pre-annotations) or --as final",
+            source.origin
+        );
+    }
+    let prepared = prepare(&source)?;
+    let mut tx = crate::begin_write(pool).await?;
+    let (job, job_created) = match jobs::find_job(&mut tx, job_name).await? {
+        Some(job) => (job, false),
+        None => {
+            let labels = clean_labels(&labels.unwrap_or_else(|| source.dataset.labels.clone()))?;
+            let spec = JobSpec {
+                name: job_name.to_owned(),
+                labels,
+                instructions: String::new(),
+                workers_per_image: 1,
+                batch_size: 5,
+                lease_seconds: 1800,
+                mode: Default::default(),
+                allow_carry_forward: false,
+                examples: Vec::new(),
+            };
+            (jobs::create_job(&mut tx, &spec, now_ms).await?, true)
+        }
+    };
+    let category_of = check_labels(&mut tx, &job, &source).await?;
+    let mut written = Vec::new();
+    let outcome = store(
+        &mut tx,
+        store_dir,
+        &job,
+        &source,
+        &prepared,
+        import_as,
+        &category_of,
+        now_ms,
+        &mut written,
+    )
+    .await;
+    let outcome = match outcome {
+        Ok(report) => tx
+            .commit()
+            .await
+            .map(|()| report)
+            .map_err(anyhow::Error::from),
+        Err(error) => Err(error),
+    };
+    match outcome {
+        Ok((images_added, images_present, boxes_stored, boxes_dropped, images_skipped)) => {
+            Ok(DatasetImportReport {
+                job: job.name,
+                job_created,
+                images_added,
+                images_present,
+                boxes_stored,
+                boxes_dropped,
+                images_skipped,
+                import_as,
+            })
+        }
+        Err(error) => {
+            for path in written {
+                let _ = std::fs::remove_file(path);
+            }
+            Err(error)
+        }
+    }
+}
+
+/// Each job label's category id; refuses box labels the job does not have, naming them and their counts.
+async fn check_labels(
+    conn: &mut SqliteConnection,
+    job: &Job,
+    source: &LoadedSource,
+) -> anyhow::Result<HashMap<String, i64>> {
+    let categories = jobs::categories(conn, job).await?;
+    let category_of: HashMap<String, i64> = categories
+        .iter()
+        .map(|category| {
+            (
+                category.name.clone(),
+                i64::try_from(category.id).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let mut unknown: Vec<(String, usize)> = Vec::new();
+    for dataset_box in source.dataset.images.iter().flat_map(|image| &image.boxes) {
+        if !category_of.contains_key(&dataset_box.label) {
+            match unknown
+                .iter_mut()
+                .find(|(label, _)| *label == dataset_box.label)
+            {
+                Some((_, count)) => *count += 1,
+                None => unknown.push((dataset_box.label.clone(), 1)),
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        let listed: Vec<String> = unknown
+            .iter()
+            .map(|(label, count)| format!("{label} ({count} boxes)"))
+            .collect();
+        let known: Vec<&str> = categories
+            .iter()
+            .map(|category| category.name.as_str())
+            .collect();
+        bail!(
+            "{}: labels that job {} does not have: {}; the job's labels are {}; rename them with --class-map \
+             (e.g. a line `{}={}`)",
+            source.origin, job.name, listed.join(", "), known.join(", "), unknown[0].0, known[0]
+        );
+    }
+    Ok(category_of)
+}
+
+type Counts = (usize, usize, usize, usize, usize);
+
+#[allow(clippy::too_many_arguments)]
+async fn store(
+    conn: &mut SqliteConnection,
+    store_dir: &Path,
+    job: &Job,
+    source: &LoadedSource,
+    prepared: &[Prepared],
+    import_as: Option<ImportAs>,
+    category_of: &HashMap<String, i64>,
+    now_ms: i64,
+    written: &mut Vec<PathBuf>,
+) -> anyhow::Result<Counts> {
+    let mut id_of = image_ids(conn, job).await?;
+    let mut new_rows: Vec<(&Prepared, String)> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut images_present = 0;
+    for image in prepared {
+        if !seen.insert(image.sha256.as_str()) {
+            continue;
+        }
+        if id_of.contains_key(&image.sha256) {
+            images_present += 1;
+            continue;
+        }
+        let store_path = match (&image.location, image.kind) {
+            (ImageLocation::File(path), Some(kind)) => {
+                let relative = store_relative_path(&image.sha256, kind);
+                copy_into_store(path, &image.sha256, &store_dir.join(&relative), written)?;
+                relative
+            }
+            _ => String::new(),
+        };
+        new_rows.push((image, store_path));
+    }
+    for chunk in new_rows.chunks(CHUNK) {
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO images (job_id, file_name, sha256, store_path, mime, width, height, added_at, source_url) ",
+        );
+        insert.push_values(chunk, |mut row, (image, store_path)| {
+            let url = match &image.location {
+                ImageLocation::Url(url) => Some(url.clone()),
+                ImageLocation::File(_) => None,
+            };
+            row.push_bind(job.id)
+                .push_bind(image.file_name.clone())
+                .push_bind(image.sha256.clone())
+                .push_bind(store_path.clone())
+                .push_bind(image.kind.map_or("", ImageKind::mime))
+                .push_bind(image.width)
+                .push_bind(image.height)
+                .push_bind(now_ms)
+                .push_bind(url);
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
+    if !new_rows.is_empty() {
+        id_of = image_ids(conn, job).await?;
+    }
+
+    // Every source image's boxes, by image id (two source images with the same bytes share one id).
+    let mut boxes_of: Vec<(i64, Vec<&DatasetBox>, u32, u32)> = Vec::new();
+    let mut position: HashMap<i64, usize> = HashMap::new();
+    for (image, dataset_image) in prepared.iter().zip(&source.dataset.images) {
+        let id = id_of[&image.sha256];
+        let index = *position.entry(id).or_insert_with(|| {
+            boxes_of.push((id, Vec::new(), image.width, image.height));
+            boxes_of.len() - 1
+        });
+        boxes_of[index].1.extend(&dataset_image.boxes);
+    }
+    let (boxes_stored, boxes_dropped, images_skipped) = match import_as {
+        None => (0, 0, 0),
+        Some(kind) => store_boxes(conn, job, kind, &boxes_of, category_of, now_ms).await?,
+    };
+    Ok((
+        new_rows.len(),
+        images_present,
+        boxes_stored,
+        boxes_dropped,
+        images_skipped,
+    ))
+}
+
+async fn image_ids(
+    conn: &mut SqliteConnection,
+    job: &Job,
+) -> Result<HashMap<String, i64>, sqlx::Error> {
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT sha256, id FROM images WHERE job_id = ?")
+        .bind(job.id)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// A box row: (image id, category id, x, y, w, h, iscrowd).
+type BoxRow = (i64, i64, f64, f64, f64, f64, bool);
+
+async fn store_boxes(
+    conn: &mut SqliteConnection,
+    job: &Job,
+    kind: ImportAs,
+    boxes_of: &[(i64, Vec<&DatasetBox>, u32, u32)],
+    category_of: &HashMap<String, i64>,
+    now_ms: i64,
+) -> anyhow::Result<(usize, usize, usize)> {
+    let already: HashSet<i64> = match kind {
+        ImportAs::Pre => sqlx::query_scalar(
+            "SELECT DISTINCT p.image_id FROM pre_annotations p JOIN images i ON i.id = p.image_id WHERE i.job_id = ?",
+        ),
+        ImportAs::Final => sqlx::query_scalar(
+            "SELECT s.image_id FROM submissions s JOIN images i ON i.id = s.image_id
+             WHERE i.job_id = ? AND s.imported = 1",
+        ),
+    }
+    .bind(job.id)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
+    let mut rows: Vec<BoxRow> = Vec::new();
+    let (mut dropped, mut skipped) = (0, 0);
+    let mut finals: Vec<(i64, String)> = Vec::new();
+    for (image_id, boxes, width, height) in boxes_of {
+        if already.contains(image_id) {
+            skipped += 1;
+            continue;
+        }
+        let bounds = crowdbox_core::formats::DatasetImage::new("", *width, *height);
+        let mut content = Sha256::new();
+        for dataset_box in boxes {
+            let Some(rect) = clip_to_image(&dataset_box.rect, &bounds) else {
+                dropped += 1;
+                continue;
+            };
+            let category = category_of[&dataset_box.label];
+            content.update(format!(
+                "{category} {} {} {} {};",
+                rect.x, rect.y, rect.w, rect.h
+            ));
+            rows.push((
+                *image_id,
+                category,
+                rect.x,
+                rect.y,
+                rect.w,
+                rect.h,
+                dataset_box.iscrowd,
+            ));
+        }
+        if kind == ImportAs::Final {
+            finals.push((*image_id, hex::encode(content.finalize())));
+        }
+    }
+    let table = match kind {
+        ImportAs::Pre => "pre_annotations (image_id",
+        ImportAs::Final => "annotations (submission_id, image_id",
+    };
+    let mut submission_of: HashMap<i64, i64> = HashMap::new();
+    for chunk in finals.chunks(CHUNK) {
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO submissions (submission_id, image_id, worker_id, content_sha256, received_at, imported) ",
+        );
+        insert.push_values(chunk, |mut row, (image_id, sha)| {
+            row.push_bind(format!("import-{image_id}-{now_ms}"))
+                .push_bind(*image_id)
+                .push_bind(IMPORT_WORKER)
+                .push_bind(sha.clone())
+                .push_bind(now_ms)
+                .push_bind(1);
+        });
+        insert.push(" RETURNING id, image_id");
+        let ids: Vec<(i64, i64)> = insert.build_query_as().fetch_all(&mut *conn).await?;
+        submission_of.extend(ids.into_iter().map(|(id, image_id)| (image_id, id)));
+    }
+    for chunk in rows.chunks(CHUNK) {
+        let mut insert = QueryBuilder::<Sqlite>::new(format!(
+            "INSERT INTO {table}, category_id, x, y, w, h, iscrowd) "
+        ));
+        insert.push_values(
+            chunk,
+            |mut row, (image_id, category, x, y, w, h, iscrowd)| {
+                if kind == ImportAs::Final {
+                    row.push_bind(submission_of[image_id]);
+                }
+                row.push_bind(*image_id)
+                    .push_bind(*category)
+                    .push_bind(*x)
+                    .push_bind(*y)
+                    .push_bind(*w)
+                    .push_bind(*h)
+                    .push_bind(*iscrowd);
+            },
+        );
+        insert.build().execute(&mut *conn).await?;
+    }
+    Ok((rows.len(), dropped, skipped))
+}

@@ -1,0 +1,197 @@
+//! `crowdbox stats`: how far a job is and how balanced its labels are.
+//!
+//! [`summarize`] is pure (counts in, figures out), so an HTTP endpoint can serve the same numbers;
+//! [`job_stats`] reads the counts from the database.
+
+use serde::Serialize;
+use sqlx::SqlitePool;
+
+use crate::export::require_job;
+use crate::formats_io::ingest::IMPORT_WORKER;
+use crate::{jobs, to_u64};
+
+/// What [`summarize`] needs, as the database counts it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatsInput {
+    pub job: String,
+    pub images_total: u64,
+    pub images_done: u64,
+    /// Every job label with its number of stored boxes (all workers' and imported final ones), in label order.
+    pub boxes_per_label: Vec<(String, u64)>,
+    /// Distinct workers who submitted (imports not counted).
+    pub workers: u64,
+    /// Time spent per task, from the submissions that measured it.
+    pub durations_ms: Vec<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LabelCount {
+    pub label: String,
+    pub boxes: u64,
+}
+
+/// A job's statistics, as `crowdbox stats --json` prints them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct JobStats {
+    pub job: String,
+    pub images_total: u64,
+    pub images_done: u64,
+    pub boxes_total: u64,
+    /// Largest first; ties by label order.
+    pub boxes_per_label: Vec<LabelCount>,
+    /// Largest label count / smallest; `None` when a label has no boxes (or there are none at all).
+    pub imbalance_ratio: Option<f64>,
+    pub workers: u64,
+    /// The median of the measured task times; `None` when none was measured.
+    pub median_task_ms: Option<f64>,
+    pub timed_tasks: u64,
+}
+
+pub fn summarize(input: StatsInput) -> JobStats {
+    let mut boxes_per_label: Vec<LabelCount> = input
+        .boxes_per_label
+        .into_iter()
+        .map(|(label, boxes)| LabelCount { label, boxes })
+        .collect();
+    boxes_per_label.sort_by_key(|count| std::cmp::Reverse(count.boxes));
+    let largest = boxes_per_label.first().map_or(0, |count| count.boxes);
+    let smallest = boxes_per_label.last().map_or(0, |count| count.boxes);
+    let mut durations = input.durations_ms;
+    durations.sort_unstable();
+    let median_task_ms = match durations.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(durations[n / 2] as f64),
+        n => Some((durations[n / 2 - 1] as f64 + durations[n / 2] as f64) / 2.0),
+    };
+    JobStats {
+        job: input.job,
+        images_total: input.images_total,
+        images_done: input.images_done,
+        boxes_total: boxes_per_label.iter().map(|count| count.boxes).sum(),
+        imbalance_ratio: (smallest > 0).then(|| largest as f64 / smallest as f64),
+        boxes_per_label,
+        workers: input.workers,
+        median_task_ms,
+        timed_tasks: durations.len() as u64,
+    }
+}
+
+/// Reads a job's counts and summarizes them.
+pub async fn job_stats(pool: &SqlitePool, job_name: &str) -> anyhow::Result<JobStats> {
+    let job = require_job(pool, job_name).await?;
+    let mut conn = pool.acquire().await?;
+    let progress = jobs::progress(&mut conn, &job).await?;
+    let boxes_per_label: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT l.name, (SELECT COUNT(*) FROM annotations a JOIN images i ON i.id = a.image_id
+                         WHERE i.job_id = l.job_id AND a.category_id = l.category_id)
+         FROM labels l WHERE l.job_id = ? ORDER BY l.category_id",
+    )
+    .bind(job.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let workers: i64 = sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT s.worker_id) FROM submissions s JOIN images i ON i.id = s.image_id
+         WHERE i.job_id = ? AND s.imported = 0",
+    )
+    .bind(job.id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let durations: Vec<i64> = sqlx::query_scalar(
+        "SELECT s.duration_ms FROM submissions s JOIN images i ON i.id = s.image_id
+         WHERE i.job_id = ? AND s.duration_ms IS NOT NULL AND s.worker_id <> ?",
+    )
+    .bind(job.id)
+    .bind(IMPORT_WORKER)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(summarize(StatsInput {
+        job: job.name,
+        images_total: progress.images_total,
+        images_done: progress.images_done,
+        boxes_per_label: boxes_per_label
+            .into_iter()
+            .map(|(label, count)| (label, to_u64(count)))
+            .collect(),
+        workers: to_u64(workers),
+        durations_ms: durations.into_iter().map(to_u64).collect(),
+    }))
+}
+
+impl std::fmt::Display for JobStats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "job {}", self.job)?;
+        writeln!(
+            f,
+            "images: {} total, {} done",
+            self.images_total, self.images_done
+        )?;
+        writeln!(f, "boxes per label ({} in all):", self.boxes_total)?;
+        let width = self
+            .boxes_per_label
+            .iter()
+            .map(|count| count.label.chars().count())
+            .max()
+            .unwrap_or(0);
+        for count in &self.boxes_per_label {
+            writeln!(f, "  {:<width$}  {:>8}", count.label, count.boxes)?;
+        }
+        match self.imbalance_ratio {
+            Some(ratio) => writeln!(f, "imbalance (largest / smallest label): {ratio:.2}")?,
+            None => writeln!(
+                f,
+                "imbalance (largest / smallest label): undefined, a label has no boxes"
+            )?,
+        }
+        writeln!(f, "workers: {}", self.workers)?;
+        match self.median_task_ms {
+            Some(ms) => write!(
+                f,
+                "median time per task: {:.1} s (over {} timed tasks)",
+                ms / 1000.0,
+                self.timed_tasks
+            ),
+            None => write!(f, "median time per task: not measured yet"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_sorted_by_count_and_the_ratio_is_largest_over_smallest() {
+        let stats = summarize(StatsInput {
+            job: "tools".into(),
+            images_total: 10,
+            images_done: 4,
+            boxes_per_label: vec![
+                ("hammer".into(), 3217),
+                ("driller".into(), 3236),
+                ("saw".into(), 809),
+            ],
+            workers: 3,
+            durations_ms: vec![4000, 1000, 3000, 2000],
+        });
+        let order: Vec<&str> = stats
+            .boxes_per_label
+            .iter()
+            .map(|c| c.label.as_str())
+            .collect();
+        assert_eq!(order, ["driller", "hammer", "saw"]);
+        assert_eq!(stats.boxes_total, 7262);
+        assert_eq!(stats.imbalance_ratio, Some(3236.0 / 809.0));
+        assert_eq!(stats.median_task_ms, Some(2500.0));
+    }
+
+    #[test]
+    fn a_label_without_boxes_leaves_the_ratio_undefined_and_no_timings_no_median() {
+        let stats = summarize(StatsInput {
+            boxes_per_label: vec![("a".into(), 5), ("b".into(), 0)],
+            ..StatsInput::default()
+        });
+        assert_eq!(stats.imbalance_ratio, None);
+        assert_eq!(stats.median_task_ms, None);
+        assert!(stats.to_string().contains("undefined"));
+    }
+}
