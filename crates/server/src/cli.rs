@@ -51,6 +51,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// The same as `crowdbox job list`.
     Jobs,
+    /// Make a job invite-only and hand out invites, or open it again.
+    Invite(crate::invites::InviteArgs),
 }
 
 #[derive(Debug, Args)]
@@ -61,6 +63,8 @@ pub struct ServeArgs {
     /// Folder of the built worker app (trunk's output); `/` serves its index.html.
     #[arg(long, value_name = "DIR", default_value = "dist")]
     pub static_dir: PathBuf,
+    #[command(flatten)]
+    pub options: crate::serve::ServeOptions,
 }
 
 #[derive(Debug, Subcommand)]
@@ -245,7 +249,10 @@ pub async fn main() -> ExitCode {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let database = cli.database;
     match cli.command {
-        Command::Serve(args) => serve::serve(&database, &args.bind, args.static_dir).await,
+        Command::Serve(args) => {
+            serve::serve(&database, &args.bind, args.static_dir, &args.options).await
+        }
+        Command::Invite(args) => crate::invites::run(&database, args).await,
         Command::Job(JobCommand::Create(args)) => create_job(&database, *args).await,
         Command::Job(JobCommand::List) | Command::Jobs => {
             let pool = open_database(&database).await?;

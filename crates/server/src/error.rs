@@ -1,7 +1,7 @@
 //! The one error type of the HTTP API. Every variant becomes the JSON `ErrorBody` of `crowdbox_core::wire` with
 //! a stable `code`, the matching status and, where one field is to blame, its JSON path.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use crowdbox_core::validate::FieldError;
@@ -41,6 +41,21 @@ pub enum ApiError {
     MethodNotAllowed(String),
     #[error("the server took too long to answer; try again")]
     Timeout,
+    /// An owner endpoint called without the owner token.
+    #[error("this endpoint is for the job owner: send the owner token as `Authorization: Bearer <token>`")]
+    OwnerTokenMissing,
+    #[error("the owner token is wrong")]
+    OwnerTokenWrong,
+    #[error("job {0:?} is invite-only: send your invite as `Authorization: Bearer <invite>`")]
+    InviteRequired(String),
+    #[error("this invite is not valid for job {0:?}")]
+    InviteInvalid(String),
+    #[error(
+        "this invite is already used by another worker; ask the job owner for your own invite"
+    )]
+    InviteUsedByAnother,
+    #[error("too many requests from {who}; try again in {retry_after_s} s")]
+    RateLimited { who: String, retry_after_s: u64 },
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -72,6 +87,11 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            Self::OwnerTokenMissing | Self::OwnerTokenWrong | Self::InviteRequired(_) => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::InviteInvalid(_) | Self::InviteUsedByAnother => StatusCode::FORBIDDEN,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -93,6 +113,11 @@ impl ApiError {
             Self::RouteNotFound(_) => "not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::Timeout => "timeout",
+            Self::OwnerTokenMissing | Self::OwnerTokenWrong => "unauthorized",
+            Self::InviteRequired(_) => "invite_required",
+            Self::InviteInvalid(_) => "invite_invalid",
+            Self::InviteUsedByAnother => "invite_used",
+            Self::RateLimited { .. } => "rate_limited",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -125,7 +150,21 @@ impl IntoResponse for ApiError {
             // People get a generic sentence; the details (database paths, SQL) stay in the server log.
             tracing::error!(error = format!("{error:#}"), "request failed");
         }
-        (self.status(), Json(self.body())).into_response()
+        let mut response = (self.status(), Json(self.body())).into_response();
+        let headers = response.headers_mut();
+        match &self {
+            Self::RateLimited { retry_after_s, .. } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_s));
+            }
+            Self::OwnerTokenMissing | Self::OwnerTokenWrong | Self::InviteRequired(_) => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"crowdbox\""),
+                );
+            }
+            _ => {}
+        }
+        response
     }
 }
 
@@ -154,5 +193,26 @@ mod tests {
         let error = ApiError::from(anyhow::anyhow!("secret path /var/db"));
         assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(error.body().error.message, "internal error");
+    }
+
+    #[test]
+    fn a_rate_limited_answer_says_when_to_come_back() {
+        let response = ApiError::RateLimited {
+            who: "worker \"w\"".to_owned(),
+            retry_after_s: 7,
+        }
+        .into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "7");
+    }
+
+    #[test]
+    fn an_unauthorized_answer_asks_for_a_bearer_token() {
+        let response = ApiError::OwnerTokenMissing.into_response();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert!(response.headers()[header::WWW_AUTHENTICATE]
+            .to_str()
+            .unwrap()
+            .starts_with("Bearer"));
     }
 }

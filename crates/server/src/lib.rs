@@ -5,6 +5,7 @@
 //! the embedded SQLite database, and `cli` is the `crowdbox` command line.
 
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod error;
@@ -13,8 +14,11 @@ pub mod extract;
 pub mod formats_io;
 pub mod image_store;
 pub mod import;
+pub mod invites;
 pub mod jobs;
 pub mod leasing;
+pub mod limits;
+pub mod security;
 pub mod serve;
 pub mod stats;
 pub mod submissions;
@@ -25,7 +29,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::routing::get;
-use axum::Router;
+use axum::{middleware, Extension, Router};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -34,6 +38,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::clock::Clock;
+pub use crate::security::ServerConfig;
 
 /// What every request handler can reach.
 #[derive(Clone)]
@@ -46,13 +51,32 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
 }
 
-/// The whole HTTP application: `/healthz`, the JSON API under `/api`, and the static worker app.
+/// The whole HTTP application with the default [`ServerConfig`] (no owner token, so owner endpoints refuse
+/// everyone; frames only from the same origin; no CORS; default rate limits).
 pub fn app(state: AppState) -> Router {
+    app_with(state, ServerConfig::default())
+}
+
+/// The whole HTTP application: `/healthz`, the JSON API under `/api`, and the static worker app, with security
+/// headers on every response and CORS for the configured origins.
+pub fn app_with(state: AppState, config: ServerConfig) -> Router {
     let static_files = ServeDir::new(&state.static_dir);
-    Router::new()
+    let headers = Arc::new(security::SecurityHeaders::new(&config, &state.static_dir));
+    let guards = Arc::new(security::Guards::new(&config, state.clock.clone()));
+    let router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api", api::router())
         .fallback_service(static_files)
+        .layer(Extension(guards));
+    let router = match security::cors_layer(&config.cors_origins) {
+        Some(cors) => router.layer(cors),
+        None => router,
+    };
+    router
+        .layer(middleware::map_response_with_state(
+            headers,
+            security::add_security_headers,
+        ))
         .layer(
             // One line per request at INFO: method, path, status and latency.
             TraceLayer::new_for_http()
@@ -79,6 +103,9 @@ pub async fn open_database(path: &Path) -> anyhow::Result<SqlitePool> {
         .filename(path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
+        // WAL with synchronous=NORMAL: a commit is in the WAL file (the OS page cache) before it returns, so a
+        // killed process loses no acknowledged write; only a power cut or kernel crash can lose the last
+        // commits. See RELIABILITY.md.
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(BUSY_TIMEOUT);

@@ -1,16 +1,76 @@
 //! `crowdbox serve`: binds, says where, and serves until Ctrl+C or SIGTERM.
 
 use std::io::Write;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
+use clap::Args;
 use tokio::net::TcpListener;
 
+use crate::auth::resolve_owner_token;
 use crate::clock::SystemClock;
-use crate::{app, image_store_dir, open_database, AppState};
+use crate::limits::RateLimits;
+use crate::{app_with, image_store_dir, open_database, AppState, ServerConfig};
 
-pub async fn serve(database: &Path, bind: &str, static_dir: PathBuf) -> anyhow::Result<()> {
+/// `crowdbox serve` flags about who may do what.
+#[derive(Clone, Debug, Args)]
+pub struct ServeOptions {
+    /// File holding the owner token for owner endpoints (`Authorization: Bearer <token>`). Without it the token
+    /// comes from $CROWDBOX_OWNER_TOKEN, else from the `owner-token` file next to the database, which is
+    /// generated (mode 0600) if missing.
+    #[arg(long, value_name = "FILE")]
+    pub owner_token_file: Option<PathBuf>,
+    /// Who may show the app in a frame: CSP frame-ancestors sources, e.g. "https://portal.example"
+    /// (repeatable; default 'self', which also sends X-Frame-Options: SAMEORIGIN).
+    #[arg(long, value_name = "SOURCES")]
+    pub frame_ancestors: Vec<String>,
+    /// An origin allowed to call the API from another site (CORS), e.g. https://a.example; repeatable.
+    /// Default: none.
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
+    /// Lease and submission requests one worker id may make per minute (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = RateLimits::default().per_worker_per_minute)]
+    pub rate_limit_per_worker: u32,
+    /// API requests one client IP address may make per minute (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = RateLimits::default().per_ip_per_minute)]
+    pub rate_limit_per_ip: u32,
+}
+
+impl ServeOptions {
+    /// The server configuration these flags describe, with the owner token resolved for `database`.
+    pub fn config(&self, database: &Path) -> anyhow::Result<ServerConfig> {
+        let env_token = std::env::var("CROWDBOX_OWNER_TOKEN").ok();
+        let (owner_token, source) =
+            resolve_owner_token(database, self.owner_token_file.as_deref(), env_token)?;
+        tracing::info!("owner token {source}");
+        eprintln!("crowdbox owner token {source}");
+        let config = ServerConfig {
+            owner_token: Some(owner_token),
+            frame_ancestors: self
+                .frame_ancestors
+                .iter()
+                .flat_map(|sources| sources.split_whitespace().map(str::to_owned))
+                .collect(),
+            cors_origins: self.cors_origins.clone(),
+            rate_limits: RateLimits {
+                per_worker_per_minute: self.rate_limit_per_worker,
+                per_ip_per_minute: self.rate_limit_per_ip,
+            },
+        };
+        config.validate()?;
+        Ok(config)
+    }
+}
+
+pub async fn serve(
+    database: &Path,
+    bind: &str,
+    static_dir: PathBuf,
+    options: &ServeOptions,
+) -> anyhow::Result<()> {
+    let config = options.config(database)?;
     let db = open_database(database).await?;
     let listener = TcpListener::bind(bind)
         .await
@@ -34,10 +94,13 @@ pub async fn serve(database: &Path, bind: &str, static_dir: PathBuf) -> anyhow::
     stdout.flush()?;
     drop(stdout);
 
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server failed")?;
+    axum::serve(
+        listener,
+        app_with(state, config).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("the server failed")?;
     tracing::info!("crowdbox stopped");
     Ok(())
 }

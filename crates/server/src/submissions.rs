@@ -27,6 +27,7 @@ pub async fn submit(
 ) -> Result<(Outcome, Receipt), ApiError> {
     validate_client_id("submission_id", &submission.submission_id)?;
     validate_client_id("worker_id", &submission.worker_id)?;
+    crate::limits::check_box_count(submission)?;
     let content_sha256 = content_hash(job_name, submission);
 
     let mut tx = crate::begin_write(pool).await?;

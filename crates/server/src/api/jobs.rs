@@ -1,13 +1,15 @@
 //! `GET /api/jobs/{job}`: what a job is about and how far along it is.
 
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::{Json, Router};
 use crowdbox_core::wire::JobInfo;
 
+use crate::auth::bearer_token;
 use crate::error::ApiError;
-use crate::jobs;
 use crate::AppState;
+use crate::{invites, jobs};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/jobs/{job}", get(job_info))
@@ -16,7 +18,10 @@ pub fn router() -> Router<AppState> {
 async fn job_info(
     State(state): State<AppState>,
     Path(job_name): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<JobInfo>, ApiError> {
+    let now_ms = state.clock.now_ms();
+    invites::authorize(&state.db, &job_name, bearer_token(&headers), None, now_ms).await?;
     let mut conn = state.db.acquire().await?;
     let job = jobs::find_job(&mut conn, &job_name)
         .await?

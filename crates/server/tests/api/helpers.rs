@@ -11,7 +11,7 @@ use crowdbox_core::coco::{CocoAnnotation, CocoCategory};
 use crowdbox_core::wire::{CocoResult, ErrorBody, ErrorDetail, Submission, Task, TaskBatch};
 use crowdbox_server::clock::ManualClock;
 use crowdbox_server::import::{import_images, ImportReport, ImportRequest};
-use crowdbox_server::{app, image_store_dir, open_database, AppState};
+use crowdbox_server::{app_with, image_store_dir, open_database, AppState, ServerConfig};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -79,6 +79,11 @@ pub struct RowCounts {
 
 impl TestApp {
     pub async fn spawn() -> Self {
+        Self::spawn_with(ServerConfig::default()).await
+    }
+
+    /// The app with a given configuration (owner token, CORS, frame ancestors, rate limits).
+    pub async fn spawn_with(config: ServerConfig) -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let database = dir.path().join("data").join("crowdbox.sqlite3");
         let db = open_database(&database).await.expect("the database opens");
@@ -87,12 +92,15 @@ impl TestApp {
         std::fs::create_dir_all(&static_dir).unwrap();
         std::fs::write(static_dir.join("index.html"), INDEX_HTML).unwrap();
         let clock = ManualClock::starting_at(START_MS);
-        let router = app(AppState {
-            db: db.clone(),
-            image_store: store.clone(),
-            static_dir,
-            clock: Arc::new(clock.clone()),
-        });
+        let router = app_with(
+            AppState {
+                db: db.clone(),
+                image_store: store.clone(),
+                static_dir,
+                clock: Arc::new(clock.clone()),
+            },
+            config,
+        );
         Self {
             dir,
             db,

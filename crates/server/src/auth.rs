@@ -1,0 +1,261 @@
+//! Bearer tokens: the owner token that guards owner endpoints, and the helpers invites share (random tokens,
+//! hashing, constant-time comparison).
+//!
+//! Tokens are never compared as strings: both sides are hashed with SHA-256 and the digests compared in constant
+//! time, so neither the length nor the first differing byte shows in the response time.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use axum::extract::Request;
+use axum::http::{header, HeaderMap};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::security::Guards;
+
+/// The file `crowdbox serve` keeps a generated owner token in, next to the database.
+pub const OWNER_TOKEN_FILE: &str = "owner-token";
+/// Shorter tokens are refused: a token is a password that is never typed by hand.
+pub const MIN_TOKEN_LEN: usize = 16;
+
+/// The owner token, kept only as its SHA-256 digest.
+#[derive(Clone)]
+pub struct OwnerToken {
+    digest: [u8; 32],
+}
+
+impl std::fmt::Debug for OwnerToken {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("OwnerToken(..)")
+    }
+}
+
+impl OwnerToken {
+    pub fn new(token: &str) -> anyhow::Result<Self> {
+        let token = token.trim();
+        if token.len() < MIN_TOKEN_LEN {
+            bail!("the owner token must be at least {MIN_TOKEN_LEN} characters long");
+        }
+        Ok(Self {
+            digest: sha256(token),
+        })
+    }
+
+    /// Whether `presented` is the token, in time that does not depend on where they differ.
+    pub fn matches(&self, presented: &str) -> bool {
+        constant_time_eq(&sha256(presented.trim()), &self.digest)
+    }
+}
+
+pub fn sha256(text: &str) -> [u8; 32] {
+    Sha256::digest(text.as_bytes()).into()
+}
+
+/// Compares two digests touching every byte whatever their content.
+pub fn constant_time_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
+    let difference = a
+        .iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    std::hint::black_box(difference) == 0
+}
+
+/// A new random token: 32 bytes from the operating system, hex-encoded.
+pub fn generate_token() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|error| anyhow::anyhow!("the system has no random numbers: {error}"))?;
+    Ok(hex::encode(bytes))
+}
+
+/// The token of an `Authorization: Bearer <token>` header, if there is one.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|token| !token.is_empty())
+}
+
+/// Middleware for owner routes: the request needs the owner token, else a JSON 401.
+pub async fn require_owner(request: Request, next: Next) -> Response {
+    let Some(guards) = request.extensions().get::<std::sync::Arc<Guards>>() else {
+        return ApiError::Internal(anyhow::anyhow!("the security guards are not installed"))
+            .into_response();
+    };
+    let verdict = match (&guards.owner_token, bearer_token(request.headers())) {
+        (_, None) => Err(ApiError::OwnerTokenMissing),
+        (Some(token), Some(presented)) if token.matches(presented) => Ok(()),
+        // Without a configured token nothing matches.
+        (_, Some(_)) => Err(ApiError::OwnerTokenWrong),
+    };
+    match verdict {
+        Ok(()) => next.run(request).await,
+        Err(error) => error.into_response(),
+    }
+}
+
+/// Where `crowdbox serve` got its owner token from, to tell the operator.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TokenSource {
+    File(PathBuf),
+    Environment,
+    /// Read from the `owner-token` file next to the database, written by an earlier run.
+    Stored(PathBuf),
+    /// Made just now and written to the `owner-token` file next to the database (mode 0600).
+    Generated(PathBuf),
+}
+
+impl std::fmt::Display for TokenSource {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::File(path) => write!(formatter, "read from {}", path.display()),
+            Self::Environment => formatter.write_str("read from $CROWDBOX_OWNER_TOKEN"),
+            Self::Stored(path) => write!(formatter, "stored in {}", path.display()),
+            Self::Generated(path) => {
+                write!(
+                    formatter,
+                    "generated and stored in {} (mode 0600)",
+                    path.display()
+                )
+            }
+        }
+    }
+}
+
+/// The owner token: from `token_file` if given, else from `env_token`, else the `owner-token` file next to the
+/// database, which is created with a random token if missing.
+pub fn resolve_owner_token(
+    database: &Path,
+    token_file: Option<&Path>,
+    env_token: Option<String>,
+) -> anyhow::Result<(OwnerToken, TokenSource)> {
+    if let Some(path) = token_file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the owner token file {}", path.display()))?;
+        let token = OwnerToken::new(&text).with_context(|| format!("in {}", path.display()))?;
+        return Ok((token, TokenSource::File(path.to_owned())));
+    }
+    if let Some(text) = env_token.filter(|text| !text.trim().is_empty()) {
+        let token = OwnerToken::new(&text).context("in $CROWDBOX_OWNER_TOKEN")?;
+        return Ok((token, TokenSource::Environment));
+    }
+    let path = database
+        .parent()
+        .unwrap_or_else(|| Path::new(""))
+        .join(OWNER_TOKEN_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let token = OwnerToken::new(&text).with_context(|| format!("in {}", path.display()))?;
+            Ok((token, TokenSource::Stored(path)))
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let text = generate_token()?;
+            write_private(&path, &text)
+                .with_context(|| format!("cannot write the owner token to {}", path.display()))?;
+            Ok((OwnerToken::new(&text)?, TokenSource::Generated(path)))
+        }
+        Err(error) => {
+            Err(error).with_context(|| format!("cannot read the owner token {}", path.display()))
+        }
+    }
+}
+
+/// Creates `path` readable and writable by its owner only, failing if it exists.
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(parent) = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.write_all(b"\n")?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn the_owner_token_matches_only_itself() {
+        let token = OwnerToken::new("correct horse battery staple").unwrap();
+        assert!(token.matches("correct horse battery staple"));
+        assert!(token.matches("correct horse battery staple\n"));
+        assert!(!token.matches("correct horse battery stapl"));
+        assert!(!token.matches(""));
+        assert!(OwnerToken::new("short").is_err());
+    }
+
+    #[test]
+    fn bearer_tokens_are_read_whatever_the_scheme_case() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(bearer_token(&headers), None);
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("bearer abc"),
+        );
+        assert_eq!(bearer_token(&headers), Some("abc"));
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer_token(&headers), None);
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer "));
+        assert_eq!(bearer_token(&headers), None);
+    }
+
+    #[test]
+    fn a_generated_token_is_stored_privately_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("db.sqlite3");
+        let (first, source) = resolve_owner_token(&database, None, None).unwrap();
+        let path = dir.path().join(OWNER_TOKEN_FILE);
+        assert_eq!(source, TokenSource::Generated(path.clone()));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(first.matches(&text));
+        let (again, source) = resolve_owner_token(&database, None, None).unwrap();
+        assert_eq!(source, TokenSource::Stored(path));
+        assert!(again.matches(&text));
+    }
+
+    #[test]
+    fn a_token_file_wins_over_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("token");
+        std::fs::write(&file, "from-the-file-0123456789\n").unwrap();
+        let database = dir.path().join("db.sqlite3");
+        let (token, source) = resolve_owner_token(
+            &database,
+            Some(&file),
+            Some("from-the-environment-0123".to_owned()),
+        )
+        .unwrap();
+        assert_eq!(source, TokenSource::File(file));
+        assert!(token.matches("from-the-file-0123456789"));
+        let (token, source) = resolve_owner_token(
+            &database,
+            None,
+            Some("from-the-environment-0123".to_owned()),
+        )
+        .unwrap();
+        assert_eq!(source, TokenSource::Environment);
+        assert!(token.matches("from-the-environment-0123"));
+        assert!(!dir.path().join(OWNER_TOKEN_FILE).exists());
+    }
+}
