@@ -3,13 +3,18 @@
 
 mod auth;
 mod cli;
+mod cli_support;
 mod export;
+mod export_formats;
 mod helpers;
 mod http;
 mod idempotency;
 mod import;
+mod import_datasets;
+mod jobs_cli;
 mod leasing;
 mod limits;
 mod security;
+mod stats_cli;
 mod submissions;
 mod validation;

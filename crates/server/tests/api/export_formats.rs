@@ -1,0 +1,225 @@
+//! `crowdbox export` in every format, per worker and consolidated, on a job with three workers per image.
+
+use axum::http::StatusCode;
+use crowdbox_server::export::{
+    load_job_dataset, render, ConsolidationMethod, ExportFormat, Rendered,
+};
+
+use crate::cli_support::{assert_golden, coco_check, run_err, run_ok};
+use crate::helpers::{submission_for, TestApp, START_MS};
+
+/// One submission's boxes: (category id, bbox).
+type Boxes<'a> = &'a [(u64, [f64; 4])];
+
+/// Two images (40×30, 44×32), three workers. Image 1: all three draw the cat, two of them the dog. Image 2: one
+/// worker draws a spurious dog.
+pub async fn three_worker_job() -> TestApp {
+    let app = TestApp::spawn().await;
+    app.create_job("tri", &["cat", "dog"], 2, 3, 5).await;
+    let drawn: [(&str, [Boxes; 2]); 3] = [
+        (
+            "worker-a",
+            [
+                &[(1, [2.0, 2.0, 10.0, 8.0]), (2, [20.0, 5.0, 15.0, 20.0])],
+                &[],
+            ],
+        ),
+        (
+            "worker-b",
+            [&[(1, [2.5, 2.0, 10.0, 8.0])], &[(2, [0.0, 0.0, 5.0, 5.0])]],
+        ),
+        (
+            "worker-c",
+            [
+                &[(1, [1.5, 2.5, 10.0, 7.5]), (2, [21.0, 5.0, 14.0, 20.0])],
+                &[],
+            ],
+        ),
+    ];
+    for (worker, boxes) in drawn {
+        let batch = app.lease("tri", worker).await;
+        for (task, boxes) in batch.tasks.iter().zip(boxes) {
+            let id = format!("{worker}-{}", task.task_id);
+            let submission = submission_for(&batch, task, worker, &id, boxes);
+            let response = app.submit("tri", &submission).await;
+            assert_eq!(response.status, StatusCode::CREATED, "{}", response.text());
+        }
+    }
+    app
+}
+
+async fn rendered(
+    app: &TestApp,
+    format: ExportFormat,
+    method: Option<ConsolidationMethod>,
+) -> String {
+    let job = load_job_dataset(&app.db, "tri", method).await.unwrap();
+    match render(&job, format, START_MS).unwrap() {
+        Rendered::File(bytes) => String::from_utf8(bytes).unwrap(),
+        Rendered::Folder(files) => files
+            .iter()
+            .map(|file| format!("== {}\n{}", file.path, file.contents))
+            .collect(),
+    }
+}
+
+#[tokio::test]
+async fn every_format_of_a_three_worker_job_matches_its_golden_file() {
+    let app = three_worker_job().await;
+    let consolidated = Some(ConsolidationMethod::Groundtruth);
+    assert_golden(
+        "tri_workers.coco.json",
+        &rendered(&app, ExportFormat::Coco, None).await,
+    );
+    assert_golden(
+        "tri_consolidated.coco.json",
+        &rendered(&app, ExportFormat::Coco, consolidated).await,
+    );
+    assert_golden(
+        "tri_consolidated.manifest",
+        &rendered(&app, ExportFormat::Groundtruth, consolidated).await,
+    );
+    assert_golden(
+        "tri_workers.voc.txt",
+        &rendered(&app, ExportFormat::Voc, None).await,
+    );
+    assert_golden(
+        "tri_consolidated.yolo.txt",
+        &rendered(&app, ExportFormat::Yolo, consolidated).await,
+    );
+}
+
+#[tokio::test]
+async fn consolidation_keeps_the_objects_a_majority_drew_with_confidences() {
+    let app = three_worker_job().await;
+    let out = app.dir.path().join("consolidated.manifest");
+    let args = [
+        "export",
+        "--job",
+        "tri",
+        "--format",
+        "groundtruth",
+        "--consolidated",
+    ];
+    run_ok(
+        &app,
+        &[&args[..], &["--output", out.to_str().unwrap()]].concat(),
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "both images, also the one left without boxes"
+    );
+    let first = &lines[0]["tri"]["annotations"];
+    let classes: Vec<u64> = first
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["class_id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(classes, [0, 1], "the cat (3 of 3) and the dog (2 of 3)");
+    let confidences = lines[0]["tri-metadata"]["objects"].as_array().unwrap();
+    let cat = confidences[0]["confidence"].as_f64().unwrap();
+    let dog = confidences[1]["confidence"].as_f64().unwrap();
+    assert!(cat > 0.8 && cat <= 1.0 && dog < cat, "cat {cat}, dog {dog}");
+    assert_eq!(
+        lines[1]["tri"]["annotations"].as_array().unwrap().len(),
+        0,
+        "1 of 3 is no majority"
+    );
+    assert_eq!(
+        lines[1]["tri-metadata"]["type"],
+        "groundtruth/object-detection"
+    );
+
+    let coco = app.dir.path().join("consolidated.json");
+    run_ok(
+        &app,
+        &[
+            "export",
+            "--job",
+            "tri",
+            "--consolidated",
+            "--method",
+            "cvat",
+            "--output",
+            coco.to_str().unwrap(),
+        ],
+    );
+    let read = coco_check(&coco);
+    let annotations = read["annotations"].as_array().unwrap();
+    assert_eq!(annotations.len(), 2);
+    let drawn_cats = [
+        "[2.0,2.0,10.0,8.0]",
+        "[2.5,2.0,10.0,8.0]",
+        "[1.5,2.5,10.0,7.5]",
+    ];
+    assert!(
+        drawn_cats.contains(&annotations[0]["bbox"].to_string().as_str()),
+        "CVAT style keeps a box somebody drew: {}",
+        annotations[0]["bbox"]
+    );
+    assert!((read["ap_against_itself"].as_f64().unwrap() - 1.0).abs() < 1e-9);
+}
+
+#[tokio::test]
+async fn per_worker_exports_list_every_box_and_folder_formats_need_an_output_folder() {
+    let app = three_worker_job().await;
+    let coco = app.dir.path().join("all.json");
+    run_ok(
+        &app,
+        &["export", "--job", "tri", "--output", coco.to_str().unwrap()],
+    );
+    let read = coco_check(&coco);
+    assert_eq!(read["annotations"].as_array().unwrap().len(), 6);
+    assert_eq!(read["images"].as_array().unwrap().len(), 2);
+
+    let error = run_err(&app, &["export", "--job", "tri", "--format", "voc"]);
+    assert!(error.contains("--output DIR"), "{error}");
+    let voc = app.dir.path().join("voc");
+    run_ok(
+        &app,
+        &[
+            "export",
+            "--job",
+            "tri",
+            "--format",
+            "voc",
+            "--output",
+            voc.to_str().unwrap(),
+        ],
+    );
+    let xml = std::fs::read_to_string(voc.join("Annotations/image-02.xml")).unwrap();
+    assert!(
+        xml.contains("<width>44</width>") && xml.contains("<name>dog</name>"),
+        "{xml}"
+    );
+
+    let yolo = app.dir.path().join("yolo");
+    run_ok(
+        &app,
+        &[
+            "export",
+            "--job",
+            "tri",
+            "--format",
+            "yolo",
+            "--output",
+            yolo.to_str().unwrap(),
+        ],
+    );
+    let labels = std::fs::read_to_string(yolo.join("labels/image-01.txt")).unwrap();
+    for value in labels.split_whitespace().filter(|v| v.contains('.')) {
+        let value: f64 = value.parse().unwrap();
+        assert!(
+            (0.0..=1.0).contains(&value),
+            "YOLO values stay in [0, 1]: {labels}"
+        );
+    }
+    assert_eq!(labels.lines().count(), 5);
+}

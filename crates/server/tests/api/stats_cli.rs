@@ -1,0 +1,33 @@
+//! `crowdbox stats` on a small job whose numbers are known.
+
+use crate::cli_support::run_ok;
+use crate::export_formats::three_worker_job;
+
+#[tokio::test]
+async fn stats_count_images_boxes_per_label_workers_and_the_median_task_time() {
+    let app = three_worker_job().await;
+    let json: serde_json::Value =
+        serde_json::from_str(&run_ok(&app, &["stats", "--job", "tri", "--json"])).unwrap();
+    assert_eq!(
+        (json["images_total"].as_u64(), json["images_done"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(
+        json["boxes_per_label"][0],
+        serde_json::json!({"label": "cat", "boxes": 3})
+    );
+    assert_eq!(
+        json["boxes_per_label"][1],
+        serde_json::json!({"label": "dog", "boxes": 3})
+    );
+    assert_eq!(json["imbalance_ratio"].as_f64(), Some(1.0));
+    assert_eq!(json["workers"].as_u64(), Some(3));
+    assert_eq!(json["median_task_ms"].as_f64(), Some(4200.0));
+
+    let text = run_ok(&app, &["stats", "--job", "tri"]);
+    assert!(text.contains("images: 2 total, 2 done"), "{text}");
+    assert!(
+        text.contains("median time per task: 4.2 s (over 6 timed tasks)"),
+        "{text}"
+    );
+}
