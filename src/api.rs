@@ -38,13 +38,26 @@ fn job_path(job: &str) -> String {
     format!("/api/jobs/{encoded}")
 }
 
+/// A POST to `url`, carrying the volunteer's invite when the job needs one.
+fn post(url: &str, invite: Option<&str>) -> gloo_net::http::RequestBuilder {
+    let builder = Request::post(url);
+    match invite {
+        Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
+        None => builder,
+    }
+}
+
 /// `POST /api/jobs/{job}/batches`: lease the next batch of tasks (or get back the ones this worker still holds).
-pub async fn lease_batch(job: &str, worker_id: &str) -> Result<TaskBatch, ApiError> {
+pub async fn lease_batch(
+    job: &str,
+    worker_id: &str,
+    invite: Option<&str>,
+) -> Result<TaskBatch, ApiError> {
     let body = LeaseRequest {
         worker_id: worker_id.to_owned(),
     };
     let url = api_url(&format!("{}/batches", job_path(job)));
-    let request = Request::post(&url)
+    let request = post(&url, invite)
         .json(&body)
         .map_err(|e| request_error("lease tasks", e))?;
     let response = request
@@ -56,9 +69,13 @@ pub async fn lease_batch(job: &str, worker_id: &str) -> Result<TaskBatch, ApiErr
 
 /// `POST /api/jobs/{job}/submissions`: store one image's result. Sending the same submission again is safe:
 /// the server answers a repeat of the same `submission_id` with the first receipt.
-pub async fn submit(job: &str, submission: &Submission) -> Result<Receipt, ApiError> {
+pub async fn submit(
+    job: &str,
+    submission: &Submission,
+    invite: Option<&str>,
+) -> Result<Receipt, ApiError> {
     let url = api_url(&format!("{}/submissions", job_path(job)));
-    let request = Request::post(&url)
+    let request = post(&url, invite)
         .json(submission)
         .map_err(|e| request_error("submit", e))?;
     let response = request
@@ -82,12 +99,21 @@ async fn decode<T: DeserializeOwned>(response: Response, what: &str) -> Result<T
     Err(error_from_body(status, &response.status_text(), &text))
 }
 
+const INVITE_REQUIRED: &str =
+    "This job is invite-only. Open it with the invite link the job owner gave you.";
+const INVITE_INVALID: &str =
+    "This invite is not valid for this job. Check the link, or ask the job owner for a new invite.";
+
 /// The server's `ErrorBody` message when the body is one; otherwise a sentence naming the status.
 fn error_from_body(status: u16, status_text: &str, body: &str) -> ApiError {
     match serde_json::from_str::<ErrorBody>(body) {
         Ok(ErrorBody { error }) => {
-            let message = match error.field {
-                Some(field) if !error.message.contains(&field) => {
+            let message = match (error.code.as_str(), error.field) {
+                // The server's words for these address a developer (which header to send); a volunteer only
+                // has the link they were given.
+                ("invite_required", _) => INVITE_REQUIRED.to_owned(),
+                ("invite_invalid", _) => INVITE_INVALID.to_owned(),
+                (_, Some(field)) if !error.message.contains(&field) => {
                     format!("{} (field: {field})", error.message)
                 }
                 _ => error.message,
@@ -143,6 +169,26 @@ mod tests {
             e.message,
             "bbox is outside the image (field: result.annotations[0].bbox)"
         );
+    }
+
+    #[test]
+    fn server_messages_are_shown_as_written_except_invite_errors_which_speak_to_volunteers() {
+        let body =
+            r#"{"error":{"code":"rate_limited","message":"too many requests; try again in 3 s"}}"#;
+        assert_eq!(
+            error_from_body(429, "Too Many Requests", body).message,
+            "too many requests; try again in 3 s"
+        );
+        let body =
+            r#"{"error":{"code":"invite_required","message":"send `Authorization: Bearer`"}}"#;
+        let e = error_from_body(401, "Unauthorized", body);
+        assert_eq!(e.code.as_deref(), Some("invite_required"));
+        assert!(
+            e.message.starts_with("This job is invite-only."),
+            "{}",
+            e.message
+        );
+        assert!(!e.message.contains("Bearer"));
     }
 
     #[test]

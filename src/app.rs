@@ -9,6 +9,7 @@ use crate::components::messages::SessionMessage;
 use crate::components::progress::Progress;
 use crate::components::status::StatusLine;
 use crate::components::task_view::TaskView;
+use crate::invite::invite_for_job;
 use crate::session::Session;
 use crate::worker_id::{new_submission_id, worker_id};
 
@@ -31,15 +32,20 @@ fn now_ms() -> f64 {
 pub fn lease_next_batch(session: RwSignal<Session>) {
     let request = session
         .try_update(|s| {
-            s.begin_lease()
-                .then(|| (s.job().map(str::to_owned), s.worker_id().to_owned()))
+            s.begin_lease().then(|| {
+                (
+                    s.job().map(str::to_owned),
+                    s.worker_id().to_owned(),
+                    s.invite().map(str::to_owned),
+                )
+            })
         })
         .flatten();
-    let Some((Some(job), worker)) = request else {
+    let Some((Some(job), worker, invite)) = request else {
         return;
     };
     spawn_local(async move {
-        let answer = api::lease_batch(&job, &worker).await;
+        let answer = api::lease_batch(&job, &worker, invite.as_deref()).await;
         session.try_update(|s| s.apply_lease(answer, now_ms()));
     });
 }
@@ -50,14 +56,18 @@ pub fn submit_current_task(session: RwSignal<Session>, result: CocoResult) {
     let request = session
         .try_update(|s| {
             let submission = s.prepare_submission(result, now_ms(), new_submission_id())?;
-            Some((s.job()?.to_owned(), submission))
+            Some((
+                s.job()?.to_owned(),
+                submission,
+                s.invite().map(str::to_owned),
+            ))
         })
         .flatten();
-    let Some((job, submission)) = request else {
+    let Some((job, submission, invite)) = request else {
         return;
     };
     spawn_local(async move {
-        let answer = api::submit(&job, &submission).await;
+        let answer = api::submit(&job, &submission, invite.as_deref()).await;
         let batch_finished = session
             .try_update(|s| s.apply_submit(answer, now_ms()))
             .unwrap_or(false);
@@ -70,7 +80,8 @@ pub fn submit_current_task(session: RwSignal<Session>, result: CocoResult) {
 #[component]
 pub fn App() -> impl IntoView {
     let job = job_from_address();
-    let session = RwSignal::new(Session::new(job, worker_id()));
+    let invite = job.as_deref().and_then(invite_for_job);
+    let session = RwSignal::new(Session::new(job, worker_id()).with_invite(invite));
     let preferred_category = RwSignal::new(None::<u64>);
     let instructions_open = RwSignal::new(true);
     lease_next_batch(session);

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod invite;
 pub mod session;
 pub mod worker_id;
 

@@ -31,6 +31,8 @@ pub enum Phase {
 pub struct Session {
     job: Option<String>,
     worker_id: String,
+    /// The invite sent with every request, for invite-only jobs.
+    invite: Option<String>,
     phase: Phase,
     batch: Option<TaskBatch>,
     task_index: usize,
@@ -56,6 +58,7 @@ impl Session {
         Self {
             job,
             worker_id,
+            invite: None,
             phase,
             batch: None,
             task_index: 0,
@@ -66,6 +69,15 @@ impl Session {
             task_started_ms: 0.0,
             last_attempt: None,
         }
+    }
+
+    pub fn with_invite(mut self, invite: Option<String>) -> Self {
+        self.invite = invite;
+        self
+    }
+
+    pub fn invite(&self) -> Option<&str> {
+        self.invite.as_deref()
     }
 
     pub fn job(&self) -> Option<&str> {

@@ -3,7 +3,7 @@
 
 use crowdbox_core::coco::CocoCategory;
 use crowdbox_core::editor::Editor;
-use crowdbox_core::geometry::ImageSize;
+use crowdbox_core::geometry::{ImageRect, ImageSize};
 use crowdbox_core::wire::Task;
 use leptos::ev;
 use leptos::prelude::*;
@@ -67,6 +67,12 @@ pub fn TaskView(
     let mut initial = Editor::new(
         ImageSize::new(f64::from(task.image.width), f64::from(task.image.height)),
         categories.clone(),
+    );
+    // Boxes proposed in advance (imported pre-annotations) are the starting point, to correct rather than redraw.
+    initial.load_boxes(
+        task.initial_annotations
+            .iter()
+            .map(|a| (ImageRect::from_coco(a.bbox), a.category_id)),
     );
     if let Some(preferred) = preferred_category
         .get_untracked()
