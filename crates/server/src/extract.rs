@@ -72,13 +72,45 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                     inner.to_string(),
                 ))
             }
-            _ => ApiError::MalformedJson(inner.to_string()),
+            // serde_json reports a fixed-size array with extra elements (a bbox of five numbers) as trailing
+            // characters inside the value: that is the field's shape, not broken JSON.
+            serde_json::error::Category::Syntax
+                if path != "." && inner.to_string().starts_with("trailing characters") =>
+            {
+                ApiError::InvalidField(crowdbox_core::validate::FieldError::new(
+                    path,
+                    format!("too many elements ({inner})"),
+                ))
+            }
+            _ => ApiError::MalformedJson(with_context(bytes, &inner)),
         }
     })?;
     deserializer
         .end()
-        .map_err(|error| ApiError::MalformedJson(error.to_string()))?;
+        .map_err(|error| ApiError::MalformedJson(with_context(bytes, &error)))?;
     Ok(value)
+}
+
+/// The parser's message plus the text where it stopped, so `NaN`, `Infinity` or a stray byte are named.
+fn with_context(bytes: &[u8], error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let line_start = bytes
+        .split(|byte| *byte == b'\n')
+        .take(error.line().saturating_sub(1))
+        .map(|line| line.len() + 1)
+        .sum::<usize>();
+    let at = (line_start + error.column().saturating_sub(1)).min(bytes.len());
+    let from = at.saturating_sub(12);
+    let to = (at + 12).min(bytes.len());
+    let near: String = String::from_utf8_lossy(&bytes[from..to])
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if near.trim().is_empty() {
+        message
+    } else {
+        format!("{message}, near `{}`", near.trim())
+    }
 }
 
 #[cfg(test)]
@@ -117,6 +149,17 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(error.code(), "malformed_json");
+    }
+
+    #[test]
+    fn a_syntax_error_shows_the_text_where_parsing_stopped() {
+        let error = parse_json::<LeaseRequest>(b"{\n \"worker_id\": NaN }")
+            .err()
+            .unwrap();
+        assert!(error.to_string().contains("near `"), "{error}");
+        assert!(error.to_string().contains("NaN"), "{error}");
+        let error = parse_json::<LeaseRequest>(b"").err().unwrap();
+        assert!(error.to_string().contains("EOF"), "{error}");
     }
 
     #[test]

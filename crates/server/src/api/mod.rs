@@ -10,11 +10,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Request};
-use axum::http::{Method, Uri};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, OriginalUri, Request};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
+use axum::{Json, Router};
+use crowdbox_core::wire::{ErrorBody, ErrorDetail};
 
 use crate::error::ApiError;
 use crate::extract::MAX_BODY_BYTES;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(time_limit))
+        .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn(limit_per_ip))
 }
 
@@ -55,12 +57,54 @@ async fn limit_per_ip(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-async fn route_not_found(method: Method, uri: Uri) -> ApiError {
-    ApiError::RouteNotFound(format!("{method} {uri}"))
+async fn route_not_found(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {
+    ApiError::RouteNotFound(format!("{method} {}", uri.path()))
 }
 
 async fn method_not_allowed(method: Method) -> ApiError {
     ApiError::MethodNotAllowed(method.to_string())
+}
+
+/// Errors that axum's own extractors answer in plain text (a path segment that is not UTF-8, a bad query
+/// string, …) become the API's JSON `ErrorBody` too.
+async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = match axum::body::to_bytes(body, 64 * 1024).await {
+        Ok(bytes) if !bytes.is_empty() => String::from_utf8_lossy(&bytes).into_owned(),
+        _ => status.canonical_reason().unwrap_or("error").to_owned(),
+    };
+    let code = match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNPROCESSABLE_ENTITY => "invalid_field",
+        _ if status.is_server_error() => "internal_error",
+        _ => "bad_request",
+    };
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: code.to_owned(),
+            message: text,
+            field: None,
+        },
+    };
+    let mut response = (status, Json(body)).into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            response.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    response
 }
 
 async fn time_limit(request: Request, next: Next) -> Response {

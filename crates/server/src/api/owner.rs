@@ -1,8 +1,11 @@
 //! Owner endpoints: everything that is not a volunteer's job info, batches, submissions or images. Each needs
 //! `Authorization: Bearer <owner token>` (see `auth::require_owner`).
 //!
-//! `GET /api/jobs/{job}/export?format=coco`: the job's COCO export, as `crowdbox export` writes it.
+//! - `GET /api/jobs/{job}/export?format=coco|groundtruth[&consolidated=true&method=…]`: the job's export, as
+//!   `crowdbox export` writes it (the folder formats VOC and YOLO are for the command line).
+//! - `GET /api/jobs/{job}/stats`: `crowdbox stats --json`.
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware;
@@ -14,42 +17,77 @@ use serde::Deserialize;
 
 use crate::auth::require_owner;
 use crate::error::ApiError;
-use crate::{export, jobs, AppState};
+use crate::export::{load_job_dataset, render, ConsolidationMethod, ExportFormat, Rendered};
+use crate::stats::{job_stats, JobStats};
+use crate::{jobs, AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/jobs/{job}/export", get(export_job))
+        .route("/jobs/{job}/stats", get(stats))
         .route_layer(middleware::from_fn(require_owner))
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ExportQuery {
     format: Option<String>,
+    #[serde(default)]
+    consolidated: bool,
+    method: Option<String>,
+}
+
+/// 404 unless the job exists (so owner errors name it the same way as the volunteer API does).
+async fn require_job(state: &AppState, job_name: &str) -> Result<(), ApiError> {
+    let mut conn = state.db.acquire().await?;
+    match jobs::find_job(&mut conn, job_name).await? {
+        Some(_) => Ok(()),
+        None => Err(ApiError::JobNotFound(job_name.to_owned())),
+    }
 }
 
 async fn export_job(
     State(state): State<AppState>,
     Path(job_name): Path<String>,
-    query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query.map_err(|rejection| {
-        ApiError::InvalidField(FieldError::new("format", rejection.body_text()))
-    })?;
-    let format = query.format.as_deref().unwrap_or("coco");
-    if format != "coco" {
-        return Err(FieldError::new(
-            "format",
-            format!("unknown export format {format:?}; the API exports coco"),
-        )
-        .into());
-    }
-    let mut conn = state.db.acquire().await?;
-    if jobs::find_job(&mut conn, &job_name).await?.is_none() {
-        return Err(ApiError::JobNotFound(job_name));
-    }
-    drop(conn);
-    let dataset = export::export_coco(&state.db, &job_name, state.clock.now_ms()).await?;
-    let mut response = Json(dataset).into_response();
+    let Query(query) =
+        query.map_err(|rejection| FieldError::new("query", rejection.body_text()))?;
+    let (format, extension) = match query.format.as_deref().unwrap_or("coco") {
+        "coco" => (ExportFormat::Coco, "coco.json"),
+        "groundtruth" => (ExportFormat::Groundtruth, "manifest.jsonl"),
+        other => {
+            return Err(FieldError::new(
+                "format",
+                format!("unknown export format {other:?}; the API exports coco or groundtruth (VOC and YOLO folders: crowdbox export)"),
+            )
+            .into())
+        }
+    };
+    let method = match (query.consolidated, query.method.as_deref()) {
+        (false, None) => None,
+        (false, Some(_)) => {
+            return Err(FieldError::new("method", "method needs consolidated=true").into())
+        }
+        (true, None | Some("groundtruth")) => Some(ConsolidationMethod::Groundtruth),
+        (true, Some("cvat")) => Some(ConsolidationMethod::Cvat),
+        (true, Some(other)) => {
+            return Err(FieldError::new(
+                "method",
+                format!("unknown consolidation method {other:?}; use groundtruth or cvat"),
+            )
+            .into())
+        }
+    };
+    require_job(&state, &job_name).await?;
+    let job_dataset = load_job_dataset(&state.db, &job_name, method).await?;
+    let Rendered::File(bytes) = render(&job_dataset, format, state.clock.now_ms())? else {
+        return Err(anyhow::anyhow!("a one-file export format rendered a folder").into());
+    };
+    let content_type = match format {
+        ExportFormat::Groundtruth => "application/jsonl",
+        _ => "application/json",
+    };
     let file_name: String = job_name
         .chars()
         .map(|c| {
@@ -60,12 +98,21 @@ async fn export_job(
             }
         })
         .collect();
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(value) =
-        HeaderValue::from_str(&format!("attachment; filename=\"{file_name}-coco.json\""))
+        HeaderValue::from_str(&format!("attachment; filename=\"{file_name}-{extension}\""))
     {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
+        headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)
+}
+
+async fn stats(
+    State(state): State<AppState>,
+    Path(job_name): Path<String>,
+) -> Result<Json<JobStats>, ApiError> {
+    require_job(&state, &job_name).await?;
+    Ok(Json(job_stats(&state.db, &job_name).await?))
 }

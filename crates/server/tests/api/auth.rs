@@ -246,3 +246,40 @@ async fn invites_are_stored_only_as_hashes_and_a_reopened_job_needs_none() {
     assert!(create_invites(&app.db, "nope", 1, START_MS).await.is_err());
     assert!(create_invites(&app.db, "birds", 0, START_MS).await.is_err());
 }
+
+#[tokio::test]
+async fn the_owner_gets_stats_and_a_ground_truth_manifest() {
+    let app = owned_app().await;
+    let batch = app.lease("birds", "w").await;
+    let submission = submission_for(
+        &batch,
+        &batch.tasks[0],
+        "w",
+        "s1",
+        &[(1, [1.0, 2.0, 3.0, 4.0]), (1, [5.0, 5.0, 3.0, 4.0])],
+    );
+    assert_eq!(
+        app.submit("birds", &submission).await.status,
+        StatusCode::CREATED
+    );
+    let bearer = format!("Bearer {OWNER}");
+
+    let stats = get_with(&app, "/api/jobs/birds/stats", Some(&bearer)).await;
+    assert_eq!(stats.status, StatusCode::OK, "{}", stats.text());
+    let stats: serde_json::Value = stats.json();
+    assert_eq!(stats["boxes_total"], 2);
+    assert_eq!(stats["workers"], 1);
+
+    let manifest = get_with(
+        &app,
+        "/api/jobs/birds/export?format=groundtruth&consolidated=true",
+        Some(&bearer),
+    )
+    .await;
+    assert_eq!(manifest.status, StatusCode::OK, "{}", manifest.text());
+    assert_eq!(
+        manifest.text().lines().count(),
+        2,
+        "one JSON line per image"
+    );
+}

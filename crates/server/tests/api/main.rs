@@ -14,6 +14,8 @@ mod import_datasets;
 mod jobs_cli;
 mod leasing;
 mod limits;
+mod malformed;
+mod malformed_cases;
 mod security;
 mod stats_cli;
 mod submissions;
