@@ -72,7 +72,7 @@ pub async fn submit(
     .fetch_one(&mut *tx)
     .await?;
     for annotation in &submission.result.annotations {
-        let [x, y, w, h] = clip_to_image(annotation.bbox, coco_image.width, coco_image.height);
+        let [x, y, w, h] = keep_or_clip(annotation.bbox, coco_image.width, coco_image.height);
         sqlx::query(
             "INSERT INTO annotations (submission_id, image_id, category_id, x, y, w, h) VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
@@ -103,6 +103,18 @@ pub async fn submit(
             stored_at: now_ms,
         },
     ))
+}
+
+/// The box as sent when it lies inside the image, else clipped to it. (Clipping goes through the corners, and
+/// `x + w - x` is not always `w` in floating point: a box inside the image is stored bit for bit.)
+fn keep_or_clip(bbox: [f64; 4], width: u32, height: u32) -> [f64; 4] {
+    let [x, y, w, h] = bbox;
+    let inside = x >= 0.0 && y >= 0.0 && x + w <= f64::from(width) && y + h <= f64::from(height);
+    if inside {
+        bbox
+    } else {
+        clip_to_image(bbox, width, height)
+    }
 }
 
 /// SHA-256 of the job name and the submission's canonical JSON (serde writes struct fields in declaration

@@ -1,0 +1,361 @@
+//! Crash test: the real `crowdbox serve` under concurrent submitting clients is killed with SIGKILL several
+//! times at random moments and restarted on the same database. Clients retry unacknowledged submissions with
+//! the same submission id. Afterwards every acknowledged submission is stored exactly once with exactly the
+//! boxes that were sent, and no submission is stored partially.
+
+#[path = "support/http1.rs"]
+mod http1;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crowdbox_core::coco::{CocoAnnotation, CocoCategory};
+use crowdbox_core::wire::{CocoResult, Submission, Task, TaskBatch};
+use serde_json::json;
+
+const CLIENTS: usize = 6;
+const IMAGES: usize = 800;
+const KILLS: usize = 5;
+const DEADLINE: Duration = Duration::from_secs(50);
+
+/// category id and bbox of one box, as sent.
+type SentBox = (u64, [f64; 4]);
+
+struct Server {
+    child: Child,
+    address: String,
+}
+
+fn start_server(database: &Path, static_dir: &Path, bind: &str) -> Server {
+    for _attempt in 0..50 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_crowdbox"))
+            .args(["--database"])
+            .arg(database)
+            .args(["serve", "--bind", bind, "--static-dir"])
+            .arg(static_dir)
+            .args(["--rate-limit-per-worker", "0", "--rate-limit-per-ip", "0"])
+            .env("RUST_LOG", "error")
+            .env("CROWDBOX_OWNER_TOKEN", "crash-test-owner-token-0123456789")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("crowdbox starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        if let Some(address) = line.trim().strip_prefix("crowdbox listening on http://") {
+            return Server {
+                child,
+                address: address.to_owned(),
+            };
+        }
+        // The port may still be held for a moment after a kill: try again.
+        let _ = child.kill();
+        let _ = child.wait();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("crowdbox serve did not start on {bind}");
+}
+
+/// xorshift64*: reproducible from the printed seed.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn image_folder(root: &Path) -> PathBuf {
+    let folder = root.join("images");
+    std::fs::create_dir_all(&folder).unwrap();
+    for index in 0..IMAGES {
+        let shade = [(index % 256) as u8, (index / 256) as u8, 7];
+        let picture = image::RgbImage::from_pixel(32 + (index % 5) as u32, 24, image::Rgb(shade));
+        picture
+            .save(folder.join(format!("img-{index:04}.png")))
+            .unwrap();
+    }
+    folder
+}
+
+fn submission(
+    batch: &TaskBatch,
+    task: &Task,
+    worker: &str,
+    random: &mut Random,
+) -> (Submission, Vec<SentBox>) {
+    let (width, height) = (f64::from(task.image.width), f64::from(task.image.height));
+    let boxes: Vec<SentBox> = (0..random.below(5))
+        .map(|_| {
+            let x = random.below(100) as f64 / 100.0 * (width - 4.0);
+            let y = random.below(100) as f64 / 100.0 * (height - 4.0);
+            let w = 1.0 + random.below(300) as f64 / 100.0;
+            let h = 1.0 + random.below(300) as f64 / 100.0;
+            (1 + random.below(3), [x, y, w, h])
+        })
+        .collect();
+    let annotations = boxes
+        .iter()
+        .zip(1..)
+        .map(|((category_id, bbox), id)| CocoAnnotation {
+            id,
+            image_id: task.image.id,
+            category_id: *category_id,
+            bbox: *bbox,
+            area: bbox[2] * bbox[3],
+            iscrowd: 0,
+        })
+        .collect();
+    let categories: Vec<CocoCategory> = batch.categories.clone();
+    let submission = Submission {
+        submission_id: format!("{worker}-task-{}", task.task_id),
+        worker_id: worker.to_owned(),
+        task_id: task.task_id,
+        duration_ms: Some(1000),
+        result: CocoResult {
+            images: vec![task.image.clone()],
+            annotations,
+            categories,
+        },
+    };
+    (submission, boxes)
+}
+
+#[derive(Default)]
+struct Ledger {
+    /// Every submission id acknowledged with 200/201, with the boxes sent.
+    acknowledged: Mutex<HashMap<String, Vec<SentBox>>>,
+    /// Requests that failed because the server went away (then retried).
+    failures: AtomicUsize,
+}
+
+/// Sends `body` until the server answers; returns the answer. Connection errors (the server was killed) are
+/// retried on a new connection after a short pause.
+async fn send(
+    address: &str,
+    connection: &mut Option<http1::Connection>,
+    path: &str,
+    body: &[u8],
+    ledger: &Ledger,
+) -> http1::Response {
+    loop {
+        if connection.is_none() {
+            match http1::Connection::connect(address).await {
+                Ok(fresh) => *connection = Some(fresh),
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            }
+        }
+        match connection.as_mut().unwrap().post_json(path, body).await {
+            Ok(response) => return response,
+            Err(_) => {
+                ledger.failures.fetch_add(1, Ordering::Relaxed);
+                *connection = None;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    }
+}
+
+async fn client(index: usize, address: String, ledger: Arc<Ledger>, seed: u64) {
+    let mut random = Random(seed ^ (index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let mut connection = None;
+    for round in 0.. {
+        let worker = format!("client{index}-worker{round}");
+        let lease = json!({ "worker_id": worker }).to_string();
+        let response = send(
+            &address,
+            &mut connection,
+            "/api/jobs/crash/batches",
+            lease.as_bytes(),
+            &ledger,
+        )
+        .await;
+        assert_eq!(
+            response.status,
+            200,
+            "{}",
+            String::from_utf8_lossy(&response.body)
+        );
+        let batch: TaskBatch = serde_json::from_slice(&response.body).unwrap();
+        if batch.tasks.is_empty() {
+            if batch.job_done {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        }
+        for task in &batch.tasks {
+            let (submission, boxes) = submission(&batch, task, &worker, &mut random);
+            let body = serde_json::to_vec(&submission).unwrap();
+            let response = send(
+                &address,
+                &mut connection,
+                "/api/jobs/crash/submissions",
+                &body,
+                &ledger,
+            )
+            .await;
+            assert!(
+                matches!(response.status, 200 | 201),
+                "{}: {} {}",
+                submission.submission_id,
+                response.status,
+                String::from_utf8_lossy(&response.body)
+            );
+            ledger
+                .acknowledged
+                .lock()
+                .unwrap()
+                .insert(submission.submission_id, boxes);
+        }
+    }
+}
+
+#[test]
+fn acknowledged_submissions_survive_sigkill_exactly_once() {
+    let started = Instant::now();
+    let seed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    println!("crash test seed {seed}");
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("crash.sqlite3");
+    let static_dir = dir.path().join("dist");
+    std::fs::create_dir_all(&static_dir).unwrap();
+    let import = Command::new(env!("CARGO_BIN_EXE_crowdbox"))
+        .arg("--database")
+        .arg(&database)
+        .args([
+            "import",
+            "--job",
+            "crash",
+            "--labels",
+            "a,b,c",
+            "--batch-size",
+            "3",
+            "--images",
+        ])
+        .arg(image_folder(dir.path()))
+        .output()
+        .unwrap();
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+
+    let mut server = start_server(&database, &static_dir, "127.0.0.1:0");
+    let address = server.address.clone();
+    let ledger = Arc::new(Ledger::default());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|index| runtime.spawn(client(index, address.clone(), ledger.clone(), seed)))
+        .collect();
+
+    let mut random = Random(seed);
+    let mut acknowledged_at_kill = Vec::new();
+    for _ in 0..KILLS {
+        std::thread::sleep(Duration::from_millis(100 + random.below(300)));
+        server.child.kill().unwrap(); // SIGKILL on unix
+        server.child.wait().unwrap();
+        acknowledged_at_kill.push(ledger.acknowledged.lock().unwrap().len());
+        std::thread::sleep(Duration::from_millis(random.below(200)));
+        server = start_server(&database, &static_dir, &address);
+    }
+    runtime.block_on(async {
+        for client in clients {
+            let remaining = DEADLINE.saturating_sub(started.elapsed());
+            tokio::time::timeout(remaining, client)
+                .await
+                .expect("the clients finish before the deadline")
+                .expect("no client failed");
+        }
+    });
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+
+    let acknowledged = ledger.acknowledged.lock().unwrap().clone();
+    let failures = ledger.failures.load(Ordering::Relaxed);
+    println!(
+        "{} acknowledged, {failures} requests cut off by {KILLS} kills (acknowledged at each kill: {acknowledged_at_kill:?}), {:.1} s",
+        acknowledged.len(),
+        started.elapsed().as_secs_f64()
+    );
+    assert_eq!(acknowledged.len(), IMAGES, "every image was submitted once");
+    assert!(
+        acknowledged_at_kill
+            .iter()
+            .any(|&count| count > 0 && count < IMAGES),
+        "the kills happened while clients were submitting"
+    );
+    runtime.block_on(check_database(&database, &acknowledged));
+}
+
+/// Every acknowledged submission is stored once with exactly its boxes; nothing else is stored.
+async fn check_database(database: &Path, acknowledged: &HashMap<String, Vec<SentBox>>) {
+    let pool = crowdbox_server::open_database(database).await.unwrap();
+    let (integrity,): (String,) = sqlx::query_as("PRAGMA integrity_check")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, submission_id FROM submissions")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows.len(),
+        acknowledged.len(),
+        "no submission stored twice or unacknowledged"
+    );
+    for (row_id, submission_id) in rows {
+        let sent = acknowledged
+            .get(&submission_id)
+            .unwrap_or_else(|| panic!("{submission_id} is stored but was never acknowledged"));
+        let stored: Vec<(i64, f64, f64, f64, f64)> = sqlx::query_as(
+            "SELECT category_id, x, y, w, h FROM annotations WHERE submission_id = ? ORDER BY id",
+        )
+        .bind(row_id)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let stored: Vec<SentBox> = stored
+            .into_iter()
+            .map(|(category, x, y, w, h)| (category as u64, [x, y, w, h]))
+            .collect();
+        assert_eq!(
+            &stored, sent,
+            "{submission_id}: the stored boxes are the sent ones, all of them"
+        );
+    }
+    let leftover: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM annotations WHERE submission_id NOT IN (SELECT id FROM submissions)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(leftover, 0);
+}
