@@ -1,0 +1,224 @@
+// The canvas editor in a real browser: draw, move, resize by a handle, undo/redo, zoom then draw, a 2× screen, and
+// one image boxed with the keyboard alone. Real server, real SQLite, Debian Chromium; exports read by pycocotools.
+// The test computes where image pixels land on the page with its own arithmetic (the app's documented fit and
+// zoom rules), so a transform bug in the app shows up as boxes in the wrong place.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openPage, readCocoWithPycocotools } from './harness.mjs';
+
+const FIT_MARGIN_CSS_PX = 12; // crowdbox_core::editor::FIT_MARGIN_PX
+const WHEEL_PX_PER_DOUBLING = 400; // crowdbox_core::editor::view
+
+/** The view as the app keeps it: page = canvas origin + offset + image * scale. */
+function fitView(canvasBox, imageWidth, imageHeight) {
+  const scale = Math.min(
+    (canvasBox.width - 2 * FIT_MARGIN_CSS_PX) / imageWidth,
+    (canvasBox.height - 2 * FIT_MARGIN_CSS_PX) / imageHeight,
+  );
+  return {
+    canvasBox, scale,
+    offsetX: (canvasBox.width - imageWidth * scale) / 2,
+    offsetY: (canvasBox.height - imageHeight * scale) / 2,
+  };
+}
+
+function toPage(view, [x, y]) {
+  return [view.canvasBox.x + view.offsetX + x * view.scale, view.canvasBox.y + view.offsetY + y * view.scale];
+}
+
+/** The view after zooming by `factor` about the page point `anchor`: the image point under it stays put. */
+function zoomedAbout(view, [px, py], factor) {
+  const ax = px - view.canvasBox.x;
+  const ay = py - view.canvasBox.y;
+  const fixedX = (ax - view.offsetX) / view.scale;
+  const fixedY = (ay - view.offsetY) / view.scale;
+  const scale = view.scale * factor;
+  return { canvasBox: view.canvasBox, scale, offsetX: ax - fixedX * scale, offsetY: ay - fixedY * scale };
+}
+
+async function drag(page, view, from, to) {
+  const [x0, y0] = toPage(view, from);
+  const [x1, y1] = toPage(view, to);
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  await page.mouse.move(x1, y1, { steps: 8 });
+  await page.mouse.up();
+}
+
+function assertNear(actual, expected, what, tolerance = 1) {
+  for (let i = 0; i < 4; i++) {
+    assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance,
+      `${what}: ${JSON.stringify(actual)} is not within ${tolerance} px of ${JSON.stringify(expected)}`);
+  }
+}
+
+/** Each box of the box list beside the canvas as [x, y, w, h] in image pixels, in list order. */
+async function listedBoxes(page) {
+  return page.locator('.box-list .box-row').evaluateAll((rows) => rows.map((row) => {
+    const inputs = row.querySelectorAll('input.box-field');
+    if (inputs.length === 4) return [...inputs].map((i) => Number(i.value));
+    const m = row.querySelector('.box-coords').textContent.match(/x (-?\d+), y (-?\d+), w (\d+), h (\d+)/);
+    return m.slice(1).map(Number);
+  }));
+}
+
+async function waitForListed(page, expected, what) {
+  let have;
+  for (let waited = 0; waited <= 5000; waited += 100) {
+    have = await listedBoxes(page);
+    if (have.length === expected.length
+      && have.every((b, i) => b.every((v, k) => Math.abs(v - expected[i][k]) <= 1))) return;
+    await page.waitForTimeout(100);
+  }
+  assert.fail(`${what}: the box list shows ${JSON.stringify(have)}, expected ${JSON.stringify(expected)}`);
+}
+
+/** Opens the job, waits for the first task's image to be drawn, and returns the fitted view. */
+async function openJob(server, page) {
+  const batchResponse = page.waitForResponse((r) => r.url().includes(`/api/jobs/${server.job}/batches`));
+  await page.goto(`${server.baseUrl}/?job=${server.job}`);
+  const batch = await (await batchResponse).json();
+  const image = batch.tasks[0].image;
+  await page.getByText('task 1 of 5').waitFor();
+  const canvas = page.getByLabel(/Image to annotate/);
+  await canvas.waitFor();
+  await page.waitForFunction(() => document.querySelector('canvas')?.width > 0);
+  await page.getByText('Loading the image').waitFor({ state: 'detached' });
+  await page.waitForTimeout(300);
+  return { image, canvas, view: fitView(await canvas.boundingBox(), image.width, image.height) };
+}
+
+/** Submits and returns the first image's boxes as pycocotools read them from the export, by label name. */
+async function submitAndExport(page, server, imageId) {
+  await page.getByRole('button', { name: /Submit/ }).click();
+  await page.getByText('task 2 of 5').waitFor();
+  const coco = readCocoWithPycocotools(server.export());
+  const names = Object.fromEntries(coco.categories.map((c) => [c.id, c.name]));
+  return coco.annotations.filter((a) => a.image_id === imageId).map((a) => ({ label: names[a.category_id], bbox: a.bbox }));
+}
+
+async function withEditor(options, body) {
+  const server = await startServer({ job: 'editor' });
+  const browser = await launchBrowser();
+  try {
+    const { page, errors } = await openPage(browser, options);
+    await body({ server, page });
+    assert.deepEqual(errors, [], 'no page errors');
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+test('a box is moved by dragging it and resized by its corner handle, and undo and redo walk those changes', async () => {
+  await withEditor({ width: 1200, height: 800 }, async ({ server, page }) => {
+    const { image, view } = await openJob(server, page);
+    await page.getByRole('radio', { name: 'hammer' }).check();
+    await drag(page, view, [100, 120], [300, 260]);
+    await waitForListed(page, [[100, 120, 200, 140]], 'after drawing');
+    await drag(page, view, [200, 190], [250, 230]); // inside the selected box: moves it by (50, 40)
+    await waitForListed(page, [[150, 160, 200, 140]], 'after moving');
+    await drag(page, view, [350, 300], [400, 330]); // the bottom-right handle
+    await waitForListed(page, [[150, 160, 250, 170]], 'after resizing');
+    await drag(page, view, [150, 160], [130, 150]); // the top-left handle: the opposite corner stays
+    await waitForListed(page, [[130, 150, 270, 180]], 'after resizing from the top-left');
+
+    await page.keyboard.press('Control+z');
+    await waitForListed(page, [[150, 160, 250, 170]], 'after one undo');
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await waitForListed(page, [[150, 160, 200, 140]], 'after two undos');
+    await page.getByLabel(/Image to annotate/).focus();
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    await waitForListed(page, [], 'after undoing the drawing too');
+    await page.keyboard.press('Control+Shift+z');
+    await page.keyboard.press('Control+y');
+    await waitForListed(page, [[150, 160, 200, 140]], 'after two redos');
+
+    const boxes = await submitAndExport(page, server, image.id);
+    assert.equal(boxes.length, 1, JSON.stringify(boxes));
+    assert.equal(boxes[0].label, 'hammer');
+    assertNear(boxes[0].bbox, [150, 160, 200, 140], 'exported box');
+  });
+});
+
+test('after zooming with the wheel about the pointer, a drawn box still exports in image pixels', async () => {
+  await withEditor({ width: 1100, height: 760 }, async ({ server, page }) => {
+    const { image, view } = await openJob(server, page);
+    await page.getByRole('radio', { name: 'driller' }).check();
+    const anchor = toPage(view, [200, 150]);
+    await page.mouse.move(...anchor);
+    await page.mouse.wheel(0, -WHEEL_PX_PER_DOUBLING); // one doubling in
+    const zoomed = zoomedAbout(view, anchor, 2);
+    await page.waitForTimeout(200);
+    await drag(page, zoomed, [180, 130], [260, 190]);
+    await waitForListed(page, [[180, 130, 80, 60]], 'box drawn after zooming');
+    // Back to the fitted view (key 0): the same image point is where the fit rule puts it.
+    await page.keyboard.press('0');
+    await drag(page, view, [20, 20], [60, 90]);
+    await waitForListed(page, [[180, 130, 80, 60], [20, 20, 40, 70]], 'box drawn after fitting again');
+
+    const boxes = await submitAndExport(page, server, image.id);
+    assert.equal(boxes.length, 2, JSON.stringify(boxes));
+    assertNear(boxes[0].bbox, [180, 130, 80, 60], 'box drawn zoomed in');
+    assertNear(boxes[1].bbox, [20, 20, 40, 70], 'box drawn fitted');
+  });
+});
+
+test('on a screen with devicePixelRatio 2 the canvas backing store is twice its CSS size and boxes export right', async () => {
+  await withEditor({ width: 1000, height: 700, deviceScaleFactor: 2 }, async ({ server, page }) => {
+    const { image, view } = await openJob(server, page);
+    const sizes = await page.evaluate(() => {
+      const c = document.querySelector('canvas');
+      const r = c.getBoundingClientRect();
+      return { width: c.width, height: c.height, cssWidth: r.width, cssHeight: r.height, ratio: devicePixelRatio };
+    });
+    assert.equal(sizes.ratio, 2);
+    assert.equal(sizes.width, Math.round(sizes.cssWidth * 2), JSON.stringify(sizes));
+    assert.equal(sizes.height, Math.round(sizes.cssHeight * 2), JSON.stringify(sizes));
+    await page.getByRole('radio', { name: 'paintbrush' }).check();
+    await drag(page, view, [40, 50], [240, 210]);
+    await waitForListed(page, [[40, 50, 200, 160]], 'box on a 2× screen');
+    const boxes = await submitAndExport(page, server, image.id);
+    assert.equal(boxes.length, 1);
+    assert.equal(boxes[0].label, 'paintbrush');
+    assertNear(boxes[0].bbox, [40, 50, 200, 160], 'box on a 2× screen');
+  });
+});
+
+async function tabUntil(page, predicate, what) {
+  for (let i = 0; i < 40; i++) {
+    if (await page.evaluate(predicate)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`Tab never reached ${what}`);
+}
+
+test('a volunteer boxes an image and submits it with the keyboard only', async () => {
+  await withEditor({ width: 1200, height: 800 }, async ({ server, page }) => {
+    const { image } = await openJob(server, page);
+    await tabUntil(page, () => document.activeElement?.tagName === 'CANVAS', 'the canvas');
+    await page.keyboard.press('2'); // hammer
+    assert.ok(await page.getByRole('radio', { name: 'hammer' }).isChecked(), 'key 2 chose the second label');
+    await page.keyboard.press('n');
+    // N draws a box a quarter of the (fitted, so whole) image in its middle.
+    const [w0, h0] = [image.width / 4, image.height / 4];
+    const [x0, y0] = [image.width / 2 - w0 / 2, image.height / 2 - h0 / 2];
+    await waitForListed(page, [[x0, y0, w0, h0]], 'after N');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Alt+ArrowRight');
+    await page.keyboard.press('Alt+ArrowRight');
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    const expected = [x0 + 3, y0 + 10, w0 + 2, h0 + 10];
+    await waitForListed(page, [expected], 'after arrow keys');
+    await tabUntil(page, () => /Submit/.test(document.activeElement?.textContent ?? ''), 'the Submit button');
+    await page.keyboard.press('Enter');
+    await page.getByText('task 2 of 5').waitFor();
+    const coco = readCocoWithPycocotools(server.export());
+    const anns = coco.annotations.filter((a) => a.image_id === image.id);
+    assert.equal(anns.length, 1, JSON.stringify(anns));
+    assert.equal(coco.categories.find((c) => c.id === anns[0].category_id).name, 'hammer');
+    assertNear(anns[0].bbox, expected, 'keyboard-drawn box', 0.01);
+  });
+});
