@@ -20,8 +20,9 @@ use crowdbox_core::formats::{
 use crowdbox_core::geometry::ImageRect;
 use sqlx::SqlitePool;
 
+use crate::formats_io::bulk::{self, BoxRow};
 use crate::formats_io::write::{write_atomically, write_files};
-use crate::jobs::{self, Job, JobImage};
+use crate::jobs::{self, Job};
 use crate::to_u64;
 
 /// The single licence entry every exported image points to: crowdbox does not track image licences yet.
@@ -72,9 +73,6 @@ pub async fn require_job(pool: &SqlitePool, job_name: &str) -> anyhow::Result<Jo
     )
 }
 
-/// One stored box row: (image id, submission row id, imported, category id, x, y, w, h, iscrowd).
-type BoxRow = (i64, i64, bool, i64, f64, f64, f64, f64, bool);
-
 /// Reads the job's images and boxes, consolidated with `method` if given.
 pub async fn load_job_dataset(
     pool: &SqlitePool,
@@ -88,30 +86,12 @@ pub async fn load_job_dataset(
         .into_iter()
         .map(|c| c.name)
         .collect();
-    let images = sqlx::query_as::<_, JobImage>(
-        "SELECT id, file_name, width, height, source_url FROM images WHERE job_id = ? ORDER BY id",
-    )
-    .bind(job.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let boxes: Vec<BoxRow> = sqlx::query_as(
-        "SELECT a.image_id, a.submission_id, s.imported, a.category_id, a.x, a.y, a.w, a.h, a.iscrowd
-         FROM annotations a JOIN submissions s ON s.id = a.submission_id JOIN images i ON i.id = a.image_id
-         WHERE i.job_id = ? ORDER BY a.image_id, a.id",
-    )
-    .bind(job.id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let images = bulk::read_images(&mut conn, job.id).await?;
+    let boxes = bulk::read_boxes(&mut conn, job.id).await?;
     // Every submission, also those without boxes: "nothing here" counts in consolidation.
-    let submissions: Vec<(i64, i64, bool)> = match method {
+    let submissions = match method {
         None => Vec::new(),
-        Some(_) => sqlx::query_as(
-            "SELECT s.image_id, s.id, s.imported FROM submissions s JOIN images i ON i.id = s.image_id
-             WHERE i.job_id = ? ORDER BY s.image_id, s.id",
-        )
-        .bind(job.id)
-        .fetch_all(&mut *conn)
-        .await?,
+        Some(_) => bulk::read_submissions(&mut conn, job.id).await?,
     };
     let label_of = |category_id: i64| {
         labels

@@ -223,3 +223,38 @@ async fn per_worker_exports_list_every_box_and_folder_formats_need_an_output_fol
     }
     assert_eq!(labels.lines().count(), 5);
 }
+
+#[tokio::test]
+async fn stored_floats_come_back_out_of_the_export_bit_for_bit() {
+    let app = TestApp::spawn().await;
+    app.create_job("floats", &["cat"], 1, 1, 5).await;
+    let batch = app.lease("floats", "worker-a").await;
+    let awkward = [
+        [0.1 + 0.2, 1.0 / 3.0, 2.0 / 3.0, 1e-7],
+        [12.345_678_901_234_567, 5e-324, 7.000_000_000_000_001, 0.3],
+        [39.999_999_999_999_99, 29.5, 1e-9, 0.000_123_456_789],
+    ];
+    let boxes: Vec<(u64, [f64; 4])> = awkward.iter().map(|bbox| (1, *bbox)).collect();
+    let submission = submission_for(&batch, &batch.tasks[0], "worker-a", "s-1", &boxes);
+    let response = app.submit("floats", &submission).await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text());
+    let stored: Vec<(f64, f64, f64, f64)> =
+        sqlx::query_as("SELECT x, y, w, h FROM annotations ORDER BY id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    // Read as exports read (before the exporters clip, which is arithmetic of its own).
+    let job = load_job_dataset(&app.db, "floats", None).await.unwrap();
+    let exported: Vec<[f64; 4]> = job.dataset.images[0]
+        .boxes
+        .iter()
+        .map(|b| [b.rect.x, b.rect.y, b.rect.w, b.rect.h])
+        .collect();
+    let expected: Vec<[f64; 4]> = stored.iter().map(|&(x, y, w, h)| [x, y, w, h]).collect();
+    assert_eq!(exported.len(), 3);
+    for (got, want) in exported.iter().zip(&expected) {
+        for (g, w) in got.iter().zip(want) {
+            assert_eq!(g.to_bits(), w.to_bits(), "{got:?} vs {want:?}");
+        }
+    }
+}

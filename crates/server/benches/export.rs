@@ -1,0 +1,154 @@
+//! Export at the seed's scale: 11,669 images and 21,363 boxes in a temporary database, exported in every
+//! format, next to serde_json writing the same COCO structure. Prints a table of median times.
+//!
+//! Run: `cargo bench -p crowdbox-server --bench export`
+
+use std::time::{Duration, Instant};
+
+use crowdbox_server::export::{
+    coco_for, load_job_dataset, render, ConsolidationMethod, ExportFormat,
+};
+use crowdbox_server::formats_io::job_file::{JobMode, JobSpec};
+use crowdbox_server::{jobs, open_database};
+use sqlx::{QueryBuilder, Sqlite};
+
+const IMAGES: usize = 11_669;
+const BOXES: usize = 21_363;
+const RUNS: usize = 9;
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn time<T>(mut run: impl FnMut() -> T) -> Duration {
+    median(
+        (0..RUNS)
+            .map(|_| {
+                let start = Instant::now();
+                std::hint::black_box(run());
+                start.elapsed()
+            })
+            .collect(),
+    )
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let pool = open_database(&dir.path().join("bench.sqlite3")).await?;
+    let labels: Vec<String> = [
+        "driller",
+        "hammer",
+        "pliers",
+        "saw",
+        "screwdriver",
+        "wrench",
+    ]
+    .map(String::from)
+    .into();
+    let spec = JobSpec {
+        name: "seed".into(),
+        labels: labels.clone(),
+        instructions: String::new(),
+        workers_per_image: 1,
+        batch_size: 5,
+        lease_seconds: 1800,
+        mode: JobMode::Draw,
+        allow_carry_forward: false,
+        examples: Vec::new(),
+    };
+    let mut tx = pool.begin().await?;
+    let job = jobs::create_job(&mut tx, &spec, 0).await?;
+    for chunk in (0..IMAGES).collect::<Vec<_>>().chunks(500) {
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO images (id, job_id, file_name, sha256, store_path, mime, width, height, added_at) ");
+        insert.push_values(chunk, |mut row, &i| {
+            row.push_bind(i as i64 + 1)
+                .push_bind(job.id)
+                .push_bind(format!("{:06}.jpg", i + 1))
+                .push_bind(format!("{:064x}", i))
+                .push_bind("x")
+                .push_bind("image/jpeg")
+                .push_bind(640 + (i % 7) as i64 * 10)
+                .push_bind(480)
+                .push_bind(0);
+        });
+        insert.build().execute(&mut *tx).await?;
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO submissions (id, submission_id, image_id, worker_id, content_sha256, duration_ms, received_at) ");
+        insert.push_values(chunk, |mut row, &i| {
+            row.push_bind(i as i64 + 1)
+                .push_bind(format!("s{i}"))
+                .push_bind(i as i64 + 1)
+                .push_bind("w")
+                .push_bind(format!("{:064x}", i))
+                .push_bind(4000)
+                .push_bind(0);
+        });
+        insert.build().execute(&mut *tx).await?;
+    }
+    for chunk in (0..BOXES).collect::<Vec<_>>().chunks(500) {
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO annotations (submission_id, image_id, category_id, x, y, w, h) ",
+        );
+        insert.push_values(chunk, |mut row, &b| {
+            let image = (b * 7919) % IMAGES + 1;
+            let f = (b % 97) as f64;
+            row.push_bind(image as i64)
+                .push_bind(image as i64)
+                .push_bind((b % 6) as i64 + 1)
+                .push_bind(10.5 + f)
+                .push_bind(20.25 + f)
+                .push_bind(100.0 + f / 3.0)
+                .push_bind(80.0 + f / 7.0);
+        });
+        insert.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+
+    let rt = tokio::runtime::Handle::current();
+    let load = |method| {
+        tokio::task::block_in_place(|| {
+            rt.block_on(load_job_dataset(&pool, "seed", method))
+                .unwrap()
+        })
+    };
+    let dataset = load(None);
+    let coco = coco_for(&dataset, 0)?;
+    println!("export at {IMAGES} images, {BOXES} boxes (median of {RUNS})");
+    println!("| step | time |\n|---|---|");
+    let row = |name: &str, t: Duration| println!("| {name} | {:.1} ms |", t.as_secs_f64() * 1000.0);
+    let t_load = time(|| load(None));
+    row("read the job from SQLite (`load_job_dataset`)", t_load);
+    let serde_only = time(|| {
+        let mut out = Vec::new();
+        serde_json::to_writer_pretty(&mut out, &coco).unwrap();
+        out
+    });
+    row(
+        "serde_json alone, the same COCO structure (pretty)",
+        serde_only,
+    );
+    let mut coco_total = Duration::ZERO;
+    for (name, format) in [
+        ("coco", ExportFormat::Coco),
+        ("groundtruth", ExportFormat::Groundtruth),
+        ("voc", ExportFormat::Voc),
+        ("yolo", ExportFormat::Yolo),
+    ] {
+        let t = time(|| render(&dataset, format, 0).unwrap());
+        row(&format!("render {name}"), t);
+        if format == ExportFormat::Coco {
+            coco_total = t_load + t;
+        }
+    }
+    row("COCO export end to end (read + render)", coco_total);
+    println!(
+        "| COCO end to end / serde_json alone | {:.2}× |",
+        coco_total.as_secs_f64() / serde_only.as_secs_f64()
+    );
+    let t = time(|| load(Some(ConsolidationMethod::Groundtruth)));
+    row("read + consolidate (Ground Truth style)", t);
+    Ok(())
+}
