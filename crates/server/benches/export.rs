@@ -148,6 +148,31 @@ async fn main() -> anyhow::Result<()> {
         "| COCO end to end / serde_json alone | {:.2}× |",
         coco_total.as_secs_f64() / serde_only.as_secs_f64()
     );
+    // Where the reading time goes: each query on its own.
+    let mut conn = pool.acquire().await?;
+    let queries = [
+        ("query: images as one JSON value", "SELECT json_group_array(json_array(id, file_name, width, height, source_url) ORDER BY id) FROM images WHERE job_id = 1"),
+        ("query: boxes as one text value, floats %!.17g", "SELECT group_concat(printf('%d %d %d %d %!.17g %!.17g %!.17g %!.17g %d', a.image_id, a.id, a.submission_id, a.category_id, a.x, a.y, a.w, a.h, a.iscrowd), ';') FROM images i JOIN annotations a ON a.image_id = i.id WHERE i.job_id = 1"),
+        ("query: boxes as one text value, integers only", "SELECT group_concat(printf('%d %d %d %d %d', a.image_id, a.id, a.submission_id, a.category_id, a.iscrowd), ';') FROM images i JOIN annotations a ON a.image_id = i.id WHERE i.job_id = 1"),
+    ];
+    for (name, sql) in queries {
+        let mut times = Vec::new();
+        for _ in 0..RUNS {
+            let start = Instant::now();
+            let text: Option<String> = sqlx::query_scalar(sql).fetch_one(&mut *conn).await?;
+            std::hint::black_box(text);
+            times.push(start.elapsed());
+        }
+        row(name, median(times));
+    }
+    let mut times = Vec::new();
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let rows: Vec<(i64, i64, i64, f64, f64, f64, f64)> = sqlx::query_as("SELECT a.image_id, a.submission_id, a.category_id, a.x, a.y, a.w, a.h FROM annotations a ORDER BY a.image_id, a.id").fetch_all(&mut *conn).await?;
+        std::hint::black_box(rows);
+        times.push(start.elapsed());
+    }
+    row("query: boxes row by row through sqlx", median(times));
     let t = time(|| load(Some(ConsolidationMethod::Groundtruth)));
     row("read + consolidate (Ground Truth style)", t);
     Ok(())

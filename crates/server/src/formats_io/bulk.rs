@@ -39,14 +39,23 @@ pub async fn read_images(
         .collect())
 }
 
-/// Every box of the job's submissions, in (image id, box id) order.
+/// Every box of the job's submissions, in (image id, box id) order. Walks the job's images by index and each
+/// image's boxes by index (no join to submissions, no sort in SQLite); the imported flag comes from the few
+/// imported submissions, and the order is made sure of here (already sorted data sorts in linear time).
 pub async fn read_boxes(conn: &mut SqliteConnection, job_id: i64) -> anyhow::Result<Vec<BoxRow>> {
+    let imported: String = sqlx::query_scalar(
+        "SELECT json_group_array(s.id) FROM submissions s
+         WHERE s.imported = 1 AND s.image_id IN (SELECT id FROM images WHERE job_id = ?)",
+    )
+    .bind(job_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let imported: std::collections::HashSet<i64> =
+        serde_json::from_str(&imported).context("reading the imported submissions")?;
     let text: Option<String> = sqlx::query_scalar(
-        "SELECT group_concat(printf('%d %d %d %d %!.17g %!.17g %!.17g %!.17g %d', a.image_id, a.submission_id,
-                                    s.imported, a.category_id, a.x, a.y, a.w, a.h, a.iscrowd),
-                             ';' ORDER BY a.image_id, a.id)
-         FROM annotations a JOIN submissions s ON s.id = a.submission_id
-         WHERE a.image_id IN (SELECT id FROM images WHERE job_id = ?)",
+        "SELECT group_concat(printf('%d %d %d %d %!.17g %!.17g %!.17g %!.17g %d', a.image_id, a.id,
+                                    a.submission_id, a.category_id, a.x, a.y, a.w, a.h, a.iscrowd), ';')
+         FROM images i JOIN annotations a ON a.image_id = i.id WHERE i.job_id = ?",
     )
     .bind(job_id)
     .fetch_one(conn)
@@ -54,10 +63,22 @@ pub async fn read_boxes(conn: &mut SqliteConnection, job_id: i64) -> anyhow::Res
     let Some(text) = text else {
         return Ok(Vec::new());
     };
-    text.split(';').map(parse_box).collect()
+    let mut rows = text
+        .split(';')
+        .map(parse_box)
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    rows.sort_by_key(|(row, annotation_id)| (row.0, *annotation_id));
+    Ok(rows
+        .into_iter()
+        .map(|(mut row, _)| {
+            row.2 = imported.contains(&row.1);
+            row
+        })
+        .collect())
 }
 
-fn parse_box(line: &str) -> anyhow::Result<BoxRow> {
+/// One `printf` line: (the box row with `imported` unset, the annotation id).
+fn parse_box(line: &str) -> anyhow::Result<(BoxRow, i64)> {
     let mut fields = line.split_ascii_whitespace();
     let mut next = || {
         fields
@@ -72,17 +93,20 @@ fn parse_box(line: &str) -> anyhow::Result<BoxRow> {
         text.parse::<f64>()
             .with_context(|| format!("box row {line:?}"))
     };
-    Ok((
+    let image_id = int(next()?)?;
+    let annotation_id = int(next()?)?;
+    let row = (
+        image_id,
         int(next()?)?,
+        false,
         int(next()?)?,
+        float(next()?)?,
+        float(next()?)?,
+        float(next()?)?,
+        float(next()?)?,
         int(next()?)? != 0,
-        int(next()?)?,
-        float(next()?)?,
-        float(next()?)?,
-        float(next()?)?,
-        float(next()?)?,
-        int(next()?)? != 0,
-    ))
+    );
+    Ok((row, annotation_id))
 }
 
 /// Every submission of the job as (image id, submission row id, imported), in (image id, id) order.
