@@ -15,7 +15,7 @@ use crate::components::box_list::{BoxList, BoxRow};
 use crate::components::instructions::Instructions;
 use crate::components::label_picker::{category_for_hotkey, LabelPicker};
 use crate::components::status::ErrorAlert;
-use crate::session::{Phase, Session};
+use crate::session::Session;
 
 /// The list rows for the editor's boxes, in drawing order.
 fn box_rows(editor: &Editor, categories: &[CocoCategory]) -> Vec<BoxRow> {
@@ -81,42 +81,19 @@ pub fn TaskView(
         initial.set_active_category(preferred);
     }
     let editor = RwSignal::new(initial);
+    // A saved draft of this task (after a reload or a crash) replaces the starting boxes; every change is saved.
+    crate::drafts::keep_draft(session, &task, editor);
 
     let row_categories = categories.clone();
     let rows = Memo::new(move |_| editor.with(|e| box_rows(e, &row_categories)));
     let active = Signal::derive(move || editor.with(Editor::active_category));
     let has_selection = Signal::derive(move || editor.with(|e| e.selected().is_some()));
-    let submitting = Signal::derive(move || session.with(|s| s.phase() == Phase::Submitting));
 
     // The next task starts with the label in use now, however it was chosen (radio, number key, canvas).
     Effect::new(move |_| preferred_category.set(Some(active.get())));
 
-    // A box that is selected only because it was just drawn (or duplicated). Choosing a label then means "the
-    // next box gets this label" (pick a label, draw, pick the next, draw), so it must not relabel that box; a box
-    // the volunteer selected on purpose (click, list, Tab) is relabelled.
-    let fresh_box = StoredValue::new(None::<u64>);
-    Effect::new(move |previous_ids: Option<Vec<u64>>| {
-        let (ids, selected) = editor.with(|e| {
-            let ids: Vec<u64> = e.annotations().iter().map(|a| a.id).collect();
-            (ids, e.selected())
-        });
-        let just_added = selected.filter(|s| previous_ids.as_ref().is_some_and(|p| !p.contains(s)));
-        let still_fresh = selected.filter(|s| fresh_box.get_value() == Some(*s));
-        fresh_box.set_value(just_added.or(still_fresh));
-        ids
-    });
-    let choose_category = move |id: u64| {
-        editor.update(|e| {
-            let keep = e.selected().filter(|s| fresh_box.get_value() == Some(*s));
-            if keep.is_some() {
-                e.select(None);
-            }
-            e.set_active_category(id);
-            if keep.is_some() {
-                e.select(keep);
-            }
-        })
-    };
+    // The editor decides whether choosing a label also relabels the selected box (not one just drawn).
+    let choose_category = move |id: u64| editor.update(|e| e.set_active_category(id));
     let select_box = move |id: u64| editor.update(|e| e.select(Some(id)));
     let delete_box = move |id: u64| {
         editor.update(|e| {
@@ -181,10 +158,9 @@ pub fn TaskView(
                     type="button"
                     class="primary"
                     on:click=submit
-                    disabled=submitting
                     aria-describedby="submit-hint"
                 >
-                    {move || if submitting.get() { "Submitting…" } else { "Submit and next" }}
+                    "Submit and next"
                 </button>
                 <p id="submit-hint" class="hint">
                     "Sends this image's boxes (or none, if it shows nothing to box)."

@@ -115,7 +115,8 @@ pub const KEY_BINDINGS: &[KeyBinding] = &[
     },
     KeyBinding {
         keys: "1–9",
-        action: "Choose that label; also relabels the selected box",
+        action: "Choose the label for new boxes; also relabels a box you selected (click, Tab, box list) or \
+                 edited. The box you just drew keeps its label: click it first to relabel it",
     },
     KeyBinding {
         keys: "Arrow keys",

@@ -2,9 +2,7 @@
 
 use super::gesture::translated_within;
 use super::history::Edit;
-use super::{
-    command_for, Annotation, Command, Editor, Gesture, Modifiers, Outcome, MIN_BOX_IMAGE_PX,
-};
+use super::{Annotation, Command, Editor, Gesture, Modifiers, Outcome, MIN_BOX_IMAGE_PX};
 use crate::geometry::{ImageRect, ScreenPoint};
 
 /// How far (CSS pixels) a duplicate lands from its original, so it is visibly a second box.
@@ -14,7 +12,7 @@ const ARROW_PAN_PX: f64 = 40.0;
 
 impl Editor {
     pub(crate) fn key_down(&mut self, key: &str, mods: Modifiers) -> Outcome {
-        let Some(command) = command_for(key, mods) else {
+        let Some(command) = self.keymap.command_for(key, mods) else {
             return Outcome::ignored();
         };
         if !matches!(command, Command::Move { .. } | Command::MoveEdge { .. }) {
@@ -66,9 +64,7 @@ impl Editor {
             Command::SelectPrevious => self.cycle_selection(false),
             Command::Label(index) => match self.categories.get(index).map(|c| c.id) {
                 Some(id) => {
-                    let relabels = self
-                        .selected
-                        .is_some_and(|s| self.annotation(s).is_some_and(|a| a.category_id != id));
+                    let relabels = self.relabel_target().is_some_and(|a| a.category_id != id);
                     self.set_active_category(id);
                     let name = self.category_name(id);
                     let text = if relabels {

@@ -12,6 +12,7 @@ mod history;
 mod input;
 mod keymap;
 mod keys;
+mod remap;
 #[cfg(test)]
 mod tests;
 mod view;
@@ -25,6 +26,7 @@ pub(crate) use gesture::Gesture;
 use history::{Edit, History};
 pub use input::{Cursor, Input, Modifiers, PointerButton, Response};
 pub use keymap::{command_for, Command, KeyBinding, KEY_BINDINGS};
+pub use remap::{Action, Keymap, APP_KEYS};
 
 /// A press that moves less than this many CSS pixels (in both axes) before release is a click, not a drag.
 pub const DRAG_THRESHOLD_PX: f64 = 4.0;
@@ -57,6 +59,9 @@ pub struct Editor {
     annotations: Vec<Annotation>,
     next_id: u64,
     selected: Option<u64>,
+    /// The box that is selected only because it was just drawn (or duplicated): choosing a label then means "the
+    /// next box gets this label", so it does not relabel this one. Cleared by selecting on purpose or editing it.
+    fresh: Option<u64>,
     history: History,
     /// Bumped on every change to `annotations`, so [`Editor::handle`] can tell whether one happened.
     revision: u64,
@@ -68,6 +73,8 @@ pub struct Editor {
     hover: Option<ScreenPoint>,
     space_held: bool,
     boxes_hidden: bool,
+    /// The volunteer's changes to the default keys.
+    keymap: Keymap,
 }
 
 /// What [`Editor::handle`] compares before and after an input to fill in the [`Response`].
@@ -119,6 +126,7 @@ impl Editor {
             annotations: Vec::new(),
             next_id: 1,
             selected: None,
+            fresh: None,
             history: History::default(),
             revision: 0,
             viewport: (0.0, 0.0),
@@ -128,6 +136,7 @@ impl Editor {
             hover: None,
             space_held: false,
             boxes_hidden: false,
+            keymap: Keymap::default(),
         }
     }
 
@@ -190,6 +199,7 @@ impl Editor {
     /// Selecting a box while boxes are hidden shows them again: what is selected can be seen.
     pub fn select(&mut self, id: Option<u64>) {
         self.selected = id.filter(|id| self.annotation(*id).is_some());
+        self.fresh = None;
         if self.selected.is_some() {
             self.boxes_hidden = false;
         }
@@ -215,13 +225,16 @@ impl Editor {
         self.active_category
     }
 
-    /// Makes `id` the label for new boxes and gives it to the selected box (undoably). Unknown ids are ignored.
+    /// Makes `id` the label for new boxes, and gives it (undoably) to the selected box when that box was selected
+    /// on purpose (click, Tab, box list) or edited since it was drawn. A box selected only because it was just
+    /// drawn keeps its label: "pick hammer, draw, pick screwdriver, draw" gives one box of each. Unknown ids are
+    /// ignored.
     pub fn set_active_category(&mut self, id: u64) {
         if !self.categories.iter().any(|c| c.id == id) {
             return;
         }
         self.active_category = id;
-        if let Some(before) = self.selected.and_then(|s| self.annotation(s)).cloned() {
+        if let Some(before) = self.relabel_target() {
             if before.category_id != id {
                 let after = Annotation {
                     category_id: id,
@@ -230,6 +243,20 @@ impl Editor {
                 self.commit(Edit::Change { before, after });
             }
         }
+    }
+
+    /// The box choosing a label would relabel: the selected one, unless it is selected only because it was just
+    /// drawn (see [`Editor::set_active_category`]).
+    fn relabel_target(&self) -> Option<Annotation> {
+        self.selected
+            .filter(|s| self.fresh != Some(*s))
+            .and_then(|s| self.annotation(s))
+            .cloned()
+    }
+
+    /// Whether the selected box is selected only because it was just drawn, so choosing a label leaves it alone.
+    pub fn selection_is_fresh(&self) -> bool {
+        self.selected.is_some() && self.selected == self.fresh
     }
 
     pub fn categories(&self) -> &[CocoCategory] {
@@ -262,6 +289,7 @@ impl Editor {
         let edit = self.history.take_undo()?;
         let inverse = edit.inverse();
         self.selected = inverse.apply(&mut self.annotations);
+        self.fresh = None;
         self.boxes_changed();
         Some(edit.describe())
     }
@@ -270,6 +298,7 @@ impl Editor {
     pub fn redo(&mut self) -> Option<&'static str> {
         let edit = self.history.take_redo()?;
         self.selected = edit.apply(&mut self.annotations);
+        self.fresh = None;
         self.boxes_changed();
         Some(edit.describe())
     }
@@ -303,6 +332,7 @@ impl Editor {
 
     /// Applies a change to the boxes and records it for undo.
     fn commit(&mut self, edit: Edit) {
+        self.fresh = None;
         edit.apply(&mut self.annotations);
         self.history.record(edit);
         self.boxes_changed();
@@ -316,6 +346,7 @@ impl Editor {
 
     /// Like [`Editor::commit`], but a run of such changes to one box is one undo step (arrow-key nudges).
     fn commit_merging(&mut self, edit: Edit) {
+        self.fresh = None;
         edit.apply(&mut self.annotations);
         self.history.record_merging(edit);
         self.boxes_changed();
@@ -335,6 +366,7 @@ impl Editor {
             annotation,
         });
         self.selected = Some(id);
+        self.fresh = Some(id);
         id
     }
 

@@ -188,6 +188,7 @@ fn arrow_keys_with_nothing_selected_pan_the_view() {
 #[test]
 fn ctrl_d_duplicates_the_selected_box_beside_it_and_selects_the_copy() {
     let mut e = editor_with(&[rect(10.0, 10.0, 50.0, 40.0)]);
+    click(&mut e, 30.0, 30.0);
     e.set_active_category(2);
     let response = key_with(&mut e, "d", Modifiers::CTRL);
     assert!(response.consumed && response.annotations_changed && response.selection_changed);

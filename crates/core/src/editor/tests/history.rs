@@ -43,6 +43,7 @@ fn undo_brings_a_deleted_box_back_in_its_place_and_selects_it() {
 #[test]
 fn undo_takes_back_a_relabel() {
     let mut e = editor_with(&[rect(0.0, 0.0, 10.0, 10.0)]);
+    click(&mut e, 5.0, 5.0);
     key(&mut e, "3");
     assert_eq!(e.annotations()[0].category_id, 3);
     let response = key_with(&mut e, "z", Modifiers::CTRL);

@@ -36,8 +36,9 @@ fn escape_clears_the_selection_and_then_is_left_to_the_browser() {
 }
 
 #[test]
-fn setting_the_active_label_relabels_the_selected_box() {
+fn setting_the_active_label_relabels_a_box_selected_by_clicking_it() {
     let mut e = editor_with(&[rect(10.0, 10.0, 50.0, 50.0)]);
+    click(&mut e, 30.0, 30.0);
     e.set_active_category(2);
     assert_eq!(e.active_category(), 2);
     assert_eq!(e.annotations()[0].category_id, 2);
@@ -79,6 +80,7 @@ fn keys_the_editor_does_not_know_are_left_to_the_browser() {
 #[test]
 fn number_keys_choose_the_label_and_relabel_the_selected_box() {
     let mut e = editor_with(&[rect(10.0, 10.0, 50.0, 50.0)]);
+    click(&mut e, 30.0, 30.0);
     let response = key(&mut e, "2");
     assert!(response.consumed && response.annotations_changed && response.active_category_changed);
     assert_eq!(response.announcement.as_deref(), Some("Box relabelled dog"));
@@ -216,4 +218,61 @@ fn any_change_to_the_boxes_shows_hidden_boxes_again() {
     key(&mut e, "h");
     e.select(Some(1));
     assert!(!e.boxes_hidden(), "a box selected from the list is shown");
+}
+
+#[test]
+fn choosing_a_label_after_drawing_keeps_the_just_drawn_box_label_for_the_next_box() {
+    let mut e = editor();
+    e.set_active_category(2);
+    drag(&mut e, (10.0, 10.0), (60.0, 60.0));
+    assert!(e.selection_is_fresh());
+    let response = key(&mut e, "3");
+    assert_eq!(response.announcement.as_deref(), Some("Label bird"));
+    assert!(!response.annotations_changed);
+    e.set_active_category(1);
+    key(&mut e, "Escape");
+    drag(&mut e, (100.0, 100.0), (150.0, 150.0));
+    let labels: Vec<u64> = e.annotations().iter().map(|a| a.category_id).collect();
+    assert_eq!(
+        labels,
+        vec![2, 1],
+        "each box has the label chosen before drawing it"
+    );
+    assert_eq!(e.selected(), Some(2), "the just-drawn box stays selected");
+}
+
+#[test]
+fn a_just_drawn_box_is_relabelled_once_selected_on_purpose_or_edited() {
+    let mut e = editor();
+    drag(&mut e, (10.0, 10.0), (60.0, 60.0));
+    key(&mut e, "Tab");
+    assert_eq!(
+        e.selected(),
+        None,
+        "Tab past the only box clears the selection"
+    );
+    key(&mut e, "Tab");
+    assert!(!e.selection_is_fresh(), "selected by Tab, on purpose");
+    key(&mut e, "2");
+    assert_eq!(e.annotations()[0].category_id, 2);
+
+    key(&mut e, "n");
+    assert!(e.selection_is_fresh(), "N draws a fresh box");
+    key(&mut e, "ArrowRight");
+    assert!(
+        !e.selection_is_fresh(),
+        "moving it makes it the box being worked on"
+    );
+    let response = key(&mut e, "3");
+    assert_eq!(
+        response.announcement.as_deref(),
+        Some("Box relabelled bird")
+    );
+    assert_eq!(e.annotations()[1].category_id, 3);
+    e.undo();
+    assert_eq!(
+        e.annotations()[1].category_id,
+        2,
+        "the relabel is one undo step"
+    );
 }

@@ -6,6 +6,7 @@ mod history;
 mod keyboard;
 mod pointer;
 mod properties;
+mod remap;
 mod view;
 
 use super::*;

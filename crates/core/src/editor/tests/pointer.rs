@@ -225,6 +225,7 @@ fn boxes_get_ids_that_are_never_reused() {
 #[test]
 fn the_coco_result_numbers_boxes_from_one_with_their_areas() {
     let mut e = editor_with(&[rect(10.0, 10.0, 20.0, 10.0), rect(100.0, 100.0, 5.0, 8.0)]);
+    click(&mut e, 102.0, 104.0);
     e.set_active_category(3);
     let image = CocoImage {
         id: 42,
