@@ -5,10 +5,11 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use crowdbox_core::formats::{clip_to_image, ClassMap, DatasetBox};
+use crowdbox_core::formats::{ClassMap, DatasetBox};
 use sha2::{Digest, Sha256};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
+use super::boxes::store_boxes;
 use super::job_file::{clean_labels, JobSpec};
 use super::sources::{ImageLocation, LoadedSource};
 use crate::image_store::{probe_image, store_relative_path, ImageKind};
@@ -28,7 +29,7 @@ pub enum ImportAs {
 pub const IMPORT_WORKER: &str = "import";
 
 /// Rows per multi-row INSERT (SQLite allows 32,766 bound values per statement).
-const CHUNK: usize = 500;
+pub(super) const CHUNK: usize = 500;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DatasetImportReport {
@@ -360,108 +361,4 @@ async fn image_ids(
         .fetch_all(conn)
         .await?;
     Ok(rows.into_iter().collect())
-}
-
-/// A box row: (image id, category id, x, y, w, h, iscrowd).
-type BoxRow = (i64, i64, f64, f64, f64, f64, bool);
-
-async fn store_boxes(
-    conn: &mut SqliteConnection,
-    job: &Job,
-    kind: ImportAs,
-    boxes_of: &[(i64, Vec<&DatasetBox>, u32, u32)],
-    category_of: &HashMap<String, i64>,
-    now_ms: i64,
-) -> anyhow::Result<(usize, usize, usize)> {
-    let already: HashSet<i64> = match kind {
-        ImportAs::Pre => sqlx::query_scalar(
-            "SELECT DISTINCT p.image_id FROM pre_annotations p JOIN images i ON i.id = p.image_id WHERE i.job_id = ?",
-        ),
-        ImportAs::Final => sqlx::query_scalar(
-            "SELECT s.image_id FROM submissions s JOIN images i ON i.id = s.image_id
-             WHERE i.job_id = ? AND s.imported = 1",
-        ),
-    }
-    .bind(job.id)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .collect();
-    let mut rows: Vec<BoxRow> = Vec::new();
-    let (mut dropped, mut skipped) = (0, 0);
-    let mut finals: Vec<(i64, String)> = Vec::new();
-    for (image_id, boxes, width, height) in boxes_of {
-        if already.contains(image_id) {
-            skipped += 1;
-            continue;
-        }
-        let bounds = crowdbox_core::formats::DatasetImage::new("", *width, *height);
-        let mut content = Sha256::new();
-        for dataset_box in boxes {
-            let Some(rect) = clip_to_image(&dataset_box.rect, &bounds) else {
-                dropped += 1;
-                continue;
-            };
-            let category = category_of[&dataset_box.label];
-            content.update(format!(
-                "{category} {} {} {} {};",
-                rect.x, rect.y, rect.w, rect.h
-            ));
-            rows.push((
-                *image_id,
-                category,
-                rect.x,
-                rect.y,
-                rect.w,
-                rect.h,
-                dataset_box.iscrowd,
-            ));
-        }
-        if kind == ImportAs::Final {
-            finals.push((*image_id, hex::encode(content.finalize())));
-        }
-    }
-    let table = match kind {
-        ImportAs::Pre => "pre_annotations (image_id",
-        ImportAs::Final => "annotations (submission_id, image_id",
-    };
-    let mut submission_of: HashMap<i64, i64> = HashMap::new();
-    for chunk in finals.chunks(CHUNK) {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO submissions (submission_id, image_id, worker_id, content_sha256, received_at, imported) ",
-        );
-        insert.push_values(chunk, |mut row, (image_id, sha)| {
-            row.push_bind(format!("import-{image_id}-{now_ms}"))
-                .push_bind(*image_id)
-                .push_bind(IMPORT_WORKER)
-                .push_bind(sha.clone())
-                .push_bind(now_ms)
-                .push_bind(1);
-        });
-        insert.push(" RETURNING id, image_id");
-        let ids: Vec<(i64, i64)> = insert.build_query_as().fetch_all(&mut *conn).await?;
-        submission_of.extend(ids.into_iter().map(|(id, image_id)| (image_id, id)));
-    }
-    for chunk in rows.chunks(CHUNK) {
-        let mut insert = QueryBuilder::<Sqlite>::new(format!(
-            "INSERT INTO {table}, category_id, x, y, w, h, iscrowd) "
-        ));
-        insert.push_values(
-            chunk,
-            |mut row, (image_id, category, x, y, w, h, iscrowd)| {
-                if kind == ImportAs::Final {
-                    row.push_bind(submission_of[image_id]);
-                }
-                row.push_bind(*image_id)
-                    .push_bind(*category)
-                    .push_bind(*x)
-                    .push_bind(*y)
-                    .push_bind(*w)
-                    .push_bind(*h)
-                    .push_bind(*iscrowd);
-            },
-        );
-        insert.build().execute(&mut *conn).await?;
-    }
-    Ok((rows.len(), dropped, skipped))
 }

@@ -1,6 +1,7 @@
 //! File I/O around core's dataset formats: reading import sources from disk, storing them in a job, job files,
 //! and writing exports.
 
+mod boxes;
 pub mod bulk;
 pub mod ingest;
 pub mod job_file;
