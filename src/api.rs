@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crowdbox_core::wire::{ErrorBody, LeaseRequest, Receipt, Submission, TaskBatch};
+use crowdbox_core::wire::{ErrorBody, LeaseRequest, Receipt, TaskBatch};
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 
@@ -67,16 +67,18 @@ pub async fn lease_batch(
     decode(response, "lease tasks").await
 }
 
-/// `POST /api/jobs/{job}/submissions`: store one image's result. Sending the same submission again is safe:
-/// the server answers a repeat of the same `submission_id` with the first receipt.
-pub async fn submit(
-    job: &str,
-    submission: &Submission,
-    invite: Option<&str>,
-) -> Result<Receipt, ApiError> {
-    let url = api_url(&format!("{}/submissions", job_path(job)));
-    let request = post(&url, invite)
-        .json(submission)
+/// The URL submissions of `job` are posted to.
+pub fn submissions_url(job: &str) -> String {
+    api_url(&format!("{}/submissions", job_path(job)))
+}
+
+/// `POST /api/jobs/{job}/submissions` with a body queued in the outbox (a serialized `Submission`), sent as the
+/// exact bytes given. Sending the same body again is safe: the server answers a repeat of the same
+/// `submission_id` with the first receipt.
+pub async fn submit_body(url: &str, body: &str, invite: Option<&str>) -> Result<Receipt, ApiError> {
+    let request = post(url, invite)
+        .header("Content-Type", "application/json")
+        .body(body.to_owned())
         .map_err(|e| request_error("submit", e))?;
     let response = request
         .send()

@@ -1,5 +1,9 @@
-//! The app shell: reads the job from the address, holds the session, and does the session's requests.
+//! The app shell: reads the job from the address, holds the session and the outbox, and does the session's
+//! requests.
 
+use std::time::Duration;
+
+use crowdbox_core::outbox::RetryPolicy;
 use crowdbox_core::wire::CocoResult;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -8,10 +12,13 @@ use crate::api;
 use crate::components::messages::SessionMessage;
 use crate::components::progress::Progress;
 use crate::components::status::StatusLine;
+use crate::components::sync_status::SyncStatus;
 use crate::components::task_view::TaskView;
+use crate::drafts::{DraftStore, LocalDrafts};
 use crate::invite::invite_for_job;
-use crate::session::Session;
-use crate::worker_id::{new_submission_id, worker_id};
+use crate::outbox_driver::{outcome_of, Driver};
+use crate::session::{Phase, Session};
+use crate::worker_id::worker_id;
 
 /// The `job` query parameter of the page's address (`?job=demo`).
 fn job_from_address() -> Option<String> {
@@ -28,8 +35,10 @@ fn now_ms() -> f64 {
         .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
-/// Leases the next batch (or resumes the one this volunteer holds) and applies the answer.
-pub fn lease_next_batch(session: RwSignal<Session>) {
+/// Leases the next batch (or resumes the one this volunteer holds) and applies the answer. Tasks whose
+/// submission is already in the outbox are skipped. A lease that fails for a passing reason (no network, 5xx,
+/// 408, 429) is tried again by itself with backoff; `attempt` counts those tries.
+pub fn lease_next_batch(session: RwSignal<Session>, driver: Driver, attempt: u32) {
     let request = session
         .try_update(|s| {
             s.begin_lease().then(|| {
@@ -46,35 +55,33 @@ pub fn lease_next_batch(session: RwSignal<Session>) {
     };
     spawn_local(async move {
         let answer = api::lease_batch(&job, &worker, invite.as_deref()).await;
-        session.try_update(|s| s.apply_lease(answer, now_ms()));
+        if let Err(e) = &answer {
+            if RetryPolicy::is_retryable(outcome_of(&Err(e.clone()))) {
+                session.try_update(|s| s.lease_will_retry(e));
+                let delay = RetryPolicy::default().delay_ms(attempt + 1, js_sys::Math::random());
+                set_timeout(
+                    move || lease_next_batch(session, driver, attempt + 1),
+                    Duration::from_millis(delay as u64),
+                );
+                return;
+            }
+        }
+        let queued = driver.queued_tasks();
+        session.try_update(|s| s.apply_lease(answer, now_ms(), &queued));
+        let tasks = session.with_untracked(Session::batch_task_ids);
+        if !tasks.is_empty() {
+            driver.sync.update(|s| s.forget_stored_except(&tasks));
+            LocalDrafts.prune(&job, &worker, &tasks);
+        }
     });
 }
 
-/// Sends the current task's result; on success the session moves on (leasing more at the end of a batch), on
-/// failure it keeps the task and shows why.
-pub fn submit_current_task(session: RwSignal<Session>, result: CocoResult) {
-    let request = session
-        .try_update(|s| {
-            let submission = s.prepare_submission(result, now_ms(), new_submission_id())?;
-            Some((
-                s.job()?.to_owned(),
-                submission,
-                s.invite().map(str::to_owned),
-            ))
-        })
-        .flatten();
-    let Some((job, submission, invite)) = request else {
-        return;
-    };
-    spawn_local(async move {
-        let answer = api::submit(&job, &submission, invite.as_deref()).await;
-        let batch_finished = session
-            .try_update(|s| s.apply_submit(answer, now_ms()))
-            .unwrap_or(false);
-        if batch_finished {
-            lease_next_batch(session);
-        }
-    });
+/// Queues the current task's result in the outbox and moves on to the next task at once; the result is sent
+/// in the background.
+pub fn submit_current_task(_session: RwSignal<Session>, result: CocoResult) {
+    if let Some(driver) = use_context::<Driver>() {
+        driver.submit(result);
+    }
 }
 
 #[component]
@@ -82,9 +89,21 @@ pub fn App() -> impl IntoView {
     let job = job_from_address();
     let invite = job.as_deref().and_then(invite_for_job);
     let session = RwSignal::new(Session::new(job, worker_id()).with_invite(invite));
+    let driver = Driver::start(session);
+    provide_context(driver);
     let preferred_category = RwSignal::new(None::<u64>);
     let instructions_open = RwSignal::new(true);
-    lease_next_batch(session);
+    lease_next_batch(session, driver, 0);
+
+    // The server hands out new tasks only when this volunteer's leased ones are submitted: lease the next batch
+    // once every submission of this batch is stored.
+    Effect::new(move |_| {
+        let (phase, tasks) = session.with(|s| (s.phase(), s.batch_task_ids()));
+        let unstored = driver.sync.with(|s| s.holds_unstored(&tasks));
+        if phase == Phase::Syncing && !unstored {
+            lease_next_batch(session, driver, 0);
+        }
+    });
 
     // Changes only when another task comes on screen, so the task view (and its editor) is re-created per task
     // and not on every session update.
@@ -100,6 +119,7 @@ pub fn App() -> impl IntoView {
                 </Show>
                 <Progress session />
                 <StatusLine session />
+                <SyncStatus driver />
             </header>
             {move || match current_task.get() {
                 Some(task) => {
@@ -109,7 +129,10 @@ pub fn App() -> impl IntoView {
                 None => {
                     view! {
                         <main class="message-area">
-                            <SessionMessage session on_retry=move |()| lease_next_batch(session) />
+                            <SessionMessage
+                                session
+                                on_retry=move |()| lease_next_batch(session, driver, 0)
+                            />
                         </main>
                     }
                         .into_any()

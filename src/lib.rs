@@ -7,7 +7,9 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod drafts;
 pub mod invite;
+pub mod outbox_driver;
 pub mod session;
 pub mod worker_id;
 

@@ -1,10 +1,12 @@
-//! The volunteer's session in one job: which batch and task they are on, what is being sent, what went wrong.
+//! The volunteer's session in one job: which batch and task they are on, what went wrong.
 //!
 //! Pure state and rules (no requests, no clock, no randomness: those are passed in), kept in one signal by the
-//! app shell. The shell does the I/O and feeds the answers back through `apply_*`.
+//! app shell. The shell does the I/O and feeds the answers back through `apply_*`. Which tasks already have a
+//! submission in the outbox is passed in as `queued` (task ids): those are never shown again, so a reload
+//! resumes at the first task still to do.
 
 use crowdbox_core::coco::CocoCategory;
-use crowdbox_core::wire::{CocoResult, Receipt, Submission, Task, TaskBatch};
+use crowdbox_core::wire::{CocoResult, Submission, Task, TaskBatch};
 
 use crate::api::ApiError;
 
@@ -19,8 +21,8 @@ pub enum Phase {
     LeaseFailed,
     /// A task is on screen.
     Working,
-    /// The current task's result is on its way to the server.
-    Submitting,
+    /// Every task of the batch is in the outbox; the next batch is leased once they are all stored.
+    Syncing,
     /// The job has images left, but none free for this volunteer right now (others hold them).
     NothingFreeNow,
     /// The job has nothing more for this volunteer.
@@ -42,9 +44,6 @@ pub struct Session {
     status: String,
     /// When the current task appeared, in the caller's millisecond clock.
     task_started_ms: f64,
-    /// The last submission sent for the current task. Resending it unchanged is idempotent on the server,
-    /// so a retry after a lost answer cannot store the image twice.
-    last_attempt: Option<Submission>,
 }
 
 impl Session {
@@ -67,7 +66,6 @@ impl Session {
             error: None,
             status: String::new(),
             task_started_ms: 0.0,
-            last_attempt: None,
         }
     }
 
@@ -78,6 +76,11 @@ impl Session {
 
     pub fn invite(&self) -> Option<&str> {
         self.invite.as_deref()
+    }
+
+    /// A new invite (the volunteer entered it again after the server asked for one).
+    pub fn set_invite(&mut self, invite: Option<String>) {
+        self.invite = invite;
     }
 
     pub fn job(&self) -> Option<&str> {
@@ -115,10 +118,17 @@ impl Session {
         self.batch.as_ref().map_or(&[], |b| b.categories.as_slice())
     }
 
-    /// The task on screen, while working on it or sending it.
+    /// The ids of the current batch's tasks (empty between batches).
+    pub fn batch_task_ids(&self) -> Vec<u64> {
+        self.batch
+            .as_ref()
+            .map_or_else(Vec::new, |b| b.tasks.iter().map(|t| t.task_id).collect())
+    }
+
+    /// The task on screen.
     pub fn current_task(&self) -> Option<&Task> {
         match self.phase {
-            Phase::Working | Phase::Submitting => self.batch.as_ref()?.tasks.get(self.task_index),
+            Phase::Working => self.batch.as_ref()?.tasks.get(self.task_index),
             _ => None,
         }
     }
@@ -138,7 +148,7 @@ impl Session {
 
     /// Marks a lease request as started (first one, a retry, or the next batch).
     pub fn begin_lease(&mut self) -> bool {
-        if self.job.is_none() || matches!(self.phase, Phase::Submitting) {
+        if self.job.is_none() || self.phase == Phase::Working {
             return false;
         }
         self.phase = Phase::Leasing;
@@ -147,28 +157,41 @@ impl Session {
         true
     }
 
-    pub fn apply_lease(&mut self, answer: Result<TaskBatch, ApiError>, now_ms: f64) {
+    /// Applies the server's answer to a lease. A resumed batch starts at its first task not yet `queued`.
+    pub fn apply_lease(
+        &mut self,
+        answer: Result<TaskBatch, ApiError>,
+        now_ms: f64,
+        queued: &[u64],
+    ) {
         match answer {
             Ok(batch) => {
                 self.images_total = batch.images_total;
                 self.images_done = batch.images_done;
-                self.task_index = 0;
-                self.last_attempt = None;
                 self.error = None;
                 self.task_started_ms = now_ms;
-                self.phase = if !batch.tasks.is_empty() {
+                let to_do = batch
+                    .tasks
+                    .iter()
+                    .filter(|t| !queued.contains(&t.task_id))
+                    .count();
+                self.phase = if to_do > 0 {
                     Phase::Working
+                } else if !batch.tasks.is_empty() {
+                    Phase::Syncing
                 } else if batch.job_done {
                     Phase::Done
                 } else {
                     Phase::NothingFreeNow
                 };
                 self.status = match self.phase {
-                    Phase::Working => format!("{} images to box in this batch.", batch.tasks.len()),
+                    Phase::Working => format!("{to_do} images to box in this batch."),
+                    Phase::Syncing => "Saving your work…".to_owned(),
                     Phase::Done => "Finished.".to_owned(),
                     _ => "Waiting for free images.".to_owned(),
                 };
                 self.batch = Some(batch);
+                self.task_index = self.first_to_do(queued).unwrap_or(0);
             }
             Err(e) => {
                 self.phase = Phase::LeaseFailed;
@@ -178,89 +201,74 @@ impl Session {
         }
     }
 
-    /// The submission to send for the current task, and the session marked as sending it; `None` when no task
-    /// is on screen or one is already being sent. A retry with an unchanged result resends the previous
-    /// submission exactly (same id, same duration) so the server recognises it; `fresh_id` is used otherwise
-    /// only for the first attempt, keeping one id per task.
+    /// A lease attempt failed in a way that is retried by itself; the volunteer is told it is being retried.
+    pub fn lease_will_retry(&mut self, e: &ApiError) {
+        self.phase = Phase::Leasing;
+        self.status = "Could not reach the server; trying again…".to_owned();
+        self.error = Some(e.message.clone());
+    }
+
+    fn first_to_do(&self, queued: &[u64]) -> Option<usize> {
+        self.batch
+            .as_ref()?
+            .tasks
+            .iter()
+            .position(|t| !queued.contains(&t.task_id))
+    }
+
+    /// The submission for the current task, made from the volunteer's result; `None` when no task is on screen.
+    /// `submission_id` is the task's id (kept with its draft), so the same task always gets the same id.
     pub fn prepare_submission(
-        &mut self,
+        &self,
         result: CocoResult,
         now_ms: f64,
-        fresh_id: String,
+        submission_id: String,
     ) -> Option<Submission> {
-        if self.phase != Phase::Working {
-            return None;
-        }
         let task_id = self.current_task()?.task_id;
-        let submission = match self.last_attempt.take() {
-            Some(previous) if previous.result == result => previous,
-            previous => Submission {
-                submission_id: previous.map_or(fresh_id, |p| p.submission_id),
-                worker_id: self.worker_id.clone(),
-                task_id,
-                duration_ms: Some((now_ms - self.task_started_ms).max(0.0).round() as u64),
-                result,
-            },
-        };
-        self.last_attempt = Some(submission.clone());
-        self.phase = Phase::Submitting;
-        self.error = None;
-        self.status = format!("Sending image {}…", self.task_index + 1);
-        Some(submission)
+        Some(Submission {
+            submission_id,
+            worker_id: self.worker_id.clone(),
+            task_id,
+            duration_ms: Some((now_ms - self.task_started_ms).max(0.0).round() as u64),
+            result,
+        })
     }
 
-    /// Applies the server's answer to a submission. Returns `true` when the batch is finished and the next
-    /// batch should be leased.
-    pub fn apply_submit(&mut self, answer: Result<Receipt, ApiError>, now_ms: f64) -> bool {
-        if self.phase != Phase::Submitting {
-            return false;
+    /// The current task's submission is safely in the outbox: move on at once to the first task of the batch
+    /// not yet `queued`, or wait for the outbox when there is none ([`Phase::Syncing`]).
+    pub fn submitted(&mut self, now_ms: f64, queued: &[u64]) {
+        if self.phase != Phase::Working {
+            return;
         }
-        let saved = match answer {
-            Ok(receipt) => {
-                let boxes = receipt.annotations_stored;
-                format!(
-                    "Saved image {} with {boxes} box{}.",
-                    self.task_index + 1,
-                    if boxes == 1 { "" } else { "es" }
-                )
-            }
-            // The server already holds this volunteer's result for the image (an earlier attempt was stored but
-            // its answer got lost). The first result stands; staying on the image could never succeed.
-            Err(e) if is_already_stored(&e) => {
-                format!("Image {} was already saved earlier.", self.task_index + 1)
-            }
-            Err(e) => {
-                // The work stays on screen; the volunteer can fix it or try again.
-                self.phase = Phase::Working;
-                self.status = "The image was not saved.".to_owned();
-                self.error = Some(e.message);
-                return false;
-            }
-        };
+        let done = self.task_index + 1;
         self.images_done = (self.images_done + 1).min(self.images_total);
-        self.task_index += 1;
-        self.last_attempt = None;
         self.task_started_ms = now_ms;
-        let batch_len = self.batch.as_ref().map_or(0, |b| b.tasks.len());
-        if self.task_index >= batch_len {
-            self.phase = Phase::Leasing;
-            self.status = format!("{saved} Loading more images…");
-            true
-        } else {
-            self.phase = Phase::Working;
-            self.status = saved;
-            false
+        self.error = None;
+        match self.first_to_do(queued) {
+            Some(next) => {
+                self.task_index = next;
+                self.status = format!("Image {done} is kept and sent in the background.");
+            }
+            None => {
+                self.phase = Phase::Syncing;
+                self.status = "Saving your work…".to_owned();
+            }
         }
     }
-}
 
-/// Whether a refused submission means the server already stored this volunteer's result for the task.
-fn is_already_stored(e: &ApiError) -> bool {
-    e.status == Some(409)
-        && matches!(
-            e.code.as_deref(),
-            Some("task_already_submitted" | "submission_id_reused")
-        )
+    /// A task came back (its refused submission was discarded): while waiting for the outbox, show it again.
+    pub fn reopen(&mut self, now_ms: f64, queued: &[u64]) {
+        if self.phase != Phase::Syncing {
+            return;
+        }
+        if let Some(index) = self.first_to_do(queued) {
+            self.task_index = index;
+            self.task_started_ms = now_ms;
+            self.phase = Phase::Working;
+            self.images_done = self.images_done.saturating_sub(1);
+            self.status = format!("Image {} is back to box again.", index + 1);
+        }
+    }
 }
 
 #[cfg(test)]

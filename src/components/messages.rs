@@ -25,9 +25,16 @@ pub fn SessionMessage(
             </section>
         }
         .into_any(),
-        Phase::Leasing | Phase::Working | Phase::Submitting => view! {
+        Phase::Leasing | Phase::Working => view! {
             <section class="message" aria-busy="true">
                 <p>"Loading images…"</p>
+            </section>
+        }
+        .into_any(),
+        Phase::Syncing => view! {
+            <section class="message" aria-busy="true">
+                <p id="saving-message">"Saving your work…"</p>
+                <p>"The next images come as soon as this batch is stored."</p>
             </section>
         }
         .into_any(),

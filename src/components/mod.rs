@@ -6,4 +6,5 @@ pub mod label_picker;
 pub mod messages;
 pub mod progress;
 pub mod status;
+pub mod sync_status;
 pub mod task_view;

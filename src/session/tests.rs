@@ -57,15 +57,6 @@ fn result(image_id: u64, boxes: usize) -> CocoResult {
     }
 }
 
-fn receipt(task_id: u64) -> Receipt {
-    Receipt {
-        submission_id: "s".into(),
-        task_id,
-        annotations_stored: 0,
-        stored_at: 0,
-    }
-}
-
 fn server_error(message: &str) -> ApiError {
     ApiError {
         status: Some(422),
@@ -74,10 +65,10 @@ fn server_error(message: &str) -> ApiError {
     }
 }
 
-fn working(task_ids: &[u64]) -> Session {
+fn working(task_ids: &[u64], queued: &[u64]) -> Session {
     let mut s = Session::new(Some("demo".into()), "w1".into());
     assert!(s.begin_lease());
-    s.apply_lease(Ok(batch(task_ids, false)), 1_000.0);
+    s.apply_lease(Ok(batch(task_ids, false)), 1_000.0, queued);
     s
 }
 
@@ -89,106 +80,83 @@ fn without_a_job_there_is_nothing_to_lease() {
 }
 
 #[test]
-fn progress_counts_tasks_in_the_batch_and_images_in_the_job() {
-    let mut s = working(&[10, 11]);
+fn submitting_moves_on_at_once_and_counts_progress() {
+    let mut s = working(&[10, 11], &[]);
     assert_eq!(s.task_progress().as_deref(), Some("task 1 of 2"));
     assert_eq!(s.job_progress().as_deref(), Some("3 of 8 images done"));
-    let sub = s.prepare_submission(result(10, 0), 4_500.0, "id-a".into());
-    assert_eq!(sub.unwrap().duration_ms, Some(3_500));
-    assert!(!s.apply_submit(Ok(receipt(10)), 5_000.0));
+    let sub = s
+        .prepare_submission(result(10, 0), 4_500.0, "id-a".into())
+        .unwrap();
+    assert_eq!(sub.duration_ms, Some(3_500));
+    assert_eq!((sub.task_id, sub.submission_id.as_str()), (10, "id-a"));
+    s.submitted(5_000.0, &[10]);
+    assert_eq!(s.phase(), Phase::Working);
     assert_eq!(s.task_progress().as_deref(), Some("task 2 of 2"));
     assert_eq!(s.job_progress().as_deref(), Some("4 of 8 images done"));
     assert_eq!(s.current_task().unwrap().task_id, 11);
+    assert!(!s.begin_lease(), "no lease while a task is on screen");
 }
 
 #[test]
-fn the_last_submission_of_a_batch_asks_for_the_next_batch() {
-    let mut s = working(&[10]);
+fn the_last_task_of_a_batch_waits_for_the_outbox_then_the_next_batch_is_leased() {
+    let mut s = working(&[10], &[]);
     s.prepare_submission(result(10, 1), 2_000.0, "id-a".into())
         .unwrap();
-    assert!(s.apply_submit(Ok(receipt(10)), 2_100.0));
-    assert_eq!(s.phase(), Phase::Leasing);
+    s.submitted(2_100.0, &[10]);
+    assert_eq!(s.phase(), Phase::Syncing);
+    assert_eq!(s.status(), "Saving your work…");
     assert!(s.current_task().is_none());
-    s.apply_lease(Ok(batch(&[], true)), 2_200.0);
+    assert!(s
+        .prepare_submission(result(10, 1), 2_000.0, "id-b".into())
+        .is_none());
+    assert!(s.begin_lease());
+    s.apply_lease(Ok(batch(&[], true)), 2_200.0, &[10]);
     assert_eq!(s.phase(), Phase::Done);
 }
 
 #[test]
+fn a_resumed_batch_skips_the_tasks_already_in_the_outbox() {
+    let s = working(&[10, 11, 12], &[10, 12]);
+    assert_eq!(s.current_task().unwrap().task_id, 11);
+    assert_eq!(s.task_progress().as_deref(), Some("task 2 of 3"));
+    assert_eq!(s.batch_task_ids(), vec![10, 11, 12]);
+
+    let all_queued = working(&[10, 11], &[10, 11, 99]);
+    assert_eq!(all_queued.phase(), Phase::Syncing);
+    assert!(all_queued.current_task().is_none());
+}
+
+#[test]
+fn a_discarded_submission_brings_its_task_back() {
+    let mut s = working(&[10, 11], &[]);
+    s.submitted(2_000.0, &[10]);
+    s.submitted(3_000.0, &[10, 11]);
+    assert_eq!(s.phase(), Phase::Syncing);
+    s.reopen(4_000.0, &[10, 11]);
+    assert_eq!(s.phase(), Phase::Syncing, "nothing came back");
+    s.reopen(4_000.0, &[11]);
+    assert_eq!(s.phase(), Phase::Working);
+    assert_eq!(s.current_task().unwrap().task_id, 10);
+    assert_eq!(s.job_progress().as_deref(), Some("4 of 8 images done"));
+}
+
+#[test]
 fn an_empty_batch_that_is_not_done_means_nothing_is_free_now() {
-    let mut s = working(&[]);
+    let mut s = working(&[], &[]);
     assert_eq!(s.phase(), Phase::NothingFreeNow);
     assert!(s.begin_lease());
     assert_eq!(s.phase(), Phase::Leasing);
 }
 
 #[test]
-fn a_refused_submission_keeps_the_task_and_shows_the_servers_message() {
-    let mut s = working(&[10, 11]);
-    let first = s
-        .prepare_submission(result(10, 1), 2_000.0, "id-a".into())
-        .unwrap();
-    assert!(
-        s.prepare_submission(result(10, 1), 2_000.0, "id-b".into())
-            .is_none(),
-        "no second send while one is on its way"
-    );
-    assert!(!s.apply_submit(Err(server_error("bbox is outside the image")), 2_500.0));
-    assert_eq!(s.phase(), Phase::Working);
-    assert_eq!(s.error(), Some("bbox is outside the image"));
-    assert_eq!(s.current_task().unwrap().task_id, 10);
-
-    let retry = s
-        .prepare_submission(result(10, 1), 9_000.0, "id-c".into())
-        .unwrap();
-    assert_eq!(retry, first, "an unchanged retry is the same request");
-    assert_eq!(s.error(), None);
-    s.apply_submit(Err(server_error("offline")), 9_100.0);
-
-    let edited = s
-        .prepare_submission(result(10, 2), 9_500.0, "id-d".into())
-        .unwrap();
-    assert_eq!(edited.submission_id, "id-a", "one id per task");
-    assert_eq!(edited.result.annotations.len(), 2);
-    assert_eq!(edited.duration_ms, Some(8_500));
-}
-
-#[test]
-fn a_result_the_server_already_holds_moves_on_instead_of_sticking() {
-    let mut s = working(&[10, 11]);
-    s.prepare_submission(result(10, 1), 2_000.0, "id-a".into())
-        .unwrap();
-    let conflict = ApiError {
-        status: Some(409),
-        code: Some("task_already_submitted".into()),
-        message: "worker already submitted task 10".into(),
-    };
-    assert!(!s.apply_submit(Err(conflict), 2_100.0));
-    assert_eq!(s.phase(), Phase::Working);
-    assert_eq!(s.error(), None);
-    assert_eq!(s.current_task().unwrap().task_id, 11);
-
-    s.prepare_submission(result(11, 1), 3_000.0, "id-b".into())
-        .unwrap();
-    let other_conflict = ApiError {
-        status: Some(409),
-        code: Some("lease_conflict".into()),
-        message: "something else".into(),
-    };
-    s.apply_submit(Err(other_conflict), 3_100.0);
-    assert_eq!(
-        s.current_task().unwrap().task_id,
-        11,
-        "other conflicts keep the task"
-    );
-    assert_eq!(s.error(), Some("something else"));
-}
-
-#[test]
 fn a_failed_lease_shows_the_error_and_can_be_retried() {
     let mut s = Session::new(Some("nope".into()), "w1".into());
-    s.apply_lease(Err(server_error("no job named nope")), 0.0);
+    s.apply_lease(Err(server_error("no job named nope")), 0.0, &[]);
     assert_eq!(s.phase(), Phase::LeaseFailed);
     assert_eq!(s.error(), Some("no job named nope"));
     assert!(s.begin_lease());
     assert_eq!(s.error(), None);
+    s.lease_will_retry(&server_error("offline"));
+    assert_eq!(s.phase(), Phase::Leasing);
+    assert_eq!(s.error(), Some("offline"));
 }
