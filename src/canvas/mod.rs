@@ -45,6 +45,8 @@ struct Surface {
     load: RwSignal<ImageLoad>,
     cursor: RwSignal<&'static str>,
     announcement: RwSignal<String>,
+    /// The CSS filter for the image alone (brightness and contrast), `none` for the image as it is.
+    image_filter: Signal<String>,
     painter: RefCell<Option<Painter>>,
     container: RefCell<Option<HtmlDivElement>>,
     frame_pending: Cell<bool>,
@@ -98,7 +100,8 @@ impl Surface {
             return;
         };
         let image = (self.load.get_untracked() == ImageLoad::Ready).then_some(&self.image);
-        painter.paint(&cmds, image);
+        let filter = self.image_filter.get_untracked();
+        painter.paint(&cmds, image, &filter);
     }
 
     /// The container changed size (or the page zoom did): size the backing store and refit the view.
@@ -184,7 +187,13 @@ const CANVAS_HELP: &str = "Drag to draw a box with the chosen label. Click a box
 /// The canvas for one task. Re-create it (with a new editor) for each task; see the module documentation for how
 /// to read the boxes.
 #[component]
-pub fn BoxCanvas(editor: RwSignal<Editor>, #[prop(into)] image_url: String) -> impl IntoView {
+pub fn BoxCanvas(
+    editor: RwSignal<Editor>,
+    #[prop(into)] image_url: String,
+    /// A CSS filter applied to the image only (not the boxes), e.g. `brightness(120%)`.
+    #[prop(into, optional)]
+    image_filter: Signal<String>,
+) -> impl IntoView {
     let container_ref = NodeRef::<html::Div>::new();
     let canvas_ref = NodeRef::<html::Canvas>::new();
     let load = RwSignal::new(ImageLoad::Loading);
@@ -197,6 +206,7 @@ pub fn BoxCanvas(editor: RwSignal<Editor>, #[prop(into)] image_url: String) -> i
         load,
         cursor,
         announcement,
+        image_filter,
         painter: RefCell::new(None),
         container: RefCell::new(None),
         frame_pending: Cell::new(false),
@@ -218,6 +228,7 @@ pub fn BoxCanvas(editor: RwSignal<Editor>, #[prop(into)] image_url: String) -> i
         let surface = Rc::clone(&surface);
         Effect::new(move |_| {
             editor.track();
+            image_filter.track();
             surface.request_paint();
         });
     }

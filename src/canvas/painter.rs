@@ -64,8 +64,9 @@ impl Painter {
             .set_height((css_height * ratio).round().max(1.0) as u32);
     }
 
-    /// Draws `cmds` in order; `image` is drawn where the list says once it has loaded.
-    pub fn paint(&self, cmds: &[DrawCmd], image: Option<&HtmlImageElement>) {
+    /// Draws `cmds` in order; `image` is drawn where the list says once it has loaded, through the CSS
+    /// `image_filter` (`none` or empty for none), which touches the image only.
+    pub fn paint(&self, cmds: &[DrawCmd], image: Option<&HtmlImageElement>, image_filter: &str) {
         let ctx = &self.ctx;
         // Resizing the backing store resets the context's state: start from nothing known.
         self.fill.set(None);
@@ -78,7 +79,7 @@ impl Painter {
                     self.set_fill(*color);
                     ctx.fill_rect(0.0, 0.0, self.css_width, self.css_height);
                 }
-                DrawCmd::Image { rect } => self.draw_image(rect, image),
+                DrawCmd::Image { rect } => self.draw_image(rect, image, image_filter),
                 DrawCmd::Rect { rect, fill, stroke } => {
                     if let Some(fill) = fill {
                         self.set_fill(*fill);
@@ -109,17 +110,24 @@ impl Painter {
         }
     }
 
-    fn draw_image(&self, rect: &ScreenRect, image: Option<&HtmlImageElement>) {
+    fn draw_image(&self, rect: &ScreenRect, image: Option<&HtmlImageElement>, filter: &str) {
         let ctx = &self.ctx;
+        let filtered = !filter.is_empty() && filter != "none";
         match image.filter(|img| img.complete() && img.natural_width() > 0) {
             Some(img) => {
                 // Zoomed in past 2 screen pixels per image pixel, show the pixels themselves: boxes are drawn
                 // to pixel edges, and smoothing would blur them.
                 let magnification = rect.w / f64::from(img.natural_width());
                 ctx.set_image_smoothing_enabled(magnification < 2.0);
+                if filtered {
+                    ctx.set_filter(filter);
+                }
                 let _ = ctx.draw_image_with_html_image_element_and_dw_and_dh(
                     img, rect.x, rect.y, rect.w, rect.h,
                 );
+                if filtered {
+                    ctx.set_filter("none");
+                }
             }
             None => {
                 self.set_fill(Color::rgb(255, 255, 255).with_alpha(0.08));

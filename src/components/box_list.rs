@@ -1,23 +1,63 @@
-//! The list of drawn boxes beside the canvas: select one by clicking it, delete any of them.
+//! The list of drawn boxes beside the canvas, mirroring it: the selected box is marked in both, a click or Enter
+//! on a row selects its box, arrow keys (and Home, End) move through the rows, Delete deletes the focused row's
+//! box. The rows are one Tab stop (roving tabindex), so a long list does not make keyboard users Tab through it.
+//! Below the list, the selected box's x, y, w and h can be typed.
 
+use crowdbox_core::editor::BoxField;
+use crowdbox_core::geometry::ImageRect;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
-/// One box as the list shows it: its label and its rectangle rounded to whole image pixels.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One box as the list shows it: its label and its rectangle in image pixels.
+#[derive(Clone, Debug, PartialEq)]
 pub struct BoxRow {
     /// The editor's annotation id (stable while the task is open).
     pub id: u64,
     pub label: String,
-    pub x: i64,
-    pub y: i64,
-    pub w: i64,
-    pub h: i64,
+    pub rect: ImageRect,
     pub selected: bool,
+}
+
+/// A number of image pixels as the list shows it: whole pixels without decimals, else one decimal.
+pub fn pixels(v: f64) -> String {
+    let rounded = (v * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    }
 }
 
 impl BoxRow {
     pub fn coordinates(&self) -> String {
-        format!("x {}, y {}, w {}, h {}", self.x, self.y, self.w, self.h)
+        let r = self.rect;
+        format!(
+            "x {}, y {}, w {}, h {}",
+            r.x.round(),
+            r.y.round(),
+            r.w.round(),
+            r.h.round()
+        )
+    }
+}
+
+/// What typing a number asks: (box id, which number, the text typed); answers the box's new rectangle or why not.
+pub type EditField = Callback<(u64, BoxField, String), Result<ImageRect, String>>;
+
+/// Moves focus to the select button of row `index`, or of the last row when there are fewer.
+fn focus_row(list: &web_sys::Element, index: usize) {
+    let mut row = list.first_element_child();
+    let mut target = None;
+    for _ in 0..=index {
+        let Some(current) = row else { break };
+        row = current.next_element_sibling();
+        target = Some(current);
+    }
+    if let Some(button) = target
+        .and_then(|li| li.first_element_child())
+        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = button.focus();
     }
 }
 
@@ -28,21 +68,79 @@ pub fn BoxList(
     #[prop(into)] rows: Signal<Vec<BoxRow>>,
     #[prop(into)] on_select: Callback<u64>,
     #[prop(into)] on_delete: Callback<u64>,
+    on_edit: EditField,
 ) -> impl IntoView {
     let ids = move || rows.with(|rows| rows.iter().map(|r| r.id).collect::<Vec<_>>());
+    // The row that takes Tab focus: the selected one, else the first.
+    let tab_stop = Memo::new(move |_| {
+        rows.with(|rows| {
+            rows.iter()
+                .find(|r| r.selected)
+                .or(rows.first())
+                .map(|r| r.id)
+        })
+    });
+    let list_ref = NodeRef::<leptos::html::Ol>::new();
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let Some(list) = list_ref.get_untracked() else {
+            return;
+        };
+        let Some(target) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .filter(|t| t.class_list().contains("box-select"))
+        else {
+            return;
+        };
+        let id: Option<u64> = target
+            .get_attribute("data-box")
+            .and_then(|v| v.parse().ok());
+        let Some((index, count)) = id.and_then(|id| {
+            rows.with_untracked(|rows| {
+                rows.iter()
+                    .position(|r| r.id == id)
+                    .map(|i| (i, rows.len()))
+            })
+        }) else {
+            return;
+        };
+        let next = match ev.key().as_str() {
+            "ArrowDown" => index + 1,
+            "ArrowUp" => index.saturating_sub(1),
+            "Home" => 0,
+            "End" => count.saturating_sub(1),
+            "Delete" | "Backspace" => {
+                ev.prevent_default();
+                if let Some(id) = id {
+                    on_delete.run(id);
+                }
+                focus_row(&list, index);
+                return;
+            }
+            _ => return,
+        };
+        ev.prevent_default();
+        focus_row(&list, next);
+    };
     view! {
         <section class="box-list" aria-labelledby="box-list-heading">
             <h2 id="box-list-heading">
                 "Boxes " <span class="count">{move || format!("({})", rows.with(Vec::len))}</span>
             </h2>
             <Show when=move || rows.with(Vec::is_empty)>
-                <p class="hint">"No boxes yet. Drag on the image to draw one."</p>
+                <p class="hint">"No boxes yet. Drag on the image to draw one, or press N."</p>
             </Show>
-            <ol class="boxes">
+            <Show when=move || !rows.with(Vec::is_empty)>
+                <p class="hint" id="box-list-help">
+                    "Arrow keys move through the list, Enter selects, Delete deletes."
+                </p>
+            </Show>
+            <ol class="boxes" node_ref=list_ref on:keydown=on_key>
                 <For each=ids key=|id| *id let:id>
-                    <BoxListRow id rows on_select on_delete />
+                    <BoxListRow id rows tab_stop on_select on_delete />
                 </For>
             </ol>
+            <SelectedBoxFields rows on_edit />
         </section>
     }
 }
@@ -51,6 +149,7 @@ pub fn BoxList(
 fn BoxListRow(
     id: u64,
     rows: Signal<Vec<BoxRow>>,
+    tab_stop: Memo<Option<u64>>,
     on_select: Callback<u64>,
     on_delete: Callback<u64>,
 ) -> impl IntoView {
@@ -74,7 +173,10 @@ fn BoxListRow(
             <button
                 type="button"
                 class="box-select"
+                data-box=id.to_string()
+                tabindex=move || if tab_stop.get() == Some(id) { "0" } else { "-1" }
                 aria-pressed=move || selected().to_string()
+                aria-describedby="box-list-help"
                 on:click=move |_| on_select.run(id)
             >
                 <span class="box-number">{number}</span>
@@ -84,6 +186,7 @@ fn BoxListRow(
             <button
                 type="button"
                 class="box-delete"
+                tabindex="-1"
                 aria-label=move || format!("Delete box {} ({})", number(), label())
                 title=move || format!("Delete box {} ({})", number(), label())
                 on:click=move |_| on_delete.run(id)
@@ -91,5 +194,84 @@ fn BoxListRow(
                 <span aria-hidden="true">"×"</span>
             </button>
         </li>
+    }
+}
+
+/// The selected box's four numbers as text fields. A change is applied when the field is left or Enter is
+/// pressed; text that is not a number shows why next to the field and changes nothing.
+#[component]
+fn SelectedBoxFields(rows: Signal<Vec<BoxRow>>, on_edit: EditField) -> impl IntoView {
+    let selected = Memo::new(move |_| {
+        rows.with(|rows| {
+            rows.iter()
+                .enumerate()
+                .find(|(_, r)| r.selected)
+                .map(|(i, r)| (i + 1, r.id, r.label.clone()))
+        })
+    });
+    move || {
+        selected.get().map(|(number, id, label)| {
+            let fields = BoxField::ALL
+                .into_iter()
+                .map(|field| view! { <BoxNumber id number label=label.clone() field rows on_edit /> })
+                .collect_view();
+            view! {
+                <fieldset class="box-fields">
+                    <legend>{format!("Box {number} ({label}) in image pixels")}</legend>
+                    {fields}
+                </fieldset>
+            }
+        })
+    }
+}
+
+#[component]
+fn BoxNumber(
+    id: u64,
+    number: usize,
+    label: String,
+    field: BoxField,
+    rows: Signal<Vec<BoxRow>>,
+    on_edit: EditField,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let value = Memo::new(move |_| {
+        rows.with(|rows| {
+            rows.iter()
+                .find(|r| r.id == id)
+                .map(|r| pixels(field.of(&r.rect)))
+                .unwrap_or_default()
+        })
+    });
+    let input_id = format!("box-field-{}", field.short());
+    let error_id = format!("{input_id}-error");
+    let apply =
+        move |input: web_sys::HtmlInputElement| match on_edit.run((id, field, input.value())) {
+            Ok(rect) => {
+                error.set(None);
+                // The box may have been clamped to the same numbers it had: show what it has now either way.
+                input.set_value(&pixels(field.of(&rect)));
+            }
+            Err(message) => error.set(Some(message)),
+        };
+    view! {
+        <label class="box-field-label" for=input_id.clone()>
+            {field.short()}
+        </label>
+        <input
+            id=input_id
+            class="box-field"
+            type="text"
+            inputmode="decimal"
+            autocomplete="off"
+            aria-label=format!("{} of box {number} ({label})", field.short())
+            aria-invalid=move || error.with(Option::is_some).to_string()
+            aria-describedby=error_id.clone()
+            prop:value=value
+            on:change=move |ev| apply(event_target::<web_sys::HtmlInputElement>(&ev))
+        />
+        <span id=error_id class="field-error" role="alert">
+            {move || error.get()}
+        </span>
     }
 }

@@ -8,3 +8,4 @@ pub mod progress;
 pub mod status;
 pub mod sync_status;
 pub mod task_view;
+pub mod view_controls;

@@ -11,10 +11,11 @@ use leptos::prelude::*;
 use crate::api::api_url;
 use crate::app::submit_current_task;
 use crate::canvas::BoxCanvas;
-use crate::components::box_list::{BoxList, BoxRow};
+use crate::components::box_list::{BoxList, BoxRow, EditField};
 use crate::components::instructions::Instructions;
 use crate::components::label_picker::{category_for_hotkey, LabelPicker};
 use crate::components::status::ErrorAlert;
+use crate::components::view_controls::{load_display, ViewControls};
 use crate::session::Session;
 
 /// The list rows for the editor's boxes, in drawing order.
@@ -29,10 +30,7 @@ fn box_rows(editor: &Editor, categories: &[CocoCategory]) -> Vec<BoxRow> {
                 .iter()
                 .find(|c| c.id == a.category_id)
                 .map_or_else(|| format!("label {}", a.category_id), |c| c.name.clone()),
-            x: a.rect.x.round() as i64,
-            y: a.rect.y.round() as i64,
-            w: a.rect.w.round() as i64,
-            h: a.rect.h.round() as i64,
+            rect: a.rect,
             selected: selected == Some(a.id),
         })
         .collect()
@@ -95,6 +93,13 @@ pub fn TaskView(
     // The editor decides whether choosing a label also relabels the selected box (not one just drawn).
     let choose_category = move |id: u64| editor.update(|e| e.set_active_category(id));
     let select_box = move |id: u64| editor.update(|e| e.select(Some(id)));
+    let edit_box: EditField = Callback::new(move |(id, field, text): (u64, _, String)| {
+        editor
+            .try_update(|e| e.set_box_field(id, field, &text))
+            .unwrap_or_else(|| Err("The editor is gone.".to_owned()))
+    });
+    let display = RwSignal::new(load_display());
+    let image_filter = Signal::derive(move || display.get().css_filter());
     let delete_box = move |id: u64| {
         editor.update(|e| {
             e.select(Some(id));
@@ -148,7 +153,7 @@ pub fn TaskView(
     let image_url = api_url(&task.image_url);
     view! {
         <main class="canvas-area">
-            <BoxCanvas editor image_url />
+            <BoxCanvas editor image_url image_filter />
         </main>
         <aside class="sidebar" aria-label="Labels and boxes">
             <Instructions text=instructions open=instructions_open />
@@ -167,7 +172,7 @@ pub fn TaskView(
                 </p>
                 <ErrorAlert session />
             </div>
-            <BoxList rows on_select=select_box on_delete=delete_box />
+            <BoxList rows on_select=select_box on_delete=delete_box on_edit=edit_box />
             <div class="edit-buttons">
                 <button
                     type="button"
@@ -196,6 +201,7 @@ pub fn TaskView(
                     "Redo"
                 </button>
             </div>
+            <ViewControls editor display />
         </aside>
     }
 }

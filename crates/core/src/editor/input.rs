@@ -139,6 +139,8 @@ pub struct Response {
     pub selection_changed: bool,
     /// The label that new boxes get changed.
     pub active_category_changed: bool,
+    /// All boxes were hidden or shown again (H).
+    pub boxes_hidden_changed: bool,
     /// The editor acted on the input: the caller should `preventDefault()` it.
     pub consumed: bool,
     pub cursor: Cursor,
@@ -148,8 +150,12 @@ pub struct Response {
 }
 
 impl Response {
-    /// Whether state that views outside the canvas show (the box list, the label picker) changed.
+    /// Whether state that views outside the canvas show (the box list, the label picker, the hide button)
+    /// changed.
     pub fn changed_shared_state(&self) -> bool {
-        self.annotations_changed || self.selection_changed || self.active_category_changed
+        self.annotations_changed
+            || self.selection_changed
+            || self.active_category_changed
+            || self.boxes_hidden_changed
     }
 }

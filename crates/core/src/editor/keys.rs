@@ -139,12 +139,14 @@ impl Editor {
         let before_selected = self.selected;
         let before_revision = self.revision;
         let before_active = self.active_category;
+        let before_hidden = self.boxes_hidden;
         let outcome = self.run(command);
         super::Response {
             repaint: true,
             annotations_changed: before_revision != self.revision,
             selection_changed: before_selected != self.selected,
             active_category_changed: before_active != self.active_category,
+            boxes_hidden_changed: before_hidden != self.boxes_hidden,
             consumed: outcome.consumed,
             cursor: self.cursor(),
             announcement: outcome.announcement,

@@ -7,6 +7,7 @@
 //! editor owns, which follows the canvas size ([`Editor::set_viewport`]) until the volunteer zooms or pans.
 
 mod exchange;
+mod fields;
 mod gesture;
 mod history;
 mod input;
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::coco::CocoCategory;
 use crate::geometry::{ImageRect, ImageSize, ScreenPoint, ViewTransform};
 
+pub use fields::BoxField;
 pub(crate) use gesture::Gesture;
 use history::{Edit, History};
 pub use input::{Cursor, Input, Modifiers, PointerButton, Response};
@@ -172,6 +174,7 @@ impl Editor {
             annotations_changed: before.revision != after.revision,
             selection_changed: before.selected != after.selected,
             active_category_changed: before.active_category != after.active_category,
+            boxes_hidden_changed: before.boxes_hidden != after.boxes_hidden,
             consumed: outcome.consumed,
             cursor: self.cursor(),
             announcement: outcome.announcement,

@@ -141,12 +141,13 @@ fn h_hides_and_shows_all_boxes() {
     let mut e = editor_with(&[rect(10.0, 10.0, 50.0, 50.0)]);
     let response = key(&mut e, "h");
     assert!(e.boxes_hidden() && response.repaint && response.consumed);
+    assert!(response.boxes_hidden_changed && response.changed_shared_state());
     assert_eq!(e.selected(), None, "hidden boxes cannot stay selected");
     click(&mut e, 30.0, 30.0);
     assert_eq!(e.selected(), None, "hidden boxes cannot be clicked");
     assert!(!key(&mut e, "Tab").consumed);
-    key(&mut e, "H");
-    assert!(!e.boxes_hidden());
+    let response = e.run_command(Command::ToggleBoxes);
+    assert!(!e.boxes_hidden() && response.boxes_hidden_changed);
 }
 
 #[test]

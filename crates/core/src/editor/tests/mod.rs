@@ -2,6 +2,7 @@
 //! like a volunteer who points at things on the picture.
 
 mod editing;
+mod fields;
 mod history;
 mod keyboard;
 mod pointer;
