@@ -222,3 +222,98 @@ test('a volunteer boxes an image and submits it with the keyboard only', async (
     assertNear(anns[0].bbox, expected, 'keyboard-drawn box', 0.01);
   });
 });
+
+test('the box list is walked with arrow keys, selects with Enter, and its typed numbers change the box or say why not', async () => {
+  await withEditor({ width: 1200, height: 800 }, async ({ server, page }) => {
+    const { image, view } = await openJob(server, page);
+    await page.getByRole('radio', { name: 'hammer' }).check();
+    await drag(page, view, [100, 120], [300, 260]);
+    await page.getByRole('radio', { name: 'screwdriver' }).check();
+    await drag(page, view, [330, 310], [450, 400]);
+    assert.ok(await page.getByRole('radio', { name: 'screwdriver' }).isChecked());
+    await waitForListed(page, [[100, 120, 200, 140], [330, 310, 120, 90]], 'two boxes, each with its own label');
+    assert.match(await page.locator('.box-row').first().textContent(), /hammer/, 'choosing a label did not relabel the box just drawn');
+
+    // The selected (second) row is the list's one Tab stop; ArrowUp moves to the first, Enter selects it.
+    await page.locator('.box-select[tabindex="0"]').focus();
+    assert.match(await page.evaluate(() => document.activeElement.textContent), /screwdriver/);
+    await page.keyboard.press('ArrowUp');
+    assert.match(await page.evaluate(() => document.activeElement.textContent), /hammer/);
+    await page.keyboard.press('Enter');
+    await page.locator('.box-select[aria-pressed="true"]', { hasText: 'hammer' }).waitFor();
+
+    const x = page.getByLabel('x of box 1 (hammer)');
+    await x.fill('40');
+    await x.press('Enter');
+    await waitForListed(page, [[40, 120, 200, 140], [330, 310, 120, 90]], 'after typing x');
+    const w = page.getByLabel('w of box 1 (hammer)');
+    await w.fill('wide');
+    await w.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'w must be a number' }).waitFor();
+    assert.equal(await w.getAttribute('aria-invalid'), 'true');
+    await waitForListed(page, [[40, 120, 200, 140], [330, 310, 120, 90]], 'text that is no number changes nothing');
+    await w.fill('99999');
+    await w.press('Enter');
+    await waitForListed(page, [[40, 120, image.width - 40, 140], [330, 310, 120, 90]], 'a width past the image is clamped');
+    assert.equal(await w.getAttribute('aria-invalid'), 'false');
+    assert.equal(await w.inputValue(), String(image.width - 40));
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await waitForListed(page, [[40, 120, 200, 140], [330, 310, 120, 90]], 'a typed number is undone in one step');
+
+    await page.locator('.box-select', { hasText: 'screwdriver' }).focus();
+    await page.keyboard.press('Delete');
+    await waitForListed(page, [[40, 120, 200, 140]], 'Delete on a row deletes its box');
+    const boxes = await submitAndExport(page, server, image.id);
+    assert.deepEqual(boxes.map((b) => b.label), ['hammer']);
+    assertNear(boxes[0].bbox, [40, 120, 200, 140], 'box with typed x');
+  });
+});
+
+/** The canvas pixel [r, g, b] at the image point `at` (device pixels = CSS pixels here). */
+async function pixelAt(page, view, at) {
+  const [px, py] = toPage(view, at);
+  return page.evaluate(([x, y]) => {
+    const c = document.querySelector('canvas');
+    const r = c.getBoundingClientRect();
+    return [...c.getContext('2d').getImageData(Math.round(x - r.left), Math.round(y - r.top), 1, 1).data].slice(0, 3);
+  }, [px, py]);
+}
+
+test('the view buttons zoom about the canvas centre and fit, hide boxes, and brightness changes the image but not the boxes', async () => {
+  await withEditor({ width: 1200, height: 800 }, async ({ server, page }) => {
+    const { image, view, canvas } = await openJob(server, page);
+    await page.getByRole('radio', { name: 'driller' }).check();
+    await drag(page, view, [100, 100], [200, 200]);
+    await page.keyboard.press('Escape'); // deselect: an unselected box is drawn in its plain label colour
+    await page.waitForTimeout(200);
+    const boxEdge = await pixelAt(page, view, [150, 100]);
+    const imageSpot = await pixelAt(page, view, [image.width - 30, image.height - 30]);
+    const brightness = page.getByLabel('Brightness');
+    await brightness.fill('50');
+    await page.getByText('50%').waitFor();
+    await page.waitForTimeout(200);
+    assert.deepEqual(await pixelAt(page, view, [150, 100]), boxEdge, 'the box keeps its colour');
+    const darker = await pixelAt(page, view, [image.width - 30, image.height - 30]);
+    assert.ok(darker.reduce((a, b) => a + b) < imageSpot.reduce((a, b) => a + b),
+      `the image is darker: ${imageSpot} → ${darker}`);
+    await page.getByRole('button', { name: 'Reset brightness and contrast' }).click();
+
+    const hide = page.getByRole('button', { name: 'Hide boxes' });
+    await hide.click();
+    assert.equal(await hide.getAttribute('aria-pressed'), 'true');
+    await canvas.focus();
+    await page.keyboard.press('h');
+    await page.waitForFunction(() => document.querySelector('.view-buttons [aria-pressed]').getAttribute('aria-pressed') === 'false');
+
+    await page.getByRole('button', { name: 'Zoom in' }).click(); // about the canvas centre, by 1.25
+    const box = view.canvasBox;
+    const zoomed = zoomedAbout(view, [box.x + box.width / 2, box.y + box.height / 2], 1.25);
+    await drag(page, zoomed, [image.width / 2, image.height / 2], [image.width / 2 + 40, image.height / 2 + 30]);
+    await page.getByRole('button', { name: 'Fit' }).click();
+    await drag(page, view, [10, 10], [50, 40]);
+    const expected = [[100, 100, 100, 100], [image.width / 2, image.height / 2, 40, 30], [10, 10, 40, 30]];
+    await waitForListed(page, expected, 'boxes drawn fitted, zoomed by the button, and fitted again');
+    const boxes = await submitAndExport(page, server, image.id);
+    boxes.forEach((b, i) => assertNear(b.bbox, expected[i], `box ${i + 1}`));
+  });
+});
