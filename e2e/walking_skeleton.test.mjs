@@ -79,6 +79,8 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 860, height: 640 
 
       await page.getByRole('button', { name: /Submit/ }).click();
       await page.getByText('task 2 of 5').waitFor();
+      // The next task comes at once; the submission is sent in the background.
+      await page.locator('#sync-status').filter({ hasText: /^1 saved$/ }).waitFor();
 
       const coco = readCocoWithPycocotools(server.export());
       assert.equal(coco.images.length, 8, 'every image of the job is exported, also those without boxes');
