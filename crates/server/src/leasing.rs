@@ -20,6 +20,7 @@ pub async fn lease_batch(
     now_ms: i64,
 ) -> Result<TaskBatch, ApiError> {
     validate_client_id("worker_id", worker_id)?;
+    let _writer = crate::write_queue().await;
     let mut tx = crate::begin_write(pool).await?;
     let job = jobs::find_job(&mut tx, job_name)
         .await?

@@ -138,6 +138,16 @@ pub async fn begin_write(
     pool.begin_with("BEGIN IMMEDIATE").await
 }
 
+/// The request handlers' single-writer queue. SQLite allows one writer at a time; when several connections
+/// race for the lock, the losers sleep in SQLite's busy handler (1, 2, 5, … 100 ms steps), which makes the
+/// latency tail under load long. Handlers that write (`lease_batch`, `submit`) hold this async lock around
+/// their write transaction instead, so they wait in a fair FIFO queue and the lock is never contended inside
+/// this process. (Other processes, such as a running `crowdbox import`, still meet the busy timeout.)
+pub async fn write_queue() -> tokio::sync::MutexGuard<'static, ()> {
+    static WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    WRITER.lock().await
+}
+
 /// SQLite stores integers as i64; ids and counts are never negative.
 pub(crate) fn to_u64(value: i64) -> u64 {
     u64::try_from(value).unwrap_or_default()

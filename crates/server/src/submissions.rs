@@ -30,6 +30,7 @@ pub async fn submit(
     crate::limits::check_box_count(submission)?;
     let content_sha256 = content_hash(job_name, submission);
 
+    let _writer = crate::write_queue().await;
     let mut tx = crate::begin_write(pool).await?;
     let job = jobs::find_job(&mut tx, job_name)
         .await?

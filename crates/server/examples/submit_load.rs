@@ -1,0 +1,192 @@
+//! Load benchmark: the real app on loopback over a temporary on-disk database, 64 concurrent clients, each on
+//! its own keep-alive connection, leasing batches and submitting every task (0–4 boxes each) until the job is
+//! done. Prints submissions per second and submission latency percentiles.
+//!
+//! `cargo run --release -p crowdbox-server --example submit_load [-- SUBMISSIONS [CLIENTS]]`
+
+#[path = "../tests/support/http1.rs"]
+mod http1;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crowdbox_core::coco::CocoAnnotation;
+use crowdbox_core::wire::{CocoResult, Submission, TaskBatch};
+use crowdbox_server::clock::SystemClock;
+use crowdbox_server::limits::RateLimits;
+use crowdbox_server::{app_with, image_store_dir, open_database, AppState, ServerConfig};
+use serde_json::json;
+
+const BATCH_SIZE: i64 = 10;
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let submissions: usize = args
+        .next()
+        .map(|n| n.parse())
+        .transpose()?
+        .unwrap_or(20_000);
+    let clients: usize = args.next().map(|n| n.parse()).transpose()?.unwrap_or(64);
+
+    // Server-side errors (a 500's cause) go to stderr.
+    tracing_subscriber::fmt()
+        .with_env_filter(std::env::var("RUST_LOG").unwrap_or_else(|_| "error".to_owned()))
+        .with_writer(std::io::stderr)
+        .init();
+    let dir = tempfile::tempdir()?;
+    let database = dir.path().join("load.sqlite3");
+    let server_runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let address = server_runtime.block_on(async {
+        let db = open_database(&database).await?;
+        seed_job(&db, submissions).await?;
+        let state = AppState {
+            db,
+            image_store: image_store_dir(&database),
+            static_dir: dir.path().join("dist"),
+            clock: Arc::new(SystemClock),
+        };
+        let config = ServerConfig {
+            rate_limits: RateLimits {
+                per_worker_per_minute: 0,
+                per_ip_per_minute: 0,
+            },
+            ..ServerConfig::default()
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let address = listener.local_addr()?;
+        tokio::spawn(async move { axum::serve(listener, app_with(state, config)).await });
+        anyhow::Ok(address.to_string())
+    })?;
+
+    let client_runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let started = Instant::now();
+    let mut latencies: Vec<Duration> = client_runtime.block_on(async {
+        let tasks: Vec<_> = (0..clients)
+            .map(|index| tokio::spawn(client(index, address.clone())))
+            .collect();
+        let mut all = Vec::new();
+        for task in tasks {
+            all.extend(task.await??);
+        }
+        anyhow::Ok(all)
+    })?;
+    let elapsed = started.elapsed();
+    assert_eq!(
+        latencies.len(),
+        submissions,
+        "every task was submitted once"
+    );
+    latencies.sort();
+    let percentile = |p: f64| {
+        let index = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1;
+        latencies[index].as_secs_f64() * 1000.0
+    };
+    println!("| clients | submissions | seconds | submissions/s | p50 ms | p99 ms | max ms |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "| {clients} | {submissions} | {:.2} | {:.0} | {:.2} | {:.2} | {:.2} |",
+        elapsed.as_secs_f64(),
+        submissions as f64 / elapsed.as_secs_f64(),
+        percentile(0.50),
+        percentile(0.99),
+        percentile(1.0)
+    );
+    Ok(())
+}
+
+/// One job with `images` images (rows only: the bench never loads pixels), 3 labels, batches of 10.
+async fn seed_job(db: &sqlx::SqlitePool, images: usize) -> anyhow::Result<()> {
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO jobs (name, instructions, workers_per_image, batch_size, lease_seconds, created_at)
+         VALUES ('load', 'Box everything.', 1, ?, 1800, 0)",
+    )
+    .bind(BATCH_SIZE)
+    .execute(&mut *tx)
+    .await?;
+    for (category_id, name) in [(1, "a"), (2, "b"), (3, "c")] {
+        sqlx::query("INSERT INTO labels (job_id, category_id, name) VALUES (1, ?, ?)")
+            .bind(category_id)
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for index in 0..images {
+        sqlx::query(
+            "INSERT INTO images (job_id, file_name, sha256, store_path, mime, width, height, added_at)
+             VALUES (1, ?, ?, 'none.png', 'image/png', 640, 480, 0)",
+        )
+        .bind(format!("image-{index:06}.png"))
+        .bind(format!("{index:064x}"))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Leases and submits until the job has nothing left; returns each submission's latency.
+async fn client(index: usize, address: String) -> anyhow::Result<Vec<Duration>> {
+    let mut connection = http1::Connection::connect(&address).await?;
+    let mut latencies = Vec::new();
+    for round in 0.. {
+        let worker = format!("client{index}-round{round}");
+        let lease = json!({ "worker_id": worker }).to_string();
+        let response = connection
+            .post_json("/api/jobs/load/batches", lease.as_bytes())
+            .await?;
+        anyhow::ensure!(response.status == 200, "lease: {}", response.status);
+        let batch: TaskBatch = serde_json::from_slice(&response.body)?;
+        if batch.tasks.is_empty() {
+            if batch.job_done {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        }
+        for task in &batch.tasks {
+            let boxes = task.task_id % 5;
+            let annotations = (1..=boxes)
+                .map(|id| {
+                    let bbox = [10.0 * id as f64, 20.5, 33.25, 41.0];
+                    CocoAnnotation {
+                        id,
+                        image_id: task.image.id,
+                        category_id: 1 + id % 3,
+                        bbox,
+                        area: bbox[2] * bbox[3],
+                        iscrowd: 0,
+                    }
+                })
+                .collect();
+            let submission = Submission {
+                submission_id: format!("{worker}-{}", task.task_id),
+                worker_id: worker.clone(),
+                task_id: task.task_id,
+                duration_ms: Some(1234),
+                result: CocoResult {
+                    images: vec![task.image.clone()],
+                    annotations,
+                    categories: batch.categories.clone(),
+                },
+            };
+            let body = serde_json::to_vec(&submission)?;
+            let sent = Instant::now();
+            let response = connection
+                .post_json("/api/jobs/load/submissions", &body)
+                .await?;
+            latencies.push(sent.elapsed());
+            anyhow::ensure!(
+                response.status == 201,
+                "submit: {} {}",
+                response.status,
+                String::from_utf8_lossy(&response.body)
+            );
+        }
+    }
+    Ok(latencies)
+}
