@@ -2,7 +2,8 @@
 //! its own keep-alive connection, leasing batches and submitting every task (0–4 boxes each) until the job is
 //! done. Prints submissions per second and submission latency percentiles.
 //!
-//! `cargo run --release -p crowdbox-server --example submit_load [-- SUBMISSIONS [CLIENTS]]`
+//! `cargo run --release -p crowdbox-server --example submit_load [-- SUBMISSIONS [CLIENTS [BATCH_SIZE]]]`
+//! (defaults 20000, 64, 10). A larger batch size means fewer lease requests per submission.
 
 #[path = "../tests/support/http1.rs"]
 mod http1;
@@ -17,8 +18,6 @@ use crowdbox_server::limits::RateLimits;
 use crowdbox_server::{app_with, image_store_dir, open_database, AppState, ServerConfig};
 use serde_json::json;
 
-const BATCH_SIZE: i64 = 10;
-
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let submissions: usize = args
@@ -27,6 +26,7 @@ fn main() -> anyhow::Result<()> {
         .transpose()?
         .unwrap_or(20_000);
     let clients: usize = args.next().map(|n| n.parse()).transpose()?.unwrap_or(64);
+    let batch_size: i64 = args.next().map(|n| n.parse()).transpose()?.unwrap_or(10);
 
     // Server-side errors (a 500's cause) go to stderr.
     tracing_subscriber::fmt()
@@ -40,7 +40,7 @@ fn main() -> anyhow::Result<()> {
         .build()?;
     let address = server_runtime.block_on(async {
         let db = open_database(&database).await?;
-        seed_job(&db, submissions).await?;
+        seed_job(&db, submissions, batch_size).await?;
         let state = AppState {
             db,
             image_store: image_store_dir(&database),
@@ -85,10 +85,10 @@ fn main() -> anyhow::Result<()> {
         let index = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1;
         latencies[index].as_secs_f64() * 1000.0
     };
-    println!("| clients | submissions | seconds | submissions/s | p50 ms | p99 ms | max ms |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| clients | submissions | batch size | seconds | submissions/s | p50 ms | p99 ms | max ms |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
     println!(
-        "| {clients} | {submissions} | {:.2} | {:.0} | {:.2} | {:.2} | {:.2} |",
+        "| {clients} | {submissions} | {batch_size} | {:.2} | {:.0} | {:.2} | {:.2} | {:.2} |",
         elapsed.as_secs_f64(),
         submissions as f64 / elapsed.as_secs_f64(),
         percentile(0.50),
@@ -98,14 +98,14 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One job with `images` images (rows only: the bench never loads pixels), 3 labels, batches of 10.
-async fn seed_job(db: &sqlx::SqlitePool, images: usize) -> anyhow::Result<()> {
+/// One job with `images` images (rows only: the bench never loads pixels) and 3 labels.
+async fn seed_job(db: &sqlx::SqlitePool, images: usize, batch_size: i64) -> anyhow::Result<()> {
     let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO jobs (name, instructions, workers_per_image, batch_size, lease_seconds, created_at)
          VALUES ('load', 'Box everything.', 1, ?, 1800, 0)",
     )
-    .bind(BATCH_SIZE)
+    .bind(batch_size)
     .execute(&mut *tx)
     .await?;
     for (category_id, name) in [(1, "a"), (2, "b"), (3, "c")] {
