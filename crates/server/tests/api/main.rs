@@ -16,6 +16,7 @@ mod leasing;
 mod limits;
 mod malformed;
 mod malformed_cases;
+mod malformed_cli;
 mod security;
 mod stats_cli;
 mod submissions;
