@@ -8,7 +8,7 @@
 
 use crowdbox_core::editor::Editor;
 use crowdbox_core::geometry::ImageRect;
-use crowdbox_core::wire::{CocoResult, Task};
+use crowdbox_core::wire::Task;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -47,19 +47,12 @@ impl Draft {
         }
     }
 
-    /// The boxes of a submitted result, under a fresh id (to box the image again after a refusal).
-    pub fn of_result(result: &CocoResult, submission_id: String, active_category: u64) -> Self {
+    /// Boxes handed back by a refused submission, under a fresh id (to box the image again).
+    pub fn of_boxes(boxes: Vec<DraftBox>, submission_id: String) -> Self {
         Self {
             submission_id,
-            active_category,
-            boxes: result
-                .annotations
-                .iter()
-                .map(|a| DraftBox {
-                    bbox: a.bbox,
-                    category_id: a.category_id,
-                })
-                .collect(),
+            active_category: boxes.last().map_or(0, |b| b.category_id),
+            boxes,
         }
     }
 

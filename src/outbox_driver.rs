@@ -9,6 +9,7 @@ use crowdbox_core::wire::{Receipt, Submission};
 use serde::{Deserialize, Serialize};
 
 use crate::api::ApiError;
+use crate::drafts::DraftBox;
 
 pub use run::Driver;
 
@@ -55,6 +56,19 @@ pub struct Refused {
     pub task_id: Option<u64>,
     pub status: u16,
     pub message: String,
+}
+
+/// What a discarded submission hands back: its task and boxes (read from the queued body; the rest of the body
+/// is skipped, which keeps the wasm smaller than reading a whole `Submission`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Discarded {
+    pub task_id: u64,
+    pub result: DiscardedResult,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct DiscardedResult {
+    pub annotations: Vec<DraftBox>,
 }
 
 /// Just the task of a queued body.
@@ -180,9 +194,9 @@ impl SyncState {
         }
     }
 
-    /// The volunteer gives up a refused submission: it leaves the outbox, and its content is handed back (so its
-    /// task can be boxed again from it). Only refused entries can be discarded.
-    pub fn discard(&mut self, submission_id: &str) -> Option<Submission> {
+    /// The volunteer gives up a refused submission: it leaves the outbox, and its task and boxes are handed back
+    /// (so the task can be boxed again from them). Only refused entries can be discarded.
+    pub fn discard(&mut self, submission_id: &str) -> Option<Discarded> {
         let index = self.outbox.entries.iter().position(|e| {
             e.submission_id == submission_id && matches!(e.state, EntryState::Rejected { .. })
         })?;

@@ -1,7 +1,7 @@
 //! Drafts in the browser's real localStorage.
 
 use super::*;
-use crowdbox_core::coco::{CocoAnnotation, CocoCategory};
+use crowdbox_core::coco::CocoCategory;
 use crowdbox_core::geometry::ImageSize;
 use wasm_bindgen_test::{wasm_bindgen_test as test, wasm_bindgen_test_configure};
 
@@ -116,27 +116,27 @@ fn a_task_without_a_draft_gets_a_fresh_id_and_a_drafted_task_keeps_its_own() {
 }
 
 #[test]
-fn a_refused_result_becomes_a_draft_with_its_boxes() {
-    let result = CocoResult {
-        images: vec![],
-        annotations: vec![CocoAnnotation {
-            id: 1,
-            image_id: 4,
-            category_id: 2,
+fn boxes_handed_back_by_a_refused_submission_become_a_draft_with_the_last_label_active() {
+    let boxes = vec![
+        DraftBox {
             bbox: [3.0, 4.0, 5.0, 6.0],
-            area: 30.0,
-            iscrowd: 0,
-        }],
-        categories: categories(),
-    };
-    let draft = Draft::of_result(&result, "again".into(), 1);
+            category_id: 2,
+        },
+        DraftBox {
+            bbox: [30.0, 40.0, 5.0, 6.0],
+            category_id: 3,
+        },
+    ];
+    let draft = Draft::of_boxes(boxes, "again".into());
+    assert_eq!(draft.submission_id, "again");
     let restored = draft.restore(&editor());
-    assert_eq!(restored.annotations().len(), 1);
+    assert_eq!(restored.annotations().len(), 2);
     assert_eq!(
         restored.annotations()[0].rect.to_coco(),
         [3.0, 4.0, 5.0, 6.0]
     );
     assert_eq!(restored.annotations()[0].category_id, 2);
+    assert_eq!(restored.active_category(), 3);
 }
 
 #[test]

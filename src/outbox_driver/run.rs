@@ -202,12 +202,7 @@ impl Driver {
                 })
         });
         if let Some(key) = key {
-            let active = submission
-                .result
-                .annotations
-                .last()
-                .map_or(0, |a| a.category_id);
-            let draft = Draft::of_result(&submission.result, new_submission_id(), active);
+            let draft = Draft::of_boxes(submission.result.annotations, new_submission_id());
             let _ = LocalDrafts.save(&key, &draft);
             let queued = self.queued_tasks();
             self.session.update(|s| s.reopen(page_ms(), &queued));

@@ -165,6 +165,7 @@ fn a_refused_submission_is_kept_with_the_message_until_the_volunteer_decides() {
     );
     let back = s.discard("a").expect("the refused content is handed back");
     assert_eq!(back.task_id, 10);
+    assert!(back.result.annotations.is_empty());
     assert_eq!(s.queued_tasks(), vec![11]);
     assert!(s.refused().is_empty());
 }
