@@ -6,6 +6,8 @@ use std::sync::{Arc, Mutex};
 use crowdbox_app::components::box_list::{BoxList, BoxRow};
 use crowdbox_app::components::label_picker::LabelPicker;
 use crowdbox_core::coco::CocoCategory;
+use crowdbox_core::editor::BoxField;
+use crowdbox_core::geometry::ImageRect;
 use leptos::prelude::*;
 use leptos::task::tick;
 use wasm_bindgen::JsCast;
@@ -125,10 +127,7 @@ fn row(id: u64, label: &str, selected: bool) -> BoxRow {
     BoxRow {
         id,
         label: label.into(),
-        x: 10,
-        y: 20,
-        w: 30,
-        h: 40,
+        rect: ImageRect::new(10.0, 20.0, 30.0, 40.0),
         selected,
     }
 }
@@ -153,6 +152,9 @@ async fn box_list_names_each_delete_button_by_box_number_and_label() {
                     record_delete.lock().unwrap().push(id);
                     rows.update(|r| r.retain(|b| b.id != id));
                 }
+                on_edit=Callback::new(|(_, _, text): (u64, BoxField, String)| {
+                    Err(format!("not here: {text}"))
+                })
             />
         }
     });

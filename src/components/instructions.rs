@@ -1,6 +1,11 @@
-//! The job's instructions, shown as plain text (never interpreted as HTML), in a panel that can be folded away.
+//! The job's instructions: a short panel that is always there (plain text, foldable), and the full instructions
+//! in a dialog (button or I), rendered from Markdown by the safe [`Markdown`] renderer, with the job's good and
+//! bad example images.
 
 use leptos::prelude::*;
+
+use crate::components::dialog::Dialog;
+use crate::components::markdown::Markdown;
 
 /// Splits instructions into paragraphs of lines for display. Authors write them like Markdown: blank lines part
 /// paragraphs, a single line break inside a paragraph is just wrapping, and list items (`- `, `* `, `1. `) start
@@ -42,9 +47,62 @@ pub fn Instructions(
     text: String,
     /// Whether the panel is unfolded; kept by the caller so it survives moving to the next task.
     open: RwSignal<bool>,
+    /// Whether the full-instructions dialog is open.
+    full_open: RwSignal<bool>,
+    /// The job's example images as `(url, good)`.
+    #[prop(optional)]
+    examples: Vec<(String, bool)>,
 ) -> impl IntoView {
     let paragraphs = paragraphs(&text);
-    (!paragraphs.is_empty()).then(|| {
+    let example_urls: Vec<String> = examples.iter().map(|(url, _)| url.clone()).collect();
+    let example_list = move |good: bool| {
+        let items = examples
+            .iter()
+            .filter(|(_, g)| *g == good)
+            .map(|(url, _)| {
+                let alt = if good {
+                    "A good example"
+                } else {
+                    "A bad example"
+                };
+                view! { <li><img class="example-image" src=url.clone() alt=alt /></li> }
+            })
+            .collect::<Vec<_>>();
+        (!items.is_empty()).then(|| {
+            view! {
+                <section class="examples">
+                    <h3>{if good { "Good examples" } else { "Bad examples" }}</h3>
+                    <ul class="example-list">{items}</ul>
+                </section>
+            }
+        })
+    };
+    let (good_examples, bad_examples) = (example_list(true), example_list(false));
+    let empty = text.trim().is_empty();
+    let dialog = view! {
+        <Dialog open=full_open title="Instructions" id="full-instructions">
+            <div class="instructions-full">
+                {if empty {
+                    view! { <p>"This job has no instructions beyond its labels."</p> }.into_any()
+                } else {
+                    view! { <Markdown text=text.clone() images=example_urls /> }.into_any()
+                }}
+            </div>
+            {good_examples}
+            {bad_examples}
+        </Dialog>
+    };
+    let open_button = view! {
+        <button
+            type="button"
+            class="secondary full-instructions-button"
+            aria-keyshortcuts="I"
+            on:click=move |_| full_open.set(true)
+        >
+            "Full instructions (I)"
+        </button>
+    };
+    let panel = (!paragraphs.is_empty()).then(|| {
         let body = paragraphs
             .into_iter()
             .map(|lines| {
@@ -71,7 +129,8 @@ pub fn Instructions(
                 <div class="instructions-text">{body}</div>
             </details>
         }
-    })
+    });
+    view! { {panel} {open_button} {dialog} }
 }
 
 #[cfg(test)]

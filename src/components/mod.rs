@@ -1,10 +1,13 @@
 //! The app shell's view components, one concern per file.
 
 pub mod box_list;
+pub mod dialog;
 pub mod instructions;
 pub mod label_picker;
+pub mod markdown;
 pub mod messages;
 pub mod progress;
+pub mod shortcut_help;
 pub mod status;
 pub mod sync_status;
 pub mod task_view;

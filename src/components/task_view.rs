@@ -2,7 +2,7 @@
 //! that act on them. Created afresh for every task, so each image gets a new editor.
 
 use crowdbox_core::coco::CocoCategory;
-use crowdbox_core::editor::Editor;
+use crowdbox_core::editor::{Command, Editor, Modifiers};
 use crowdbox_core::geometry::{ImageRect, ImageSize};
 use crowdbox_core::wire::Task;
 use leptos::ev;
@@ -14,6 +14,7 @@ use crate::canvas::BoxCanvas;
 use crate::components::box_list::{BoxList, BoxRow, EditField};
 use crate::components::instructions::Instructions;
 use crate::components::label_picker::{category_for_hotkey, LabelPicker};
+use crate::components::shortcut_help::{load_keymap, ShortcutHelp};
 use crate::components::status::ErrorAlert;
 use crate::components::view_controls::{load_display, ViewControls};
 use crate::session::Session;
@@ -81,6 +82,8 @@ pub fn TaskView(
     let editor = RwSignal::new(initial);
     // A saved draft of this task (after a reload or a crash) replaces the starting boxes; every change is saved.
     crate::drafts::keep_draft(session, &task, editor);
+    // After the draft: a restored draft is a fresh editor, and the volunteer's keys apply to it too.
+    editor.update_untracked(|e| e.set_keymap(load_keymap()));
 
     let row_categories = categories.clone();
     let rows = Memo::new(move |_| editor.with(|e| box_rows(e, &row_categories)));
@@ -129,18 +132,32 @@ pub fn TaskView(
         submit_current_task(session, result);
     };
 
-    // Number keys pick labels and Delete deletes the selected box wherever focus is, except while typing into a
-    // field. When the canvas has focus its own key handling comes first and marks the event as handled.
+    let help_open = RwSignal::new(false);
+    let full_instructions_open = RwSignal::new(false);
+
+    // Number keys pick labels, Delete deletes the selected box, ? opens the key help and I the instructions,
+    // wherever focus is, except while typing into a field or in a dialog. When the canvas has focus its own key
+    // handling comes first and marks the event as handled.
     let hotkey_categories = categories.clone();
     let hotkeys = window_event_listener(ev::keydown, move |event| {
         if event.ctrl_key() || event.alt_key() || event.meta_key() || event.default_prevented() {
             return;
         }
-        if typed_into_text_field(&event) {
+        if typed_into_text_field(&event)
+            || help_open.get_untracked()
+            || full_instructions_open.get_untracked()
+        {
             return;
         }
         let key = event.key();
-        if key == "Delete" && has_selection.get_untracked() {
+        let command = editor.with_untracked(|e| e.keymap().command_for(&key, Modifiers::NONE));
+        if key == "?" {
+            event.prevent_default();
+            help_open.set(true);
+        } else if key.eq_ignore_ascii_case("i") {
+            event.prevent_default();
+            full_instructions_open.set(true);
+        } else if command == Some(Command::DeleteSelected) && has_selection.get_untracked() {
             event.prevent_default();
             delete_selected();
         } else if let Some(id) = category_for_hotkey(&hotkey_categories, &key) {
@@ -156,7 +173,8 @@ pub fn TaskView(
             <BoxCanvas editor image_url image_filter />
         </main>
         <aside class="sidebar" aria-label="Labels and boxes">
-            <Instructions text=instructions open=instructions_open />
+            <Instructions text=instructions open=instructions_open full_open=full_instructions_open />
+            <ShortcutHelp open=help_open editor />
             <LabelPicker categories active on_choose=choose_category />
             <div class="actions">
                 <button
@@ -202,6 +220,14 @@ pub fn TaskView(
                 </button>
             </div>
             <ViewControls editor display />
+            <button
+                type="button"
+                class="secondary"
+                aria-keyshortcuts="?"
+                on:click=move |_| help_open.set(true)
+            >
+                "Keys and shortcuts (?)"
+            </button>
         </aside>
     }
 }
