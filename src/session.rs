@@ -133,6 +133,14 @@ impl Session {
         }
     }
 
+    /// The batch's tasks after the one on screen (their images are fetched ahead).
+    pub fn upcoming_tasks(&self) -> &[Task] {
+        self.batch
+            .as_ref()
+            .and_then(|b| b.tasks.get(self.task_index + 1..))
+            .unwrap_or(&[])
+    }
+
     /// "task 2 of 5": the current task's place in its batch.
     pub fn task_progress(&self) -> Option<String> {
         let total = self.batch.as_ref()?.tasks.len();

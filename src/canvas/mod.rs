@@ -11,8 +11,13 @@
 //!
 //! Painting happens at most once per animation frame however many events arrive.
 
+mod bench;
 mod input;
+mod loading;
 mod painter;
+mod prefetch;
+
+pub use prefetch::prefetch;
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -52,6 +57,8 @@ struct Surface {
     frame_pending: Cell<bool>,
     resize_observer: RefCell<Option<(ResizeObserver, ResizeCallback)>>,
     image_callbacks: RefCell<Vec<Closure<dyn FnMut()>>>,
+    /// The `?bench` page's repaint hook, while this canvas is on screen.
+    bench_hook: RefCell<Option<bench::Hook>>,
 }
 
 impl Surface {
@@ -102,6 +109,9 @@ impl Surface {
         let image = (self.load.get_untracked() == ImageLoad::Ready).then_some(&self.image);
         let filter = self.image_filter.get_untracked();
         painter.paint(&cmds, image, &filter);
+        if image.is_some() && bench::enabled() {
+            bench::image_drawn(&self.image.src());
+        }
     }
 
     /// The container changed size (or the page zoom did): size the backing store and refit the view.
@@ -141,30 +151,18 @@ impl Surface {
         }
         *self.container.borrow_mut() = Some(container);
         self.resized();
-    }
-
-    fn load_image(self: &Rc<Self>, url: &str) {
-        let on_load = {
+        if bench::enabled() {
             let weak = Rc::downgrade(self);
-            Closure::<dyn FnMut()>::new(move || {
-                if let Some(surface) = weak.upgrade() {
-                    surface.load.set(ImageLoad::Ready);
-                    surface.request_paint();
-                }
-            })
-        };
-        let on_error = {
-            let load = self.load;
-            Closure::<dyn FnMut()>::new(move || load.set(ImageLoad::Failed))
-        };
-        self.image
-            .set_onload(Some(on_load.as_ref().unchecked_ref()));
-        self.image
-            .set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        self.image_callbacks
-            .borrow_mut()
-            .extend([on_load, on_error]);
-        self.image.set_src(url);
+            *self.bench_hook.borrow_mut() = bench::install(move || {
+                weak.upgrade().and_then(|s| {
+                    let painter = s.painter.borrow();
+                    let painter = painter.as_ref()?;
+                    s.paint_now();
+                    painter.flush();
+                    Some(())
+                })
+            });
+        }
     }
 
     /// Unhooks everything the browser could still call.
@@ -175,6 +173,9 @@ impl Surface {
         self.image.set_onload(None);
         self.image.set_onerror(None);
         self.image_callbacks.borrow_mut().clear();
+        if self.bench_hook.borrow_mut().take().is_some() {
+            bench::uninstall();
+        }
     }
 }
 
@@ -199,7 +200,8 @@ pub fn BoxCanvas(
     let load = RwSignal::new(ImageLoad::Loading);
     let cursor = RwSignal::new("default");
     let announcement = RwSignal::new(String::new());
-    let image = HtmlImageElement::new().expect("a document can always create an <img>");
+    let image = prefetch::take(&image_url)
+        .unwrap_or_else(|| HtmlImageElement::new().expect("a document can always create an <img>"));
     let surface = Rc::new(Surface {
         editor,
         image,
@@ -212,6 +214,7 @@ pub fn BoxCanvas(
         frame_pending: Cell::new(false),
         resize_observer: RefCell::new(None),
         image_callbacks: RefCell::new(Vec::new()),
+        bench_hook: RefCell::new(None),
     });
     surface.load_image(&image_url);
 

@@ -73,7 +73,16 @@ impl Painter {
         self.stroke.set(None);
         // Draw in CSS pixels: the transform maps them onto device pixels.
         let _ = ctx.set_transform(self.ratio, 0.0, 0.0, self.ratio, 0.0, 0.0);
-        for cmd in cmds {
+        let mut index = 0;
+        while index < cmds.len() {
+            let run = outline_run(&cmds[index..]);
+            if run > 1 {
+                self.stroke_outlines(&cmds[index..index + run]);
+                index += run;
+                continue;
+            }
+            let cmd = &cmds[index];
+            index += 1;
             match cmd {
                 DrawCmd::Clear { color } => {
                     self.set_fill(*color);
@@ -110,6 +119,12 @@ impl Painter {
         }
     }
 
+    /// Waits until everything painted so far is really on the canvas (reading one pixel forces the browser to
+    /// finish its queued drawing): for timing a repaint in the benchmark page.
+    pub fn flush(&self) {
+        let _ = self.ctx.get_image_data(0.0, 0.0, 1.0, 1.0);
+    }
+
     fn draw_image(&self, rect: &ScreenRect, image: Option<&HtmlImageElement>, filter: &str) {
         let ctx = &self.ctx;
         let filtered = !filter.is_empty() && filter != "none";
@@ -134,6 +149,62 @@ impl Painter {
                 ctx.fill_rect(rect.x, rect.y, rect.w, rect.h);
             }
         }
+    }
+
+    /// Strokes a run of plain box outlines (see [`outline_run`]) grouped by colour and width: all the halos
+    /// first, then all the lines, setting each style once, so 10,000 boxes of a few labels cost 20,000 calls
+    /// into the browser rather than 60,000 (and the lines are never hidden under a later box's halo).
+    /// Coordinates are device pixels (whole, or half for odd widths), as crisp as [`Painter::stroke_rect`].
+    fn stroke_outlines(&self, cmds: &[DrawCmd]) {
+        let ratio = self.ratio;
+        let mut halos: Vec<(Color, f64, Vec<[f64; 4]>)> = Vec::new();
+        let mut lines: Vec<(Color, f64, Vec<[f64; 4]>)> = Vec::new();
+        for cmd in cmds {
+            let DrawCmd::Rect {
+                rect,
+                stroke: Some(stroke),
+                ..
+            } = cmd
+            else {
+                continue;
+            };
+            let x0 = (rect.x * ratio).round();
+            let y0 = (rect.y * ratio).round();
+            let x1 = ((rect.x + rect.w) * ratio).round();
+            let y1 = ((rect.y + rect.h) * ratio).round();
+            let halo = stroke.halo.map(|color| (color, stroke.width + 2.0));
+            for (groups, layer) in [
+                (&mut halos, halo),
+                (&mut lines, Some((stroke.color, stroke.width))),
+            ] {
+                let Some((color, width)) = layer else {
+                    continue;
+                };
+                let device_width = (width * ratio).round().max(1.0);
+                let half = device_width as i64 % 2 == 1;
+                let rects = match groups
+                    .iter()
+                    .position(|(c, w, _)| *c == color && *w == device_width)
+                {
+                    Some(i) => &mut groups[i].2,
+                    None => {
+                        groups.push((color, device_width, Vec::with_capacity(cmds.len())));
+                        &mut groups.last_mut().expect("just pushed").2
+                    }
+                };
+                let offset = if half { 0.5 } else { 0.0 };
+                rects.push([x0 + offset, y0 + offset, x1 - x0, y1 - y0]);
+            }
+        }
+        let ctx = &self.ctx;
+        let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+        for (color, width, rects) in halos.iter().chain(lines.iter()) {
+            self.set_stroke(*color, *width, false);
+            for [x, y, w, h] in rects {
+                ctx.stroke_rect(*x, *y, *w, *h);
+            }
+        }
+        let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
     }
 
     fn stroke_rect(&self, rect: &ScreenRect, stroke: &Stroke) {
@@ -203,6 +274,16 @@ impl Painter {
             0.0
         }
     }
+}
+
+/// How many commands from the start are plain box outlines (no fill, a solid stroke): those can be stroked
+/// together.
+fn outline_run(cmds: &[DrawCmd]) -> usize {
+    cmds.iter()
+        .take_while(
+            |cmd| matches!(cmd, DrawCmd::Rect { fill: None, stroke: Some(s), .. } if !s.dashed),
+        )
+        .count()
 }
 
 /// The strokes to draw for `stroke`, bottom first: the halo (2 px wider), then the line.

@@ -168,6 +168,13 @@ pub fn TaskView(
     on_cleanup(move || hotkeys.remove());
 
     let image_url = api_url(&task.image_url);
+    let upcoming: Vec<String> = session.with_untracked(|s| {
+        s.upcoming_tasks()
+            .iter()
+            .map(|t| api_url(&t.image_url))
+            .collect()
+    });
+    crate::canvas::prefetch(upcoming.iter().map(String::as_str));
     view! {
         <main class="canvas-area">
             <BoxCanvas editor image_url image_filter />

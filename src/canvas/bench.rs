@@ -1,0 +1,72 @@
+//! Hooks for the browser benchmark (`e2e/bench/paint.mjs`), present only on a page opened with `?bench` in its
+//! address: `window.__crowdboxRepaint()` repaints the canvas at once (display list, painting, and the browser
+//! finishing the drawing) and returns how long that took in ms; `window.__crowdboxImageDrawn` holds
+//! `[url, performance.now()]` of the first paint of each task's image.
+
+use std::cell::Cell;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsValue;
+
+pub type Hook = Closure<dyn FnMut() -> f64>;
+
+const REPAINT: &str = "__crowdboxRepaint";
+const IMAGE_DRAWN: &str = "__crowdboxImageDrawn";
+
+thread_local! {
+    static ENABLED: Cell<Option<bool>> = const { Cell::new(None) };
+    static LAST_DRAWN: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Whether the page was opened with `bench` among its query parameters (checked once).
+pub fn enabled() -> bool {
+    ENABLED.with(|e| {
+        *e.get().get_or_insert_with(|| {
+            web_sys::window()
+                .and_then(|w| w.location().search().ok())
+                .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
+                .is_some_and(|p| p.has("bench"))
+        })
+    })
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+fn set(name: &str, value: &JsValue) {
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &JsValue::from_str(name), value);
+    }
+}
+
+/// Puts `window.__crowdboxRepaint` in place; `repaint` paints and flushes (None when there is no canvas).
+pub fn install(mut repaint: impl FnMut() -> Option<()> + 'static) -> Option<Hook> {
+    let hook = Hook::new(move || {
+        let start = now();
+        match repaint() {
+            Some(()) => now() - start,
+            None => f64::NAN,
+        }
+    });
+    set(REPAINT, hook.as_ref());
+    Some(hook)
+}
+
+pub fn uninstall() {
+    set(REPAINT, &JsValue::UNDEFINED);
+}
+
+/// Notes the first paint of the image at `url`.
+pub fn image_drawn(url: &str) {
+    let first = LAST_DRAWN.with(|last| {
+        let mut last = last.borrow_mut();
+        (*last != url).then(|| *last = url.to_owned()).is_some()
+    });
+    if first {
+        let pair = js_sys::Array::of2(&JsValue::from_str(url), &JsValue::from_f64(now()));
+        set(IMAGE_DRAWN, &pair);
+    }
+}
