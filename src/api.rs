@@ -68,7 +68,11 @@ pub async fn lease_batch(
 }
 
 /// The URL submissions of `job` are posted to.
+/// In static-site mode, the job file's `submit_url`.
 pub fn submissions_url(job: &str) -> String {
+    if let Some(url) = crate::static_mode::submit_url() {
+        return url;
+    }
     api_url(&format!("{}/submissions", job_path(job)))
 }
 

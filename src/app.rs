@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::components::messages::SessionMessage;
 use crate::components::progress::Progress;
+use crate::components::static_panel::StaticPanel;
 use crate::components::status::StatusLine;
 use crate::components::sync_status::SyncStatus;
 use crate::components::task_view::TaskView;
@@ -18,6 +19,7 @@ use crate::drafts::{DraftStore, LocalDrafts};
 use crate::invite::invite_for_job;
 use crate::outbox_driver::{outcome_of, Driver};
 use crate::session::{Phase, Session};
+use crate::static_mode;
 use crate::worker_id::worker_id;
 
 /// The `job` query parameter of the page's address (`?job=demo`).
@@ -54,7 +56,11 @@ pub fn lease_next_batch(session: RwSignal<Session>, driver: Driver, attempt: u32
         return;
     };
     spawn_local(async move {
-        let answer = api::lease_batch(&job, &worker, invite.as_deref()).await;
+        // In static-site mode the tasks are already in the page: the "lease" is every task not done yet.
+        let answer = match static_mode::lease() {
+            Some(batch) => Ok(batch),
+            None => api::lease_batch(&job, &worker, invite.as_deref()).await,
+        };
         if let Err(e) = &answer {
             if RetryPolicy::is_retryable(outcome_of(&Err(e.clone()))) {
                 session.try_update(|s| s.lease_will_retry(e));
@@ -78,16 +84,74 @@ pub fn lease_next_batch(session: RwSignal<Session>, driver: Driver, attempt: u32
 
 /// Queues the current task's result in the outbox and moves on to the next task at once; the result is sent
 /// in the background.
-pub fn submit_current_task(_session: RwSignal<Session>, result: CocoResult) {
-    if let Some(driver) = use_context::<Driver>() {
+pub fn submit_current_task(session: RwSignal<Session>, result: CocoResult) {
+    if static_mode::is_active() {
+        static_mode::submit(session, use_context::<Driver>(), result);
+    } else if let Some(driver) = use_context::<Driver>() {
         driver.submit(result);
     }
 }
 
+/// What a static-site page shows while its job file loads, or why it could not.
+#[derive(Clone, Debug, PartialEq)]
+enum StaticLoad {
+    Loading,
+    Failed(String),
+    Ready(String),
+}
+
 #[component]
 pub fn App() -> impl IntoView {
-    let job = job_from_address();
-    let invite = job.as_deref().and_then(invite_for_job);
+    match static_mode::job_file_from_page() {
+        Some(file) => view! { <StaticApp file /> }.into_any(),
+        None => view! { <Worker job=job_from_address() /> }.into_any(),
+    }
+}
+
+/// Static-site mode: loads the job file (and its tasks), then works like the server-backed app.
+#[component]
+fn StaticApp(file: String) -> impl IntoView {
+    let state = RwSignal::new(StaticLoad::Loading);
+    spawn_local(async move {
+        let loaded = static_mode::load_job(&file).await;
+        state.set(match loaded {
+            Ok(source) => {
+                let name = source.job.name.clone();
+                static_mode::install(source);
+                StaticLoad::Ready(name)
+            }
+            Err(e) => StaticLoad::Failed(e),
+        });
+    });
+    move || match state.get() {
+        StaticLoad::Loading => view! {
+            <main class="message-area">
+                <section class="message" aria-busy="true">
+                    <p>"Loading the job…"</p>
+                </section>
+            </main>
+        }
+        .into_any(),
+        StaticLoad::Failed(e) => view! {
+            <main class="message-area">
+                <section class="message" aria-labelledby="message-heading">
+                    <h2 id="message-heading">"This job could not be loaded"</h2>
+                    <p role="alert">{e}</p>
+                </section>
+            </main>
+        }
+        .into_any(),
+        StaticLoad::Ready(name) => view! { <Worker job=Some(name) /> }.into_any(),
+    }
+}
+
+/// The worker's page for one job: the session, the outbox, and the task on screen.
+#[component]
+fn Worker(job: Option<String>) -> impl IntoView {
+    let invite = job
+        .as_deref()
+        .filter(|_| !static_mode::is_active())
+        .and_then(invite_for_job);
     let session = RwSignal::new(Session::new(job, worker_id()).with_invite(invite));
     let driver = Driver::start(session);
     provide_context(driver);
@@ -121,6 +185,9 @@ pub fn App() -> impl IntoView {
                 <StatusLine session />
                 <SyncStatus driver />
             </header>
+            <Show when=static_mode::is_active>
+                <StaticPanel session on_tasks_added=move |()| lease_next_batch(session, driver, 0) />
+            </Show>
             {move || match current_task.get() {
                 Some(task) => {
                     view! { <TaskView session task preferred_category instructions_open /> }

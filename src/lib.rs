@@ -11,6 +11,7 @@ pub mod drafts;
 pub mod invite;
 pub mod outbox_driver;
 pub mod session;
+pub mod static_mode;
 pub mod worker_id;
 
 mod canvas;

@@ -8,6 +8,7 @@ pub mod markdown;
 pub mod messages;
 pub mod progress;
 pub mod shortcut_help;
+pub mod static_panel;
 pub mod status;
 pub mod sync_status;
 pub mod task_view;

@@ -98,3 +98,26 @@ pub struct JobInfo {
     pub images_total: u64,
     pub images_done: u64,
 }
+
+/// The job file of static-site mode (`?static=job.json`): everything the worker app needs when no crowdbox
+/// server is there. Every URL in it is relative to the job file's own URL (or absolute).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaticJob {
+    /// Shown as the job's name; also keeps this job's progress apart from other jobs' in the browser.
+    pub name: String,
+    /// The labels, in display order (COCO category ids 1, 2, …).
+    pub labels: Vec<String>,
+    /// Markdown instructions for volunteers.
+    #[serde(default)]
+    pub instructions: String,
+    /// A Ground Truth input manifest (one `{"source-ref": …}` per line, references relative to the manifest) or
+    /// a task-batch JSON ([`TaskBatch`]). Without it, the volunteer opens or drops image files of their own.
+    #[serde(default)]
+    pub tasks: Option<String>,
+    /// Each task's [`Submission`] is also POSTed here (through the outbox, retried until accepted).
+    #[serde(default)]
+    pub submit_url: Option<String>,
+    /// The label attribute of the downloadable Ground Truth output manifest; `boxes` when not given.
+    #[serde(default)]
+    pub label_attribute: Option<String>,
+}

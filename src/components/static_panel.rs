@@ -1,0 +1,135 @@
+//! Static-site mode's bar: open (or drop) image files to box, and download what is done as COCO or as a
+//! Ground Truth output manifest.
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::session::Session;
+use crate::static_mode::{self, export, load, results};
+
+/// The files of a file list (from the file input or a drop).
+fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+#[component]
+pub fn StaticPanel(
+    session: RwSignal<Session>,
+    /// Asks for the tasks again (after files were added).
+    #[prop(into)]
+    on_tasks_added: Callback<()>,
+) -> impl IntoView {
+    let job = static_mode::with_source(|s| s.job.clone());
+    let Some(job) = job else {
+        return ().into_any();
+    };
+    let note = RwSignal::new(String::new());
+    let name = StoredValue::new(job.name.clone());
+    let labels = StoredValue::new(job.labels.clone());
+    let attribute = StoredValue::new(
+        job.label_attribute
+            .clone()
+            .unwrap_or_else(|| "boxes".to_owned()),
+    );
+    // Re-read after every session change (a task submitted, a lease): the kept results are in localStorage.
+    let done = move || {
+        session.track();
+        results::load(&name.get_value()).len()
+    };
+
+    let add_files = move |files: Vec<web_sys::File>| {
+        if files.is_empty() {
+            return;
+        }
+        note.set("Opening images…".to_owned());
+        spawn_local(async move {
+            let (tasks, refused) = load::file_tasks(files).await;
+            let added = tasks.len();
+            static_mode::add_tasks(tasks);
+            note.set(if refused.is_empty() {
+                format!("{added} images opened.")
+            } else {
+                format!(
+                    "{added} images opened; not images (skipped): {}.",
+                    refused.join(", ")
+                )
+            });
+            if added > 0 {
+                on_tasks_added.run(());
+            }
+        });
+    };
+    let on_change = move |event: ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&event);
+        add_files(files_of(input.files()));
+        input.set_value("");
+    };
+    let drag_over = window_event_listener(ev::dragover, |event| event.prevent_default());
+    let dropped = window_event_listener(ev::drop, move |event| {
+        event.prevent_default();
+        add_files(files_of(event.data_transfer().and_then(|d| d.files())));
+    });
+    on_cleanup(move || {
+        drag_over.remove();
+        dropped.remove();
+    });
+
+    let download_coco = move |_| {
+        let job = name.get_value();
+        let all = results::load(&job);
+        let categories = static_mode::categories(&labels.get_value());
+        let text = export::coco_json(&job, &all, &categories);
+        report(
+            note,
+            export::download(&format!("{job}.coco.json"), &text, "application/json"),
+        );
+    };
+    let download_manifest = move |_| {
+        let job = name.get_value();
+        let all = results::load(&job);
+        let made = export::ground_truth_manifest(
+            &job,
+            &attribute.get_value(),
+            &all,
+            &labels.get_value(),
+            export::creation_date_now(),
+        );
+        let outcome = made.and_then(|text| {
+            export::download(
+                &format!("{job}.output.manifest"),
+                &text,
+                "application/jsonl",
+            )
+        });
+        report(note, outcome);
+    };
+
+    view! {
+        <section class="static-panel" aria-label="Images and results">
+            <label class="secondary file-open">
+                "Open images… "
+                <input type="file" multiple accept="image/*" on:change=on_change />
+            </label>
+            <span class="hint">"or drop image files on the page."</span>
+            <span id="static-done">{move || format!("{} done", done())}</span>
+            <button type="button" class="secondary" on:click=download_coco>
+                "Download COCO"
+            </button>
+            <button type="button" class="secondary" on:click=download_manifest>
+                "Download Ground Truth manifest"
+            </button>
+            <span role="status" class="hint">{move || note.get()}</span>
+        </section>
+    }
+    .into_any()
+}
+
+fn report(note: RwSignal<String>, outcome: Result<(), String>) {
+    if let Err(e) = outcome {
+        note.set(e);
+    }
+}

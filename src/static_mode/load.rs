@@ -1,0 +1,167 @@
+//! Loading a static job: the job file, its tasks (a Ground Truth input manifest or a task batch), the
+//! instructions, and the sizes of images (decoded in the browser, since a manifest does not give them).
+
+use crowdbox_core::coco::CocoImage;
+use crowdbox_core::formats::{import_ground_truth_input_manifest, ImageSource};
+use crowdbox_core::wire::{StaticJob, Task, TaskBatch};
+use gloo_net::http::Request;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::StaticSource;
+
+/// `url` resolved against `base` (both may be relative to the page).
+pub fn resolve(url: &str, base: &str) -> Result<String, String> {
+    let page = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    let base = web_sys::Url::new_with_base(base, &page)
+        .map(|u| u.href())
+        .unwrap_or(page);
+    web_sys::Url::new_with_base(url, &base)
+        .map(|u| u.href())
+        .map_err(|_| format!("`{url}` is not a valid URL"))
+}
+
+async fn fetch_text(url: &str, what: &str) -> Result<String, String> {
+    let response = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| format!("Could not load the {what} from {url} ({e})."))?;
+    if !response.ok() {
+        return Err(format!(
+            "Could not load the {what} from {url}: the host answered {}.",
+            response.status()
+        ));
+    }
+    response
+        .text()
+        .await
+        .map_err(|e| format!("Could not read the {what} from {url} ({e})."))
+}
+
+/// Decodes the image at `url` and returns its natural size.
+pub async fn image_size(url: &str) -> Result<(u32, u32), String> {
+    let image = web_sys::HtmlImageElement::new().map_err(|_| "no image element".to_owned())?;
+    let loaded = js_sys::Promise::new(&mut |resolve, reject| {
+        image.set_onload(Some(&resolve));
+        image.set_onerror(Some(&reject));
+    });
+    image.set_src(url);
+    JsFuture::from(loaded)
+        .await
+        .map_err(|_| format!("The image {url} could not be loaded or is not an image."))?;
+    Ok((image.natural_width(), image.natural_height()))
+}
+
+/// The job file at `job_file` (relative to the page) with its tasks and instructions, ready to work on.
+pub async fn load_job(job_file: &str) -> Result<StaticSource, String> {
+    let job_url = resolve(job_file, "")?;
+    let text = fetch_text(&job_url, "job file").await?;
+    let job: StaticJob = serde_json::from_str(&text)
+        .map_err(|e| format!("The job file {job_url} is not a valid crowdbox job: {e}."))?;
+    if job.labels.is_empty() {
+        return Err(format!("The job file {job_url} names no labels."));
+    }
+    let submit_url = match &job.submit_url {
+        Some(url) => Some(resolve(url, &job_url)?),
+        None => None,
+    };
+    let mut instructions = job.instructions.clone();
+    let tasks = match &job.tasks {
+        Some(tasks) => {
+            let tasks_url = resolve(tasks, &job_url)?;
+            let text = fetch_text(&tasks_url, "task list").await?;
+            match serde_json::from_str::<TaskBatch>(&text) {
+                Ok(batch) => {
+                    if instructions.is_empty() {
+                        instructions = batch.instructions;
+                    }
+                    let mut tasks = batch.tasks;
+                    for task in &mut tasks {
+                        task.image_url = resolve(&task.image_url, &tasks_url)?;
+                    }
+                    tasks
+                }
+                Err(_) => manifest_tasks(&text, &tasks_url).await?,
+            }
+        }
+        None => Vec::new(),
+    };
+    Ok(StaticSource {
+        job,
+        job_url,
+        submit_url,
+        instructions,
+        tasks,
+    })
+}
+
+/// One task per manifest line (task and image id = the line number); `source-ref` is kept as the file name.
+async fn manifest_tasks(text: &str, manifest_url: &str) -> Result<Vec<Task>, String> {
+    let entries = import_ground_truth_input_manifest(text).map_err(|e| {
+        format!("The task list {manifest_url} is not a task batch, nor a manifest: {e}")
+    })?;
+    let mut tasks = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let reference = match entry.source {
+            ImageSource::Url(url) | ImageSource::LocalPath(url) => url,
+        };
+        let url = resolve(&reference, manifest_url)?;
+        let (width, height) = image_size(&url)
+            .await
+            .map_err(|e| format!("{e} (line {} of {manifest_url})", entry.line))?;
+        let id = entry.line as u64;
+        tasks.push(Task {
+            task_id: id,
+            image: CocoImage {
+                id,
+                file_name: reference,
+                width,
+                height,
+                license: None,
+                date_captured: None,
+            },
+            image_url: url,
+            initial_annotations: Vec::new(),
+        });
+    }
+    Ok(tasks)
+}
+
+/// Tasks for image files the volunteer opened or dropped (object URLs; sizes from the decoded images). Files
+/// that are not images are named in the error; the others are still returned.
+pub async fn file_tasks(files: Vec<web_sys::File>) -> (Vec<Task>, Vec<String>) {
+    let mut tasks = Vec::new();
+    let mut refused = Vec::new();
+    for file in files {
+        let name = file.name();
+        let Ok(url) = web_sys::Url::create_object_url_with_blob(&file) else {
+            refused.push(name);
+            continue;
+        };
+        match image_size(&url).await {
+            Ok((width, height)) if width > 0 && height > 0 => {
+                let id = super::local_task_id(&name, file.size());
+                tasks.push(Task {
+                    task_id: id,
+                    image: CocoImage {
+                        id,
+                        file_name: name,
+                        width,
+                        height,
+                        license: None,
+                        date_captured: None,
+                    },
+                    image_url: url,
+                    initial_annotations: Vec::new(),
+                });
+            }
+            _ => {
+                web_sys::Url::revoke_object_url(&url).unwrap_throw();
+                refused.push(name);
+            }
+        }
+    }
+    (tasks, refused)
+}
