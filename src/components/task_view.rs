@@ -68,10 +68,11 @@ pub fn TaskView(
         categories.clone(),
     );
     // Boxes proposed in advance (imported pre-annotations) are the starting point, to correct rather than redraw.
-    initial.load_boxes(
+    // They are remembered by their ids, so the editor can tell what became of each (`Editor::changes`).
+    initial.load_given_boxes(
         task.initial_annotations
             .iter()
-            .map(|a| (ImageRect::from_coco(a.bbox), a.category_id)),
+            .map(|a| (a.id, ImageRect::from_coco(a.bbox), a.category_id)),
     );
     if let Some(preferred) = preferred_category
         .get_untracked()

@@ -6,6 +6,7 @@
 //! All boxes are kept in natural image pixels. Screen points are converted with the one [`ViewTransform`] the
 //! editor owns, which follows the canvas size ([`Editor::set_viewport`]) until the volunteer zooms or pans.
 
+mod changes;
 mod exchange;
 mod fields;
 mod gesture;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::coco::CocoCategory;
 use crate::geometry::{ImageRect, ImageSize, ScreenPoint, ViewTransform};
 
+pub use changes::{BoxChange, ChangeKind};
 pub use fields::BoxField;
 pub(crate) use gesture::Gesture;
 use history::{Edit, History};
@@ -77,6 +79,8 @@ pub struct Editor {
     boxes_hidden: bool,
     /// The volunteer's changes to the default keys.
     keymap: Keymap,
+    /// The boxes the task came with, to tell what became of them ([`Editor::changes`]).
+    given: Vec<changes::GivenBox>,
 }
 
 /// What [`Editor::handle`] compares before and after an input to fill in the [`Response`].
@@ -139,6 +143,7 @@ impl Editor {
             space_held: false,
             boxes_hidden: false,
             keymap: Keymap::default(),
+            given: Vec::new(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Scripted-input tests of the editor. The helpers speak image pixels and convert with the editor's own view,
 //! like a volunteer who points at things on the picture.
 
+mod changes;
 mod editing;
 mod fields;
 mod history;
