@@ -40,6 +40,21 @@ async function startStaticServer() {
       res.end(JSON.stringify({ ...job, name: 'static-post', submit_url: '/collect' }));
       return;
     }
+    if (url.pathname === `${PREFIX}example/job-batch.json`) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ name: 'static-batch', labels: ['cat', 'brick'], tasks: 'batch/tasks.json' }));
+      return;
+    }
+    if (url.pathname === `${PREFIX}example/batch/tasks.json`) {
+      const image = { id: 41, file_name: 'brick.jpg', width: 512, height: 512 };
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({
+        job: 'static-batch', instructions: 'Box the **bricks**.', categories: [], lease_expires_at: 0,
+        job_done: false, images_total: 1, images_done: 0,
+        tasks: [{ task_id: 40, image, image_url: '../images/brick.jpg' }],
+      }));
+      return;
+    }
     if (!url.pathname.startsWith(PREFIX)) { res.writeHead(404); res.end('not found'); return; }
     let rest = decodeURIComponent(url.pathname.slice(PREFIX.length));
     let root = dist;
@@ -160,6 +175,45 @@ test('a static job with a submit_url POSTs each task through the outbox', async 
       assert.equal(s.result.annotations[0].category_id, 3);
     }
     assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
+
+test('a static job takes its tasks from a task-batch JSON, takes dropped image files, and says when a job file is missing', async () => {
+  const server = await startStaticServer();
+  const browser = await launchBrowser();
+  try {
+    const { page, errors } = await openPage(browser, { width: 1280, height: 800 });
+    await page.goto(`${server.base}${PREFIX}?static=example/job-batch.json`);
+    await page.getByText('task 1 of 1').waitFor();
+    await boxAndSubmit(page, 'brick');
+    await page.locator('#done-message').waitFor();
+
+    // A file dropped anywhere on the page becomes a task.
+    const png = fs.readFileSync(path.join(REPO_ROOT, 'demo/images/coins.png')).toString('base64');
+    const dropped = await page.evaluateHandle((b64) => {
+      const data = new DataTransfer();
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      data.items.add(new File([bytes], 'dropped-coins.png', { type: 'image/png' }));
+      return data;
+    }, png);
+    await page.dispatchEvent('main', 'drop', { dataTransfer: dropped });
+    await page.getByText('task 1 of 1').waitFor();
+    await boxAndSubmit(page, 'cat');
+    await page.getByText('2 done').waitFor();
+    const read = readCocoWithPycocotools((await download(page, 'Download COCO')).path);
+    assert.deepEqual(read.images.map((i) => [i.id, i.file_name, i.width, i.height]).slice(0, 1), [[41, 'brick.jpg', 512, 512]]);
+    assert.deepEqual(read.images.slice(1).map((i) => [i.file_name, i.width, i.height]), [['dropped-coins.png', 384, 303]]);
+    assert.deepEqual(read.annotations.map((a) => a.category_id), [2, 1]);
+    assert.deepEqual(errors, []);
+
+    const missing = await openPage(browser, { width: 1280, height: 800 });
+    await missing.page.goto(`${server.base}${PREFIX}?static=example/no-such-job.json`);
+    await missing.page.getByText('This job could not be loaded').waitFor();
+    const alert = await missing.page.getByRole('alert').textContent();
+    assert.match(alert, /no-such-job\.json.*404/);
   } finally {
     await browser.close();
     server.close();
