@@ -184,26 +184,33 @@ pub async fn tasks_for(
     conn: &mut SqliteConnection,
     images: &[JobImage],
 ) -> Result<Vec<crowdbox_core::wire::Task>, sqlx::Error> {
+    // One query for the whole batch: the ids go in as a JSON array (one statement text whatever the batch size).
+    let ids = serde_json::to_string(&images.iter().map(|image| image.id).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let rows: Vec<(i64, i64, f64, f64, f64, f64, bool)> = sqlx::query_as(
+        "SELECT image_id, category_id, x, y, w, h, iscrowd FROM pre_annotations
+         WHERE image_id IN (SELECT value FROM json_each(?)) ORDER BY image_id, id",
+    )
+    .bind(ids)
+    .fetch_all(&mut *conn)
+    .await?;
     let mut tasks = Vec::with_capacity(images.len());
     for image in images {
         let mut task = image.to_task();
-        let rows: Vec<(i64, f64, f64, f64, f64, bool)> = sqlx::query_as(
-            "SELECT category_id, x, y, w, h, iscrowd FROM pre_annotations WHERE image_id = ? ORDER BY id",
-        )
-        .bind(image.id)
-        .fetch_all(&mut *conn)
-        .await?;
         task.initial_annotations = rows
-            .into_iter()
+            .iter()
+            .filter(|row| row.0 == image.id)
             .zip(1..)
-            .map(|((category_id, x, y, w, h, iscrowd), id)| CocoAnnotation {
-                id,
-                image_id: task.image.id,
-                category_id: to_u64(category_id),
-                bbox: [x, y, w, h],
-                area: w * h,
-                iscrowd: u8::from(iscrowd),
-            })
+            .map(
+                |(&(_, category_id, x, y, w, h, iscrowd), id)| CocoAnnotation {
+                    id,
+                    image_id: task.image.id,
+                    category_id: to_u64(category_id),
+                    bbox: [x, y, w, h],
+                    area: w * h,
+                    iscrowd: u8::from(iscrowd),
+                },
+            )
             .collect();
         tasks.push(task);
     }

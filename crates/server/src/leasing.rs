@@ -7,10 +7,11 @@
 
 use crowdbox_core::validate::validate_client_id;
 use crowdbox_core::wire::TaskBatch;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use crate::error::ApiError;
-use crate::jobs::{self, Job, JobImage};
+use crate::jobs::{self, Job, JobImage, Progress};
+use crate::to_u64;
 
 /// Leases up to the job's batch size of tasks to `worker_id` at time `now_ms`, or returns the batch it holds.
 pub async fn lease_batch(
@@ -27,42 +28,29 @@ pub async fn lease_batch(
         .ok_or_else(|| ApiError::JobNotFound(job_name.to_owned()))?;
 
     let held = held_leases(&mut tx, &job, worker_id, now_ms).await?;
-    let (images, lease_expires_at, job_done) = if let Some(expires_at) =
-        held.iter().map(|(_, at)| *at).min()
-    {
-        (
-            held.into_iter().map(|(image, _)| image).collect(),
-            expires_at,
-            false,
-        )
-    } else {
-        let images = available_images(&mut tx, &job, worker_id, now_ms).await?;
-        if images.is_empty() {
-            match next_release(&mut tx, &job, worker_id, now_ms).await? {
-                Some(release) => (Vec::new(), release.unwrap_or(now_ms), false),
-                None => (Vec::new(), now_ms, true),
-            }
+    let (images, lease_expires_at, job_done) =
+        if let Some(expires_at) = held.iter().map(|(_, at)| *at).min() {
+            (
+                held.into_iter().map(|(image, _)| image).collect(),
+                expires_at,
+                false,
+            )
         } else {
-            let expires_at = now_ms.saturating_add(job.lease_seconds.saturating_mul(1000));
-            for image in &images {
-                sqlx::query(
-                    "INSERT INTO leases (image_id, worker_id, leased_at, expires_at) VALUES (?, ?, ?, ?)
-                     ON CONFLICT (image_id, worker_id)
-                     DO UPDATE SET leased_at = excluded.leased_at, expires_at = excluded.expires_at",
-                )
-                .bind(image.id)
-                .bind(worker_id)
-                .bind(now_ms)
-                .bind(expires_at)
-                .execute(&mut *tx)
-                .await?;
+            let images = available_images(&mut tx, &job, worker_id, now_ms).await?;
+            if images.is_empty() {
+                match next_release(&mut tx, &job, worker_id, now_ms).await? {
+                    Some(release) => (Vec::new(), release.unwrap_or(now_ms), false),
+                    None => (Vec::new(), now_ms, true),
+                }
+            } else {
+                let expires_at = now_ms.saturating_add(job.lease_seconds.saturating_mul(1000));
+                insert_leases(&mut tx, &images, worker_id, now_ms, expires_at).await?;
+                (images, expires_at, false)
             }
-            (images, expires_at, false)
-        }
-    };
+        };
 
     let categories = jobs::categories(&mut tx, &job).await?;
-    let progress = jobs::progress(&mut tx, &job).await?;
+    let progress = progress(&mut tx, &job).await?;
     let tasks = jobs::tasks_for(&mut tx, &images).await?;
     tx.commit().await?;
     Ok(TaskBatch {
@@ -122,10 +110,10 @@ async fn available_images(
 ) -> Result<Vec<JobImage>, sqlx::Error> {
     sqlx::query_as::<_, JobImage>(
         "SELECT i.id, i.file_name, i.width, i.height, i.source_url FROM images i
-         WHERE i.job_id = ?1
-           AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.worker_id = ?2)
-           AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.imported = 1)
-           AND (SELECT COUNT(*) FROM submissions s WHERE s.image_id = i.id)
+         WHERE i.job_id = ?1 AND i.done = 0
+           AND (i.submission_count = 0
+                OR NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.worker_id = ?2))
+           AND i.submission_count
              + (SELECT COUNT(*) FROM leases l
                 WHERE l.image_id = i.id AND l.worker_id <> ?2 AND l.expires_at > ?3) < ?4
          ORDER BY i.id
@@ -153,16 +141,53 @@ async fn next_release(
                 MIN((SELECT MIN(l.expires_at) FROM leases l
                      WHERE l.image_id = i.id AND l.worker_id <> ?2 AND l.expires_at > ?3))
          FROM images i
-         WHERE i.job_id = ?1
-           AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.worker_id = ?2)
-           AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.imported = 1)
-           AND (SELECT COUNT(*) FROM submissions s WHERE s.image_id = i.id) < ?4",
+         WHERE i.job_id = ?1 AND i.done = 0
+           AND (i.submission_count = 0
+                OR NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.worker_id = ?2))",
     )
     .bind(job.id)
     .bind(worker_id)
     .bind(now_ms)
-    .bind(job.workers_per_image)
     .fetch_one(conn)
     .await?;
     Ok((remaining > 0).then_some(release))
+}
+
+/// Leases `images` to the worker in one statement (a lease of the same image that ran out is renewed).
+async fn insert_leases(
+    conn: &mut SqliteConnection,
+    images: &[JobImage],
+    worker_id: &str,
+    now_ms: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    let mut insert = QueryBuilder::<Sqlite>::new(
+        "INSERT INTO leases (image_id, worker_id, leased_at, expires_at) ",
+    );
+    insert.push_values(images, |mut row, image| {
+        row.push_bind(image.id)
+            .push_bind(worker_id)
+            .push_bind(now_ms)
+            .push_bind(expires_at);
+    });
+    insert.push(
+        " ON CONFLICT (image_id, worker_id)
+         DO UPDATE SET leased_at = excluded.leased_at, expires_at = excluded.expires_at",
+    );
+    insert.build().execute(conn).await?;
+    Ok(())
+}
+
+/// The job's progress from the counters the image triggers keep (migration `image_progress`): the same figures
+/// as [`jobs::progress`] without visiting the job's images.
+pub async fn progress(conn: &mut SqliteConnection, job: &Job) -> Result<Progress, sqlx::Error> {
+    let (total, done): (i64, i64) =
+        sqlx::query_as("SELECT images_total, images_done FROM jobs WHERE id = ?")
+            .bind(job.id)
+            .fetch_one(conn)
+            .await?;
+    Ok(Progress {
+        images_total: to_u64(total),
+        images_done: to_u64(done),
+    })
 }

@@ -6,7 +6,7 @@
 use crowdbox_core::validate::{clip_to_image, validate_client_id, validate_submission};
 use crowdbox_core::wire::{Receipt, Submission};
 use sha2::{Digest, Sha256};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use crate::error::ApiError;
 use crate::jobs::{self, Job};
@@ -36,7 +36,14 @@ pub async fn submit(
         .await?
         .ok_or_else(|| ApiError::JobNotFound(job_name.to_owned()))?;
 
-    if let Some(earlier) = earlier_submission(&mut tx, &submission.submission_id).await? {
+    let task_not_found = || ApiError::TaskNotFound {
+        job: job.name.clone(),
+        task_id: submission.task_id,
+    };
+    // A task id beyond i64 names no image; the lookup still runs for the idempotency check.
+    let image_id = i64::try_from(submission.task_id).ok();
+    let state = request_state(&mut tx, &job, image_id, submission).await?;
+    if let Some(earlier) = state.earlier {
         return if earlier.content_sha256 == content_sha256 {
             Ok((Outcome::Replayed, earlier.receipt))
         } else {
@@ -45,54 +52,24 @@ pub async fn submit(
             ))
         };
     }
-
-    let task_not_found = || ApiError::TaskNotFound {
-        job: job.name.clone(),
-        task_id: submission.task_id,
+    let (Some(image_id), Some(image)) = (image_id, state.image.as_ref()) else {
+        return Err(task_not_found());
     };
-    let image_id = i64::try_from(submission.task_id).map_err(|_| task_not_found())?;
-    let image = jobs::find_job_image(&mut tx, &job, image_id)
-        .await?
-        .ok_or_else(task_not_found)?;
-    check_lease(&mut tx, &job, image_id, submission, now_ms).await?;
+    check_lease(&mut tx, &job, image_id, submission, &state, now_ms).await?;
 
     let coco_image = image.to_coco();
     let categories = jobs::categories(&mut tx, &job).await?;
     validate_submission(submission, &coco_image, &categories)?;
 
-    let row_id: i64 = sqlx::query_scalar(
-        "INSERT INTO submissions (submission_id, image_id, worker_id, content_sha256, duration_ms, received_at)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    store(
+        &mut tx,
+        image_id,
+        submission,
+        &content_sha256,
+        &coco_image,
+        now_ms,
     )
-    .bind(&submission.submission_id)
-    .bind(image_id)
-    .bind(&submission.worker_id)
-    .bind(&content_sha256)
-    .bind(submission.duration_ms.map(|ms| i64::try_from(ms).unwrap_or(i64::MAX)))
-    .bind(now_ms)
-    .fetch_one(&mut *tx)
     .await?;
-    for annotation in &submission.result.annotations {
-        let [x, y, w, h] = keep_or_clip(annotation.bbox, coco_image.width, coco_image.height);
-        sqlx::query(
-            "INSERT INTO annotations (submission_id, image_id, category_id, x, y, w, h) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(row_id)
-        .bind(image_id)
-        .bind(i64::try_from(annotation.category_id).unwrap_or_default())
-        .bind(x)
-        .bind(y)
-        .bind(w)
-        .bind(h)
-        .execute(&mut *tx)
-        .await?;
-    }
-    // The submission now stands for this worker's claim on the image.
-    sqlx::query("DELETE FROM leases WHERE image_id = ? AND worker_id = ?")
-        .bind(image_id)
-        .bind(&submission.worker_id)
-        .execute(&mut *tx)
-        .await?;
     tx.commit().await?;
 
     Ok((
@@ -104,6 +81,79 @@ pub async fn submit(
             stored_at: now_ms,
         },
     ))
+}
+
+/// Rows per multi-row INSERT of boxes (7 parameters each, far below SQLite's parameter limit). Statements are
+/// cached per connection and text, so the shapes stay few: whole chunks plus one remainder.
+const BOX_ROWS_PER_INSERT: usize = 100;
+
+/// Writes the submission row, its boxes and the release of the lease as one multi-statement request (one round
+/// trip to the connection's thread for up to 100 boxes). The triggers of migration `image_progress` update the
+/// image's and the job's counts.
+async fn store(
+    conn: &mut SqliteConnection,
+    image_id: i64,
+    submission: &Submission,
+    content_sha256: &str,
+    image: &crowdbox_core::coco::CocoImage,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let mut chunks = submission.result.annotations.chunks(BOX_ROWS_PER_INSERT);
+    let mut write = QueryBuilder::<Sqlite>::new(
+        "INSERT INTO submissions (submission_id, image_id, worker_id, content_sha256, duration_ms, received_at) ",
+    );
+    write.push_values([()], |mut row, ()| {
+        row.push_bind(&submission.submission_id)
+            .push_bind(image_id)
+            .push_bind(&submission.worker_id)
+            .push_bind(content_sha256)
+            .push_bind(
+                submission
+                    .duration_ms
+                    .map(|ms| i64::try_from(ms).unwrap_or(i64::MAX)),
+            )
+            .push_bind(now_ms);
+    });
+    // The submission now stands for this worker's claim on the image.
+    write.push("; DELETE FROM leases WHERE image_id = ");
+    write.push_bind(image_id);
+    write.push(" AND worker_id = ");
+    write.push_bind(&submission.worker_id);
+    if let Some(first) = chunks.next() {
+        write.push("; ");
+        push_box_insert(&mut write, first, submission, image_id, image);
+    }
+    write.build().execute(&mut *conn).await?;
+    for chunk in chunks {
+        let mut insert = QueryBuilder::<Sqlite>::new("");
+        push_box_insert(&mut insert, chunk, submission, image_id, image);
+        insert.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// `INSERT INTO annotations … VALUES …` for `chunk`; the submission's row id is looked up by its unique
+/// `submission_id` (a constant subquery, evaluated once per statement).
+fn push_box_insert<'q>(
+    query: &mut QueryBuilder<'q, Sqlite>,
+    chunk: &'q [crowdbox_core::coco::CocoAnnotation],
+    submission: &'q Submission,
+    image_id: i64,
+    image: &crowdbox_core::coco::CocoImage,
+) {
+    query.push("INSERT INTO annotations (submission_id, image_id, category_id, x, y, w, h) ");
+    query.push_values(chunk, |mut row, annotation| {
+        let [x, y, w, h] = keep_or_clip(annotation.bbox, image.width, image.height);
+        row.push("(SELECT id FROM submissions WHERE submission_id = ")
+            .push_bind_unseparated(&submission.submission_id)
+            .push_unseparated(")")
+            .push_bind(image_id)
+            .push_bind(i64::try_from(annotation.category_id).unwrap_or_default())
+            .push_bind(x)
+            .push_bind(y)
+            .push_bind(w)
+            .push_bind(h);
+    });
 }
 
 /// The box as sent when it lies inside the image, else clipped to it. (Clipping goes through the corners, and
@@ -130,29 +180,83 @@ struct Earlier {
     receipt: Receipt,
 }
 
-async fn earlier_submission(
+/// What one query tells about a submission request: an earlier submission under its id, the image it names
+/// (if it is the job's), whether the worker already submitted that image, and the worker's lease on it.
+struct RequestState {
+    earlier: Option<Earlier>,
+    image: Option<jobs::JobImage>,
+    already_submitted: bool,
+    lease_expires_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    earlier_image_id: Option<i64>,
+    earlier_sha256: Option<String>,
+    earlier_received_at: Option<i64>,
+    earlier_annotations: Option<i64>,
+    image_id: Option<i64>,
+    file_name: Option<String>,
+    width: Option<i64>,
+    height: Option<i64>,
+    source_url: Option<String>,
+    already_submitted: bool,
+    lease_expires_at: Option<i64>,
+}
+
+async fn request_state(
     conn: &mut SqliteConnection,
-    submission_id: &str,
-) -> Result<Option<Earlier>, sqlx::Error> {
-    let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
-        "SELECT s.image_id, s.content_sha256, s.received_at,
-                (SELECT COUNT(*) FROM annotations a WHERE a.submission_id = s.id)
-         FROM submissions s WHERE s.submission_id = ?",
+    job: &Job,
+    image_id: Option<i64>,
+    submission: &Submission,
+) -> Result<RequestState, sqlx::Error> {
+    let row: RequestRow = sqlx::query_as(
+        "SELECT e.image_id AS earlier_image_id, e.content_sha256 AS earlier_sha256,
+                e.received_at AS earlier_received_at,
+                (SELECT COUNT(*) FROM annotations a WHERE a.submission_id = e.id) AS earlier_annotations,
+                i.id AS image_id, i.file_name, i.width, i.height, i.source_url,
+                EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = ?2 AND s.worker_id = ?3)
+                    AS already_submitted,
+                (SELECT l.expires_at FROM leases l WHERE l.image_id = ?2 AND l.worker_id = ?3)
+                    AS lease_expires_at
+         FROM (SELECT 1)
+         LEFT JOIN submissions e ON e.submission_id = ?1
+         LEFT JOIN images i ON i.id = ?2 AND i.job_id = ?4",
     )
-    .bind(submission_id)
-    .fetch_optional(conn)
+    .bind(&submission.submission_id)
+    .bind(image_id)
+    .bind(&submission.worker_id)
+    .bind(job.id)
+    .fetch_one(conn)
     .await?;
-    Ok(row.map(
-        |(image_id, content_sha256, received_at, annotations)| Earlier {
+    let earlier = match (row.earlier_image_id, row.earlier_sha256) {
+        (Some(image_id), Some(content_sha256)) => Some(Earlier {
             content_sha256,
             receipt: Receipt {
-                submission_id: submission_id.to_owned(),
+                submission_id: submission.submission_id.clone(),
                 task_id: to_u64(image_id),
-                annotations_stored: to_u64(annotations),
-                stored_at: received_at,
+                annotations_stored: to_u64(row.earlier_annotations.unwrap_or_default()),
+                stored_at: row.earlier_received_at.unwrap_or_default(),
             },
-        },
-    ))
+        }),
+        _ => None,
+    };
+    let image = match (row.image_id, row.file_name, row.width, row.height) {
+        (Some(id), Some(file_name), Some(width), Some(height)) => Some(jobs::JobImage {
+            id,
+            file_name,
+            width,
+            height,
+            source_url: row.source_url,
+        }),
+        _ => None,
+    };
+    Ok(RequestState {
+        earlier,
+        image,
+        already_submitted: row.already_submitted,
+        lease_expires_at: row.lease_expires_at,
+    })
 }
 
 /// The worker must hold a lease on the image and not have submitted it yet. A lease that ran out still counts
@@ -162,29 +266,18 @@ async fn check_lease(
     job: &Job,
     image_id: i64,
     submission: &Submission,
+    state: &RequestState,
     now_ms: i64,
 ) -> Result<(), ApiError> {
     let worker_id = &submission.worker_id;
     let task_id = submission.task_id;
-    let already: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM submissions WHERE image_id = ? AND worker_id = ?")
-            .bind(image_id)
-            .bind(worker_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if already.is_some() {
+    if state.already_submitted {
         return Err(ApiError::TaskAlreadySubmitted {
             worker_id: worker_id.clone(),
             task_id,
         });
     }
-    let expires_at: Option<i64> =
-        sqlx::query_scalar("SELECT expires_at FROM leases WHERE image_id = ? AND worker_id = ?")
-            .bind(image_id)
-            .bind(worker_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some(expires_at) = expires_at else {
+    let Some(expires_at) = state.lease_expires_at else {
         return Err(ApiError::TaskNotLeased(format!(
             "task {task_id} is not leased to worker {worker_id:?}; ask for a batch first"
         )));

@@ -27,7 +27,7 @@ async fn job_info(
         .await?
         .ok_or(ApiError::JobNotFound(job_name))?;
     let categories = jobs::categories(&mut conn, &job).await?;
-    let progress = jobs::progress(&mut conn, &job).await?;
+    let progress = crate::leasing::progress(&mut conn, &job).await?;
     Ok(Json(JobInfo {
         name: job.name,
         instructions: job.instructions,
