@@ -40,6 +40,11 @@ async function startStaticServer() {
       res.end(JSON.stringify({ ...job, name: 'static-post', submit_url: '/collect' }));
       return;
     }
+    if (url.pathname === `${PREFIX}example/job-own.json`) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ name: 'static-own', labels: ['cup'] }));
+      return;
+    }
     if (url.pathname === `${PREFIX}example/job-batch.json`) {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ name: 'static-batch', labels: ['cat', 'brick'], tasks: 'batch/tasks.json' }));
@@ -208,6 +213,14 @@ test('a static job takes its tasks from a task-batch JSON, takes dropped image f
     assert.deepEqual(read.images.slice(1).map((i) => [i.file_name, i.width, i.height]), [['dropped-coins.png', 384, 303]]);
     assert.deepEqual(read.annotations.map((a) => a.category_id), [2, 1]);
     assert.deepEqual(errors, []);
+
+    // A job without a task list asks for the volunteer's own images.
+    const own = await openPage(browser, { width: 1280, height: 800 });
+    await own.page.goto(`${server.base}${PREFIX}?static=example/job-own.json`);
+    await own.page.getByText('Open images (or drop them on the page) to start boxing.').waitFor();
+    await own.page.locator('input[type=file]').setInputFiles(path.join(REPO_ROOT, 'demo/images/coffee.jpg'));
+    await own.page.getByText('task 1 of 1').waitFor();
+    assert.deepEqual(own.errors, []);
 
     const missing = await openPage(browser, { width: 1280, height: 800 });
     await missing.page.goto(`${server.base}${PREFIX}?static=example/no-such-job.json`);

@@ -27,7 +27,13 @@ pub fn StaticPanel(
     let Some(job) = job else {
         return ().into_any();
     };
-    let note = RwSignal::new(String::new());
+    // A job without a task list starts with the volunteer's own images.
+    let first_note = if static_mode::with_source(|s| s.tasks.is_empty()).unwrap_or(false) {
+        "Open images (or drop them on the page) to start boxing."
+    } else {
+        ""
+    };
+    let note = RwSignal::new(first_note.to_owned());
     let name = StoredValue::new(job.name.clone());
     let labels = StoredValue::new(job.labels.clone());
     let attribute = StoredValue::new(
