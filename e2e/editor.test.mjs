@@ -216,3 +216,28 @@ test('the view buttons zoom about the canvas centre and fit, hide boxes, and bri
     boxes.forEach((b, i) => assertNear(b.bbox, expected[i], `box ${i + 1}`));
   });
 });
+
+test('hovering the image shows crosshair guide lines and a pixel readout beside the pointer', async () => {
+  await withEditor({ width: 1200, height: 800 }, async ({ server, page }) => {
+    const { view } = await openJob(server, page);
+    const [px, py] = toPage(view, [150, 120]);
+    const strips = () => page.evaluate(([x, y]) => {
+      const c = document.querySelector('canvas');
+      const r = c.getBoundingClientRect();
+      const ctx = c.getContext('2d');
+      const read = (sx, sy, w, h) => [...ctx.getImageData(Math.round(sx - r.left), Math.round(sy - r.top), w, h).data];
+      return { guide: read(x, y + 60, 1, 40), readout: read(x + 18, y + 18, 50, 14) };
+    }, [px, py]);
+    await page.mouse.move(5, 5); // off the canvas
+    await page.waitForTimeout(200);
+    const before = await strips();
+    await page.mouse.move(px, py);
+    await page.waitForTimeout(200);
+    const after = await strips();
+    assert.notDeepEqual(after.guide, before.guide, 'a vertical guide line runs through the pointer');
+    assert.notDeepEqual(after.readout, before.readout, 'the pixel readout is drawn below right of the pointer');
+    await page.mouse.move(5, 5);
+    await page.waitForTimeout(200);
+    assert.deepEqual(await strips(), before, 'both go away when the pointer leaves');
+  });
+});
