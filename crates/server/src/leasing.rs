@@ -5,6 +5,7 @@
 //! leave room; a worker who still holds unexpired, unsubmitted leases in the job gets exactly those again (a
 //! reload resumes); expired leases count for nothing.
 
+use crowdbox_core::coco::CocoCategory;
 use crowdbox_core::validate::validate_client_id;
 use crowdbox_core::wire::TaskBatch;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
@@ -23,7 +24,7 @@ pub async fn lease_batch(
     validate_client_id("worker_id", worker_id)?;
     let _writer = crate::write_queue().await;
     let mut tx = crate::begin_write(pool).await?;
-    let job = jobs::find_job(&mut tx, job_name)
+    let (job, categories, progress) = job_overview(&mut tx, job_name)
         .await?
         .ok_or_else(|| ApiError::JobNotFound(job_name.to_owned()))?;
 
@@ -49,8 +50,6 @@ pub async fn lease_batch(
             }
         };
 
-    let categories = jobs::categories(&mut tx, &job).await?;
-    let progress = progress(&mut tx, &job).await?;
     let tasks = jobs::tasks_for(&mut tx, &images).await?;
     tx.commit().await?;
     Ok(TaskBatch {
@@ -190,4 +189,59 @@ pub async fn progress(conn: &mut SqliteConnection, job: &Job) -> Result<Progress
         images_total: to_u64(total),
         images_done: to_u64(done),
     })
+}
+
+#[derive(sqlx::FromRow)]
+struct OverviewRow {
+    #[sqlx(flatten)]
+    job: Job,
+    labels: String,
+    images_total: i64,
+    images_done: i64,
+}
+
+/// The job named `job_name` (`None` if there is none), its categories and its progress, in one query.
+async fn job_overview(
+    conn: &mut SqliteConnection,
+    job_name: &str,
+) -> Result<Option<(Job, Vec<CocoCategory>, Progress)>, sqlx::Error> {
+    let row: Option<OverviewRow> = sqlx::query_as(&format!(
+        "SELECT j.id, j.name, j.instructions, j.workers_per_image, j.batch_size, j.lease_seconds, j.mode,
+                j.allow_carry_forward, j.examples, {LABELS_JSON_SQL} AS labels, j.images_total, j.images_done
+         FROM jobs j WHERE j.name = ?"
+    ))
+    .bind(job_name)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|row| {
+        let categories = categories_from_json(&row.labels, &row.job.name)?;
+        let progress = Progress {
+            images_total: to_u64(row.images_total),
+            images_done: to_u64(row.images_done),
+        };
+        Ok((row.job, categories, progress))
+    })
+    .transpose()
+}
+
+/// The labels of job `j` as a JSON array of `[category_id, name]` (read with [`categories_from_json`]).
+pub(crate) const LABELS_JSON_SQL: &str = "(SELECT json_group_array(json_array(category_id, name)) \
+     FROM (SELECT category_id, name FROM labels WHERE job_id = j.id ORDER BY category_id))";
+
+/// The job's labels as COCO categories, as [`jobs::categories`] gives them, from [`LABELS_JSON_SQL`]'s text.
+pub(crate) fn categories_from_json(
+    labels: &str,
+    job_name: &str,
+) -> Result<Vec<CocoCategory>, sqlx::Error> {
+    let mut labels: Vec<(u64, String)> =
+        serde_json::from_str(labels).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
+    labels.sort_by_key(|(id, _)| *id);
+    Ok(labels
+        .into_iter()
+        .map(|(id, name)| CocoCategory {
+            id,
+            name,
+            supercategory: job_name.to_owned(),
+        })
+        .collect())
 }

@@ -111,6 +111,10 @@ pub async fn open_database(path: &Path) -> anyhow::Result<SqlitePool> {
         .busy_timeout(BUSY_TIMEOUT);
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        // No ping before handing out a connection: each one is a round trip to the connection's thread, paid
+        // twice per API request, and an embedded database does not drop connections (a failing statement
+        // reports its error anyway).
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .with_context(|| format!("cannot open the database {}", path.display()))?;

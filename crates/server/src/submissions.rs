@@ -3,6 +3,7 @@
 //! The `submission_id` is an idempotency key: the same id with the same content is a replay and gets the first
 //! receipt back; the same id with other content is refused. Everything one request writes is one transaction.
 
+use crowdbox_core::coco::CocoCategory;
 use crowdbox_core::validate::{clip_to_image, validate_client_id, validate_submission};
 use crowdbox_core::wire::{Receipt, Submission};
 use sha2::{Digest, Sha256};
@@ -10,6 +11,7 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use crate::error::ApiError;
 use crate::jobs::{self, Job};
+use crate::leasing::{categories_from_json, LABELS_JSON_SQL};
 use crate::to_u64;
 
 /// Whether the receipt is for a submission stored just now or for a replay of an earlier one.
@@ -32,7 +34,9 @@ pub async fn submit(
 
     let _writer = crate::write_queue().await;
     let mut tx = crate::begin_write(pool).await?;
-    let job = jobs::find_job(&mut tx, job_name)
+    // A task id beyond i64 names no image; the lookup still runs for the idempotency check.
+    let image_id = i64::try_from(submission.task_id).ok();
+    let (job, categories, state) = request_state(&mut tx, job_name, image_id, submission)
         .await?
         .ok_or_else(|| ApiError::JobNotFound(job_name.to_owned()))?;
 
@@ -40,9 +44,6 @@ pub async fn submit(
         job: job.name.clone(),
         task_id: submission.task_id,
     };
-    // A task id beyond i64 names no image; the lookup still runs for the idempotency check.
-    let image_id = i64::try_from(submission.task_id).ok();
-    let state = request_state(&mut tx, &job, image_id, submission).await?;
     if let Some(earlier) = state.earlier {
         return if earlier.content_sha256 == content_sha256 {
             Ok((Outcome::Replayed, earlier.receipt))
@@ -58,7 +59,6 @@ pub async fn submit(
     check_lease(&mut tx, &job, image_id, submission, &state, now_ms).await?;
 
     let coco_image = image.to_coco();
-    let categories = jobs::categories(&mut tx, &job).await?;
     validate_submission(submission, &coco_image, &categories)?;
 
     store(
@@ -180,7 +180,7 @@ struct Earlier {
     receipt: Receipt,
 }
 
-/// What one query tells about a submission request: an earlier submission under its id, the image it names
+/// What one query tells about a submission request: the job and its categories, an earlier submission under its id, the image it names
 /// (if it is the job's), whether the worker already submitted that image, and the worker's lease on it.
 struct RequestState {
     earlier: Option<Earlier>,
@@ -191,6 +191,10 @@ struct RequestState {
 
 #[derive(sqlx::FromRow)]
 struct RequestRow {
+    #[sqlx(flatten)]
+    job: Job,
+    /// The job's labels as a JSON array of `[category_id, name]`.
+    labels: String,
     earlier_image_id: Option<i64>,
     earlier_sha256: Option<String>,
     earlier_received_at: Option<i64>,
@@ -204,14 +208,18 @@ struct RequestRow {
     lease_expires_at: Option<i64>,
 }
 
+/// The job named `job_name` (`None` if there is none), its categories and the [`RequestState`], in one query.
 async fn request_state(
     conn: &mut SqliteConnection,
-    job: &Job,
+    job_name: &str,
     image_id: Option<i64>,
     submission: &Submission,
-) -> Result<RequestState, sqlx::Error> {
-    let row: RequestRow = sqlx::query_as(
-        "SELECT e.image_id AS earlier_image_id, e.content_sha256 AS earlier_sha256,
+) -> Result<Option<(Job, Vec<CocoCategory>, RequestState)>, sqlx::Error> {
+    let row: Option<RequestRow> = sqlx::query_as(&format!(
+        "SELECT j.id, j.name, j.instructions, j.workers_per_image, j.batch_size, j.lease_seconds, j.mode,
+                j.allow_carry_forward, j.examples,
+                {LABELS_JSON_SQL} AS labels,
+                e.image_id AS earlier_image_id, e.content_sha256 AS earlier_sha256,
                 e.received_at AS earlier_received_at,
                 (SELECT COUNT(*) FROM annotations a WHERE a.submission_id = e.id) AS earlier_annotations,
                 i.id AS image_id, i.file_name, i.width, i.height, i.source_url,
@@ -219,16 +227,21 @@ async fn request_state(
                     AS already_submitted,
                 (SELECT l.expires_at FROM leases l WHERE l.image_id = ?2 AND l.worker_id = ?3)
                     AS lease_expires_at
-         FROM (SELECT 1)
+         FROM jobs j
          LEFT JOIN submissions e ON e.submission_id = ?1
-         LEFT JOIN images i ON i.id = ?2 AND i.job_id = ?4",
-    )
+         LEFT JOIN images i ON i.id = ?2 AND i.job_id = j.id
+         WHERE j.name = ?4"
+    ))
     .bind(&submission.submission_id)
     .bind(image_id)
     .bind(&submission.worker_id)
-    .bind(job.id)
-    .fetch_one(conn)
+    .bind(job_name)
+    .fetch_optional(conn)
     .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let categories = categories_from_json(&row.labels, &row.job.name)?;
     let earlier = match (row.earlier_image_id, row.earlier_sha256) {
         (Some(image_id), Some(content_sha256)) => Some(Earlier {
             content_sha256,
@@ -251,12 +264,13 @@ async fn request_state(
         }),
         _ => None,
     };
-    Ok(RequestState {
+    let state = RequestState {
         earlier,
         image,
         already_submitted: row.already_submitted,
         lease_expires_at: row.lease_expires_at,
-    })
+    };
+    Ok(Some((row.job, categories, state)))
 }
 
 /// The worker must hold a lease on the image and not have submitted it yet. A lease that ran out still counts

@@ -220,3 +220,91 @@ async fn concurrent_lease_requests_never_hand_out_the_same_image_twice() {
     all.sort_unstable();
     assert_eq!(all, (1..=12).collect::<Vec<u64>>());
 }
+
+/// The job's progress as the per-image counters (kept by triggers) give it, checked against counting the
+/// submissions image by image.
+async fn progress_both_ways(app: &TestApp, job: &str) -> (u64, u64) {
+    let mut conn = app.db.acquire().await.unwrap();
+    let found = crowdbox_server::jobs::find_job(&mut conn, job)
+        .await
+        .unwrap()
+        .expect("the job exists");
+    let counted = crowdbox_server::jobs::progress(&mut conn, &found)
+        .await
+        .unwrap();
+    let kept = crowdbox_server::leasing::progress(&mut conn, &found)
+        .await
+        .unwrap();
+    assert_eq!(kept, counted, "the counters agree with a recount");
+    (kept.images_total, kept.images_done)
+}
+
+#[tokio::test]
+async fn progress_counters_follow_submissions_imports_and_setting_changes() {
+    let app = TestApp::spawn().await;
+    app.create_job("gulls", &["gull"], 4, 2, 4).await;
+    assert_eq!(progress_both_ways(&app, "gulls").await, (4, 0));
+
+    for (worker, tasks) in [("worker-a", 2), ("worker-b", 1)] {
+        let batch = app.lease("gulls", worker).await;
+        for task in &batch.tasks[..tasks] {
+            let submission = submission_for(
+                &batch,
+                task,
+                worker,
+                &format!("{worker}-{}", task.task_id),
+                &[],
+            );
+            assert_eq!(
+                app.submit("gulls", &submission).await.status,
+                StatusCode::CREATED
+            );
+        }
+    }
+    // Image 1 has both its submissions, image 2 one of two.
+    assert_eq!(progress_both_ways(&app, "gulls").await, (4, 1));
+
+    // One worker per image is enough now: image 2 is done too.
+    let mut request = crowdbox_server::import::ImportRequest {
+        job: "gulls".to_owned(),
+        images_dir: app.image_folder("gulls-more", 6),
+        labels: None,
+        instructions: None,
+        workers_per_image: Some(1),
+        batch_size: None,
+        lease_seconds: None,
+    };
+    app.import(&request).await.expect("the import succeeds");
+    // The 4 images already there are skipped, 2 are new.
+    assert_eq!(progress_both_ways(&app, "gulls").await, (6, 2));
+    request.workers_per_image = Some(3);
+    app.import(&request).await.expect("the import succeeds");
+    assert_eq!(progress_both_ways(&app, "gulls").await, (6, 0));
+
+    // An imported final submission makes its image done whatever the count.
+    sqlx::query(
+        "INSERT INTO submissions (submission_id, image_id, worker_id, content_sha256, received_at, imported)
+         VALUES ('final-3', 3, 'import', 'x', 0, 1)",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(progress_both_ways(&app, "gulls").await, (6, 1));
+    let offered = task_ids(&app.lease("gulls", "worker-c").await);
+    assert!(
+        !offered.contains(&3),
+        "a done image is not offered: {offered:?}"
+    );
+
+    // Deleting submissions and images counts down again.
+    sqlx::query("DELETE FROM submissions WHERE submission_id = 'final-3'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(progress_both_ways(&app, "gulls").await, (6, 0));
+    sqlx::query("DELETE FROM images WHERE id = 6")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(progress_both_ways(&app, "gulls").await, (5, 0));
+}
