@@ -1,13 +1,14 @@
 //! Export at the seed's scale: 11,669 images and 21,363 boxes in a temporary database, exported in every
-//! format, next to serde_json writing the same COCO structure. Prints a table of median times.
+//! format, next to serde_json writing the same COCO structure. Prints a table of median times per stage.
 //!
 //! Run: `cargo bench -p crowdbox-server --bench export`
 
 use std::time::{Duration, Instant};
 
 use crowdbox_server::export::{
-    coco_for, load_job_dataset, render, ConsolidationMethod, ExportFormat,
+    coco_for, export_to, load_job_dataset, render, ConsolidationMethod, ExportFormat,
 };
+use crowdbox_server::formats_io::bulk::read_job_blocking;
 use crowdbox_server::formats_io::job_file::{JobMode, JobSpec};
 use crowdbox_server::{jobs, open_database};
 use sqlx::{QueryBuilder, Sqlite};
@@ -117,10 +118,18 @@ async fn main() -> anyhow::Result<()> {
     let dataset = load(None);
     let coco = coco_for(&dataset, 0)?;
     println!("export at {IMAGES} images, {BOXES} boxes (median of {RUNS})");
-    println!("| step | time |\n|---|---|");
+    println!("| stage | time |\n|---|---:|");
     let row = |name: &str, t: Duration| println!("| {name} | {:.1} ms |", t.as_secs_f64() * 1000.0);
+    let database = dir.path().join("bench.sqlite3");
+    let t_rows = time(|| read_job_blocking(&database, job.id, false).unwrap());
+    row("read the rows (rusqlite: images, boxes)", t_rows);
     let t_load = time(|| load(None));
-    row("read the job from SQLite (`load_job_dataset`)", t_load);
+    row(
+        "read the job into core's dataset (`load_job_dataset`: job, labels, rows, grouping)",
+        t_load,
+    );
+    let t_coco = time(|| coco_for(&dataset, 0).unwrap());
+    row("build the COCO structure (`coco_for`)", t_coco);
     let serde_only = time(|| {
         let mut out = Vec::new();
         serde_json::to_writer_pretty(&mut out, &coco).unwrap();
@@ -130,7 +139,6 @@ async fn main() -> anyhow::Result<()> {
         "serde_json alone, the same COCO structure (pretty)",
         serde_only,
     );
-    let mut coco_total = Duration::ZERO;
     for (name, format) in [
         ("coco", ExportFormat::Coco),
         ("groundtruth", ExportFormat::Groundtruth),
@@ -138,33 +146,32 @@ async fn main() -> anyhow::Result<()> {
         ("yolo", ExportFormat::Yolo),
     ] {
         let t = time(|| render(&dataset, format, 0).unwrap());
-        row(&format!("render {name}"), t);
-        if format == ExportFormat::Coco {
-            coco_total = t_load + t;
-        }
+        row(&format!("render {name} (build + write the bytes)"), t);
     }
-    row("COCO export end to end (read + render)", coco_total);
+    let output = dir.path().join("seed.json");
+    let end_to_end = time(|| {
+        tokio::task::block_in_place(|| {
+            rt.block_on(export_to(
+                &pool,
+                "seed",
+                ExportFormat::Coco,
+                None,
+                &output,
+                0,
+            ))
+            .unwrap()
+        })
+    });
+    row(
+        "COCO export end to end (`export_to`: SQLite to the file)",
+        end_to_end,
+    );
     println!(
         "| COCO end to end / serde_json alone | {:.2}× |",
-        coco_total.as_secs_f64() / serde_only.as_secs_f64()
+        end_to_end.as_secs_f64() / serde_only.as_secs_f64()
     );
-    // Where the reading time goes: each query on its own.
+    // For comparison: the same boxes row by row through sqlx.
     let mut conn = pool.acquire().await?;
-    let queries = [
-        ("query: images as one JSON value", "SELECT json_group_array(json_array(id, file_name, width, height, source_url) ORDER BY id) FROM images WHERE job_id = 1"),
-        ("query: boxes as one text value, floats %!.17g", "SELECT group_concat(printf('%d %d %d %d %!.17g %!.17g %!.17g %!.17g %d', a.image_id, a.id, a.submission_id, a.category_id, a.x, a.y, a.w, a.h, a.iscrowd), ';') FROM images i JOIN annotations a ON a.image_id = i.id WHERE i.job_id = 1"),
-        ("query: boxes as one text value, integers only", "SELECT group_concat(printf('%d %d %d %d %d', a.image_id, a.id, a.submission_id, a.category_id, a.iscrowd), ';') FROM images i JOIN annotations a ON a.image_id = i.id WHERE i.job_id = 1"),
-    ];
-    for (name, sql) in queries {
-        let mut times = Vec::new();
-        for _ in 0..RUNS {
-            let start = Instant::now();
-            let text: Option<String> = sqlx::query_scalar(sql).fetch_one(&mut *conn).await?;
-            std::hint::black_box(text);
-            times.push(start.elapsed());
-        }
-        row(name, median(times));
-    }
     let mut times = Vec::new();
     for _ in 0..RUNS {
         let start = Instant::now();
@@ -172,7 +179,7 @@ async fn main() -> anyhow::Result<()> {
         std::hint::black_box(rows);
         times.push(start.elapsed());
     }
-    row("query: boxes row by row through sqlx", median(times));
+    row("(comparison) boxes row by row through sqlx", median(times));
     let t = time(|| load(Some(ConsolidationMethod::Groundtruth)));
     row("read + consolidate (Ground Truth style)", t);
     Ok(())

@@ -20,7 +20,7 @@ use crowdbox_core::formats::{
 use crowdbox_core::geometry::ImageRect;
 use sqlx::SqlitePool;
 
-use crate::formats_io::bulk::{self, BoxRow};
+use crate::formats_io::bulk::{self, BoxRow, JobRows};
 use crate::formats_io::write::{write_atomically, write_files};
 use crate::jobs::{self, Job};
 use crate::to_u64;
@@ -80,72 +80,94 @@ pub async fn load_job_dataset(
     method: Option<ConsolidationMethod>,
 ) -> anyhow::Result<JobDataset> {
     let job = require_job(pool, job_name).await?;
-    let mut conn = pool.acquire().await?;
-    let labels: Vec<String> = jobs::categories(&mut conn, &job)
-        .await?
-        .into_iter()
-        .map(|c| c.name)
-        .collect();
-    let images = bulk::read_images(&mut conn, job.id).await?;
-    let boxes = bulk::read_boxes(&mut conn, job.id).await?;
-    // Every submission, also those without boxes: "nothing here" counts in consolidation.
-    let submissions = match method {
-        None => Vec::new(),
-        Some(_) => bulk::read_submissions(&mut conn, job.id).await?,
+    let labels: Vec<String> = {
+        let mut conn = pool.acquire().await?;
+        jobs::categories(&mut conn, &job)
+            .await?
+            .into_iter()
+            .map(|c| c.name)
+            .collect()
     };
+    // Every submission, also those without boxes, when consolidating: "nothing here" counts.
+    let rows = bulk::read_job(pool, job.id, method.is_some()).await?;
+    Ok(job_dataset(job, labels, rows, method))
+}
+
+/// Groups the rows by image (all three lists are in image id order) into core's dataset.
+fn job_dataset(
+    job: Job,
+    labels: Vec<String>,
+    rows: JobRows,
+    method: Option<ConsolidationMethod>,
+) -> JobDataset {
+    let JobRows {
+        images,
+        boxes,
+        submissions,
+    } = rows;
     let label_of = |category_id: i64| {
         labels
             .get(usize::try_from(category_id - 1).unwrap_or(usize::MAX))
             .cloned()
             .unwrap_or_default()
     };
+    let to_box = |row: &BoxRow| DatasetBox {
+        label: label_of(row.category_id),
+        rect: ImageRect::new(row.x, row.y, row.w, row.h),
+        iscrowd: row.iscrowd,
+        confidence: None,
+    };
+    let mut image_ids = Vec::with_capacity(images.len());
     let mut dataset_images = Vec::with_capacity(images.len());
     let (mut next_box, mut next_submission) = (0, 0);
-    for image in &images {
-        let mut dataset_image = DatasetImage::new(
-            image.file_name.clone(),
-            u32::try_from(image.width).unwrap_or_default(),
-            u32::try_from(image.height).unwrap_or_default(),
-        );
+    for image in images {
+        image_ids.push(image.id);
+        let mut dataset_image = DatasetImage::new(image.file_name, image.width, image.height);
         let start = next_box;
-        while next_box < boxes.len() && boxes[next_box].0 == image.id {
+        while next_box < boxes.len() && boxes[next_box].image_id == image.id {
             next_box += 1;
         }
         let rows = &boxes[start..next_box];
-        let to_box = |row: &BoxRow| DatasetBox {
-            label: label_of(row.3),
-            rect: ImageRect::new(row.4, row.5, row.6, row.7),
-            iscrowd: row.8,
-            confidence: None,
-        };
         let first_submission = next_submission;
         while next_submission < submissions.len() && submissions[next_submission].0 == image.id {
             next_submission += 1;
         }
         let image_submissions = &submissions[first_submission..next_submission];
+        let imported = |submission_id: i64| {
+            image_submissions
+                .iter()
+                .any(|&(_, id, imported)| imported && id == submission_id)
+        };
         dataset_image.boxes = match method {
             None => rows.iter().map(to_box).collect(),
-            Some(_) if image_submissions.iter().any(|s| s.2) => {
-                rows.iter().filter(|row| row.2).map(to_box).collect()
-            }
+            Some(_) if image_submissions.iter().any(|s| s.2) => rows
+                .iter()
+                .filter(|row| imported(row.submission_id))
+                .map(to_box)
+                .collect(),
             Some(method) => {
                 let per_worker: Vec<Vec<DatasetBox>> = image_submissions
                     .iter()
-                    .map(|(_, id, _)| rows.iter().filter(|row| row.1 == *id).map(to_box).collect())
+                    .map(|(_, id, _)| {
+                        rows.iter()
+                            .filter(|row| row.submission_id == *id)
+                            .map(to_box)
+                            .collect()
+                    })
                     .collect();
                 consolidate(&per_worker, method)
             }
         };
         dataset_images.push(dataset_image);
     }
-    Ok(JobDataset {
-        image_ids: images.iter().map(|image| image.id).collect(),
+    JobDataset {
+        image_ids,
         dataset: Dataset {
             images: dataset_images,
             labels,
         },
         job,
-    })
+    }
 }
 
 fn consolidate(per_worker: &[Vec<DatasetBox>], method: ConsolidationMethod) -> Vec<DatasetBox> {

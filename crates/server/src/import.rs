@@ -1,12 +1,15 @@
 //! `crowdbox import`: creates a job if needed and adds a folder's images to it, all or nothing.
 
+use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, ensure, Context};
-use sqlx::SqlitePool;
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
+use crate::formats_io::ingest::CHUNK;
+use crate::formats_io::store_files::{probe_and_store, remove_all, Keep};
 use crate::image_store::{probe_image, store_relative_path, ProbedImage, IMPORTED_EXTENSIONS};
 use crate::jobs;
 
@@ -56,14 +59,13 @@ impl std::fmt::Display for ImportReport {
 
 struct Candidate {
     file_name: String,
-    path: PathBuf,
     probed: ProbedImage,
 }
 
 /// Imports `request.images_dir`'s JPEG/PNG/WebP files (by extension, case-insensitive, in file name order)
 /// into the job, copying each into the store at `store_dir`. Images the job already has (same SHA-256) are
-/// skipped. Every file is read and checked before anything is written; any failure leaves the database as it
-/// was.
+/// skipped. Every file is read once and checked (and copied into the store) before the database is touched;
+/// any failure leaves the database and the store as they were.
 pub async fn import_images(
     pool: &SqlitePool,
     store_dir: &Path,
@@ -82,8 +84,23 @@ pub async fn import_images(
     ] {
         ensure!(value != Some(0), "{flag} must be at least 1");
     }
-    let candidates = read_candidates(&request.images_dir)?;
+    let (candidates, written) = read_candidates(&request.images_dir, store_dir)?;
+    let outcome = store_rows(pool, request, labels, &candidates, now_ms).await;
+    if outcome.is_err() {
+        // The transaction rolled back: remove the store files only this run created.
+        remove_all(&written);
+    }
+    outcome
+}
 
+/// The database half of [`import_images`]: one transaction.
+async fn store_rows(
+    pool: &SqlitePool,
+    request: &ImportRequest,
+    labels: Option<Vec<String>>,
+    candidates: &[Candidate],
+    now_ms: i64,
+) -> anyhow::Result<ImportReport> {
     let mut tx = crate::begin_write(pool).await?;
     let (job, job_created, settings_changed) = match jobs::find_job(&mut tx, &request.job).await? {
         Some(job) => {
@@ -119,40 +136,15 @@ pub async fn import_images(
         }
     };
 
-    let mut written = Vec::new();
-    let outcome = add_images(
-        &mut tx,
-        store_dir,
-        job.id,
-        &candidates,
-        now_ms,
-        &mut written,
-    )
-    .await;
-    let outcome = match outcome {
-        Ok(counts) => tx
-            .commit()
-            .await
-            .map(|()| counts)
-            .map_err(anyhow::Error::from),
-        Err(error) => Err(error),
-    };
-    match outcome {
-        Ok((added, already_present)) => Ok(ImportReport {
-            job: job.name,
-            job_created,
-            settings_changed,
-            added,
-            already_present,
-        }),
-        Err(error) => {
-            // The transaction rolled back: remove the store files only this run created.
-            for path in written {
-                let _ = fs::remove_file(path);
-            }
-            Err(error)
-        }
-    }
+    let (added, already_present) = add_images(&mut tx, job.id, candidates, now_ms).await?;
+    tx.commit().await?;
+    Ok(ImportReport {
+        job: job.name,
+        job_created,
+        settings_changed,
+        added,
+        already_present,
+    })
 }
 
 fn clean_labels(labels: &[String]) -> anyhow::Result<Vec<String>> {
@@ -172,8 +164,9 @@ fn clean_labels(labels: &[String]) -> anyhow::Result<Vec<String>> {
     Ok(labels)
 }
 
-/// Lists and checks the folder's images. Errors name the file.
-fn read_candidates(dir: &Path) -> anyhow::Result<Vec<Candidate>> {
+/// Lists and checks the folder's images and copies them into the store, reading each file once. Errors name the
+/// file. Returns the images and the store files created (to remove if the import fails).
+fn read_candidates(dir: &Path, store_dir: &Path) -> anyhow::Result<(Vec<Candidate>, Vec<PathBuf>)> {
     let entries = fs::read_dir(dir)
         .with_context(|| format!("cannot read the image folder {}", dir.display()))?;
     let mut paths = Vec::new();
@@ -197,25 +190,23 @@ fn read_candidates(dir: &Path) -> anyhow::Result<Vec<Candidate>> {
     );
     paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
 
-    paths
-        .into_iter()
-        .map(|path| {
-            let bytes =
-                fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-            let probed = probe_image(&bytes)
-                .map_err(|reason| anyhow::anyhow!("{} {reason}", path.display()))?;
-            let file_name = path
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
-            Ok(Candidate {
-                file_name,
-                path,
-                probed,
-            })
-        })
-        .collect()
+    probe_and_store(store_dir, paths.len(), |index| {
+        let path = &paths[index];
+        let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let probed =
+            probe_image(&bytes).map_err(|reason| anyhow::anyhow!("{} {reason}", path.display()))?;
+        let file_name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let keep = Keep {
+            bytes,
+            sha256: probed.sha256.clone(),
+            kind: probed.kind,
+        };
+        Ok((Candidate { file_name, probed }, Some(keep)))
+    })
 }
 
 async fn create_job(
@@ -291,82 +282,42 @@ async fn update_settings(
     Ok(changed)
 }
 
-/// Copies new images into the store and records them. Returns (added, already present). `written` collects the
-/// store files this call created, so a failed import can remove them.
+/// Records the new images (their files are in the store already). Returns (added, already present).
 async fn add_images(
     conn: &mut sqlx::SqliteConnection,
-    store_dir: &Path,
     job_id: i64,
     candidates: &[Candidate],
     now_ms: i64,
-    written: &mut Vec<PathBuf>,
 ) -> anyhow::Result<(usize, usize)> {
-    let (mut added, mut already_present) = (0, 0);
+    let mut known: HashSet<String> =
+        sqlx::query_scalar("SELECT sha256 FROM images WHERE job_id = ?")
+            .bind(job_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
+    let mut new = Vec::new();
     for candidate in candidates {
-        let probed = &candidate.probed;
-        let present: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM images WHERE job_id = ? AND sha256 = ?")
-                .bind(job_id)
-                .bind(&probed.sha256)
-                .fetch_optional(&mut *conn)
-                .await?;
-        if present.is_some() {
-            already_present += 1;
-            continue;
+        if known.insert(candidate.probed.sha256.clone()) {
+            new.push(candidate);
         }
-        let relative = store_relative_path(&probed.sha256, probed.kind);
-        copy_into_store(
-            &candidate.path,
-            &probed.sha256,
-            &store_dir.join(&relative),
-            written,
-        )?;
-        sqlx::query(
-            "INSERT INTO images (job_id, file_name, sha256, store_path, mime, width, height, added_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(job_id)
-        .bind(&candidate.file_name)
-        .bind(&probed.sha256)
-        .bind(&relative)
-        .bind(probed.kind.mime())
-        .bind(probed.width)
-        .bind(probed.height)
-        .bind(now_ms)
-        .execute(&mut *conn)
-        .await?;
-        added += 1;
     }
-    Ok((added, already_present))
-}
-
-/// Copies `source` to `target` unless the store has it already, checking the bytes still hash to `sha256`
-/// (the file could have changed since it was checked). Writes a temporary file and renames it, so the store
-/// never holds a half-written image.
-pub(crate) fn copy_into_store(
-    source: &Path,
-    sha256: &str,
-    target: &Path,
-    written: &mut Vec<PathBuf>,
-) -> anyhow::Result<()> {
-    if target.is_file() {
-        return Ok(());
+    for chunk in new.chunks(CHUNK) {
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO images (job_id, file_name, sha256, store_path, mime, width, height, added_at) ",
+        );
+        insert.push_values(chunk, |mut row, candidate| {
+            let probed = &candidate.probed;
+            row.push_bind(job_id)
+                .push_bind(candidate.file_name.clone())
+                .push_bind(probed.sha256.clone())
+                .push_bind(store_relative_path(&probed.sha256, probed.kind))
+                .push_bind(probed.kind.mime())
+                .push_bind(probed.width)
+                .push_bind(probed.height)
+                .push_bind(now_ms);
+        });
+        insert.build().execute(&mut *conn).await?;
     }
-    let bytes = fs::read(source).with_context(|| format!("cannot read {}", source.display()))?;
-    let actual = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
-    ensure!(
-        actual == sha256,
-        "{} changed while it was being imported; run the import again",
-        source.display()
-    );
-    let folder = target.parent().context("a store path has a folder")?;
-    fs::create_dir_all(folder)
-        .with_context(|| format!("cannot create the image store folder {}", folder.display()))?;
-    let temporary = target.with_extension(format!("partial-{}", std::process::id()));
-    fs::write(&temporary, &bytes)
-        .with_context(|| format!("cannot write {}", temporary.display()))?;
-    fs::rename(&temporary, target)
-        .with_context(|| format!("cannot move an image into {}", target.display()))?;
-    written.push(target.to_owned());
-    Ok(())
+    Ok((new.len(), candidates.len() - new.len()))
 }

@@ -6,7 +6,7 @@ use crowdbox_core::formats::{clip_to_image, DatasetBox};
 use sha2::{Digest, Sha256};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
-use super::ingest::{ImportAs, CHUNK, IMPORT_WORKER};
+use super::ingest::{next_id, ImportAs, CHUNK, IMPORT_WORKER};
 use crate::jobs::Job;
 
 /// A box row: (image id, category id, x, y, w, h, iscrowd).
@@ -74,22 +74,26 @@ pub(super) async fn store_boxes(
         ImportAs::Pre => "pre_annotations (image_id",
         ImportAs::Final => "annotations (submission_id, image_id",
     };
-    let mut submission_of: HashMap<i64, i64> = HashMap::new();
+    // Ids given here as SQLite would give them (see `next_id`), so none is read back.
+    let first_id = next_id(conn, "submissions").await?;
+    let submission_of: HashMap<i64, i64> = (first_id..)
+        .zip(&finals)
+        .map(|(id, (image_id, _))| (*image_id, id))
+        .collect();
     for chunk in finals.chunks(CHUNK) {
         let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO submissions (submission_id, image_id, worker_id, content_sha256, received_at, imported) ",
+            "INSERT INTO submissions (id, submission_id, image_id, worker_id, content_sha256, received_at, imported) ",
         );
         insert.push_values(chunk, |mut row, (image_id, sha)| {
-            row.push_bind(format!("import-{image_id}-{now_ms}"))
+            row.push_bind(submission_of[image_id])
+                .push_bind(format!("import-{image_id}-{now_ms}"))
                 .push_bind(*image_id)
                 .push_bind(IMPORT_WORKER)
                 .push_bind(sha.clone())
                 .push_bind(now_ms)
                 .push_bind(1);
         });
-        insert.push(" RETURNING id, image_id");
-        let ids: Vec<(i64, i64)> = insert.build_query_as().fetch_all(&mut *conn).await?;
-        submission_of.extend(ids.into_iter().map(|(id, image_id)| (image_id, id)));
+        insert.build().execute(&mut *conn).await?;
     }
     for chunk in rows.chunks(CHUNK) {
         let mut insert = QueryBuilder::<Sqlite>::new(format!(

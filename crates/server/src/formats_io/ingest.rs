@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use crowdbox_core::formats::{ClassMap, DatasetBox};
@@ -12,8 +13,8 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 use super::boxes::store_boxes;
 use super::job_file::{clean_labels, JobSpec};
 use super::sources::{ImageLocation, LoadedSource};
+use super::store_files::{probe_and_store, remove_all, Keep};
 use crate::image_store::{probe_image, store_relative_path, ImageKind};
-use crate::import::copy_into_store;
 use crate::jobs::{self, Job};
 
 /// What imported boxes become.
@@ -29,7 +30,7 @@ pub enum ImportAs {
 pub const IMPORT_WORKER: &str = "import";
 
 /// Rows per multi-row INSERT (SQLite allows 32,766 bound values per statement).
-pub(super) const CHUNK: usize = 500;
+pub(crate) const CHUNK: usize = 500;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DatasetImportReport {
@@ -88,37 +89,64 @@ struct Prepared {
     file_name: String,
 }
 
-/// Checks every image (readable, an image, the size the source says) and hashes it.
-fn prepare(source: &LoadedSource) -> anyhow::Result<Vec<Prepared>> {
+/// Checks every image (readable, an image, the size the source says), hashes it and copies it into the store,
+/// reading each file once. Returns the images and the store files created (to remove if the import fails).
+fn prepare(
+    source: &LoadedSource,
+    store_dir: &Path,
+) -> anyhow::Result<(Vec<Prepared>, Vec<PathBuf>)> {
     let images = &source.dataset.images;
-    images
-        .iter()
-        .zip(&source.locations)
-        .map(|(image, location)| {
-            let (sha256, kind, width, height) = match location {
+    probe_and_store(store_dir, images.len(), |index| {
+        let (image, location) = (&images[index], &source.locations[index]);
+        let (sha256, kind, width, height, keep) =
+            match location {
                 ImageLocation::Url(url) => {
                     let sha = hex::encode(Sha256::digest(format!("url:{url}")));
-                    (sha, None, image.width, image.height)
+                    (sha, None, image.width, image.height, None)
                 }
                 ImageLocation::File(path) => {
                     let bytes = std::fs::read(path).with_context(|| {
-                        format!("{}: cannot read the image {} (`{}`)", source.origin, path.display(), image.file_name)
+                        format!(
+                            "{}: cannot read the image {} (`{}`)",
+                            source.origin,
+                            path.display(),
+                            image.file_name
+                        )
                     })?;
-                    let probed = probe_image(&bytes)
-                        .map_err(|reason| anyhow::anyhow!("{}: {} {reason}", source.origin, path.display()))?;
+                    let probed = probe_image(&bytes).map_err(|reason| {
+                        anyhow::anyhow!("{}: {} {reason}", source.origin, path.display())
+                    })?;
                     if (probed.width, probed.height) != (image.width, image.height) {
                         bail!(
-                            "{}: image `{}` is {}×{} in the annotations but {} is {}×{} as displayed",
-                            source.origin, image.file_name, image.width, image.height,
-                            path.display(), probed.width, probed.height
-                        );
+                        "{}: image `{}` is {}×{} in the annotations but {} is {}×{} as displayed",
+                        source.origin, image.file_name, image.width, image.height,
+                        path.display(), probed.width, probed.height
+                    );
                     }
-                    (probed.sha256, Some(probed.kind), probed.width, probed.height)
+                    let keep = Keep {
+                        bytes,
+                        sha256: probed.sha256.clone(),
+                        kind: probed.kind,
+                    };
+                    (
+                        probed.sha256,
+                        Some(probed.kind),
+                        probed.width,
+                        probed.height,
+                        Some(keep),
+                    )
                 }
             };
-            Ok(Prepared { sha256, kind, width, height, location: location.clone(), file_name: image.file_name.clone() })
-        })
-        .collect()
+        let prepared = Prepared {
+            sha256,
+            kind,
+            width,
+            height,
+            location: location.clone(),
+            file_name: image.file_name.clone(),
+        };
+        Ok((prepared, keep))
+    })
 }
 
 /// What to import and how.
@@ -132,6 +160,15 @@ pub struct DatasetImport<'a> {
     pub labels: Option<Vec<String>>,
 }
 
+/// How long the two halves of an import took.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportTimings {
+    /// Reading, checking and hashing every image file and copying new ones into the store.
+    pub files: Duration,
+    /// The database transaction: job, images, submissions and boxes, then the commit.
+    pub database: Duration,
+}
+
 /// Imports the source into the job, creating a missing job. Box labels must be job labels after the class map.
 /// Any error leaves the database and the image store as they were.
 pub async fn import_dataset(
@@ -140,6 +177,18 @@ pub async fn import_dataset(
     request: DatasetImport<'_>,
     now_ms: i64,
 ) -> anyhow::Result<DatasetImportReport> {
+    Ok(import_dataset_timed(pool, store_dir, request, now_ms)
+        .await?
+        .0)
+}
+
+/// [`import_dataset`], also saying how long its halves took.
+pub async fn import_dataset_timed(
+    pool: &SqlitePool,
+    store_dir: &Path,
+    request: DatasetImport<'_>,
+    now_ms: i64,
+) -> anyhow::Result<(DatasetImportReport, ImportTimings)> {
     let DatasetImport {
         job: job_name,
         mut source,
@@ -157,7 +206,38 @@ pub async fn import_dataset(
             source.origin
         );
     }
-    let prepared = prepare(&source)?;
+    let started = Instant::now();
+    let (prepared, written) = prepare(&source, store_dir)?;
+    let files_done = started.elapsed();
+    let outcome = store_rows(
+        pool, job_name, &source, &prepared, import_as, labels, now_ms,
+    )
+    .await;
+    match outcome {
+        Ok(report) => Ok((
+            report,
+            ImportTimings {
+                files: files_done,
+                database: started.elapsed() - files_done,
+            },
+        )),
+        Err(error) => {
+            remove_all(&written);
+            Err(error)
+        }
+    }
+}
+
+/// The database half of [`import_dataset`]: one transaction.
+async fn store_rows(
+    pool: &SqlitePool,
+    job_name: &str,
+    source: &LoadedSource,
+    prepared: &[Prepared],
+    import_as: Option<ImportAs>,
+    labels: Option<Vec<String>>,
+    now_ms: i64,
+) -> anyhow::Result<DatasetImportReport> {
     let mut tx = crate::begin_write(pool).await?;
     let (job, job_created) = match jobs::find_job(&mut tx, job_name).await? {
         Some(job) => (job, false),
@@ -177,48 +257,28 @@ pub async fn import_dataset(
             (jobs::create_job(&mut tx, &spec, now_ms).await?, true)
         }
     };
-    let category_of = check_labels(&mut tx, &job, &source).await?;
-    let mut written = Vec::new();
-    let outcome = store(
+    let category_of = check_labels(&mut tx, &job, source).await?;
+    let (images_added, images_present, boxes_stored, boxes_dropped, images_skipped) = store(
         &mut tx,
-        store_dir,
         &job,
-        &source,
-        &prepared,
+        source,
+        prepared,
         import_as,
         &category_of,
         now_ms,
-        &mut written,
     )
-    .await;
-    let outcome = match outcome {
-        Ok(report) => tx
-            .commit()
-            .await
-            .map(|()| report)
-            .map_err(anyhow::Error::from),
-        Err(error) => Err(error),
-    };
-    match outcome {
-        Ok((images_added, images_present, boxes_stored, boxes_dropped, images_skipped)) => {
-            Ok(DatasetImportReport {
-                job: job.name,
-                job_created,
-                images_added,
-                images_present,
-                boxes_stored,
-                boxes_dropped,
-                images_skipped,
-                import_as,
-            })
-        }
-        Err(error) => {
-            for path in written {
-                let _ = std::fs::remove_file(path);
-            }
-            Err(error)
-        }
-    }
+    .await?;
+    tx.commit().await?;
+    Ok(DatasetImportReport {
+        job: job.name,
+        job_created,
+        images_added,
+        images_present,
+        boxes_stored,
+        boxes_dropped,
+        images_skipped,
+        import_as,
+    })
 }
 
 /// Each job label's category id; refuses box labels the job does not have, naming them and their counts.
@@ -272,14 +332,12 @@ type Counts = (usize, usize, usize, usize, usize);
 #[allow(clippy::too_many_arguments)]
 async fn store(
     conn: &mut SqliteConnection,
-    store_dir: &Path,
     job: &Job,
     source: &LoadedSource,
     prepared: &[Prepared],
     import_as: Option<ImportAs>,
     category_of: &HashMap<String, i64>,
     now_ms: i64,
-    written: &mut Vec<PathBuf>,
 ) -> anyhow::Result<Counts> {
     let mut id_of = image_ids(conn, job).await?;
     let mut new_rows: Vec<(&Prepared, String)> = Vec::new();
@@ -293,26 +351,31 @@ async fn store(
             images_present += 1;
             continue;
         }
+        // The file is in the store already (`prepare` copied it).
         let store_path = match (&image.location, image.kind) {
-            (ImageLocation::File(path), Some(kind)) => {
-                let relative = store_relative_path(&image.sha256, kind);
-                copy_into_store(path, &image.sha256, &store_dir.join(&relative), written)?;
-                relative
-            }
+            (ImageLocation::File(_), Some(kind)) => store_relative_path(&image.sha256, kind),
             _ => String::new(),
         };
         new_rows.push((image, store_path));
     }
-    for chunk in new_rows.chunks(CHUNK) {
+    // Ids are given here, as SQLite would give them (one more than the largest; the transaction holds the write
+    // lock), so they need not be read back row by row.
+    let first_id = next_id(conn, "images").await?;
+    for (offset, (image, _)) in (0..).zip(&new_rows) {
+        id_of.insert(image.sha256.clone(), first_id + offset);
+    }
+    for (chunk_index, chunk) in (0..).zip(new_rows.chunks(CHUNK)) {
         let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO images (job_id, file_name, sha256, store_path, mime, width, height, added_at, source_url) ",
+            "INSERT INTO images (id, job_id, file_name, sha256, store_path, mime, width, height, added_at, source_url) ",
         );
+        let mut id = first_id + chunk_index * i64::try_from(CHUNK)?;
         insert.push_values(chunk, |mut row, (image, store_path)| {
             let url = match &image.location {
                 ImageLocation::Url(url) => Some(url.clone()),
                 ImageLocation::File(_) => None,
             };
-            row.push_bind(job.id)
+            row.push_bind(id)
+                .push_bind(job.id)
                 .push_bind(image.file_name.clone())
                 .push_bind(image.sha256.clone())
                 .push_bind(store_path.clone())
@@ -321,11 +384,9 @@ async fn store(
                 .push_bind(image.height)
                 .push_bind(now_ms)
                 .push_bind(url);
+            id += 1;
         });
         insert.build().execute(&mut *conn).await?;
-    }
-    if !new_rows.is_empty() {
-        id_of = image_ids(conn, job).await?;
     }
 
     // Every source image's boxes, by image id (two source images with the same bytes share one id).
@@ -350,6 +411,16 @@ async fn store(
         boxes_dropped,
         images_skipped,
     ))
+}
+
+/// The id SQLite would give the next row of `table` (one of this module's fixed table names).
+pub(super) async fn next_id(conn: &mut SqliteConnection, table: &str) -> anyhow::Result<i64> {
+    let largest: i64 = sqlx::query_scalar(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"))
+        .fetch_one(&mut *conn)
+        .await?;
+    largest
+        .checked_add(1)
+        .with_context(|| format!("the {table} table has used up its ids"))
 }
 
 async fn image_ids(

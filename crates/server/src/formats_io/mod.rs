@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod ingest;
 pub mod job_file;
 pub mod sources;
+pub mod store_files;
 pub mod write;
 
 use std::path::Path;

@@ -1,0 +1,147 @@
+//! What `crowdbox job create`, `crowdbox import` and `crowdbox export` do.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{ensure, Context};
+
+use crate::clock::system_now_ms;
+use crate::export::{self, ExportFormat, Rendered};
+use crate::formats_io::ingest::{import_dataset, DatasetImport};
+use crate::formats_io::job_file::JobFile;
+use crate::formats_io::{read_class_map, sources};
+use crate::import::{import_images, ImportRequest};
+use crate::{image_store_dir, jobs, open_database};
+
+use super::{ExportArgs, ImportArgs, JobCreateArgs};
+
+pub(super) async fn create_job(database: &Path, args: JobCreateArgs) -> anyhow::Result<()> {
+    let (file, base) = match &args.file {
+        Some(path) => (
+            JobFile::read(path)?,
+            path.parent().unwrap_or(Path::new("")).to_owned(),
+        ),
+        None => (
+            JobFile {
+                name: args.name.unwrap_or_default(),
+                labels: args.labels.unwrap_or_default(),
+                instructions: args.instructions,
+                instructions_file: args.instructions_file,
+                workers_per_image: args.workers_per_image,
+                batch_size: args.batch_size,
+                lease_seconds: args.lease_seconds,
+                mode: args.mode,
+                allow_carry_forward: args.allow_carry_forward,
+                good_examples: args.good_example,
+                bad_examples: args.bad_example,
+            },
+            PathBuf::new(),
+        ),
+    };
+    let spec = file.into_spec(&base)?;
+    let pool = open_database(database).await?;
+    let mut tx = crate::begin_write(&pool).await?;
+    let job = jobs::create_job(&mut tx, &spec, system_now_ms()).await?;
+    tx.commit().await?;
+    println!(
+        "job {}: created with labels {} ({} workers per image, mode {})",
+        job.name,
+        spec.labels.join(", "),
+        job.workers_per_image,
+        job.mode
+    );
+    Ok(())
+}
+
+pub(super) async fn import(database: &Path, args: ImportArgs) -> anyhow::Result<()> {
+    let pool = open_database(database).await?;
+    let store = image_store_dir(database);
+    if let Some(images_dir) = args.images {
+        let instructions = match &args.instructions_file {
+            Some(path) => Some(std::fs::read_to_string(path).with_context(|| {
+                format!("cannot read the instructions file {}", path.display())
+            })?),
+            None => args.instructions,
+        };
+        let request = ImportRequest {
+            job: args.job,
+            images_dir,
+            labels: args.labels,
+            instructions,
+            workers_per_image: args.workers_per_image,
+            batch_size: args.batch_size,
+            lease_seconds: args.lease_seconds,
+        };
+        println!(
+            "{}",
+            import_images(&pool, &store, &request, system_now_ms()).await?
+        );
+        return Ok(());
+    }
+    let image_dir = args.image_dir.as_deref();
+    let source = if let Some(path) = &args.manifest {
+        sources::load_manifest(path)?
+    } else if let Some(path) = &args.coco {
+        sources::load_coco(path, image_dir)?
+    } else if let Some(path) = &args.voc {
+        sources::load_voc(path, image_dir)?
+    } else if let Some(path) = &args.yolo {
+        sources::load_yolo(path, args.classes.as_deref())?
+    } else if let Some(path) = &args.openimages {
+        sources::load_open_images(path, image_dir, args.class_descriptions.as_deref())?
+    } else {
+        anyhow::bail!(
+            "give one source: --images, --manifest, --coco, --voc, --yolo or --openimages"
+        );
+    };
+    let class_map = args.class_map.as_deref().map(read_class_map).transpose()?;
+    let request = DatasetImport {
+        job: &args.job,
+        source,
+        import_as: args.import_as,
+        class_map: class_map.as_ref(),
+        labels: args.labels,
+    };
+    let report = import_dataset(&pool, &store, request, system_now_ms()).await?;
+    println!("{report}");
+    Ok(())
+}
+
+pub(super) async fn export(database: &Path, args: ExportArgs) -> anyhow::Result<()> {
+    let pool = open_database(database).await?;
+    let method = args.consolidated.then_some(args.method);
+    let output = args.output.filter(|path| path.as_os_str() != "-");
+    let folder_format = matches!(args.format, ExportFormat::Voc | ExportFormat::Yolo);
+    let Some(output) = output else {
+        ensure!(
+            !folder_format,
+            "--format {:?} writes a folder: give --output DIR",
+            args.format
+        );
+        let job_dataset = export::load_job_dataset(&pool, &args.job, method).await?;
+        if let Rendered::File(bytes) = export::render(&job_dataset, args.format, system_now_ms())? {
+            std::io::stdout()
+                .lock()
+                .write_all(&bytes)
+                .context("cannot write to standard output")?;
+        }
+        return Ok(());
+    };
+    let summary = export::export_to(
+        &pool,
+        &args.job,
+        args.format,
+        method,
+        &output,
+        system_now_ms(),
+    )
+    .await?;
+    eprintln!(
+        "job {}: exported {} images and {} boxes to {}",
+        args.job,
+        summary.images,
+        summary.boxes,
+        output.display()
+    );
+    Ok(())
+}

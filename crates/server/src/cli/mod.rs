@@ -1,0 +1,106 @@
+//! The `crowdbox` command line: the definition (here and in `args`) and what each command does (`commands`).
+
+mod args;
+mod commands;
+#[cfg(test)]
+mod tests;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use self::args::{ExportArgs, ImportArgs, JobCommand, JobCreateArgs, ServeArgs, StatsArgs};
+use self::commands::{create_job, export, import};
+use crate::{jobs, open_database, serve, stats};
+
+/// crowdbox: open bounding-box annotation. Create a job, import images and datasets into it, let volunteers box
+/// them in the browser, export the boxes as COCO, Ground Truth, Pascal VOC or YOLO.
+#[derive(Debug, Parser)]
+#[command(name = "crowdbox", version)]
+pub struct Cli {
+    /// The SQLite database file; created (with its folder) if missing. Imported images are kept in an
+    /// `images/` folder next to it.
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        env = "CROWDBOX_DATABASE",
+        default_value = "data/crowdbox.sqlite3"
+    )]
+    pub database: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API and the worker app. Prints `crowdbox listening on http://ADDRESS` once bound.
+    Serve(ServeArgs),
+    /// Create, list and describe jobs.
+    #[command(subcommand)]
+    Job(JobCommand),
+    /// Add images, or a dataset's images and boxes, to a job: all or nothing. Running it again adds only new
+    /// images.
+    Import(Box<ImportArgs>),
+    /// Write a job's images and boxes as a dataset.
+    Export(ExportArgs),
+    /// A job's progress, boxes per label, label imbalance, workers and median time per task.
+    Stats(StatsArgs),
+    /// The same as `crowdbox job list`.
+    Jobs,
+    /// Make a job invite-only and hand out invites, or open it again.
+    Invite(crate::invites::InviteArgs),
+}
+
+/// Parses the command line, runs the command, and reports an error on standard error.
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let database = cli.database;
+    match cli.command {
+        Command::Serve(args) => {
+            serve::serve(&database, &args.bind, args.static_dir, &args.options).await
+        }
+        Command::Invite(args) => crate::invites::run(&database, args).await,
+        Command::Job(JobCommand::Create(args)) => create_job(&database, *args).await,
+        Command::Job(JobCommand::List) | Command::Jobs => {
+            let pool = open_database(&database).await?;
+            print!("{}", jobs::JobTable(jobs::list_jobs(&pool).await?));
+            Ok(())
+        }
+        Command::Job(JobCommand::Show { name, json }) => {
+            let pool = open_database(&database).await?;
+            let job = crate::export::require_job(&pool, &name).await?;
+            let details = jobs::describe_job(&pool, job).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&details)?);
+            } else {
+                println!("{details}");
+            }
+            Ok(())
+        }
+        Command::Import(args) => import(&database, *args).await,
+        Command::Export(args) => export(&database, args).await,
+        Command::Stats(args) => {
+            let pool = open_database(&database).await?;
+            let stats = stats::job_stats(&pool, &args.job).await?;
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&stats)?);
+            } else {
+                println!("{stats}");
+            }
+            Ok(())
+        }
+    }
+}
