@@ -40,6 +40,16 @@ async function startStaticServer() {
       res.end(JSON.stringify({ ...job, name: 'static-post', submit_url: '/collect' }));
       return;
     }
+    if (url.pathname === `${PREFIX}example/job-s3.json`) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ name: 'static-s3', labels: ['cat'], tasks: 's3.manifest' }));
+      return;
+    }
+    if (url.pathname === `${PREFIX}example/s3.manifest`) {
+      res.writeHead(200, { 'Content-Type': 'application/jsonl' });
+      res.end('{"source-ref": "images/brick.jpg"}\n{"source-ref": "s3://bucket/a.jpg", "x": [1, {"y": 2}]}\n');
+      return;
+    }
     if (url.pathname === `${PREFIX}example/job-own.json`) {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ name: 'static-own', labels: ['cup'] }));
@@ -227,6 +237,11 @@ test('a static job takes its tasks from a task-batch JSON, takes dropped image f
     await missing.page.getByText('This job could not be loaded').waitFor();
     const alert = await missing.page.getByRole('alert').textContent();
     assert.match(alert, /no-such-job\.json.*404/);
+
+    await missing.page.goto(`${server.base}${PREFIX}?static=example/job-s3.json`);
+    await missing.page.getByText('This job could not be loaded').waitFor();
+    const s3 = await missing.page.getByRole('alert').textContent();
+    assert.match(s3, /s3:\/\/bucket\/a\.jpg.*line 2 of .*s3\.manifest.*S3/);
   } finally {
     await browser.close();
     server.close();

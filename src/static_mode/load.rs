@@ -2,7 +2,6 @@
 //! instructions, and the sizes of images (decoded in the browser, since a manifest does not give them).
 
 use crowdbox_core::coco::CocoImage;
-use crowdbox_core::formats::{import_ground_truth_input_manifest, ImageSource};
 use crowdbox_core::wire::{StaticJob, Task, TaskBatch};
 use gloo_net::http::Request;
 use wasm_bindgen::prelude::*;
@@ -97,21 +96,41 @@ pub async fn load_job(job_file: &str) -> Result<StaticSource, String> {
     })
 }
 
+/// One line of a Ground Truth input manifest; other attributes are skipped unread.
+#[derive(serde::Deserialize)]
+struct ManifestLine {
+    #[serde(rename = "source-ref")]
+    source_ref: String,
+}
+
 /// One task per manifest line (task and image id = the line number); `source-ref` is kept as the file name.
+/// Read line by line here rather than with core's full importer, which keeps the wasm smaller.
 async fn manifest_tasks(text: &str, manifest_url: &str) -> Result<Vec<Task>, String> {
-    let entries = import_ground_truth_input_manifest(text).map_err(|e| {
-        format!("The task list {manifest_url} is not a task batch, nor a manifest: {e}")
-    })?;
-    let mut tasks = Vec::with_capacity(entries.len());
-    for entry in entries {
-        let reference = match entry.source {
-            ImageSource::Url(url) | ImageSource::LocalPath(url) => url,
-        };
+    let mut tasks = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line_number = index + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let where_ = || format!("line {line_number} of {manifest_url}");
+        let entry: ManifestLine = serde_json::from_str(line).map_err(|e| {
+            format!(
+                "The task list is neither a task batch nor a Ground Truth input manifest: {} ({e}).",
+                where_()
+            )
+        })?;
+        let reference = entry.source_ref.trim().to_owned();
+        if reference.starts_with("s3://") {
+            return Err(format!(
+                "`{reference}` ({}) is in S3, which a browser cannot read: use http(s) URLs or paths relative to the manifest.",
+                where_()
+            ));
+        }
         let url = resolve(&reference, manifest_url)?;
         let (width, height) = image_size(&url)
             .await
-            .map_err(|e| format!("{e} (line {} of {manifest_url})", entry.line))?;
-        let id = entry.line as u64;
+            .map_err(|e| format!("{e} ({})", where_()))?;
+        let id = line_number as u64;
         tasks.push(Task {
             task_id: id,
             image: CocoImage {
@@ -125,6 +144,9 @@ async fn manifest_tasks(text: &str, manifest_url: &str) -> Result<Vec<Task>, Str
             image_url: url,
             initial_annotations: Vec::new(),
         });
+    }
+    if tasks.is_empty() {
+        return Err(format!("The task list {manifest_url} names no images."));
     }
     Ok(tasks)
 }
