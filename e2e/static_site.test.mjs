@@ -40,6 +40,14 @@ async function startStaticServer() {
       res.end(JSON.stringify({ ...job, name: 'static-post', submit_url: '/collect' }));
       return;
     }
+    if (url.pathname === `${PREFIX}with-meta.html`) {
+      // The host names the job in the page instead of the address.
+      const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8')
+        .replace('<head>', '<head><meta name="crowdbox-job" content="example/job.json">');
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end(html);
+      return;
+    }
     if (url.pathname === `${PREFIX}example/job-s3.json`) {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ name: 'static-s3', labels: ['cat'], tasks: 's3.manifest' }));
@@ -231,6 +239,13 @@ test('a static job takes its tasks from a task-batch JSON, takes dropped image f
     await own.page.locator('input[type=file]').setInputFiles(path.join(REPO_ROOT, 'demo/images/coffee.jpg'));
     await own.page.getByText('task 1 of 1').waitFor();
     assert.deepEqual(own.errors, []);
+
+    // The job named by <meta name="crowdbox-job"> in the page, with no query parameter.
+    const meta = await openPage(browser, { width: 1280, height: 800 });
+    await meta.page.goto(`${server.base}${PREFIX}with-meta.html`);
+    await meta.page.getByText('task 1 of 3').waitFor();
+    await meta.page.getByText('Job: static-example').waitFor();
+    assert.deepEqual(meta.errors, []);
 
     const missing = await openPage(browser, { width: 1280, height: 800 });
     await missing.page.goto(`${server.base}${PREFIX}?static=example/no-such-job.json`);
