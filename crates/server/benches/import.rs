@@ -96,27 +96,27 @@ async fn main() -> anyhow::Result<()> {
         .map(|t| format!("{:.0}", t.as_secs_f64() * 1000.0))
         .collect();
     println!("image files stage, each run (ms): {}", each.join(", "));
+    // "median (best)": the machine is shared, and file creation waits on whatever else is writing to the disk.
     let median = |mut times: Vec<Duration>| {
         times.sort();
-        times[times.len() / 2].as_secs_f64() * 1000.0
+        format!(
+            "{:.1} ms ({:.1} ms)",
+            times[times.len() / 2].as_secs_f64() * 1000.0,
+            times[0].as_secs_f64() * 1000.0
+        )
     };
+    println!("import at {IMAGES} images (8×8 PNG), {BOXES} boxes, COCO --as final ({RUNS} runs)");
+    println!("| stage | median (best) |\n|---|---:|");
+    println!("| read and parse the COCO file | {} |", median(reads));
     println!(
-        "import at {IMAGES} images (8×8 PNG), {BOXES} boxes, COCO --as final (median of {RUNS})"
-    );
-    println!("| stage | time |\n|---|---:|");
-    println!("| read and parse the COCO file | {:.1} ms |", median(reads));
-    println!(
-        "| image files: read each once, hash + size, copy new ones into the store ({} threads max) | {:.1} ms |",
+        "| image files: read each once, hash + size, copy new ones into the store ({} threads max) | {} |",
         std::thread::available_parallelism().map_or(2, usize::from).saturating_mul(2).clamp(2, 16),
         median(files)
     );
     println!(
-        "| database: one transaction (job, images, submissions, boxes, commit) | {:.1} ms |",
+        "| database: one transaction (job, images, submissions, boxes, commit) | {} |",
         median(database)
     );
-    println!(
-        "| whole import (all of the above) | {:.1} ms |",
-        median(totals)
-    );
+    println!("| whole import (all of the above) | {} |", median(totals));
     Ok(())
 }
