@@ -137,3 +137,89 @@ fn store_one(store_dir: &Path, keep: &Keep, written: &Mutex<Vec<PathBuf>>) -> an
         Err(error) => Err(error).with_context(|| format!("cannot create {}", target.display())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keep(bytes: &[u8]) -> Keep {
+        use sha2::Digest;
+        Keep {
+            bytes: bytes.to_vec(),
+            sha256: hex::encode(sha2::Sha256::digest(bytes)),
+            kind: ImageKind::Png,
+        }
+    }
+
+    fn path_of(store: &Path, bytes: &[u8]) -> PathBuf {
+        store.join(store_relative_path(&keep(bytes).sha256, ImageKind::Png))
+    }
+
+    #[test]
+    fn every_file_is_stored_once_and_results_keep_their_order() {
+        let store = tempfile::tempdir().unwrap();
+        let contents: Vec<Vec<u8>> = (0..40u8).map(|i| vec![i % 30; 10]).collect();
+        let (values, written) = probe_and_store(store.path(), contents.len(), |index| {
+            Ok((index, Some(keep(&contents[index]))))
+        })
+        .unwrap();
+        assert_eq!(values, (0..40).collect::<Vec<_>>());
+        // 30 distinct contents: the ten repeats share a file and are written once.
+        assert_eq!(written.len(), 30);
+        for bytes in &contents {
+            assert_eq!(fs::read(path_of(store.path(), bytes)).unwrap(), *bytes);
+        }
+    }
+
+    #[test]
+    fn a_file_cut_short_is_replaced_and_a_whole_one_is_left_alone() {
+        let store = tempfile::tempdir().unwrap();
+        let (whole, cut) = (b"whole image".to_vec(), b"cut short image".to_vec());
+        for (bytes, there) in [(&whole, &whole[..]), (&cut, &cut[..4])] {
+            let path = path_of(store.path(), bytes);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, there).unwrap();
+        }
+        let inputs = [whole.clone(), cut.clone()];
+        let (_, written) = probe_and_store(store.path(), 2, |index| {
+            Ok(((), Some(keep(&inputs[index]))))
+        })
+        .unwrap();
+        assert!(written.is_empty(), "no new file: {written:?}");
+        assert_eq!(fs::read(path_of(store.path(), &whole)).unwrap(), whole);
+        assert_eq!(fs::read(path_of(store.path(), &cut)).unwrap(), cut);
+    }
+
+    #[test]
+    fn a_failure_reports_the_first_bad_index_and_removes_what_this_call_wrote() {
+        let store = tempfile::tempdir().unwrap();
+        let before = b"already in the store".to_vec();
+        let kept = path_of(store.path(), &before);
+        fs::create_dir_all(kept.parent().unwrap()).unwrap();
+        fs::write(&kept, &before).unwrap();
+        let error = probe_and_store(store.path(), 200, |index| {
+            if index == 150 || index == 170 {
+                anyhow::bail!("image {index} is broken");
+            }
+            let bytes = if index == 3 {
+                before.clone()
+            } else {
+                format!("image {index}").into_bytes()
+            };
+            Ok(((), Some(keep(&bytes))))
+        })
+        .unwrap_err();
+        assert_eq!(error.to_string(), "image 150 is broken");
+        let mut left = Vec::new();
+        for folder in fs::read_dir(store.path()).unwrap() {
+            for file in fs::read_dir(folder.unwrap().path()).unwrap() {
+                left.push(file.unwrap().path());
+            }
+        }
+        assert_eq!(
+            left,
+            vec![kept],
+            "only the file that was there before stays"
+        );
+    }
+}
