@@ -1,13 +1,16 @@
-//! The boxes half of a dataset import: pre-annotations, or imported final submissions with their boxes.
+//! The boxes half of a dataset import: the labels check, then pre-annotations or imported final submissions
+//! with their boxes.
 
 use std::collections::{HashMap, HashSet};
 
+use anyhow::bail;
 use crowdbox_core::formats::{clip_to_image, DatasetBox};
 use sha2::{Digest, Sha256};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::ingest::{next_id, ImportAs, CHUNK, IMPORT_WORKER};
-use crate::jobs::Job;
+use super::sources::LoadedSource;
+use crate::jobs::{self, Job};
 
 /// A box row: (image id, category id, x, y, w, h, iscrowd).
 type BoxRow = (i64, i64, f64, f64, f64, f64, bool);
@@ -117,4 +120,50 @@ pub(super) async fn store_boxes(
         insert.build().execute(&mut *conn).await?;
     }
     Ok((rows.len(), dropped, skipped))
+}
+
+/// Each job label's category id; refuses box labels the job does not have, naming them and their counts.
+pub(super) async fn check_labels(
+    conn: &mut SqliteConnection,
+    job: &Job,
+    source: &LoadedSource,
+) -> anyhow::Result<HashMap<String, i64>> {
+    let categories = jobs::categories(conn, job).await?;
+    let category_of: HashMap<String, i64> = categories
+        .iter()
+        .map(|category| {
+            (
+                category.name.clone(),
+                i64::try_from(category.id).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let mut unknown: Vec<(String, usize)> = Vec::new();
+    for dataset_box in source.dataset.images.iter().flat_map(|image| &image.boxes) {
+        if !category_of.contains_key(&dataset_box.label) {
+            match unknown
+                .iter_mut()
+                .find(|(label, _)| *label == dataset_box.label)
+            {
+                Some((_, count)) => *count += 1,
+                None => unknown.push((dataset_box.label.clone(), 1)),
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        let listed: Vec<String> = unknown
+            .iter()
+            .map(|(label, count)| format!("{label} ({count} boxes)"))
+            .collect();
+        let known: Vec<&str> = categories
+            .iter()
+            .map(|category| category.name.as_str())
+            .collect();
+        bail!(
+            "{}: labels that job {} does not have: {}; the job's labels are {}; rename them with --class-map \
+             (e.g. a line `{}={}`)",
+            source.origin, job.name, listed.join(", "), known.join(", "), unknown[0].0, known[0]
+        );
+    }
+    Ok(category_of)
 }

@@ -10,7 +10,7 @@ use crowdbox_core::formats::{ClassMap, DatasetBox};
 use sha2::{Digest, Sha256};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
-use super::boxes::store_boxes;
+use super::boxes::{check_labels, store_boxes};
 use super::job_file::{clean_labels, JobSpec};
 use super::sources::{ImageLocation, LoadedSource};
 use super::store_files::{probe_and_store, remove_all, Keep};
@@ -279,52 +279,6 @@ async fn store_rows(
         images_skipped,
         import_as,
     })
-}
-
-/// Each job label's category id; refuses box labels the job does not have, naming them and their counts.
-async fn check_labels(
-    conn: &mut SqliteConnection,
-    job: &Job,
-    source: &LoadedSource,
-) -> anyhow::Result<HashMap<String, i64>> {
-    let categories = jobs::categories(conn, job).await?;
-    let category_of: HashMap<String, i64> = categories
-        .iter()
-        .map(|category| {
-            (
-                category.name.clone(),
-                i64::try_from(category.id).unwrap_or_default(),
-            )
-        })
-        .collect();
-    let mut unknown: Vec<(String, usize)> = Vec::new();
-    for dataset_box in source.dataset.images.iter().flat_map(|image| &image.boxes) {
-        if !category_of.contains_key(&dataset_box.label) {
-            match unknown
-                .iter_mut()
-                .find(|(label, _)| *label == dataset_box.label)
-            {
-                Some((_, count)) => *count += 1,
-                None => unknown.push((dataset_box.label.clone(), 1)),
-            }
-        }
-    }
-    if !unknown.is_empty() {
-        let listed: Vec<String> = unknown
-            .iter()
-            .map(|(label, count)| format!("{label} ({count} boxes)"))
-            .collect();
-        let known: Vec<&str> = categories
-            .iter()
-            .map(|category| category.name.as_str())
-            .collect();
-        bail!(
-            "{}: labels that job {} does not have: {}; the job's labels are {}; rename them with --class-map \
-             (e.g. a line `{}={}`)",
-            source.origin, job.name, listed.join(", "), known.join(", "), unknown[0].0, known[0]
-        );
-    }
-    Ok(category_of)
 }
 
 type Counts = (usize, usize, usize, usize, usize);
