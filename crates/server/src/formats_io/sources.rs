@@ -36,6 +36,22 @@ pub struct LoadedSource {
     pub origin: String,
 }
 
+impl LoadedSource {
+    /// A dataset whose images are files named by their `file_name` in `dir`.
+    fn with_files_in(dataset: Dataset, dir: &Path, origin: &Path) -> Self {
+        let locations = dataset
+            .images
+            .iter()
+            .map(|image| ImageLocation::File(dir.join(&image.file_name)))
+            .collect();
+        Self {
+            dataset,
+            locations,
+            origin: origin.display().to_string(),
+        }
+    }
+}
+
 fn read_text(path: &Path) -> anyhow::Result<String> {
     fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
@@ -96,16 +112,7 @@ pub fn image_size(path: &Path) -> anyhow::Result<PixelSize> {
 pub fn load_coco(file: &Path, image_dir: Option<&Path>) -> anyhow::Result<LoadedSource> {
     let dataset = import_coco(&read_text(file)?).map_err(in_file(file))?;
     let dir = image_dir.map_or_else(|| folder_of(file), Path::to_path_buf);
-    let locations = dataset
-        .images
-        .iter()
-        .map(|image| ImageLocation::File(dir.join(&image.file_name)))
-        .collect();
-    Ok(LoadedSource {
-        dataset,
-        locations,
-        origin: file.display().to_string(),
-    })
+    Ok(LoadedSource::with_files_in(dataset, &dir, file))
 }
 
 /// A Ground Truth manifest: an output manifest (lines with a label attribute holding boxes) or an input manifest
@@ -295,16 +302,7 @@ pub fn load_open_images(
     }
     let dataset =
         import_open_images(&read_text(csv)?, &sizes, names.as_ref()).map_err(in_file(csv))?;
-    let locations = dataset
-        .images
-        .iter()
-        .map(|image| ImageLocation::File(dir.join(&image.file_name)))
-        .collect();
-    Ok(LoadedSource {
-        dataset,
-        locations,
-        origin: csv.display().to_string(),
-    })
+    Ok(LoadedSource::with_files_in(dataset, &dir, csv))
 }
 
 /// A folder of images without boxes (`--images`), as a source like the others.
