@@ -54,6 +54,15 @@ ensure_chromium() {
   fi
 }
 
+ensure_sqlite3_cli() {
+  # The reliability e2e test counts rows with the sqlite3 command-line shell.
+  if ! command -v sqlite3 >/dev/null; then
+    say "installing Debian sqlite3"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3 >/dev/null
+  fi
+}
+
 ensure_pycocotools() {
   if ! python3 -c 'import pycocotools' 2>/dev/null; then
     say "installing pycocotools (the reference COCO reader for export tests)"
@@ -68,6 +77,7 @@ crowdbox_tools() {
   ensure_node_tools
   if [ "${1:-build}" = test ]; then
     ensure_chromium
+    ensure_sqlite3_cli
     ensure_pycocotools
     rustup component list --installed | grep -q '^clippy' || rustup component add clippy
     rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
