@@ -16,168 +16,19 @@ mod input;
 mod loading;
 mod painter;
 mod prefetch;
+mod surface;
 
 pub use prefetch::prefetch;
 
 use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
-use crowdbox_core::editor::{Editor, Input, Response};
-use crowdbox_core::scene::scene;
+use crowdbox_core::editor::Editor;
 use leptos::html;
 use leptos::prelude::*;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlCanvasElement, HtmlDivElement, HtmlImageElement, ResizeObserver};
+use web_sys::{HtmlCanvasElement, HtmlImageElement};
 
-use painter::Painter;
-
-/// Where the task's image is in loading.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum ImageLoad {
-    Loading,
-    Ready,
-    Failed,
-}
-
-/// What the browser calls when the container's size changes.
-type ResizeCallback = Closure<dyn FnMut(js_sys::Array, ResizeObserver)>;
-
-/// The canvas's non-reactive state: the painter, the image, and the animation-frame bookkeeping.
-struct Surface {
-    editor: RwSignal<Editor>,
-    image: HtmlImageElement,
-    load: RwSignal<ImageLoad>,
-    cursor: RwSignal<&'static str>,
-    announcement: RwSignal<String>,
-    /// The CSS filter for the image alone (brightness and contrast), `none` for the image as it is.
-    image_filter: Signal<String>,
-    painter: RefCell<Option<Painter>>,
-    container: RefCell<Option<HtmlDivElement>>,
-    frame_pending: Cell<bool>,
-    resize_observer: RefCell<Option<(ResizeObserver, ResizeCallback)>>,
-    image_callbacks: RefCell<Vec<Closure<dyn FnMut()>>>,
-    /// The `?bench` page's repaint hook, while this canvas is on screen.
-    bench_hook: RefCell<Option<bench::Hook>>,
-}
-
-impl Surface {
-    /// Feeds one input to the editor, and tells whoever needs to know about what changed.
-    fn handle(self: &Rc<Self>, input: Input) -> Option<Response> {
-        let response = self.editor.try_update_untracked(|e| e.handle(input))?;
-        if response.changed_shared_state() {
-            // Views that read the editor re-run; the repaint effect below is one of them.
-            self.editor.notify();
-        } else if response.repaint {
-            self.request_paint();
-        }
-        if self.cursor.get_untracked() != response.cursor.css() {
-            self.cursor.set(response.cursor.css());
-        }
-        if let Some(text) = &response.announcement {
-            // The same sentence twice in a row would not be read again: make it differ invisibly.
-            let text = if self.announcement.get_untracked() == *text {
-                format!("{text}\u{a0}")
-            } else {
-                text.clone()
-            };
-            self.announcement.set(text);
-        }
-        Some(response)
-    }
-
-    /// Asks for a paint at the next animation frame, unless one is already asked for.
-    fn request_paint(self: &Rc<Self>) {
-        if self.frame_pending.replace(true) {
-            return;
-        }
-        let surface = Rc::clone(self);
-        request_animation_frame(move || {
-            surface.frame_pending.set(false);
-            surface.paint_now();
-        });
-    }
-
-    fn paint_now(&self) {
-        let painter = self.painter.borrow();
-        let Some(painter) = painter.as_ref() else {
-            return;
-        };
-        let Some(cmds) = self.editor.try_with_untracked(scene) else {
-            return;
-        };
-        let image = (self.load.get_untracked() == ImageLoad::Ready).then_some(&self.image);
-        let filter = self.image_filter.get_untracked();
-        painter.paint(&cmds, image, &filter);
-        if image.is_some() && bench::enabled() {
-            bench::image_drawn(&self.image.src());
-        }
-    }
-
-    /// The container changed size (or the page zoom did): size the backing store and refit the view.
-    fn resized(&self) {
-        let Some((width, height)) = self
-            .container
-            .borrow()
-            .as_ref()
-            .map(|c| (f64::from(c.client_width()), f64::from(c.client_height())))
-        else {
-            return;
-        };
-        let ratio = window().device_pixel_ratio();
-        if let Some(painter) = self.painter.borrow_mut().as_mut() {
-            painter.resize(width, height, ratio);
-        }
-        self.editor
-            .try_update_untracked(|e| e.set_viewport(width, height));
-        // A resized backing store is blank: paint now rather than show an empty frame.
-        self.paint_now();
-    }
-
-    fn attach(self: &Rc<Self>, canvas: HtmlCanvasElement, container: HtmlDivElement) {
-        if self.painter.borrow().is_some() {
-            return;
-        }
-        *self.painter.borrow_mut() = Painter::new(canvas);
-        let weak: Weak<Surface> = Rc::downgrade(self);
-        let on_resize = ResizeCallback::new(move |_, _| {
-            if let Some(surface) = weak.upgrade() {
-                surface.resized();
-            }
-        });
-        if let Ok(observer) = ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
-            observer.observe(&container);
-            *self.resize_observer.borrow_mut() = Some((observer, on_resize));
-        }
-        *self.container.borrow_mut() = Some(container);
-        self.resized();
-        if bench::enabled() {
-            let weak = Rc::downgrade(self);
-            *self.bench_hook.borrow_mut() = bench::install(move || {
-                weak.upgrade().and_then(|s| {
-                    let painter = s.painter.borrow();
-                    let painter = painter.as_ref()?;
-                    s.paint_now();
-                    painter.flush();
-                    Some(())
-                })
-            });
-        }
-    }
-
-    /// Unhooks everything the browser could still call.
-    fn detach(&self) {
-        if let Some((observer, _)) = self.resize_observer.borrow_mut().take() {
-            observer.disconnect();
-        }
-        self.image.set_onload(None);
-        self.image.set_onerror(None);
-        self.image_callbacks.borrow_mut().clear();
-        if self.bench_hook.borrow_mut().take().is_some() {
-            bench::uninstall();
-        }
-    }
-}
+use surface::{ImageLoad, Surface};
 
 /// Short help read by screen readers with the canvas's name.
 const CANVAS_HELP: &str = "Drag to draw a box with the chosen label. Click a box to select it; drag \
