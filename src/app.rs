@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crowdbox_core::outbox::RetryPolicy;
-use crowdbox_core::wire::CocoResult;
+use crowdbox_core::wire::TaskAnswer;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -84,11 +84,11 @@ pub fn lease_next_batch(session: RwSignal<Session>, driver: Driver, attempt: u32
 
 /// Queues the current task's result in the outbox and moves on to the next task at once; the result is sent
 /// in the background.
-pub fn submit_current_task(session: RwSignal<Session>, result: CocoResult) {
+pub fn submit_current_task(session: RwSignal<Session>, answer: TaskAnswer) {
     if static_mode::is_active() {
-        static_mode::submit(session, use_context::<Driver>(), result);
+        static_mode::submit(session, use_context::<Driver>(), answer);
     } else if let Some(driver) = use_context::<Driver>() {
-        driver.submit(result);
+        driver.submit(answer);
     }
 }
 

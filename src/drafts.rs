@@ -6,7 +6,7 @@
 //! when the editor's boxes, selection or label change (the canvas notifies the editor signal only then), never
 //! on a mere pointer move, and removed once the task's submission is safely in the outbox.
 
-use crowdbox_core::editor::Editor;
+use crowdbox_core::editor::{BoxWithOrigin, Editor, SavedVerdict};
 use crowdbox_core::geometry::ImageRect;
 use crowdbox_core::wire::Task;
 use leptos::prelude::*;
@@ -20,6 +20,9 @@ use crate::worker_id::new_submission_id;
 pub struct DraftBox {
     pub bbox: [f64; 4],
     pub category_id: u64,
+    /// The id of the given box (pre-annotation) this box started as, so the change record survives a reload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<u64>,
 }
 
 /// A task's unsent work.
@@ -28,6 +31,9 @@ pub struct Draft {
     pub submission_id: String,
     pub active_category: u64,
     pub boxes: Vec<DraftBox>,
+    /// Verify jobs: (given box id, accepted, reason) for every box judged so far.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub verdicts: Vec<SavedVerdict>,
 }
 
 impl Draft {
@@ -37,13 +43,15 @@ impl Draft {
             submission_id,
             active_category: editor.active_category(),
             boxes: editor
-                .annotations()
-                .iter()
-                .map(|a| DraftBox {
-                    bbox: a.rect.to_coco(),
-                    category_id: a.category_id,
+                .boxes_with_origins()
+                .into_iter()
+                .map(|(rect, category_id, origin)| DraftBox {
+                    bbox: rect.to_coco(),
+                    category_id,
+                    origin,
                 })
                 .collect(),
+            verdicts: editor.verdicts_by_origin(),
         }
     }
 
@@ -53,17 +61,19 @@ impl Draft {
             submission_id,
             active_category: boxes.last().map_or(0, |b| b.category_id),
             boxes,
+            verdicts: Vec::new(),
         }
     }
 
-    /// A fresh editor for the same image and labels holding exactly the draft's boxes and label.
+    /// A fresh editor for the same image, labels, given boxes and mode holding exactly the draft's boxes, verdicts
+    /// and label.
     pub fn restore(&self, editor: &Editor) -> Editor {
-        let mut restored = Editor::new(editor.image_size(), editor.categories().to_vec());
-        restored.load_boxes(
-            self.boxes
-                .iter()
-                .map(|b| (ImageRect::from_coco(b.bbox), b.category_id)),
-        );
+        let boxes: Vec<BoxWithOrigin> = self
+            .boxes
+            .iter()
+            .map(|b| (ImageRect::from_coco(b.bbox), b.category_id, b.origin))
+            .collect();
+        let mut restored = editor.with_restored_boxes(&boxes, &self.verdicts);
         if editor
             .categories()
             .iter()

@@ -6,7 +6,7 @@
 //! resumes at the first task still to do.
 
 use crowdbox_core::coco::CocoCategory;
-use crowdbox_core::wire::{CocoResult, Submission, Task, TaskBatch};
+use crowdbox_core::wire::{ExampleImage, Submission, Task, TaskAnswer, TaskBatch, TaskMode};
 
 use crate::api::ApiError;
 
@@ -112,6 +112,23 @@ impl Session {
 
     pub fn instructions(&self) -> &str {
         self.batch.as_ref().map_or("", |b| b.instructions.as_str())
+    }
+
+    /// What the volunteer does with the batch's tasks: draw, adjust or verify.
+    pub fn mode(&self) -> TaskMode {
+        self.batch
+            .as_ref()
+            .map_or_else(TaskMode::default, |b| b.mode)
+    }
+
+    /// Whether the job lets the previous image's boxes be copied onto the next.
+    pub fn allow_carry_forward(&self) -> bool {
+        self.batch.as_ref().is_some_and(|b| b.allow_carry_forward)
+    }
+
+    /// Good and bad example images for the full instructions.
+    pub fn examples(&self) -> &[ExampleImage] {
+        self.batch.as_ref().map_or(&[], |b| b.examples.as_slice())
     }
 
     pub fn categories(&self) -> &[CocoCategory] {
@@ -224,22 +241,21 @@ impl Session {
             .position(|t| !queued.contains(&t.task_id))
     }
 
-    /// The submission for the current task, made from the volunteer's result; `None` when no task is on screen.
+    /// The submission for the current task, made from the volunteer's answer; `None` when no task is on screen.
     /// `submission_id` is the task's id (kept with its draft), so the same task always gets the same id.
     pub fn prepare_submission(
         &self,
-        result: CocoResult,
+        answer: TaskAnswer,
         now_ms: f64,
         submission_id: String,
     ) -> Option<Submission> {
         let task_id = self.current_task()?.task_id;
-        Some(Submission {
+        Some(answer.into_submission(
             submission_id,
-            worker_id: self.worker_id.clone(),
+            self.worker_id.clone(),
             task_id,
-            duration_ms: Some((now_ms - self.task_started_ms).max(0.0).round() as u64),
-            result,
-        })
+            Some((now_ms - self.task_started_ms).max(0.0).round() as u64),
+        ))
     }
 
     /// The current task's submission is safely in the outbox: move on at once to the first task of the batch

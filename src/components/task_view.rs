@@ -129,8 +129,14 @@ pub fn TaskView(
     };
     let image = task.image.clone();
     let submit = move |_| {
-        let result = editor.with_untracked(|e| e.to_coco_result(&image));
-        submit_current_task(session, result);
+        let answer = editor.with_untracked(|e| {
+            if e.is_read_only() {
+                e.verify_answer(&image)
+            } else {
+                e.draw_answer(&image)
+            }
+        });
+        submit_current_task(session, answer);
     };
 
     let help_open = RwSignal::new(false);

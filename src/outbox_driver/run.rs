@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crowdbox_core::outbox::RetryPolicy;
-use crowdbox_core::wire::CocoResult;
+use crowdbox_core::wire::TaskAnswer;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -86,11 +86,11 @@ impl Driver {
 
     /// The volunteer submitted the current task: the submission goes into the stored outbox first, the draft
     /// goes, the next task comes on screen at once, and sending starts in the background.
-    pub fn submit(&self, result: CocoResult) {
+    pub fn submit(&self, answer: TaskAnswer) {
         let prepared = self.session.with_untracked(|s| {
             let key = DraftKey::current(s)?;
             let id = submission_id_for(&LocalDrafts, &key);
-            Some((key, s.prepare_submission(result, page_ms(), id)?))
+            Some((key, s.prepare_submission(answer, page_ms(), id)?))
         });
         let Some((key, submission)) = prepared else {
             return;

@@ -13,6 +13,10 @@ fn submission(id: &str, task_id: u64) -> Submission {
         worker_id: "w1".into(),
         task_id,
         duration_ms: Some(1234),
+        outcome: Default::default(),
+        note: None,
+        changes: Vec::new(),
+        verdicts: Vec::new(),
         result: CocoResult {
             images: vec![],
             annotations: vec![],

@@ -2,6 +2,7 @@
 
 use super::*;
 use crowdbox_core::coco::{CocoAnnotation, CocoImage};
+use crowdbox_core::wire::CocoResult;
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 fn image(id: u64) -> CocoImage {
@@ -12,12 +13,16 @@ fn image(id: u64) -> CocoImage {
         height: 480,
         license: None,
         date_captured: None,
+        outcomes: Default::default(),
     }
 }
 
 fn batch(task_ids: &[u64], job_done: bool) -> TaskBatch {
     TaskBatch {
         job: "demo".into(),
+        mode: Default::default(),
+        allow_carry_forward: false,
+        examples: Vec::new(),
         instructions: "Box every tool.".into(),
         categories: vec![CocoCategory {
             id: 1,
@@ -85,7 +90,7 @@ fn submitting_moves_on_at_once_and_counts_progress() {
     assert_eq!(s.task_progress().as_deref(), Some("task 1 of 2"));
     assert_eq!(s.job_progress().as_deref(), Some("3 of 8 images done"));
     let sub = s
-        .prepare_submission(result(10, 0), 4_500.0, "id-a".into())
+        .prepare_submission(TaskAnswer::new(result(10, 0)), 4_500.0, "id-a".into())
         .unwrap();
     assert_eq!(sub.duration_ms, Some(3_500));
     assert_eq!((sub.task_id, sub.submission_id.as_str()), (10, "id-a"));
@@ -100,14 +105,14 @@ fn submitting_moves_on_at_once_and_counts_progress() {
 #[test]
 fn the_last_task_of_a_batch_waits_for_the_outbox_then_the_next_batch_is_leased() {
     let mut s = working(&[10], &[]);
-    s.prepare_submission(result(10, 1), 2_000.0, "id-a".into())
+    s.prepare_submission(TaskAnswer::new(result(10, 1)), 2_000.0, "id-a".into())
         .unwrap();
     s.submitted(2_100.0, &[10]);
     assert_eq!(s.phase(), Phase::Syncing);
     assert_eq!(s.status(), "Saving your work…");
     assert!(s.current_task().is_none());
     assert!(s
-        .prepare_submission(result(10, 1), 2_000.0, "id-b".into())
+        .prepare_submission(TaskAnswer::new(result(10, 1)), 2_000.0, "id-b".into())
         .is_none());
     assert!(s.begin_lease());
     s.apply_lease(Ok(batch(&[], true)), 2_200.0, &[10]);

@@ -14,7 +14,7 @@ pub mod results;
 use std::cell::RefCell;
 
 use crowdbox_core::coco::CocoCategory;
-use crowdbox_core::wire::{CocoResult, StaticJob, Task, TaskBatch};
+use crowdbox_core::wire::{StaticJob, Task, TaskAnswer, TaskBatch};
 
 use crate::drafts::{DraftKey, DraftStore, LocalDrafts};
 use crate::outbox_driver::Driver;
@@ -118,6 +118,9 @@ pub fn lease() -> Option<TaskBatch> {
             .count() as u64;
         TaskBatch {
             job: source.job.name.clone(),
+            mode: Default::default(),
+            allow_carry_forward: false,
+            examples: Vec::new(),
             instructions: source.instructions.clone(),
             categories: categories(&source.job.labels),
             images_total: source.tasks.len() as u64,
@@ -145,7 +148,7 @@ pub fn local_task_id(name: &str, size: f64) -> u64 {
 pub fn submit(
     session: leptos::prelude::RwSignal<Session>,
     driver: Option<Driver>,
-    result: CocoResult,
+    answer: TaskAnswer,
 ) {
     use leptos::prelude::*;
     let current =
@@ -153,7 +156,7 @@ pub fn submit(
     let Some((job, task_id)) = current else {
         return;
     };
-    if let Err(e) = results::keep(&job, task_id, result.clone()) {
+    if let Err(e) = results::keep(&job, task_id, answer.result.clone()) {
         session.update(|s| {
             s.announce(format!(
                 "This image's boxes could not be kept in this browser ({e})."
@@ -162,7 +165,7 @@ pub fn submit(
         return;
     }
     match driver.filter(|_| submit_url().is_some()) {
-        Some(driver) => driver.submit(result),
+        Some(driver) => driver.submit(answer),
         None => {
             if let Some(key) = session.with_untracked(DraftKey::current) {
                 LocalDrafts.remove(&key);

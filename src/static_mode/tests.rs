@@ -17,6 +17,7 @@ fn result(id: u64, file_name: &str, boxes: &[(u64, [f64; 4])]) -> (u64, CocoResu
             height: 50,
             license: None,
             date_captured: None,
+            outcomes: Default::default(),
         }],
         annotations: boxes
             .iter()

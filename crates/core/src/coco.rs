@@ -48,6 +48,10 @@ pub struct CocoImage {
     pub license: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_captured: Option<String>,
+    /// crowdbox's addition (COCO readers ignore extra image fields, as LVIS's do): how many volunteers said
+    /// `nothing_to_label`, `image_unreadable` or `unsure` about this image. Only in exports; absent when none did.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub outcomes: std::collections::BTreeMap<String, u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -9,6 +9,9 @@ use std::fmt;
 use crate::coco::{CocoCategory, CocoImage};
 use crate::wire::Submission;
 
+mod report;
+pub use report::{validate_report, MAX_RECORD_LINES};
+
 /// How far (in natural pixels) a box edge may stick out of the image and still be accepted. Pointer input
 /// rounding can put an edge a fraction of a pixel outside; such boxes are clipped with [`clip_to_image`].
 pub const EDGE_TOLERANCE_PX: f64 = 0.5;
@@ -67,7 +70,8 @@ pub fn validate_client_id(field: &str, value: &str) -> Result<(), FieldError> {
 /// Rules: the ids are usable, `task_id` is the image's id, `result.images` holds exactly this image with its
 /// id, width and height, every listed category is one of the job's (same id and name), and every annotation
 /// belongs to this image, uses a known category, is not a crowd region, has a unique id and a finite box with
-/// positive width and height that lies inside the image (up to [`EDGE_TOLERANCE_PX`]).
+/// positive width and height that lies inside the image (up to [`EDGE_TOLERANCE_PX`]); and the outcome, note,
+/// change record and verdicts agree with the boxes ([`validate_report`]).
 /// The annotation's `area` is not checked: whoever stores the box recomputes it from the (clipped) box.
 pub fn validate_submission(
     sub: &Submission,
@@ -126,7 +130,8 @@ pub fn validate_submission(
         }
         validate_bbox(&format!("{path}.bbox"), annotation.bbox, image)?;
     }
-    Ok(())
+    // How many boxes the task came with is the server's knowledge; it checks the origins again with it.
+    validate_report(sub, None)
 }
 
 fn validate_result_image(sub: &Submission, image: &CocoImage) -> Result<(), FieldError> {
@@ -241,3 +246,6 @@ pub fn clip_to_image(bbox: [f64; 4], width: u32, height: u32) -> [f64; 4] {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod report_tests;

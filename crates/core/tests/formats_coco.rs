@@ -222,6 +222,7 @@ fn arbitrary_dataset() -> impl Strategy<Value = Dataset> {
                 width,
                 height,
                 boxes,
+                outcomes: Default::default(),
             });
         prop::collection::vec(an_image, 0..6).prop_map(move |images| Dataset {
             images,

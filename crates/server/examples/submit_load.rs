@@ -168,6 +168,10 @@ async fn client(index: usize, address: String) -> anyhow::Result<Vec<Duration>> 
                 worker_id: worker.clone(),
                 task_id: task.task_id,
                 duration_ms: Some(1234),
+                outcome: Default::default(),
+                note: None,
+                changes: Vec::new(),
+                verdicts: Vec::new(),
                 result: CocoResult {
                     images: vec![task.image.clone()],
                     annotations,

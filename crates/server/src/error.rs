@@ -13,6 +13,8 @@ pub enum ApiError {
     JobNotFound(String),
     #[error("there is no image with id {0}")]
     ImageNotFound(String),
+    #[error("job {job:?} has no example image {index}")]
+    ExampleNotFound { job: String, index: String },
     #[error("task {task_id} is not an image of job {job:?}")]
     TaskNotFound { job: String, task_id: u64 },
     #[error("{0}")]
@@ -77,6 +79,7 @@ impl ApiError {
         match self {
             Self::JobNotFound(_)
             | Self::ImageNotFound(_)
+            | Self::ExampleNotFound { .. }
             | Self::TaskNotFound { .. }
             | Self::RouteNotFound(_) => StatusCode::NOT_FOUND,
             Self::TaskNotLeased(_) => StatusCode::FORBIDDEN,
@@ -101,6 +104,7 @@ impl ApiError {
         match self {
             Self::JobNotFound(_) => "job_not_found",
             Self::ImageNotFound(_) => "image_not_found",
+            Self::ExampleNotFound { .. } => "example_not_found",
             Self::TaskNotFound { .. } => "task_not_found",
             Self::TaskNotLeased(_) => "task_not_leased",
             Self::TaskAlreadySubmitted { .. } => "task_already_submitted",

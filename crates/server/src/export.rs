@@ -104,7 +104,9 @@ fn job_dataset(
         images,
         boxes,
         submissions,
+        outcomes,
     } = rows;
+    let mut next_outcome = 0;
     let label_of = |category_id: i64| {
         labels
             .get(usize::try_from(category_id - 1).unwrap_or(usize::MAX))
@@ -123,6 +125,11 @@ fn job_dataset(
     for image in images {
         image_ids.push(image.id);
         let mut dataset_image = DatasetImage::new(image.file_name, image.width, image.height);
+        while next_outcome < outcomes.len() && outcomes[next_outcome].0 == image.id {
+            let (_, outcome, count) = &outcomes[next_outcome];
+            dataset_image.outcomes.insert(outcome.clone(), *count);
+            next_outcome += 1;
+        }
         let start = next_box;
         while next_box < boxes.len() && boxes[next_box].image_id == image.id {
             next_box += 1;

@@ -94,6 +94,41 @@ fn swaps_axes(orientation: Option<u32>) -> bool {
 }
 
 /// Where an image lives inside the store: `ab/ab12…ef.jpg`.
+/// Copies every example image given as a file into the store (content-addressed, like task images) and notes
+/// where; URLs are left as they are. A file that cannot be read or is no image fails the whole job creation with
+/// its path named, before anything is stored in the database.
+pub fn store_examples(
+    examples: &mut [crate::formats_io::job_file::Example],
+    store_dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    for example in examples.iter_mut().filter(|e| !e.is_url()) {
+        let bytes = std::fs::read(&example.src)
+            .with_context(|| format!("cannot read the {} example {}", example.kind, example.src))?;
+        let probed = probe_image(&bytes).map_err(|reason| {
+            anyhow::anyhow!(
+                "the {} example {} is not an image crowdbox can show: {reason}",
+                example.kind,
+                example.src
+            )
+        })?;
+        let relative = store_relative_path(&probed.sha256, probed.kind);
+        let target = store_dir.join(&relative);
+        if !target.exists() {
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).with_context(|| {
+                    format!("cannot create the image store folder {}", parent.display())
+                })?;
+            }
+            std::fs::write(&target, &bytes)
+                .with_context(|| format!("cannot write {}", target.display()))?;
+        }
+        example.store_path = Some(relative);
+        example.mime = Some(probed.kind.mime().to_owned());
+    }
+    Ok(())
+}
+
 pub fn store_relative_path(sha256: &str, kind: ImageKind) -> String {
     format!("{}/{sha256}.{}", &sha256[..2], kind.extension())
 }

@@ -1,6 +1,7 @@
 //! Reading jobs, their categories and their progress; creating jobs from a [`JobSpec`].
 
 use crowdbox_core::coco::{CocoAnnotation, CocoCategory};
+use crowdbox_core::wire::{ExampleImage, ExampleKind, TaskMode};
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::formats_io::job_file::{Example, JobSpec};
@@ -35,6 +36,54 @@ impl Job {
     pub fn examples(&self) -> Vec<Example> {
         serde_json::from_str(&self.examples).unwrap_or_default()
     }
+
+    pub fn task_mode(&self) -> TaskMode {
+        match self.mode.as_str() {
+            "adjust" => TaskMode::Adjust,
+            "verify" => TaskMode::Verify,
+            _ => TaskMode::Draw,
+        }
+    }
+
+    /// The example images as the worker app gets them: a stored file is served by
+    /// `GET /api/jobs/{job}/examples/{index}`, a URL is passed on. Examples whose file was not stored are left
+    /// out (jobs created before examples were stored).
+    pub fn example_images(&self) -> Vec<ExampleImage> {
+        self.examples()
+            .into_iter()
+            .enumerate()
+            .filter_map(|(index, example)| {
+                let url = if example.is_url() {
+                    example.src.clone()
+                } else {
+                    example.store_path.as_ref()?;
+                    format!("/api/jobs/{}/examples/{index}", path_segment(&self.name))
+                };
+                Some(ExampleImage {
+                    kind: if example.kind == "bad" {
+                        ExampleKind::Bad
+                    } else {
+                        ExampleKind::Good
+                    },
+                    url,
+                    caption: example.caption.clone().unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// `text` percent-encoded for one URL path segment (everything but RFC 3986's unreserved characters).
+pub fn path_segment(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
 }
 
 /// How many images a job has and how many of them have all their submissions.
@@ -146,6 +195,7 @@ impl JobImage {
             height: u32::try_from(self.height).unwrap_or_default(),
             license: None,
             date_captured: None,
+            outcomes: Default::default(),
         }
     }
 

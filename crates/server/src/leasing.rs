@@ -53,6 +53,9 @@ pub async fn lease_batch(
     let tasks = jobs::tasks_for(&mut tx, &images).await?;
     tx.commit().await?;
     Ok(TaskBatch {
+        mode: job.task_mode(),
+        allow_carry_forward: job.allow_carry_forward,
+        examples: job.example_images(),
         job: job.name,
         instructions: job.instructions,
         categories,

@@ -4,7 +4,9 @@
 //! receipt back; the same id with other content is refused. Everything one request writes is one transaction.
 
 use crowdbox_core::coco::CocoCategory;
-use crowdbox_core::validate::{clip_to_image, validate_client_id, validate_submission};
+use crowdbox_core::validate::{
+    clip_to_image, validate_client_id, validate_report, validate_submission,
+};
 use crowdbox_core::wire::{Receipt, Submission};
 use sha2::{Digest, Sha256};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
@@ -60,6 +62,8 @@ pub async fn submit(
 
     let coco_image = image.to_coco();
     validate_submission(submission, &coco_image, &categories)?;
+    // The origins of the change record and the verdicts must name boxes this task came with.
+    validate_report(submission, Some(to_u64(state.given_boxes)))?;
 
     store(
         &mut tx,
@@ -100,7 +104,8 @@ async fn store(
 ) -> Result<(), sqlx::Error> {
     let mut chunks = submission.result.annotations.chunks(BOX_ROWS_PER_INSERT);
     let mut write = QueryBuilder::<Sqlite>::new(
-        "INSERT INTO submissions (submission_id, image_id, worker_id, content_sha256, duration_ms, received_at) ",
+        "INSERT INTO submissions (submission_id, image_id, worker_id, content_sha256, duration_ms, received_at, \
+         outcome, note, changes, verdicts) ",
     );
     write.push_values([()], |mut row, ()| {
         row.push_bind(&submission.submission_id)
@@ -112,7 +117,16 @@ async fn store(
                     .duration_ms
                     .map(|ms| i64::try_from(ms).unwrap_or(i64::MAX)),
             )
-            .push_bind(now_ms);
+            .push_bind(now_ms)
+            .push_bind(
+                submission
+                    .outcome
+                    .stored(submission.result.annotations.len())
+                    .as_str(),
+            )
+            .push_bind(submission.note.as_deref())
+            .push_bind(json_unless_empty(&submission.changes))
+            .push_bind(json_unless_empty(&submission.verdicts));
     });
     // The submission now stands for this worker's claim on the image.
     write.push("; DELETE FROM leases WHERE image_id = ");
@@ -130,6 +144,11 @@ async fn store(
         insert.build().execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// A record as JSON text, or NULL when it has no lines.
+fn json_unless_empty<T: serde::Serialize>(lines: &[T]) -> Option<String> {
+    (!lines.is_empty()).then(|| serde_json::to_string(lines).unwrap_or_default())
 }
 
 /// `INSERT INTO annotations … VALUES …` for `chunk`; the submission's row id is looked up by its unique
@@ -187,6 +206,8 @@ struct RequestState {
     image: Option<jobs::JobImage>,
     already_submitted: bool,
     lease_expires_at: Option<i64>,
+    /// How many boxes the task came with (its pre-annotations).
+    given_boxes: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -206,6 +227,7 @@ struct RequestRow {
     source_url: Option<String>,
     already_submitted: bool,
     lease_expires_at: Option<i64>,
+    given_boxes: i64,
 }
 
 /// The job named `job_name` (`None` if there is none), its categories and the [`RequestState`], in one query.
@@ -226,7 +248,8 @@ async fn request_state(
                 EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = ?2 AND s.worker_id = ?3)
                     AS already_submitted,
                 (SELECT l.expires_at FROM leases l WHERE l.image_id = ?2 AND l.worker_id = ?3)
-                    AS lease_expires_at
+                    AS lease_expires_at,
+                (SELECT COUNT(*) FROM pre_annotations p WHERE p.image_id = i.id) AS given_boxes
          FROM jobs j
          LEFT JOIN submissions e ON e.submission_id = ?1
          LEFT JOIN images i ON i.id = ?2 AND i.job_id = j.id
@@ -269,6 +292,7 @@ async fn request_state(
         image,
         already_submitted: row.already_submitted,
         lease_expires_at: row.lease_expires_at,
+        given_boxes: row.given_boxes,
     };
     Ok(Some((row.job, categories, state)))
 }

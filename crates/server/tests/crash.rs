@@ -126,6 +126,10 @@ fn submission(
         worker_id: worker.to_owned(),
         task_id: task.task_id,
         duration_ms: Some(1000),
+        outcome: Default::default(),
+        note: None,
+        changes: Vec::new(),
+        verdicts: Vec::new(),
         result: CocoResult {
             images: vec![task.image.clone()],
             annotations,

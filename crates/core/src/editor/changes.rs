@@ -40,6 +40,10 @@ pub(crate) struct GivenBox {
     pub(crate) local_id: u64,
     pub(crate) rect: ImageRect,
     pub(crate) category_id: u64,
+    /// In a verify job: accepted (`true`) or rejected, once judged.
+    pub(crate) verdict: Option<bool>,
+    /// Why, if the volunteer said (verify jobs).
+    pub(crate) reason: String,
 }
 
 impl Editor {
@@ -58,6 +62,8 @@ impl Editor {
                     local_id: a.id,
                     rect: a.rect,
                     category_id,
+                    verdict: None,
+                    reason: String::new(),
                 });
                 added += 1;
             }
@@ -101,5 +107,87 @@ impl Editor {
                 }),
         );
         changes
+    }
+}
+
+/// A box as a draft keeps it: rectangle, label, and the given box it came from (if it did).
+pub type BoxWithOrigin = (ImageRect, u64, Option<u64>);
+
+/// A verdict as a draft keeps it: the given box's origin id, accepted or not, and the reason.
+pub type SavedVerdict = (u64, bool, String);
+
+impl Editor {
+    /// The boxes now, each with the origin id of the given box it started as (`None`: drawn here).
+    pub fn boxes_with_origins(&self) -> Vec<BoxWithOrigin> {
+        self.annotations
+            .iter()
+            .map(|a| {
+                let origin = self
+                    .given
+                    .iter()
+                    .find(|g| g.local_id == a.id)
+                    .map(|g| g.origin);
+                (a.rect, a.category_id, origin)
+            })
+            .collect()
+    }
+
+    /// Every verdict given so far.
+    pub fn verdicts_by_origin(&self) -> Vec<SavedVerdict> {
+        self.given
+            .iter()
+            .filter_map(|g| g.verdict.map(|v| (g.origin, v, g.reason.clone())))
+            .collect()
+    }
+
+    /// A fresh editor for the same image, labels, given boxes and mode, holding `boxes` (from a saved draft)
+    /// instead of the boxes now: boxes that name a given box's origin stay tied to it, so the change record after
+    /// a reload is the same as before; given boxes no draft box names count as deleted. Verdicts are restored
+    /// by origin.
+    pub fn with_restored_boxes(
+        &self,
+        boxes: &[BoxWithOrigin],
+        verdicts: &[SavedVerdict],
+    ) -> Editor {
+        let mut restored = Editor::new(self.image, self.categories.clone());
+        restored.keymap = self.keymap.clone();
+        for &(rect, category_id, origin) in boxes {
+            if restored.load_boxes([(rect, category_id)]) != 1 {
+                continue;
+            }
+            let local_id = restored.annotations.last().map_or(0, |a| a.id);
+            let given = origin.and_then(|o| self.given.iter().find(|g| g.origin == o));
+            let already_tied =
+                given.is_some_and(|g| restored.given.iter().any(|r| r.origin == g.origin));
+            if let (Some(given), false) = (given, already_tied) {
+                restored.given.push(GivenBox {
+                    local_id,
+                    verdict: None,
+                    reason: String::new(),
+                    ..given.clone()
+                });
+            }
+        }
+        for given in &self.given {
+            if !restored.given.iter().any(|r| r.origin == given.origin) {
+                // Deleted before the reload: an id no box has, so `changes` reports it deleted.
+                let local_id = restored.next_id;
+                restored.next_id += 1;
+                restored.given.push(GivenBox {
+                    local_id,
+                    verdict: None,
+                    reason: String::new(),
+                    ..given.clone()
+                });
+            }
+        }
+        for (origin, accepted, reason) in verdicts {
+            if let Some(given) = restored.given.iter_mut().find(|g| g.origin == *origin) {
+                given.verdict = Some(*accepted);
+                given.reason = reason.clone();
+            }
+        }
+        restored.read_only = self.read_only;
+        restored
     }
 }

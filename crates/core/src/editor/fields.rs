@@ -48,6 +48,9 @@ impl Editor {
         field: BoxField,
         text: &str,
     ) -> Result<ImageRect, String> {
+        if self.read_only {
+            return Err("In this job boxes are accepted or rejected, not changed.".to_owned());
+        }
         let Some(before) = self.annotation(id).cloned() else {
             return Err("That box is gone.".to_owned());
         };

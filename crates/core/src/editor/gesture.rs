@@ -56,6 +56,8 @@ pub(crate) enum Gesture {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum PressTarget {
     Draw,
+    /// In a read-only editor (verify jobs): a click selects, a drag pans.
+    Inspect,
     Move {
         id: u64,
         start: ImageRect,
@@ -103,6 +105,9 @@ impl Editor {
     /// A press on a handle of the selected box resizes it, inside the selected box moves it, anywhere else
     /// (also inside other boxes: boxes may nest) draws a new box.
     fn press_target(&self, at: ScreenPoint) -> PressTarget {
+        if self.read_only {
+            return PressTarget::Inspect;
+        }
         if self.boxes_hidden {
             return PressTarget::Draw;
         }
@@ -133,6 +138,10 @@ impl Editor {
                 }
                 let press_image = self.view.to_image(*press);
                 self.gesture = match target.clone() {
+                    PressTarget::Inspect => Gesture::Panning {
+                        button: PointerButton::Primary,
+                        last: *press,
+                    },
                     PressTarget::Draw => Gesture::Drawing {
                         press: *press,
                         anchor: press_image,
@@ -305,6 +314,10 @@ impl Editor {
                 target: PressTarget::Draw,
                 ..
             } => Cursor::Crosshair,
+            Gesture::Pressed {
+                target: PressTarget::Inspect,
+                ..
+            } => Cursor::Grabbing,
             Gesture::Moving { .. }
             | Gesture::Pressed {
                 target: PressTarget::Move { .. },
@@ -319,6 +332,7 @@ impl Editor {
                 None => Cursor::Default,
                 Some(at) => match self.press_target(at) {
                     PressTarget::Draw => Cursor::Crosshair,
+                    PressTarget::Inspect => Cursor::Default,
                     PressTarget::Move { .. } => Cursor::Move,
                     PressTarget::Resize { handle, .. } => handle.cursor(),
                 },

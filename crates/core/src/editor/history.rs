@@ -21,6 +21,8 @@ pub(crate) enum Edit {
         before: Annotation,
         after: Annotation,
     },
+    /// Several edits as one undo step (boxes carried forward from the previous image).
+    Group(Vec<Edit>),
 }
 
 impl Edit {
@@ -38,6 +40,7 @@ impl Edit {
                 before: after.clone(),
                 after: before.clone(),
             },
+            Edit::Group(edits) => Edit::Group(edits.iter().rev().map(Edit::inverse).collect()),
         }
     }
 
@@ -59,12 +62,18 @@ impl Edit {
                 }
                 Some(after.id)
             }
+            Edit::Group(edits) => edits
+                .iter()
+                .map(|edit| edit.apply(annotations))
+                .last()
+                .flatten(),
         }
     }
 
     /// What the edit did, for announcements ("Undid: move box").
     pub(crate) fn describe(&self) -> &'static str {
         match self {
+            Edit::Group(_) => "copy boxes",
             Edit::Add { .. } => "add box",
             Edit::Remove { .. } => "delete box",
             Edit::Change { before, after } if before.category_id != after.category_id => {

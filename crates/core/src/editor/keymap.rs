@@ -33,6 +33,37 @@ pub enum Command {
     ToggleBoxes,
     /// Space held: a primary drag pans.
     PanMode,
+    /// In a verify job: accept the selected given box.
+    Accept,
+    /// In a verify job: reject the selected given box.
+    Reject,
+}
+
+impl Command {
+    /// Whether running it changes the boxes (with `selection` telling whether a box is selected: the arrow keys
+    /// then move it, else they pan).
+    pub fn changes_boxes(self, selection: bool) -> bool {
+        match self {
+            Command::DeleteSelected
+            | Command::Label(_)
+            | Command::Duplicate
+            | Command::NewBox
+            | Command::MoveEdge { .. }
+            | Command::Undo
+            | Command::Redo => true,
+            Command::Move { .. } => selection,
+            Command::Escape
+            | Command::SelectNext
+            | Command::SelectPrevious
+            | Command::ZoomIn
+            | Command::ZoomOut
+            | Command::Fit
+            | Command::ToggleBoxes
+            | Command::PanMode
+            | Command::Accept
+            | Command::Reject => false,
+        }
+    }
 }
 
 /// The command bound to `key` (a `KeyboardEvent.key`) with `mods`, if any.
@@ -79,6 +110,8 @@ pub fn command_for(key: &str, mods: Modifiers) -> Option<Command> {
         _ => match lower.as_str() {
             "h" => Some(Command::ToggleBoxes),
             "n" => Some(Command::NewBox),
+            "a" => Some(Command::Accept),
+            "r" => Some(Command::Reject),
             _ => None,
         },
     }
@@ -137,6 +170,10 @@ pub const KEY_BINDINGS: &[KeyBinding] = &[
     KeyBinding {
         keys: "Delete / Backspace",
         action: "Delete the selected box",
+    },
+    KeyBinding {
+        keys: "A / R",
+        action: "In a verify job: accept / reject the selected box (then the next box is selected)",
     },
     KeyBinding {
         keys: "Ctrl+D",

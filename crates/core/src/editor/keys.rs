@@ -51,7 +51,13 @@ impl Editor {
 
     /// Runs `command` (from a key, or from a button in the app that calls [`Editor::run_command`]).
     fn run(&mut self, command: Command) -> Outcome {
+        if self.read_only && command.changes_boxes(self.selected.is_some()) {
+            return Outcome::consumed()
+                .say("In this job boxes are accepted or rejected (A or R), not changed");
+        }
         match command {
+            Command::Accept => self.judge_selected(true),
+            Command::Reject => self.judge_selected(false),
             Command::DeleteSelected => match self.selected {
                 Some(id) => {
                     let description = self.describe_box(id);

@@ -19,6 +19,9 @@ impl Editor {
             return;
         }
         self.active_category = id;
+        if self.read_only {
+            return;
+        }
         if let Some(before) = self.relabel_target() {
             if before.category_id != id {
                 let after = Annotation {

@@ -18,6 +18,7 @@ mod labels;
 mod remap;
 #[cfg(test)]
 mod tests;
+mod verify;
 mod view;
 
 use serde::{Deserialize, Serialize};
@@ -25,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::coco::CocoCategory;
 use crate::geometry::{ImageRect, ImageSize, ScreenPoint, ViewTransform};
 
-pub use changes::{BoxChange, ChangeKind};
+pub use changes::{BoxChange, BoxWithOrigin, ChangeKind, SavedVerdict};
 pub use fields::BoxField;
 pub(crate) use gesture::Gesture;
 use history::{Edit, History};
@@ -82,6 +83,8 @@ pub struct Editor {
     keymap: Keymap,
     /// The boxes the task came with, to tell what became of them ([`Editor::changes`]).
     given: Vec<changes::GivenBox>,
+    /// A verify job's editor: boxes can be looked at, selected and judged, not changed ([`Editor::set_read_only`]).
+    read_only: bool,
 }
 
 /// What [`Editor::handle`] compares before and after an input to fill in the [`Response`].
@@ -145,6 +148,7 @@ impl Editor {
             boxes_hidden: false,
             keymap: Keymap::default(),
             given: Vec::new(),
+            read_only: false,
         }
     }
 
@@ -217,6 +221,9 @@ impl Editor {
 
     /// Deletes the selected box (undoably); false when nothing was selected.
     pub fn delete_selected(&mut self) -> bool {
+        if self.read_only {
+            return false;
+        }
         let Some(id) = self.selected else {
             return false;
         };
@@ -244,6 +251,9 @@ impl Editor {
 
     /// Undoes the last change to the boxes; returns what was undone ("delete box"), if anything.
     pub fn undo(&mut self) -> Option<&'static str> {
+        if self.read_only {
+            return None;
+        }
         let edit = self.history.take_undo()?;
         let inverse = edit.inverse();
         self.selected = inverse.apply(&mut self.annotations);
@@ -254,6 +264,9 @@ impl Editor {
 
     /// Redoes the last undone change; returns what was redone, if anything.
     pub fn redo(&mut self) -> Option<&'static str> {
+        if self.read_only {
+            return None;
+        }
         let edit = self.history.take_redo()?;
         self.selected = edit.apply(&mut self.annotations);
         self.fresh = None;

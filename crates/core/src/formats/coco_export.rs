@@ -57,6 +57,7 @@ pub fn to_coco(dataset: &Dataset, options: &CocoExportOptions) -> Result<CocoDat
             height: image.height,
             license: None,
             date_captured: None,
+            outcomes: image.outcomes.clone(),
         });
         for dataset_box in &image.boxes {
             let Some(rect) = clip_to_image(&dataset_box.rect, image) else {

@@ -61,6 +61,9 @@ struct LabelMetadata<'a> {
     creation_date: &'a str,
     #[serde(rename = "job-name")]
     job_name: &'a str,
+    /// crowdbox's addition: volunteers' outcomes for the image (see `DatasetImage::outcomes`), when any.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    outcomes: &'a std::collections::BTreeMap<String, u32>,
 }
 
 #[derive(serde::Serialize)]
@@ -152,6 +155,7 @@ pub fn export_ground_truth_output_manifest(
             human_annotated: if options.human_annotated { "yes" } else { "no" },
             creation_date: &options.creation_date,
             job_name: &options.job_name,
+            outcomes: &image.outcomes,
         };
         let source_ref = format!("{}{}", options.source_ref_prefix, image.file_name);
         out.push_str(&format!(

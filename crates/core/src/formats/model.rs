@@ -28,6 +28,9 @@ pub struct DatasetImage {
     pub width: u32,
     pub height: u32,
     pub boxes: Vec<DatasetBox>,
+    /// What volunteers said about the image besides boxes: outcome name → how many said it (see
+    /// `wire::Outcome`; plain boxed results are not counted). Exported by COCO and Ground Truth.
+    pub outcomes: std::collections::BTreeMap<String, u32>,
 }
 
 /// One labelled box.
@@ -64,6 +67,7 @@ impl DatasetImage {
             width,
             height,
             boxes: Vec::new(),
+            outcomes: std::collections::BTreeMap::new(),
         }
     }
 

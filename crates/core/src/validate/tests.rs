@@ -12,6 +12,7 @@ fn image() -> CocoImage {
         height: 480,
         license: None,
         date_captured: None,
+        outcomes: Default::default(),
     }
 }
 
@@ -41,12 +42,16 @@ fn annotation(id: u64, bbox: [f64; 4]) -> CocoAnnotation {
     }
 }
 
-fn submission() -> Submission {
+pub(super) fn submission() -> Submission {
     Submission {
         submission_id: "s-1".into(),
         worker_id: "w-1".into(),
         task_id: 7,
         duration_ms: Some(1200),
+        outcome: Default::default(),
+        note: None,
+        changes: Vec::new(),
+        verdicts: Vec::new(),
         result: CocoResult {
             images: vec![image()],
             annotations: vec![
@@ -58,7 +63,7 @@ fn submission() -> Submission {
     }
 }
 
-fn field_of(sub: &Submission) -> String {
+pub(super) fn field_of(sub: &Submission) -> String {
     validate_submission(sub, &image(), &categories())
         .expect_err("should be rejected")
         .field

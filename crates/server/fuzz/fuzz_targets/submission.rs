@@ -22,6 +22,7 @@ fuzz_target!(|data: &[u8]| {
         height: 48,
         license: None,
         date_captured: None,
+        outcomes: Default::default(),
     };
     let categories = vec![
         CocoCategory { id: 1, name: "a".to_owned(), supercategory: "job".to_owned() },

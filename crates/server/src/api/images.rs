@@ -1,5 +1,5 @@
-//! `GET /api/images/{image_id}`: an image's bytes. The file is found by looking the id up in the database, so
-//! no part of the URL ever becomes a file path.
+//! `GET /api/images/{image_id}`: an image's bytes; `GET /api/jobs/{job}/examples/{index}`: a job's example image.
+//! The file is found by looking the id up in the database, so no part of the URL ever becomes a file path.
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -11,7 +11,44 @@ use crate::error::ApiError;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/images/{image_id}", get(image))
+    Router::new()
+        .route("/images/{image_id}", get(image))
+        .route("/jobs/{job}/examples/{index}", get(example))
+}
+
+async fn example(
+    State(state): State<AppState>,
+    Path((job_name, index)): Path<(String, String)>,
+    request_headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let not_found = || ApiError::ExampleNotFound {
+        job: job_name.clone(),
+        index: index.clone(),
+    };
+    let position: usize = index.parse().map_err(|_| not_found())?;
+    let mut conn = state.db.acquire().await?;
+    let job = crate::jobs::find_job(&mut conn, &job_name)
+        .await?
+        .ok_or_else(|| ApiError::JobNotFound(job_name.clone()))?;
+    drop(conn);
+    let example = job
+        .examples()
+        .into_iter()
+        .nth(position)
+        .ok_or_else(not_found)?;
+    let (Some(store_path), Some(mime)) = (example.store_path, example.mime) else {
+        return Err(not_found());
+    };
+    // The store path is the content's hash, so it is a strong validator too.
+    serve_stored(
+        &state,
+        &store_path,
+        &mime,
+        &store_path,
+        &request_headers,
+        not_found,
+    )
+    .await
 }
 
 async fn image(
@@ -27,7 +64,26 @@ async fn image(
             .fetch_optional(&state.db)
             .await?;
     let (store_path, mime, sha256) = row.ok_or_else(not_found)?;
+    serve_stored(
+        &state,
+        &store_path,
+        &mime,
+        &sha256,
+        &request_headers,
+        not_found,
+    )
+    .await
+}
 
+/// Answers with the stored file's bytes, or 304 when the client has them (`If-None-Match`).
+async fn serve_stored(
+    state: &AppState,
+    store_path: &str,
+    mime: &str,
+    sha256: &str,
+    request_headers: &HeaderMap,
+    not_found: impl Fn() -> ApiError,
+) -> Result<Response, ApiError> {
     // An image id always names the same bytes, so the hash is a strong validator and caches may keep it forever.
     let etag = format!("\"{sha256}\"");
     let mut headers = HeaderMap::new();
@@ -51,14 +107,14 @@ async fn image(
         return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
     }
 
-    let path = state.image_store.join(&store_path);
+    let path = state.image_store.join(store_path);
     let bytes = tokio::fs::read(&path).await.map_err(|error| {
-        tracing::error!(image = id, path = %path.display(), %error, "an image file is missing from the store");
+        tracing::error!(path = %path.display(), %error, "an image file is missing from the store");
         not_found()
     })?;
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&mime).map_err(anyhow::Error::from)?,
+        HeaderValue::from_str(mime).map_err(anyhow::Error::from)?,
     );
     Ok((headers, bytes).into_response())
 }

@@ -38,7 +38,8 @@ pub(super) async fn create_job(database: &Path, args: JobCreateArgs) -> anyhow::
             PathBuf::new(),
         ),
     };
-    let spec = file.into_spec(&base)?;
+    let mut spec = file.into_spec(&base)?;
+    crate::image_store::store_examples(&mut spec.examples, &image_store_dir(database))?;
     let pool = open_database(database).await?;
     let mut tx = crate::begin_write(&pool).await?;
     let job = jobs::create_job(&mut tx, &spec, system_now_ms()).await?;

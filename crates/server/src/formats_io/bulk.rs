@@ -46,6 +46,8 @@ pub struct JobRows {
     pub boxes: Vec<BoxRow>,
     /// Empty unless asked for (only consolidation needs them).
     pub submissions: Vec<SubmissionRow>,
+    /// (image id, outcome, how many submissions said it) for every outcome but `boxed`, in image id order.
+    pub outcomes: Vec<(i64, String, u32)>,
 }
 
 /// How long a read waits for a lock (a checkpoint or a recovering writer) before giving up.
@@ -102,11 +104,13 @@ pub fn read_job_blocking(
     } else {
         Vec::new()
     };
+    let outcomes = read_outcomes(&snapshot, job_id).context("reading the job's outcomes")?;
     snapshot.finish()?;
     Ok(JobRows {
         images,
         boxes,
         submissions,
+        outcomes,
     })
 }
 
@@ -152,6 +156,20 @@ fn read_boxes(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<BoxRow>> {
     }
     boxes.sort_by_key(|(id, row)| (row.image_id, *id));
     Ok(boxes.into_iter().map(|(_, row)| row).collect())
+}
+
+fn read_outcomes(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<(i64, String, u32)>> {
+    let mut statement = conn.prepare(
+        "SELECT s.image_id, s.outcome, COUNT(*) FROM images i JOIN submissions s ON s.image_id = i.id
+         WHERE i.job_id = ?1 AND s.outcome <> 'boxed'
+         GROUP BY s.image_id, s.outcome ORDER BY s.image_id, s.outcome",
+    )?;
+    let mut rows = statement.query([job_id])?;
+    let mut outcomes = Vec::new();
+    while let Some(row) = rows.next()? {
+        outcomes.push((row.get(0)?, row.get(1)?, row.get(2)?));
+    }
+    Ok(outcomes)
 }
 
 fn read_submissions(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<SubmissionRow>> {

@@ -46,7 +46,21 @@ impl JobMode {
 pub struct Example {
     /// `good` or `bad`.
     pub kind: String,
+    /// As given: an http(s) URL, or a file path (resolved against the job file's folder when read from one).
     pub src: String,
+    /// Where a file example was copied in the image store (set by `crowdbox job create`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mime: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+}
+
+impl Example {
+    pub fn is_url(&self) -> bool {
+        self.src.starts_with("https://") || self.src.starts_with("http://")
+    }
 }
 
 /// A job as written in a job file; every field but `name` and `labels` has a default.
@@ -154,9 +168,18 @@ impl JobFile {
             .into_iter()
             .map(|src| ("good", src))
             .chain(self.bad_examples.into_iter().map(|src| ("bad", src)))
-            .map(|(kind, src)| Example {
-                kind: kind.to_owned(),
-                src,
+            .map(|(kind, src)| {
+                let mut example = Example {
+                    kind: kind.to_owned(),
+                    src,
+                    store_path: None,
+                    mime: None,
+                    caption: None,
+                };
+                if !example.is_url() {
+                    example.src = base.join(&example.src).display().to_string();
+                }
+                example
             })
             .collect();
         Ok(JobSpec {

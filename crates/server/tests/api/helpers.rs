@@ -321,6 +321,10 @@ pub fn submission_for(
         worker_id: worker.to_owned(),
         task_id: task.task_id,
         duration_ms: Some(4_200),
+        outcome: Default::default(),
+        note: None,
+        changes: Vec::new(),
+        verdicts: Vec::new(),
         result: CocoResult {
             images: vec![task.image.clone()],
             annotations: boxes

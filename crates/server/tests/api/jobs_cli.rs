@@ -6,6 +6,9 @@ use crate::helpers::TestApp;
 #[tokio::test]
 async fn a_job_created_from_flags_is_listed_and_shown_with_every_setting() {
     let app = TestApp::spawn().await;
+    let good = app.dir.path().join("good.png");
+    std::fs::write(&good, crate::helpers::png_fixture(8, 6, 9)).unwrap();
+    let good = good.to_str().unwrap();
     let created = run_ok(
         &app,
         &[
@@ -27,7 +30,7 @@ async fn a_job_created_from_flags_is_listed_and_shown_with_every_setting() {
             "--instructions",
             "Box every tool.",
             "--good-example",
-            "good.jpg",
+            good,
             "--bad-example",
             "https://example.org/bad.jpg",
         ],
@@ -45,7 +48,11 @@ async fn a_job_created_from_flags_is_listed_and_shown_with_every_setting() {
             "name": "tools", "labels": ["driller", "hammer"], "instructions": "Box every tool.",
             "workers_per_image": 5, "batch_size": 10, "lease_seconds": 600, "mode": "adjust",
             "allow_carry_forward": true,
-            "examples": [{"kind": "good", "src": "good.jpg"}, {"kind": "bad", "src": "https://example.org/bad.jpg"}],
+            "examples": [
+                {"kind": "good", "src": good, "mime": "image/png",
+                 "store_path": shown["examples"][0]["store_path"].clone()},
+                {"kind": "bad", "src": "https://example.org/bad.jpg"}
+            ],
             "images_total": 0, "images_done": 0, "pre_annotated_images": 0
         })
     );

@@ -17,6 +17,7 @@ mod limits;
 mod malformed;
 mod malformed_cases;
 mod malformed_cli;
+mod outcomes;
 mod security;
 mod stats_cli;
 mod submissions;

@@ -9,6 +9,7 @@ mod keyboard;
 mod pointer;
 mod properties;
 mod remap;
+mod verify;
 mod view;
 
 use super::*;

@@ -234,6 +234,7 @@ fn the_coco_result_numbers_boxes_from_one_with_their_areas() {
         height: 300,
         license: None,
         date_captured: None,
+        outcomes: Default::default(),
     };
     let result = e.to_coco_result(&image);
     assert_eq!(result.images, vec![image]);
