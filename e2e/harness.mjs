@@ -1,7 +1,7 @@
 // Shared harness for the end-to-end tests: a real `crowdbox` server on a free port with a temporary SQLite
 // database, and Debian's Chromium driven by playwright-core. Nothing is mocked.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,11 +19,24 @@ export function crowdbox(database, args) {
   return execFileSync(CROWDBOX_BIN, [...args, '--database', database], { cwd: REPO_ROOT, encoding: 'utf8' });
 }
 
-/** A temporary database with the demo images imported as job `job`, and a server on a free port. */
-export async function startServer({ job = 'e2e', images = 'demo/images', labels = DEMO_LABELS, extraImportArgs = [] } = {}) {
+/**
+ * A temporary database with the demo images imported as job `job`, and a server on a free port. `jobArgs`:
+ * settings for `crowdbox job create` (the job is created first); `coco`: a COCO document whose boxes become the
+ * images' pre-annotations (its `file_name`s are in `images`).
+ */
+export async function startServer({
+  job = 'e2e', images = 'demo/images', labels = DEMO_LABELS, extraImportArgs = [], jobArgs = null, coco = null,
+} = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'crowdbox-e2e-'));
   const database = path.join(dir, 'crowdbox.sqlite3');
-  crowdbox(database, ['import', '--job', job, '--images', images, '--labels', labels.join(','), ...extraImportArgs]);
+  if (jobArgs) crowdbox(database, ['job', 'create', '--name', job, '--labels', labels.join(','), ...jobArgs]);
+  if (coco) {
+    const file = path.join(dir, 'pre-annotations.json');
+    writeFileSync(file, JSON.stringify(coco));
+    crowdbox(database, ['import', '--job', job, '--coco', file, '--image-dir', images, '--as', 'pre', ...extraImportArgs]);
+  } else {
+    crowdbox(database, ['import', '--job', job, '--images', images, '--labels', labels.join(','), ...extraImportArgs]);
+  }
   const child = spawn(CROWDBOX_BIN, ['serve', '--database', database, '--bind', '127.0.0.1:0', '--static-dir', 'dist'], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

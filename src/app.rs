@@ -14,7 +14,7 @@ use crate::components::progress::Progress;
 use crate::components::static_panel::StaticPanel;
 use crate::components::status::StatusLine;
 use crate::components::sync_status::SyncStatus;
-use crate::components::task_view::TaskView;
+use crate::components::task_view::{PreviousBoxes, TaskView};
 use crate::drafts::{DraftStore, LocalDrafts};
 use crate::invite::invite_for_job;
 use crate::outbox_driver::{outcome_of, Driver};
@@ -156,6 +156,7 @@ fn Worker(job: Option<String>) -> impl IntoView {
     let driver = Driver::start(session);
     provide_context(driver);
     let preferred_category = RwSignal::new(None::<u64>);
+    let previous_boxes: PreviousBoxes = RwSignal::new(Vec::new());
     let instructions_open = RwSignal::new(true);
     lease_next_batch(session, driver, 0);
 
@@ -190,7 +191,9 @@ fn Worker(job: Option<String>) -> impl IntoView {
             </Show>
             {move || match current_task.get() {
                 Some(task) => {
-                    view! { <TaskView session task preferred_category instructions_open /> }
+                    view! {
+                        <TaskView session task preferred_category instructions_open previous_boxes />
+                    }
                         .into_any()
                 }
                 None => {

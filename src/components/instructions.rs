@@ -49,23 +49,32 @@ pub fn Instructions(
     open: RwSignal<bool>,
     /// Whether the full-instructions dialog is open.
     full_open: RwSignal<bool>,
-    /// The job's example images as `(url, good)`.
+    /// The job's example images as `(url, good, caption)`.
     #[prop(optional)]
-    examples: Vec<(String, bool)>,
+    examples: Vec<(String, bool, String)>,
 ) -> impl IntoView {
     let paragraphs = paragraphs(&text);
-    let example_urls: Vec<String> = examples.iter().map(|(url, _)| url.clone()).collect();
+    let example_urls: Vec<String> = examples.iter().map(|(url, _, _)| url.clone()).collect();
     let example_list = move |good: bool| {
         let items = examples
             .iter()
-            .filter(|(_, g)| *g == good)
-            .map(|(url, _)| {
-                let alt = if good {
-                    "A good example"
-                } else {
-                    "A bad example"
+            .filter(|(_, g, _)| *g == good)
+            .map(|(url, _, caption)| {
+                let alt = match (caption.is_empty(), good) {
+                    (false, _) => caption.clone(),
+                    (true, true) => "A good example".to_owned(),
+                    (true, false) => "A bad example".to_owned(),
                 };
-                view! { <li><img class="example-image" src=url.clone() alt=alt /></li> }
+                let caption = (!caption.is_empty())
+                    .then(|| view! { <figcaption>{caption.clone()}</figcaption> });
+                view! {
+                    <li>
+                        <figure>
+                            <img class="example-image" src=url.clone() alt=alt />
+                            {caption}
+                        </figure>
+                    </li>
+                }
             })
             .collect::<Vec<_>>();
         (!items.is_empty()).then(|| {

@@ -219,13 +219,15 @@ fn push_boxes(editor: &Editor, cmds: &mut Vec<DrawCmd>, viewport: (f64, f64)) {
         } else {
             BOX_LINE_PX
         };
+        // In a verify job a rejected box is drawn dashed, so what is still accepted stands out.
+        let rejected = editor.is_read_only() && matches!(editor.verdict(a.id), Some((false, _)));
         cmds.push(DrawCmd::Rect {
             rect,
             fill: None,
             stroke: Some(Stroke {
                 color,
                 width,
-                dashed: false,
+                dashed: rejected,
                 halo: Some(HALO),
             }),
         });

@@ -9,6 +9,10 @@ use super::{command_for, Command, Editor, Modifiers};
 pub const APP_KEYS: &[(&str, &str)] = &[
     ("?", "opens the key help"),
     ("i", "opens the full instructions"),
+    (
+        "c",
+        "copies the previous image's boxes (in jobs that allow it)",
+    ),
 ];
 
 /// An editor action that can be moved to another key.

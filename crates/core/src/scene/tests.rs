@@ -280,3 +280,42 @@ fn the_palette_colours_are_distinct_and_tags_use_readable_text() {
     assert_eq!(PALETTE[4].text_on(), WHITE, "white on blue");
     assert_eq!(BLACK.with_alpha(0.75).css(), "rgba(0,0,0,0.75)");
 }
+
+#[test]
+fn a_rejected_box_of_a_verify_job_is_drawn_dashed_and_an_accepted_one_solid() {
+    let mut e = Editor::new(
+        crate::geometry::ImageSize::new(400.0, 300.0),
+        vec![crate::coco::CocoCategory {
+            id: 1,
+            name: "cat".into(),
+            supercategory: String::new(),
+        }],
+    );
+    e.set_viewport(424.0, 324.0);
+    e.load_given_boxes([
+        (
+            1,
+            crate::geometry::ImageRect::new(10.0, 10.0, 40.0, 40.0),
+            1,
+        ),
+        (
+            2,
+            crate::geometry::ImageRect::new(100.0, 100.0, 40.0, 40.0),
+            1,
+        ),
+    ]);
+    e.set_read_only(true);
+    e.set_verdict(1, true);
+    e.set_verdict(2, false);
+    let dashed: Vec<bool> = scene(&e)
+        .iter()
+        .filter_map(|cmd| match cmd {
+            DrawCmd::Rect {
+                stroke: Some(stroke),
+                ..
+            } => Some(stroke.dashed),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(dashed, [false, true]);
+}

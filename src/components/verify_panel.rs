@@ -1,0 +1,145 @@
+//! A verify job's list of given boxes: accept or reject each (buttons, or A and R on the canvas), with an
+//! optional reason for a rejection. Mirrors the canvas selection like the box list does.
+
+use leptos::prelude::*;
+
+use crate::components::box_list::BoxRow;
+
+/// One given box as the verify list shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerifyRow {
+    pub row: BoxRow,
+    /// `Some(true)` accepted, `Some(false)` rejected, `None` not judged yet.
+    pub verdict: Option<bool>,
+    pub reason: String,
+}
+
+#[component]
+pub fn VerifyPanel(
+    #[prop(into)] rows: Signal<Vec<VerifyRow>>,
+    #[prop(into)] on_select: Callback<u64>,
+    /// (box id, accepted)
+    #[prop(into)]
+    on_verdict: Callback<(u64, bool)>,
+    /// (box id, reason)
+    #[prop(into)]
+    on_reason: Callback<(u64, String)>,
+) -> impl IntoView {
+    let ids = move || rows.with(|rows| rows.iter().map(|r| r.row.id).collect::<Vec<_>>());
+    let left = move || rows.with(|rows| rows.iter().filter(|r| r.verdict.is_none()).count());
+    view! {
+        <section class="verify-list" aria-labelledby="verify-heading">
+            <h2 id="verify-heading">"Check each box"</h2>
+            <p class="hint" id="verify-help">
+                "Accept a box that is right, reject one that is wrong (A and R on the canvas judge the selected \
+                 box and go on to the next). "
+                <span id="verify-left" aria-live="polite">
+                    {move || match left() {
+                        0 => "Every box is judged.".to_owned(),
+                        1 => "1 box left to judge.".to_owned(),
+                        n => format!("{n} boxes left to judge."),
+                    }}
+                </span>
+            </p>
+            <Show when=move || rows.with(Vec::is_empty)>
+                <p class="hint">"This image came without boxes: submit it, or say why below."</p>
+            </Show>
+            <ol class="boxes verify-boxes">
+                <For each=ids key=|id| *id let:id>
+                    <VerifyListRow id rows on_select on_verdict on_reason />
+                </For>
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+fn VerifyListRow(
+    id: u64,
+    rows: Signal<Vec<VerifyRow>>,
+    on_select: Callback<u64>,
+    on_verdict: Callback<(u64, bool)>,
+    on_reason: Callback<(u64, String)>,
+) -> impl IntoView {
+    let entry = Memo::new(move |_| {
+        rows.with(|rows| {
+            rows.iter()
+                .enumerate()
+                .find(|(_, r)| r.row.id == id)
+                .map(|(i, r)| (i + 1, r.clone()))
+        })
+    });
+    let number = move || entry.with(|e| e.as_ref().map_or(0, |(n, _)| *n));
+    let label = move || {
+        entry.with(|e| {
+            e.as_ref()
+                .map(|(_, r)| r.row.label.clone())
+                .unwrap_or_default()
+        })
+    };
+    let verdict = move || entry.with(|e| e.as_ref().and_then(|(_, r)| r.verdict));
+    let selected = move || entry.with(|e| e.as_ref().is_some_and(|(_, r)| r.row.selected));
+    let reason = move || {
+        entry.with(|e| {
+            e.as_ref()
+                .map(|(_, r)| r.reason.clone())
+                .unwrap_or_default()
+        })
+    };
+    let coordinates = move || {
+        entry.with(|e| {
+            e.as_ref()
+                .map(|(_, r)| r.row.coordinates())
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <li
+            class="box-row verify-row"
+            class:selected=selected
+            class:accepted=move || verdict() == Some(true)
+            class:rejected=move || verdict() == Some(false)
+        >
+            <button
+                type="button"
+                class="box-select"
+                data-box=id.to_string()
+                aria-pressed=move || selected().to_string()
+                on:click=move |_| on_select.run(id)
+            >
+                <span class="box-number">{number}</span>
+                <span class="box-label">{label}</span>
+                <span class="box-coords">{coordinates}</span>
+            </button>
+            <div class="verdict-buttons" role="group" aria-label=move || format!("Box {} ({})", number(), label())>
+                <button
+                    type="button"
+                    class="verdict accept"
+                    aria-pressed=move || (verdict() == Some(true)).to_string()
+                    on:click=move |_| on_verdict.run((id, true))
+                >
+                    "Accept"
+                </button>
+                <button
+                    type="button"
+                    class="verdict reject"
+                    aria-pressed=move || (verdict() == Some(false)).to_string()
+                    on:click=move |_| on_verdict.run((id, false))
+                >
+                    "Reject"
+                </button>
+            </div>
+            <Show when=move || verdict() == Some(false)>
+                <input
+                    type="text"
+                    class="verdict-reason"
+                    maxlength="1000"
+                    placeholder="Why? (optional)"
+                    aria-label=move || format!("Why box {} ({}) is rejected", number(), label())
+                    prop:value=reason
+                    on:change=move |ev| on_reason.run((id, event_target_value(&ev)))
+                />
+            </Show>
+        </li>
+    }
+}
