@@ -15,6 +15,7 @@ use crowdbox_core::coco::CocoAnnotation;
 use crowdbox_core::wire::{CocoResult, Submission, TaskBatch};
 use crowdbox_server::clock::SystemClock;
 use crowdbox_server::limits::RateLimits;
+use crowdbox_server::submission_writer::SubmissionWriter;
 use crowdbox_server::{app_with, image_store_dir, open_database, AppState, ServerConfig};
 use serde_json::json;
 
@@ -42,6 +43,7 @@ fn main() -> anyhow::Result<()> {
         let db = open_database(&database).await?;
         seed_job(&db, submissions, batch_size).await?;
         let state = AppState {
+            submissions: SubmissionWriter::start(&db)?,
             db,
             image_store: image_store_dir(&database),
             static_dir: dir.path().join("dist"),

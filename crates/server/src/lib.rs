@@ -21,6 +21,7 @@ pub mod limits;
 pub mod security;
 pub mod serve;
 pub mod stats;
+pub mod submission_writer;
 pub mod submissions;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +50,9 @@ pub struct AppState {
     /// The built worker app, served for every path that is not `/healthz` or `/api/…`.
     pub static_dir: PathBuf,
     pub clock: Arc<dyn Clock>,
+    /// Stores submissions in group transactions (see [`submission_writer`]); started with
+    /// `SubmissionWriter::start(&db)`.
+    pub submissions: submission_writer::SubmissionWriter,
 }
 
 /// The whole HTTP application with the default [`ServerConfig`] (no owner token, so owner endpoints refuse
@@ -148,9 +152,15 @@ pub async fn begin_write(
 /// their write transaction instead, so they wait in a fair FIFO queue and the lock is never contended inside
 /// this process. (Other processes, such as a running `crowdbox import`, still meet the busy timeout.)
 pub async fn write_queue() -> tokio::sync::MutexGuard<'static, ()> {
-    static WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-    WRITER.lock().await
+    WRITE_QUEUE.lock().await
 }
+
+/// [`write_queue`] for the submission writer's thread (not an async context).
+pub(crate) fn write_queue_blocking() -> tokio::sync::MutexGuard<'static, ()> {
+    WRITE_QUEUE.blocking_lock()
+}
+
+static WRITE_QUEUE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// SQLite stores integers as i64; ids and counts are never negative.
 pub(crate) fn to_u64(value: i64) -> u64 {

@@ -84,11 +84,13 @@ async fn submit(
         now_ms,
     )
     .await?;
-    let (outcome, receipt) = submissions::submit(&state.db, &job_name, &submission, now_ms).await?;
+    let (worker_id, task_id) = (submission.worker_id.clone(), submission.task_id);
+    let (outcome, receipt) =
+        submissions::submit(&state.submissions, &job_name, submission, now_ms).await?;
     let status = match outcome {
         Outcome::Stored => {
             tracing::info!(
-                job = %job_name, worker = %submission.worker_id, task = submission.task_id,
+                job = %job_name, worker = %worker_id, task = task_id,
                 boxes = receipt.annotations_stored, "stored a submission"
             );
             StatusCode::CREATED

@@ -69,7 +69,7 @@ pub async fn read_job(
 }
 
 /// The pool's database file.
-fn database_path(pool: &SqlitePool) -> anyhow::Result<PathBuf> {
+pub(crate) fn database_path(pool: &SqlitePool) -> anyhow::Result<PathBuf> {
     let options = pool.connect_options();
     let path = options.get_filename();
     ensure!(

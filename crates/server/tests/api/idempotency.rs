@@ -95,7 +95,7 @@ async fn a_reused_id_for_another_task_is_a_conflict_even_after_the_first_was_sto
 
 /// Runs the futures concurrently on the current task (their database work runs on the pool's connection
 /// threads, so it really overlaps) and returns their outputs in order.
-async fn futures_join_all<F: std::future::Future>(
+pub(crate) async fn futures_join_all<F: std::future::Future>(
     futures: impl IntoIterator<Item = F>,
 ) -> Vec<F::Output> {
     join_vec(futures.into_iter().map(Box::pin).collect()).await

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::http::{header, Method, Request, StatusCode};
 use crowdbox_server::clock::SystemClock;
+use crowdbox_server::submission_writer::SubmissionWriter;
 use crowdbox_server::{app_with, image_store_dir, open_database, AppState, ServerConfig};
 use tower::ServiceExt;
 
@@ -78,9 +79,11 @@ async fn an_inline_loader_script_is_allowed_by_its_hash_only() {
     )
     .unwrap();
     let database = dir.path().join("db.sqlite3");
+    let db = open_database(&database).await.unwrap();
     let router = app_with(
         AppState {
-            db: open_database(&database).await.unwrap(),
+            submissions: SubmissionWriter::start(&db).unwrap(),
+            db,
             image_store: image_store_dir(&database),
             static_dir,
             clock: Arc::new(SystemClock),
