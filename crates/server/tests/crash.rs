@@ -281,8 +281,14 @@ fn acknowledged_submissions_survive_sigkill_exactly_once() {
 
     let mut random = Random(seed);
     let mut acknowledged_at_kill = Vec::new();
-    for _ in 0..KILLS {
-        std::thread::sleep(Duration::from_millis(100 + random.below(300)));
+    for kill in 0..KILLS {
+        // Kill at a random point of the work rather than at a random time: a fast server would otherwise be
+        // done before the first kill. Kill k falls in the k-th of KILLS + 1 equal slices of the images.
+        let slice = IMAGES / (KILLS + 1);
+        let kill_at = slice * (kill + 1) - 1 - random.below(slice as u64 / 2) as usize;
+        while ledger.acknowledged.lock().unwrap().len() < kill_at && started.elapsed() < DEADLINE {
+            std::thread::sleep(Duration::from_millis(1));
+        }
         server.child.kill().unwrap(); // SIGKILL on unix
         server.child.wait().unwrap();
         acknowledged_at_kill.push(ledger.acknowledged.lock().unwrap().len());
