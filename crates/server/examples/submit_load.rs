@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use crowdbox_core::coco::CocoAnnotation;
 use crowdbox_core::wire::{CocoResult, Submission, TaskBatch};
 use crowdbox_server::clock::SystemClock;
+use crowdbox_server::group_writer::GroupWriter;
 use crowdbox_server::limits::RateLimits;
-use crowdbox_server::submission_writer::SubmissionWriter;
 use crowdbox_server::{app_with, image_store_dir, open_database, AppState, ServerConfig};
 use serde_json::json;
 
@@ -43,7 +43,7 @@ fn main() -> anyhow::Result<()> {
         let db = open_database(&database).await?;
         seed_job(&db, submissions, batch_size).await?;
         let state = AppState {
-            submissions: SubmissionWriter::start(&db)?,
+            writer: GroupWriter::start(&db)?,
             db,
             image_store: image_store_dir(&database),
             static_dir: dir.path().join("dist"),

@@ -104,6 +104,44 @@ pub async fn set_requires_invite(pool: &SqlitePool, job: &str, closed: bool) -> 
     Ok(())
 }
 
+/// [`authorize`] for the writer thread: a request for job `job_id` (which requires invites) from `worker_id`,
+/// inside the writer's transaction, where nothing else writes meanwhile.
+pub(crate) fn authorize_in(
+    conn: &rusqlite::Connection,
+    job_id: i64,
+    job_name: &str,
+    invite: Option<&str>,
+    worker_id: &str,
+    now_ms: i64,
+) -> Result<(), ApiError> {
+    use rusqlite::OptionalExtension;
+    let invite = invite.ok_or_else(|| ApiError::InviteRequired(job_name.to_owned()))?;
+    let digest = sha256(invite);
+    let row: Option<(i64, String, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT id, token_sha256, worker_id FROM invites WHERE job_id = ?1 AND token_sha256 = ?2",
+        )?
+        .query_row(rusqlite::params![job_id, hex::encode(digest)], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
+        .optional()?;
+    let Some((invite_id, _, bound)) = row.filter(|(_, stored, _)| {
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(stored, &mut bytes).is_ok() && constant_time_eq(&bytes, &digest)
+    }) else {
+        return Err(ApiError::InviteInvalid(job_name.to_owned()));
+    };
+    match bound {
+        Some(bound) if bound != worker_id => Err(ApiError::InviteUsedByAnother),
+        Some(_) => Ok(()),
+        None => {
+            conn.prepare_cached("UPDATE invites SET worker_id = ?1, used_at = ?2 WHERE id = ?3")?
+                .execute(rusqlite::params![worker_id, now_ms, invite_id])?;
+            Ok(())
+        }
+    }
+}
+
 /// Lets a request for `job_name` through if the job is open, or if `invite` is one of its invites not bound to
 /// another worker. With a `worker_id`, an unbound invite is bound to it. An unknown job passes (the handler
 /// answers 404).

@@ -1,6 +1,6 @@
 //! Reading jobs, their categories and their progress; creating jobs from a [`JobSpec`].
 
-use crowdbox_core::coco::{CocoAnnotation, CocoCategory};
+use crowdbox_core::coco::CocoCategory;
 use crowdbox_core::wire::{ExampleImage, ExampleKind, TaskMode};
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -200,7 +200,7 @@ impl JobImage {
     }
 
     /// The task that shows this image; the task id is the image id. Stored images load from the API, remote
-    /// ones from their URL. Use [`tasks_for`] to include the image's pre-annotations.
+    /// ones from their URL. Leasing adds the image's pre-annotations.
     pub fn to_task(&self) -> crowdbox_core::wire::Task {
         crowdbox_core::wire::Task {
             task_id: to_u64(self.id),
@@ -226,45 +226,6 @@ pub async fn find_job_image(
     .bind(job.id)
     .fetch_optional(conn)
     .await
-}
-
-/// The tasks for `images`, each with its pre-annotations (boxes imported with `--as pre`) as
-/// `initial_annotations`, ids 1..n per task.
-pub async fn tasks_for(
-    conn: &mut SqliteConnection,
-    images: &[JobImage],
-) -> Result<Vec<crowdbox_core::wire::Task>, sqlx::Error> {
-    // One query for the whole batch: the ids go in as a JSON array (one statement text whatever the batch size).
-    let ids = serde_json::to_string(&images.iter().map(|image| image.id).collect::<Vec<_>>())
-        .unwrap_or_default();
-    let rows: Vec<(i64, i64, f64, f64, f64, f64, bool)> = sqlx::query_as(
-        "SELECT image_id, category_id, x, y, w, h, iscrowd FROM pre_annotations
-         WHERE image_id IN (SELECT value FROM json_each(?)) ORDER BY image_id, id",
-    )
-    .bind(ids)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut tasks = Vec::with_capacity(images.len());
-    for image in images {
-        let mut task = image.to_task();
-        task.initial_annotations = rows
-            .iter()
-            .filter(|row| row.0 == image.id)
-            .zip(1..)
-            .map(
-                |(&(_, category_id, x, y, w, h, iscrowd), id)| CocoAnnotation {
-                    id,
-                    image_id: task.image.id,
-                    category_id: to_u64(category_id),
-                    bbox: [x, y, w, h],
-                    area: w * h,
-                    iscrowd: u8::from(iscrowd),
-                },
-            )
-            .collect();
-        tasks.push(task);
-    }
-    Ok(tasks)
 }
 
 /// Creates the job `spec` describes, with its labels as categories 1..n. Fails if the name is taken.

@@ -12,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod formats_io;
+pub mod group_writer;
 pub mod image_store;
 pub mod import;
 pub mod invites;
@@ -21,7 +22,6 @@ pub mod limits;
 pub mod security;
 pub mod serve;
 pub mod stats;
-pub mod submission_writer;
 pub mod submissions;
 
 use std::path::{Path, PathBuf};
@@ -50,9 +50,9 @@ pub struct AppState {
     /// The built worker app, served for every path that is not `/healthz` or `/api/…`.
     pub static_dir: PathBuf,
     pub clock: Arc<dyn Clock>,
-    /// Stores submissions in group transactions (see [`submission_writer`]); started with
-    /// `SubmissionWriter::start(&db)`.
-    pub submissions: submission_writer::SubmissionWriter,
+    /// Stores submissions and leases in group transactions (see [`group_writer`]); started with
+    /// `GroupWriter::start(&db)`.
+    pub writer: group_writer::GroupWriter,
 }
 
 /// The whole HTTP application with the default [`ServerConfig`] (no owner token, so owner endpoints refuse
@@ -146,16 +146,16 @@ pub async fn begin_write(
     pool.begin_with("BEGIN IMMEDIATE").await
 }
 
-/// The request handlers' single-writer queue. SQLite allows one writer at a time; when several connections
-/// race for the lock, the losers sleep in SQLite's busy handler (1, 2, 5, … 100 ms steps), which makes the
-/// latency tail under load long. Handlers that write (`lease_batch`, `submit`) hold this async lock around
-/// their write transaction instead, so they wait in a fair FIFO queue and the lock is never contended inside
-/// this process. (Other processes, such as a running `crowdbox import`, still meet the busy timeout.)
+/// The in-process write lock. SQLite allows one writer at a time; when several connections race for the lock,
+/// the losers sleep in SQLite's busy handler (1, 2, 5, … 100 ms steps), which makes the latency tail long. The
+/// [`group_writer`] thread holds this lock around each group transaction; other writers in the same process
+/// (tests that want a group to queue up) take it too, and wait in a fair FIFO queue instead. (Other processes,
+/// such as a running `crowdbox import`, still meet the busy timeout.)
 pub async fn write_queue() -> tokio::sync::MutexGuard<'static, ()> {
     WRITE_QUEUE.lock().await
 }
 
-/// [`write_queue`] for the submission writer's thread (not an async context).
+/// [`write_queue`] for the writer thread (not an async context).
 pub(crate) fn write_queue_blocking() -> tokio::sync::MutexGuard<'static, ()> {
     WRITE_QUEUE.blocking_lock()
 }

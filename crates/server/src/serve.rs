@@ -11,8 +11,8 @@ use tokio::net::TcpListener;
 
 use crate::auth::resolve_owner_token;
 use crate::clock::SystemClock;
+use crate::group_writer::GroupWriter;
 use crate::limits::RateLimits;
-use crate::submission_writer::SubmissionWriter;
 use crate::{app_with, image_store_dir, open_database, AppState, ServerConfig};
 
 /// `crowdbox serve` flags about who may do what.
@@ -84,7 +84,7 @@ pub async fn serve(
         );
     }
     let state = AppState {
-        submissions: SubmissionWriter::start(&db)?,
+        writer: GroupWriter::start(&db)?,
         db,
         image_store: image_store_dir(database),
         static_dir,

@@ -2,12 +2,10 @@
 //!
 //! The `submission_id` is an idempotency key: the same id with the same content is a replay and gets the first
 //! receipt back; the same id with other content is refused. The checks and writes of one submission run on the
-//! [`SubmissionWriter`]'s thread inside a savepoint of its group transaction, so a refused submission leaves
+//! [`GroupWriter`]'s thread inside a savepoint of its group transaction, so a refused submission leaves
 //! nothing behind and does not disturb the others committed with it.
 
-use std::collections::HashMap;
-
-use crowdbox_core::coco::{CocoAnnotation, CocoCategory, CocoImage};
+use crowdbox_core::coco::{CocoAnnotation, CocoImage};
 use crowdbox_core::validate::{
     clip_to_image, validate_client_id, validate_report, validate_submission,
 };
@@ -16,7 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
-use crate::submission_writer::{PendingSubmission, SubmissionWriter};
+use crate::group_writer::{Admission, GroupWriter, JobFacts, JobsSeen};
 use crate::to_u64;
 
 /// Whether the receipt is for a submission stored just now or for a replay of an earlier one.
@@ -26,39 +24,31 @@ pub enum Outcome {
     Replayed,
 }
 
-/// Checks what needs no database, then hands the submission to the writer and waits until the group
-/// transaction that holds it has committed (or it was refused).
+/// Hands the submission to the writer and waits until the group transaction that holds it has committed (or
+/// it was refused). The content hash is computed here, off the writer's thread.
 pub async fn submit(
-    writer: &SubmissionWriter,
-    job_name: &str,
+    writer: &GroupWriter,
+    admission: Admission,
     submission: Submission,
-    now_ms: i64,
 ) -> Result<(Outcome, Receipt), ApiError> {
-    validate_client_id("submission_id", &submission.submission_id)?;
-    validate_client_id("worker_id", &submission.worker_id)?;
-    crate::limits::check_box_count(&submission)?;
-    let content_sha256 = content_hash(job_name, &submission);
-    writer
-        .store(PendingSubmission {
-            job_name: job_name.to_owned(),
-            submission,
-            content_sha256,
-            now_ms,
-        })
-        .await
+    let content_sha256 = content_hash(&admission.job_name, &submission);
+    let pending = PendingSubmission {
+        job_name: admission.job_name.clone(),
+        submission,
+        content_sha256,
+        now_ms: admission.now_ms,
+    };
+    writer.submit(admission, pending).await
 }
 
-/// What a group transaction knows about a job: read once per group, since nothing else writes while the
-/// group holds the write lock.
-pub(crate) struct JobFacts {
-    id: i64,
-    name: String,
-    workers_per_image: i64,
-    categories: Vec<CocoCategory>,
+/// A submission on its way to the writer.
+pub(crate) struct PendingSubmission {
+    job_name: String,
+    submission: Submission,
+    /// See [`content_hash`].
+    content_sha256: String,
+    now_ms: i64,
 }
-
-/// The jobs a group transaction has looked up, by name (`None`: no such job).
-pub(crate) type JobsSeen = HashMap<String, Option<JobFacts>>;
 
 /// Checks `pending` against the database and stores it. Runs inside a savepoint that the caller releases
 /// when this returns [`Outcome::Stored`] and rolls back otherwise.
@@ -68,13 +58,10 @@ pub(crate) fn store_one(
     pending: &PendingSubmission,
 ) -> Result<(Outcome, Receipt), ApiError> {
     let submission = &pending.submission;
-    if !jobs.contains_key(&pending.job_name) {
-        let facts = job_facts(conn, &pending.job_name)?;
-        jobs.insert(pending.job_name.clone(), facts);
-    }
-    let job = jobs[&pending.job_name]
-        .as_ref()
-        .ok_or_else(|| ApiError::JobNotFound(pending.job_name.clone()))?;
+    validate_client_id("submission_id", &submission.submission_id)?;
+    validate_client_id("worker_id", &submission.worker_id)?;
+    crate::limits::check_box_count(submission)?;
+    let job = jobs.find(conn, &pending.job_name)?;
 
     if let Some((content_sha256, receipt)) = earlier(conn, submission)? {
         return if content_sha256 == pending.content_sha256 {
@@ -106,34 +93,6 @@ pub(crate) fn store_one(
             stored_at: pending.now_ms,
         },
     ))
-}
-
-fn job_facts(conn: &Connection, job_name: &str) -> rusqlite::Result<Option<JobFacts>> {
-    let job: Option<(i64, i64)> = conn
-        .prepare_cached("SELECT id, workers_per_image FROM jobs WHERE name = ?1")?
-        .query_row([job_name], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?;
-    let Some((id, workers_per_image)) = job else {
-        return Ok(None);
-    };
-    let mut labels = conn.prepare_cached(
-        "SELECT category_id, name FROM labels WHERE job_id = ?1 ORDER BY category_id",
-    )?;
-    let categories = labels
-        .query_map([id], |row| {
-            Ok(CocoCategory {
-                id: to_u64(row.get(0)?),
-                name: row.get(1)?,
-                supercategory: job_name.to_owned(),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(Some(JobFacts {
-        id,
-        name: job_name.to_owned(),
-        workers_per_image,
-        categories,
-    }))
 }
 
 /// The content hash and receipt of an earlier submission under the same id, if there is one.

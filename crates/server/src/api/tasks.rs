@@ -11,9 +11,10 @@ use crowdbox_core::wire::{LeaseRequest, Receipt, Submission, TaskBatch};
 use crate::auth::bearer_token;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::group_writer::Admission;
 use crate::security::Guards;
 use crate::submissions::Outcome;
-use crate::{invites, leasing, submissions, AppState};
+use crate::{leasing, submissions, AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -21,28 +22,27 @@ pub fn router() -> Router<AppState> {
         .route("/jobs/{job}/submissions", post(submit))
 }
 
-/// The checks every worker request passes before its work: the worker's rate limit, then the job's invite.
-async fn admit_worker(
-    state: &AppState,
+/// The checks every worker request passes before it is queued for the writer: a well-formed worker id and the
+/// worker's rate limit. The job's invite is checked by the writer, in the same transaction as the request (see
+/// [`crate::group_writer`]).
+fn admit_worker(
     guards: &Guards,
     headers: &HeaderMap,
-    job_name: &str,
+    job_name: String,
     worker_id: &str,
     now_ms: i64,
-) -> Result<(), ApiError> {
+) -> Result<Admission, ApiError> {
     // A bounded key before it goes into the limiter's table.
     crowdbox_core::validate::validate_client_id("worker_id", worker_id)?;
     guards
         .per_worker
         .check(worker_id, || format!("worker {worker_id:?}"), now_ms)?;
-    invites::authorize(
-        &state.db,
+    Ok(Admission {
         job_name,
-        bearer_token(headers),
-        Some(worker_id),
+        worker_id: worker_id.to_owned(),
+        invite: bearer_token(headers).map(str::to_owned),
         now_ms,
-    )
-    .await
+    })
 }
 
 async fn lease_batch(
@@ -53,17 +53,9 @@ async fn lease_batch(
     ApiJson(request): ApiJson<LeaseRequest>,
 ) -> Result<Json<TaskBatch>, ApiError> {
     let now_ms = state.clock.now_ms();
-    admit_worker(
-        &state,
-        &guards,
-        &headers,
-        &job_name,
-        &request.worker_id,
-        now_ms,
-    )
-    .await?;
-    let batch = leasing::lease_batch(&state.db, &job_name, &request.worker_id, now_ms).await?;
-    tracing::info!(job = %job_name, worker = %request.worker_id, tasks = batch.tasks.len(), "leased a batch");
+    let admission = admit_worker(&guards, &headers, job_name, &request.worker_id, now_ms)?;
+    let batch = leasing::lease_batch(&state.writer, admission).await?;
+    tracing::info!(job = %batch.job, worker = %request.worker_id, tasks = batch.tasks.len(), "leased a batch");
     Ok(Json(batch))
 }
 
@@ -75,18 +67,10 @@ async fn submit(
     ApiJson(submission): ApiJson<Submission>,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
     let now_ms = state.clock.now_ms();
-    admit_worker(
-        &state,
-        &guards,
-        &headers,
-        &job_name,
-        &submission.worker_id,
-        now_ms,
-    )
-    .await?;
+    let admission = admit_worker(&guards, &headers, job_name, &submission.worker_id, now_ms)?;
     let (worker_id, task_id) = (submission.worker_id.clone(), submission.task_id);
-    let (outcome, receipt) =
-        submissions::submit(&state.submissions, &job_name, submission, now_ms).await?;
+    let job_name = admission.job_name.clone();
+    let (outcome, receipt) = submissions::submit(&state.writer, admission, submission).await?;
     let status = match outcome {
         Outcome::Stored => {
             tracing::info!(

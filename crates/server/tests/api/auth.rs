@@ -228,6 +228,31 @@ async fn an_invite_belongs_to_the_first_worker_that_uses_it() {
 }
 
 #[tokio::test]
+async fn an_invite_stays_bound_to_its_first_worker_even_when_that_request_was_refused() {
+    let app = TestApp::spawn().await;
+    app.create_job("birds", &["gull"], 3, 1, 5).await;
+    let tokens = create_invites(&app.db, "birds", 1, START_MS).await.unwrap();
+    // Alice's first request is a submission for a task she never leased: refused, but the invite is hers.
+    let unleased = json!({
+        "submission_id": "s1", "worker_id": "alice", "task_id": 1,
+        "result": {"images": [], "annotations": [], "categories": []}
+    });
+    let refused = post_with(&app, "/api/jobs/birds/submissions", &unleased, &tokens[0]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text());
+    assert_eq!(refused.error().code, "task_not_leased");
+    let mallory = post_with(
+        &app,
+        "/api/jobs/birds/batches",
+        &json!({"worker_id": "mallory"}),
+        &tokens[0],
+    )
+    .await;
+    assert_eq!(mallory.status, StatusCode::FORBIDDEN);
+    assert_eq!(mallory.error().code, "invite_used");
+    assert_eq!(app.row_counts().await.submissions, 0);
+}
+
+#[tokio::test]
 async fn invites_are_stored_only_as_hashes_and_a_reopened_job_needs_none() {
     let app = TestApp::spawn().await;
     app.create_job("birds", &["gull"], 1, 1, 5).await;

@@ -10,8 +10,8 @@ use axum::Router;
 use crowdbox_core::coco::{CocoAnnotation, CocoCategory};
 use crowdbox_core::wire::{CocoResult, ErrorBody, ErrorDetail, Submission, Task, TaskBatch};
 use crowdbox_server::clock::ManualClock;
+use crowdbox_server::group_writer::GroupWriter;
 use crowdbox_server::import::{import_images, ImportReport, ImportRequest};
-use crowdbox_server::submission_writer::SubmissionWriter;
 use crowdbox_server::{app_with, image_store_dir, open_database, AppState, ServerConfig};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
@@ -95,7 +95,7 @@ impl TestApp {
         let clock = ManualClock::starting_at(START_MS);
         let router = app_with(
             AppState {
-                submissions: SubmissionWriter::start(&db).expect("the submission writer starts"),
+                writer: GroupWriter::start(&db).expect("the writer thread starts"),
                 db: db.clone(),
                 image_store: store.clone(),
                 static_dir,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::http::{header, Method, Request, StatusCode};
 use crowdbox_server::clock::SystemClock;
-use crowdbox_server::submission_writer::SubmissionWriter;
+use crowdbox_server::group_writer::GroupWriter;
 use crowdbox_server::{app_with, image_store_dir, open_database, AppState, ServerConfig};
 use tower::ServiceExt;
 
@@ -82,7 +82,7 @@ async fn an_inline_loader_script_is_allowed_by_its_hash_only() {
     let db = open_database(&database).await.unwrap();
     let router = app_with(
         AppState {
-            submissions: SubmissionWriter::start(&db).unwrap(),
+            writer: GroupWriter::start(&db).unwrap(),
             db,
             image_store: image_store_dir(&database),
             static_dir,
