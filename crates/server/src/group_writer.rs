@@ -43,7 +43,12 @@ pub struct Admission {
 
 /// A request waiting for the writer, with where its answer goes.
 enum Queued {
-    Submit(Admission, PendingSubmission, oneshot::Sender<SubmitAnswer>),
+    // Boxed: a submission is far larger than a lease request, and the queue holds either.
+    Submit(
+        Admission,
+        Box<PendingSubmission>,
+        oneshot::Sender<SubmitAnswer>,
+    ),
     Lease(Admission, PendingLease, oneshot::Sender<LeaseAnswer>),
 }
 
@@ -115,7 +120,7 @@ impl GroupWriter {
         pending: PendingSubmission,
     ) -> SubmitAnswer {
         let (reply, answer) = oneshot::channel();
-        self.send(Queued::Submit(admission, pending, reply))?;
+        self.send(Queued::Submit(admission, Box::new(pending), reply))?;
         answer.await.map_err(|_| stopped())?
     }
 
