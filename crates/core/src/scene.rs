@@ -151,6 +151,9 @@ const TEXT_PX: f64 = 12.0;
 /// Approximate advance of one character of the UI font at [`TEXT_PX`], to keep tags on screen.
 const CHAR_PX: f64 = 7.0;
 const TAG_PADDING_PX: f64 = 3.0;
+/// Above this many boxes, unselected boxes are drawn without their dark halo: it doubles the strokes the browser
+/// draws, and among thousands of boxes the outlines of the others, not the image, are what a line is seen against.
+pub const HALO_BOX_LIMIT: usize = 2000;
 
 /// The display list for the editor as it is now.
 pub fn scene(editor: &Editor) -> Vec<DrawCmd> {
@@ -204,6 +207,7 @@ fn push_boxes(editor: &Editor, cmds: &mut Vec<DrawCmd>, viewport: (f64, f64)) {
         _ => None,
     };
     let mut selected_box: Option<&Annotation> = None;
+    let halo = (editor.annotations().len() <= HALO_BOX_LIMIT).then_some(HALO);
     for a in editor.annotations() {
         if Some(a.id) == selected {
             selected_box = Some(a); // drawn last, on top of the rest
@@ -228,7 +232,7 @@ fn push_boxes(editor: &Editor, cmds: &mut Vec<DrawCmd>, viewport: (f64, f64)) {
                 color,
                 width,
                 dashed: rejected,
-                halo: Some(HALO),
+                halo,
             }),
         });
     }

@@ -319,3 +319,34 @@ fn a_rejected_box_of_a_verify_job_is_drawn_dashed_and_an_accepted_one_solid() {
         .collect();
     assert_eq!(dashed, [false, true]);
 }
+
+#[test]
+fn beyond_the_halo_limit_unselected_boxes_lose_their_halo_and_the_selected_one_keeps_it() {
+    let halos = |count: usize| {
+        let mut e = editor();
+        e.load_boxes((0..count).map(|i| {
+            let x = (i % 50) as f64 * 7.0;
+            let y = (i / 50) as f64 * 5.0 % 280.0;
+            (crate::geometry::ImageRect::new(x, y, 6.0, 4.0), 1)
+        }));
+        e.select(e.annotations().first().map(|a| a.id));
+        scene(&e)
+            .iter()
+            .filter_map(|cmd| match cmd {
+                DrawCmd::Rect {
+                    stroke: Some(stroke),
+                    fill,
+                    ..
+                } => Some((fill.is_some(), stroke.halo.is_some())),
+                _ => None,
+            })
+            .filter(|(_, halo)| *halo)
+            .count()
+    };
+    assert_eq!(halos(10), 10, "every box has its halo");
+    assert_eq!(
+        halos(HALO_BOX_LIMIT + 1),
+        1,
+        "only the selected box keeps its halo"
+    );
+}
