@@ -167,13 +167,15 @@ test('the static build boxes a manifest job under a sub-path and downloads COCO 
     await page.getByText('task 1 of 2').waitFor();
     await boxAndSubmit(page, 'brick');
     await page.getByText('task 2 of 2').waitFor();
-    await boxAndSubmit(page, 'cat');
+    await page.getByRole('button', { name: 'Nothing to label' }).click();
     await page.getByText('5 done').waitFor();
     const all = readCocoWithPycocotools((await download(page, 'Download COCO')).path);
     assert.deepEqual(all.images.slice(3).map((i) => [i.file_name, i.width, i.height]),
       [['coins.png', 384, 303], ['coffee.jpg', 600, 400]]);
-    assert.equal(all.annotations.length, 5);
-    assert.equal(new Set(all.annotations.map((a) => a.id)).size, 5, 'annotation ids are unique');
+    assert.deepEqual(all.images.map((i) => i.outcomes ?? null), [null, null, null, null, { nothing_to_label: 1 }],
+      'the downloads say which image had nothing to label');
+    assert.equal(all.annotations.length, 4);
+    assert.equal(new Set(all.annotations.map((a) => a.id)).size, 4, 'annotation ids are unique');
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

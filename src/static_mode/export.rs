@@ -63,6 +63,7 @@ pub fn ground_truth_manifest(
     for (_, result) in results {
         for image in &result.images {
             let mut entry = DatasetImage::new(image.file_name.clone(), image.width, image.height);
+            entry.outcomes = image.outcomes.clone();
             for a in result.annotations.iter().filter(|a| a.image_id == image.id) {
                 let label = name_of(a.category_id)
                     .ok_or_else(|| format!("a box has an unknown label id {}", a.category_id))?;

@@ -14,7 +14,7 @@ pub mod results;
 use std::cell::RefCell;
 
 use crowdbox_core::coco::CocoCategory;
-use crowdbox_core::wire::{StaticJob, Task, TaskAnswer, TaskBatch};
+use crowdbox_core::wire::{Outcome, StaticJob, Task, TaskAnswer, TaskBatch};
 
 use crate::drafts::{DraftKey, DraftStore, LocalDrafts};
 use crate::outbox_driver::Driver;
@@ -156,7 +156,15 @@ pub fn submit(
     let Some((job, task_id)) = current else {
         return;
     };
-    if let Err(e) = results::keep(&job, task_id, answer.result.clone()) {
+    // The downloads count outcomes per image like the server's exports do: the kept result's image says it.
+    let mut kept = answer.result.clone();
+    let outcome = answer.outcome.stored(kept.annotations.len());
+    if outcome != Outcome::Boxed {
+        for image in &mut kept.images {
+            image.outcomes.insert(outcome.as_str().to_owned(), 1);
+        }
+    }
+    if let Err(e) = results::keep(&job, task_id, kept) {
         session.update(|s| {
             s.announce(format!(
                 "This image's boxes could not be kept in this browser ({e})."
