@@ -39,18 +39,47 @@ async fn fetch_text(url: &str, what: &str) -> Result<String, String> {
         .map_err(|e| format!("Could not read the {what} from {url} ({e})."))
 }
 
-/// Decodes the image at `url` and returns its natural size.
-pub async fn image_size(url: &str) -> Result<(u32, u32), String> {
+/// Starts loading the image at `url`: the element, and a promise settled when it has loaded or failed.
+fn start_loading(url: &str) -> Result<(web_sys::HtmlImageElement, js_sys::Promise), String> {
     let image = web_sys::HtmlImageElement::new().map_err(|_| "no image element".to_owned())?;
     let loaded = js_sys::Promise::new(&mut |resolve, reject| {
         image.set_onload(Some(&resolve));
         image.set_onerror(Some(&reject));
     });
     image.set_src(url);
+    Ok((image, loaded))
+}
+
+fn not_an_image(url: &str) -> String {
+    format!("The image {url} could not be loaded or is not an image.")
+}
+
+/// Decodes the image at `url` and returns its natural size.
+pub async fn image_size(url: &str) -> Result<(u32, u32), String> {
+    let (image, loaded) = start_loading(url)?;
     JsFuture::from(loaded)
         .await
-        .map_err(|_| format!("The image {url} could not be loaded or is not an image."))?;
+        .map_err(|_| not_an_image(url))?;
     Ok((image.natural_width(), image.natural_height()))
+}
+
+/// The natural sizes of the images at `urls`, loaded at the same time.
+async fn image_sizes(urls: &[&str]) -> Result<Vec<Result<(u32, u32), String>>, String> {
+    let started = urls
+        .iter()
+        .map(|url| start_loading(url))
+        .collect::<Result<Vec<_>, _>>()?;
+    let promises: js_sys::Array = started.iter().map(|(_, p)| p.clone()).collect();
+    // allSettled never rejects: each image is judged by its own size below.
+    let _ = JsFuture::from(js_sys::Promise::all_settled(&promises)).await;
+    Ok(started
+        .iter()
+        .zip(urls)
+        .map(|((image, _), url)| match image.natural_width() {
+            0 => Err(not_an_image(url)),
+            width => Ok((width, image.natural_height())),
+        })
+        .collect())
 }
 
 /// The job file at `job_file` (relative to the page) with its tasks and instructions, ready to work on.
@@ -101,12 +130,23 @@ pub async fn load_job(job_file: &str) -> Result<StaticSource, String> {
 struct ManifestLine {
     #[serde(rename = "source-ref")]
     source_ref: String,
+    /// The image's size, when the line gives it (as `crowdbox import --manifest` accepts for URLs): then the
+    /// image is not loaded just to measure it.
+    #[serde(default)]
+    width: Option<u32>,
+    #[serde(default)]
+    height: Option<u32>,
 }
 
+/// How many images are loaded at once to measure them (a browser fetches about six per host in parallel).
+const SIZE_READS_AT_ONCE: usize = 8;
+
 /// One task per manifest line (task and image id = the line number); `source-ref` is kept as the file name.
-/// Read line by line here rather than with core's full importer, which keeps the wasm smaller.
+/// Read line by line here rather than with core's full importer, which keeps the wasm smaller. Images whose
+/// line gives no size are measured by loading them, several at a time.
 async fn manifest_tasks(text: &str, manifest_url: &str) -> Result<Vec<Task>, String> {
     let mut tasks = Vec::new();
+    let mut unsized_tasks: Vec<usize> = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let line_number = index + 1;
         if line.trim().is_empty() {
@@ -127,9 +167,19 @@ async fn manifest_tasks(text: &str, manifest_url: &str) -> Result<Vec<Task>, Str
             ));
         }
         let url = resolve(&reference, manifest_url)?;
-        let (width, height) = image_size(&url)
-            .await
-            .map_err(|e| format!("{e} ({})", where_()))?;
+        let (width, height) = match (entry.width, entry.height) {
+            (Some(w), Some(h)) if w > 0 && h > 0 => (w, h),
+            (None, None) => {
+                unsized_tasks.push(tasks.len());
+                (0, 0)
+            }
+            _ => {
+                return Err(format!(
+                    "`width` and `height` must both be given and be positive ({})",
+                    where_()
+                ))
+            }
+        };
         let id = line_number as u64;
         tasks.push(Task {
             task_id: id,
@@ -148,6 +198,20 @@ async fn manifest_tasks(text: &str, manifest_url: &str) -> Result<Vec<Task>, Str
     }
     if tasks.is_empty() {
         return Err(format!("The task list {manifest_url} names no images."));
+    }
+    for chunk in unsized_tasks.chunks(SIZE_READS_AT_ONCE) {
+        let urls: Vec<&str> = chunk
+            .iter()
+            .map(|&index| tasks[index].image_url.as_str())
+            .collect();
+        let sizes = image_sizes(&urls).await?;
+        for (&index, size) in chunk.iter().zip(sizes) {
+            let task = &mut tasks[index];
+            let (width, height) =
+                size.map_err(|e| format!("{e} (line {} of {manifest_url})", task.task_id))?;
+            task.image.width = width;
+            task.image.height = height;
+        }
     }
     Ok(tasks)
 }
