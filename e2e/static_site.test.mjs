@@ -176,6 +176,18 @@ test('the static build boxes a manifest job under a sub-path and downloads COCO 
       'the downloads say which image had nothing to label');
     assert.equal(all.annotations.length, 4);
     assert.equal(new Set(all.annotations.map((a) => a.id)).size, 4, 'annotation ids are unique');
+    await page.getByText('Every image is done').waitFor();
+
+    // Start over asks first; declining keeps everything, accepting clears this job's progress in the browser.
+    page.once('dialog', (d) => d.dismiss());
+    await page.getByRole('button', { name: 'Start over…' }).click();
+    await page.getByText('5 done').waitFor();
+    let question = '';
+    page.once('dialog', (d) => { question = d.message(); d.accept(); });
+    await page.getByRole('button', { name: 'Start over…' }).click();
+    await page.getByText('task 1 of 3').waitFor();
+    await page.getByText('0 done').waitFor();
+    assert.match(question, /boxes of 5 finished images/);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

@@ -13,7 +13,8 @@ pub fn SessionMessage(
     on_retry: Callback<()>,
 ) -> impl IntoView {
     let phase = Memo::new(move |_| session.with(Session::phase));
-    move || match phase.get() {
+    move || {
+        match phase.get() {
         Phase::NoJob => view! {
             <section class="message" aria-labelledby="message-heading">
                 <h2 id="message-heading">"No job chosen"</h2>
@@ -61,6 +62,16 @@ pub fn SessionMessage(
             </section>
         }
         .into_any(),
+        Phase::Done if crate::static_mode::is_active() => view! {
+            <section class="message" aria-labelledby="message-heading">
+                <h2 id="message-heading">"Every image is done"</h2>
+                <p id="done-message">
+                    "Your boxes are kept in this browser. Download them above as COCO or as a Ground Truth \
+                     manifest, open more images to box, or start over."
+                </p>
+            </section>
+        }
+        .into_any(),
         Phase::Done => view! {
             <section class="message" aria-labelledby="message-heading">
                 <h2 id="message-heading">"Thank you"</h2>
@@ -70,5 +81,6 @@ pub fn SessionMessage(
             </section>
         }
         .into_any(),
+    }
     }
 }

@@ -5,6 +5,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::drafts::DraftStore;
 use crate::session::Session;
 use crate::static_mode::{self, export, load, results};
 
@@ -114,6 +115,27 @@ pub fn StaticPanel(
         report(note, outcome);
     };
 
+    // Start over: after a confirmation naming what goes, the kept results and drafts of this job are removed
+    // and the page starts afresh (results already POSTed to a submit_url stay where they were sent).
+    let start_over = move |_| {
+        let job = name.get_value();
+        let kept = results::load(&job).len();
+        let question = format!(
+            "Start job {job} over? The boxes of {kept} finished images kept in this browser will be deleted. \
+             Download them first if you need them."
+        );
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        if !window.confirm_with_message(&question).unwrap_or(false) {
+            return;
+        }
+        results::clear(&job);
+        let worker = session.with_untracked(|s| s.worker_id().to_owned());
+        crate::drafts::LocalDrafts.prune(&job, &worker, &[]);
+        let _ = window.location().reload();
+    };
+
     view! {
         <section class="static-panel" aria-label="Images and results">
             <label class="secondary file-open">
@@ -127,6 +149,9 @@ pub fn StaticPanel(
             </button>
             <button type="button" class="secondary" on:click=download_manifest>
                 "Download Ground Truth manifest"
+            </button>
+            <button type="button" class="secondary" on:click=start_over>
+                "Start over…"
             </button>
             <span role="status" class="hint">{move || note.get()}</span>
         </section>

@@ -25,6 +25,13 @@ pub fn done_tasks(job: &str) -> Vec<u64> {
     load(job).into_iter().map(|(task, _)| task).collect()
 }
 
+/// Forgets every kept result of `job` (start over).
+pub fn clear(job: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(&storage_key(job));
+    }
+}
+
 /// Keeps `result` as task `task_id`'s (replacing an earlier one).
 pub fn keep(job: &str, task_id: u64, result: CocoResult) -> Result<(), String> {
     let mut all = load(job);
