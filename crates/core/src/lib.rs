@@ -5,6 +5,7 @@
 pub mod coco;
 pub mod consolidate;
 pub mod editor;
+pub mod embed;
 pub mod formats;
 pub mod geometry;
 pub mod hit;

@@ -1,0 +1,346 @@
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::coco::{CocoAnnotation, CocoImage};
+use crate::editor::ChangeKind;
+
+fn init(json: &str) -> Init {
+    match parse_host_message(json) {
+        Ok(HostMessage::Init(init)) => *init,
+        other => panic!("expected init, got {other:?}"),
+    }
+}
+
+fn error(json: &str) -> EmbedError {
+    parse_host_message(json).expect_err(json)
+}
+
+const GOOD: &str = r##"{"type":"init","labels":["cat","dog"],
+  "tasks":[{"src":"https://img.example/a.jpg","width":640,"height":480,
+            "initial_value":[{"label":"dog","left":10,"top":20,"width":30,"height":40}]},
+           {"id":7,"src":"b.png"}],
+  "header":"Box every animal","short_instructions":"Tight boxes.","full_instructions":"# Details",
+  "theme":{"--cb-accent":"#c0392b","--cb-radius":"2px"},"token":"t0k","name":"animals"}"##;
+
+#[test]
+fn a_full_init_message_is_read() {
+    let init = init(GOOD);
+    assert_eq!(init.labels, ["cat", "dog"]);
+    assert_eq!(init.tasks.len(), 2);
+    assert_eq!(init.tasks[0].width, Some(640));
+    assert_eq!(init.tasks[1].id, Some(7));
+    assert_eq!(init.tasks[0].initial_value[0].label, "dog");
+    assert_eq!(init.token.as_deref(), Some("t0k"));
+    assert_eq!(init.name.as_deref(), Some("animals"));
+    assert_eq!(
+        instructions(&init),
+        "**Box every animal**\n\nTight boxes.\n\n# Details"
+    );
+    assert_eq!(
+        app_variables(&init.theme),
+        [
+            ("--accent", "#c0392b".to_owned()),
+            ("--radius", "2px".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn malformed_messages_get_errors_naming_the_field() {
+    let cases: &[(&str, Option<&str>, &str)] = &[
+        ("not json", None, "not JSON"),
+        ("[1,2]", None, "must be an object"),
+        (r#"{"labels":["a"]}"#, Some("type"), "no `type`"),
+        (r#"{"type":5}"#, Some("type"), "must be a string"),
+        (
+            r#"{"type":"launch"}"#,
+            Some("type"),
+            "Unknown message type `launch`",
+        ),
+        (
+            r#"{"type":"init","labels":["a"],"tasks":[{"src":"a.jpg","initialValue":[]}]}"#,
+            Some("tasks[0].initialValue"),
+            "unknown field `initialValue`",
+        ),
+        (
+            r#"{"type":"init","labels":["a"],"tasks":[{"src":"a.jpg","width":"big","height":3}]}"#,
+            Some("tasks[0].width"),
+            "invalid type",
+        ),
+        (
+            r#"{"type":"init","labels":["a"],"tasks":[{"width":3,"height":3}]}"#,
+            Some("tasks[0]"),
+            "missing field `src`",
+        ),
+        (
+            r#"{"type":"init","labels":["a"]}"#,
+            Some("tasks"),
+            "needs `tasks`",
+        ),
+        (
+            r#"{"type":"init","tasks":[{"src":"a.jpg"}]}"#,
+            Some("labels"),
+            "names no labels",
+        ),
+        (
+            r#"{"type":"init","labels":["a","a"],"tasks":[{"src":"a.jpg"}]}"#,
+            Some("labels[1]"),
+            "given twice",
+        ),
+        (
+            r#"{"type":"init","labels":["a"],"tasks":[{"src":"s3://bucket/a.jpg"}]}"#,
+            Some("tasks[0].src"),
+            "not an image URL",
+        ),
+        (
+            r#"{"type":"init","labels":["a"],"tasks":[{"src":"a.jpg","width":3}]}"#,
+            Some("tasks[0].width"),
+            "both `width` and `height`",
+        ),
+        (
+            r#"{"type":"init","labels":["a"],"tasks":[{"src":"a.jpg","initial_value":[{"label":"a","left":0,"top":0,"width":0,"height":5}]}]}"#,
+            Some("tasks[0].initial_value[0]"),
+            "above 0",
+        ),
+        (
+            r#"{"type":"init","labels":["a"],"tasks":[{"src":"a.jpg"}],"api_base":"ftp://x"}"#,
+            Some("api_base"),
+            "not an http(s) URL",
+        ),
+        (
+            r#"{"type":"add_tasks","tasks":[{"src":""}]}"#,
+            Some("tasks[0].src"),
+            "empty",
+        ),
+        (
+            r#"{"type":"set_theme","theme":{"--cb-accent":"url(x.png)"}}"#,
+            Some("theme.--cb-accent"),
+            "function that is not allowed",
+        ),
+        (
+            r#"{"type":"set_theme","theme":{"--cb-accent":"red; background: blue"}}"#,
+            Some("theme.--cb-accent"),
+            "only letters",
+        ),
+        (
+            r#"{"type":"set_theme","theme":{"--bg":"red"}}"#,
+            Some("theme.--bg"),
+            "not a theme variable",
+        ),
+        (
+            r#"{"type":"set_theme","theme":{"--cb-accent":"rgb(1,2,3"}}"#,
+            Some("theme.--cb-accent"),
+            "parentheses",
+        ),
+    ];
+    for (json, field, words) in cases {
+        let e = error(json);
+        assert_eq!(e.field.as_deref(), *field, "{json}: {e}");
+        assert!(e.message.contains(words), "{json}: {e}");
+    }
+}
+
+#[test]
+fn theme_values_may_be_colours_lengths_and_colour_functions() {
+    for good in [
+        "#fff",
+        "rebeccapurple",
+        "rgb(10 20 30 / 50%)",
+        "color-mix(in srgb, red 40%, white)",
+        "calc(1rem + 2px)",
+        "0.75rem",
+    ] {
+        let theme = BTreeMap::from([("--cb-accent".to_owned(), good.to_owned())]);
+        assert_eq!(check_theme(&theme), Ok(()), "{good}");
+    }
+    for bad in [
+        "",
+        "image-set(a)",
+        "-url(x)",
+        "var(--x)",
+        "red}",
+        "\"a\"",
+        "a\\62",
+    ] {
+        let theme = BTreeMap::from([("--cb-accent".to_owned(), bad.to_owned())]);
+        assert!(check_theme(&theme).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn host_tasks_become_crowdbox_tasks_with_their_initial_boxes() {
+    let init = init(GOOD);
+    let categories = categories(&init.labels);
+    let tasks = tasks(
+        &init.tasks,
+        &[(640, 480), (100, 50)],
+        &categories,
+        1,
+        "tasks",
+    )
+    .unwrap();
+    assert_eq!(tasks[0].task_id, 1);
+    assert_eq!(tasks[0].image.width, 640);
+    assert_eq!(tasks[0].image_url, "https://img.example/a.jpg");
+    assert_eq!(
+        tasks[0].initial_annotations,
+        [CocoAnnotation {
+            id: 1,
+            image_id: 1,
+            category_id: 2,
+            bbox: [10.0, 20.0, 30.0, 40.0],
+            area: 1200.0,
+            iscrowd: 0,
+        }]
+    );
+    assert_eq!(tasks[1].task_id, 7);
+    assert_eq!((tasks[1].image.width, tasks[1].image.height), (100, 50));
+
+    let batch = batch("j", "do it", &categories, &tasks, &[1]);
+    assert_eq!(batch.tasks.len(), 1);
+    assert_eq!(batch.tasks[0].task_id, 7);
+    assert_eq!((batch.images_total, batch.images_done), (2, 1));
+    assert!(batch.job_done);
+}
+
+#[test]
+fn an_initial_box_with_an_unknown_label_or_a_repeated_task_id_is_refused() {
+    let mut init = init(GOOD);
+    init.tasks[0].initial_value[0].label = "cow".into();
+    let e = tasks(
+        &init.tasks,
+        &[(1, 1), (1, 1)],
+        &categories(&init.labels),
+        1,
+        "tasks",
+    )
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("tasks[0].initial_value[0].label"));
+    assert!(e.message.contains("`cow`"), "{e}");
+
+    init.tasks[0].initial_value.clear();
+    init.tasks[0].id = Some(7);
+    let e = tasks(
+        &init.tasks,
+        &[(1, 1), (1, 1)],
+        &categories(&init.labels),
+        1,
+        "tasks",
+    )
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("tasks[1].id"));
+}
+
+fn result(bboxes: &[(u64, [f64; 4])]) -> CocoResult {
+    CocoResult {
+        images: vec![CocoImage {
+            id: 3,
+            file_name: "a.jpg".into(),
+            width: 640,
+            height: 480,
+            license: None,
+            date_captured: None,
+        }],
+        annotations: bboxes
+            .iter()
+            .zip(1..)
+            .map(|(&(category_id, bbox), id)| CocoAnnotation {
+                id,
+                image_id: 3,
+                category_id,
+                bbox,
+                area: bbox[2] * bbox[3],
+                iscrowd: 0,
+            })
+            .collect(),
+        categories: categories(&["cat".to_owned(), "dog".to_owned()]),
+    }
+}
+
+#[test]
+fn a_coco_result_becomes_a_crowd_bounding_box_answer_in_whole_pixels() {
+    let answer = crowd_answer(&result(&[
+        (2, [10.4, 20.6, 30.2, 40.0]),
+        (1, [0.0, 0.0, 640.0, 480.0]),
+    ]))
+    .unwrap();
+    // Edges: 10.4 → 10, 40.6 → 41; 20.6 → 21, 60.6 → 61.
+    assert_eq!(
+        answer.bounding_boxes[0],
+        CrowdBox {
+            label: "dog".into(),
+            left: 10.0,
+            top: 21.0,
+            width: 31.0,
+            height: 40.0
+        }
+    );
+    assert_eq!(answer.bounding_boxes[1].label, "cat");
+    let json = named_answer("boundingBox", &answer);
+    assert_eq!(
+        json,
+        serde_json::json!({"boundingBox": {
+            "boundingBoxes": [
+                {"label": "dog", "left": 10.0, "top": 21.0, "width": 31.0, "height": 40.0},
+                {"label": "cat", "left": 0.0, "top": 0.0, "width": 640.0, "height": 480.0}
+            ],
+            "inputImageProperties": {"width": 640, "height": 480}
+        }})
+    );
+    let e = crowd_answer(&result(&[(9, [0.0, 0.0, 1.0, 1.0])])).unwrap_err();
+    assert!(e.message.contains("unknown label id 9"), "{e}");
+}
+
+#[test]
+fn app_messages_carry_the_version_and_their_type() {
+    let json = AppMessage::Ready {
+        crowdbox: PROTOCOL_VERSION,
+    }
+    .to_json();
+    assert_eq!(json, r#"{"type":"ready","crowdbox":1}"#);
+    let submitted = AppMessage::Submitted {
+        crowdbox: 1,
+        task_id: 3,
+        answer: named_answer("b", &crowd_answer(&result(&[])).unwrap()),
+        coco: result(&[]),
+        changes: vec![BoxChange {
+            origin: Some(4),
+            annotation: None,
+            kind: ChangeKind::Deleted,
+        }],
+        remaining: 0,
+    };
+    let value: Value = serde_json::from_str(&submitted.to_json()).unwrap();
+    assert_eq!(value["type"], "submitted");
+    assert_eq!(value["changes"][0]["kind"], "deleted");
+    assert_eq!(value["answer"]["b"]["inputImageProperties"]["width"], 640);
+    let e = AppMessage::error("bad_message", &EmbedError::at("tasks", "no tasks")).to_json();
+    assert_eq!(
+        e,
+        r#"{"type":"error","crowdbox":1,"code":"bad_message","message":"no tasks","field":"tasks"}"#
+    );
+}
+
+#[test]
+fn host_origins_are_scheme_host_and_port_only() {
+    assert_eq!(
+        parse_origin("https://Portal.example/").unwrap(),
+        "https://portal.example"
+    );
+    assert_eq!(
+        parse_origin("http://localhost:8080").unwrap(),
+        "http://localhost:8080"
+    );
+    for bad in [
+        "*",
+        "null",
+        "portal.example",
+        "https://",
+        "https://a.example/path",
+        "https://user@a.example",
+        "javascript:alert(1)",
+    ] {
+        let e = parse_origin(bad).unwrap_err();
+        assert!(e.message.contains("not a host origin"), "{bad}: {e}");
+    }
+}
