@@ -7,9 +7,18 @@ use crowdbox_core::wire::{ErrorBody, LeaseRequest, Receipt, TaskBatch};
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 
-/// Where the API lives, prefixed to every request path and image URL. Empty = the origin that served the app.
-/// This is the only place that decides it.
-pub const API_BASE: &str = "";
+use std::cell::RefCell;
+
+thread_local! {
+    /// Where the API lives, prefixed to every request path and server image URL. Empty = the origin that served
+    /// the app; an embedding host may name another ([`set_api_base`]). This is the only place that decides it.
+    static API_BASE: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Sends every API request to `base` (e.g. `https://crowdbox.example` or `https://example.org/crowdbox`).
+pub fn set_api_base(base: &str) {
+    API_BASE.with(|b| *b.borrow_mut() = base.trim_end_matches('/').to_owned());
+}
 
 /// A failed request, in words a volunteer can read.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,9 +36,14 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// `path` (which starts with `/`) resolved against [`API_BASE`].
+/// `path` resolved against the API base when it is a server path (starts with `/`); other URLs (absolute image
+/// URLs of imported or host-given images) as they are.
 pub fn api_url(path: &str) -> String {
-    format!("{API_BASE}{path}")
+    if path.starts_with('/') && !path.starts_with("//") {
+        API_BASE.with(|b| format!("{}{path}", b.borrow()))
+    } else {
+        path.to_owned()
+    }
 }
 
 /// The `/api/jobs/{job}` prefix, with the job name encoded so any name is one path segment.

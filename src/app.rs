@@ -57,7 +57,7 @@ pub fn lease_next_batch(session: RwSignal<Session>, driver: Driver, attempt: u32
     };
     spawn_local(async move {
         // In static-site mode the tasks are already in the page: the "lease" is every task not done yet.
-        let answer = match static_mode::lease() {
+        let answer = match static_mode::lease().or_else(crate::embed::lease) {
             Some(batch) => Ok(batch),
             None => api::lease_batch(&job, &worker, invite.as_deref()).await,
         };
@@ -85,7 +85,9 @@ pub fn lease_next_batch(session: RwSignal<Session>, driver: Driver, attempt: u32
 /// Queues the current task's result in the outbox and moves on to the next task at once; the result is sent
 /// in the background.
 pub fn submit_current_task(session: RwSignal<Session>, answer: TaskAnswer) {
-    if static_mode::is_active() {
+    if crate::embed::is_active() {
+        crate::embed::submit(session, use_context::<Driver>(), answer);
+    } else if static_mode::is_active() {
         static_mode::submit(session, use_context::<Driver>(), answer);
     } else if let Some(driver) = use_context::<Driver>() {
         driver.submit(answer);
@@ -102,6 +104,9 @@ enum StaticLoad {
 
 #[component]
 pub fn App() -> impl IntoView {
+    if let Some(parent) = crate::embed::parent_from_page() {
+        return view! { <crate::embed::EmbedApp parent /> }.into_any();
+    }
     match static_mode::job_file_from_page() {
         Some(file) => view! { <StaticApp file /> }.into_any(),
         None => view! { <Worker job=job_from_address() /> }.into_any(),
@@ -147,17 +152,22 @@ fn StaticApp(file: String) -> impl IntoView {
 
 /// The worker's page for one job: the session, the outbox, and the task on screen.
 #[component]
-fn Worker(job: Option<String>) -> impl IntoView {
-    let invite = job
-        .as_deref()
-        .filter(|_| !static_mode::is_active())
-        .and_then(invite_for_job);
+pub(crate) fn Worker(job: Option<String>) -> impl IntoView {
+    // Embedded, the host hands over the token; otherwise it comes from the invite link.
+    let invite = crate::embed::token().or_else(|| {
+        job.as_deref()
+            .filter(|_| !static_mode::is_active())
+            .and_then(invite_for_job)
+    });
     let session = RwSignal::new(Session::new(job, worker_id()).with_invite(invite));
     let driver = Driver::start(session);
     provide_context(driver);
     let preferred_category = RwSignal::new(None::<u64>);
     let previous_boxes: PreviousBoxes = RwSignal::new(Vec::new());
     let instructions_open = RwSignal::new(true);
+    crate::embed::on_tasks_added(Callback::new(move |()| {
+        lease_next_batch(session, driver, 0)
+    }));
     lease_next_batch(session, driver, 0);
 
     // The server hands out new tasks only when this volunteer's leased ones are submitted: lease the next batch

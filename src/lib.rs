@@ -8,6 +8,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod drafts;
+pub mod embed;
 pub mod invite;
 pub mod outbox_driver;
 pub mod session;

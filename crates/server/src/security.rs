@@ -107,9 +107,16 @@ impl SecurityHeaders {
         } else {
             config.frame_ancestors.join(" ")
         };
+        // A host page that embeds the app hands it images of its own (`init` tasks): those load from the host.
+        let host_images: String = config
+            .frame_ancestors
+            .iter()
+            .filter(|source| !source.starts_with('\''))
+            .map(|source| format!(" {source}"))
+            .collect();
         let csp = format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{script_hashes}; \
-             style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+             style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:{host_images}; connect-src 'self'; \
              object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors {frame_ancestors}"
         );
         let mut headers = vec![
@@ -234,6 +241,36 @@ mod tests {
         ] {
             assert!(normalize_origin(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn frame_ancestors_may_also_serve_images_to_the_embedded_app() {
+        let config = ServerConfig {
+            frame_ancestors: vec!["'self'".into(), "https://portal.example".into()],
+            ..ServerConfig::default()
+        };
+        let headers = SecurityHeaders::new(&config, Path::new("/nonexistent"));
+        let csp = headers
+            .headers
+            .iter()
+            .find(|(name, _)| name == header::CONTENT_SECURITY_POLICY)
+            .map(|(_, value)| value.to_str().unwrap().to_owned())
+            .unwrap();
+        assert!(
+            csp.contains("img-src 'self' data: blob: https://portal.example;"),
+            "{csp}"
+        );
+        assert!(
+            csp.contains("frame-ancestors 'self' https://portal.example"),
+            "{csp}"
+        );
+        let default = SecurityHeaders::new(&ServerConfig::default(), Path::new("/nonexistent"));
+        assert!(default.headers.iter().any(|(name, value)| name
+            == header::CONTENT_SECURITY_POLICY
+            && value
+                .to_str()
+                .unwrap()
+                .contains("img-src 'self' data: blob:;")));
     }
 
     #[test]

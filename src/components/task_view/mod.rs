@@ -79,6 +79,8 @@ pub fn TaskView(
     let editor = RwSignal::new(initial);
     // A saved draft of this task (after a reload or a crash) replaces the starting boxes; every change is saved.
     crate::drafts::keep_draft(session, &task, editor);
+    // Embedded: the host page hears about every change of the boxes.
+    crate::embed::watch_editor(&task, editor);
     // After the draft: a restored draft is a fresh editor, and the volunteer's keys apply to it too.
     editor.update_untracked(|e| e.set_keymap(load_keymap()));
 

@@ -1,0 +1,254 @@
+//! The host page's side of the conversation: the `message` listener (origin and source checked), and the page
+//! shown until the host's `init` has arrived.
+
+use crowdbox_core::embed::{
+    self as protocol, AppMessage, EmbedError, HostMessage, HostTask, Init, PROTOCOL_VERSION,
+};
+use crowdbox_core::wire::Task;
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::{apply_theme, install_work, post, post_error, with_state, with_work, EmbedState};
+use crate::app::Worker;
+use crate::static_mode::load::{image_size, resolve};
+
+/// What the embedded page shows.
+#[derive(Clone, Debug, PartialEq)]
+enum EmbedLoad {
+    /// Waiting for the host's `init` (or loading its images).
+    Waiting,
+    Failed(String),
+    /// Working on this job.
+    Ready(String),
+}
+
+/// The data of a message as JSON text (hosts may post an object or a JSON string).
+fn message_text(data: &wasm_bindgen::JsValue) -> Option<String> {
+    data.as_string()
+        .or_else(|| js_sys::JSON::stringify(data).ok()?.as_string())
+}
+
+/// Whether `event` comes from the host page: its origin and the very window that framed this one.
+fn from_parent(event: &web_sys::MessageEvent, parent: &str) -> Result<(), String> {
+    if event.origin() != parent {
+        return Err(format!(
+            "A message from {} was ignored: only {parent} may send messages to this app.",
+            event.origin()
+        ));
+    }
+    let parent_window = web_sys::window().and_then(|w| w.parent().ok().flatten());
+    match (event.source(), parent_window) {
+        (Some(source), Some(parent_window)) if js_sys::Object::is(&source, &parent_window) => {
+            Ok(())
+        }
+        _ => Err("A message from another window than the host page was ignored.".to_owned()),
+    }
+}
+
+/// A job name that keeps these tasks' drafts apart from other hosts' (FNV-1a of the image URLs).
+fn job_name_for(tasks: &[HostTask]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in tasks.iter().flat_map(|t| t.src.bytes().chain([0])) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("embedded-{hash:016x}")
+}
+
+/// The host's tasks with absolute image URLs (relative ones are relative to the host's origin) and their sizes
+/// (decoded when the host did not give them); numbered from `first_id`.
+async fn resolve_tasks(
+    host_tasks: &[HostTask],
+    parent: &str,
+    first_id: u64,
+    path: &str,
+) -> Result<Vec<Task>, EmbedError> {
+    let base = format!("{parent}/");
+    let mut resolved = Vec::with_capacity(host_tasks.len());
+    let mut sizes = Vec::with_capacity(host_tasks.len());
+    for (i, task) in host_tasks.iter().enumerate() {
+        let field = format!("{path}[{i}].src");
+        let src = resolve(task.src.trim(), &base).map_err(|e| EmbedError {
+            message: e,
+            field: Some(field.clone()),
+        })?;
+        let size = match (task.width, task.height) {
+            (Some(w), Some(h)) => (w, h),
+            _ => image_size(&src).await.map_err(|e| EmbedError {
+                message: e,
+                field: Some(field),
+            })?,
+        };
+        resolved.push(HostTask {
+            src,
+            ..task.clone()
+        });
+        sizes.push(size);
+    }
+    let categories = with_work(|w| w.categories.clone()).unwrap_or_default();
+    protocol::tasks(&resolved, &sizes, &categories, first_id, path)
+}
+
+/// Sets up the work an `init` describes; the page shows it once its images are known.
+fn start(init: Init, parent: String, state: RwSignal<EmbedLoad>) {
+    apply_theme(&init.theme);
+    if let Some(base) = &init.api_base {
+        crate::api::set_api_base(base);
+    }
+    if init.tasks.is_empty() {
+        // Tasks from a crowdbox server job (checked: `init` has a job when it has no tasks).
+        let job = init.job.clone().unwrap_or_default();
+        install_work(&init, None, job.clone());
+        state.set(EmbedLoad::Ready(job));
+        return;
+    }
+    let job = init
+        .job
+        .clone()
+        .unwrap_or_else(|| job_name_for(&init.tasks));
+    // Installed first (without tasks yet) so the tasks are checked against its labels.
+    install_work(&init, Some(Vec::new()), job.clone());
+    spawn_local(async move {
+        match resolve_tasks(&init.tasks, &parent, 1, "tasks").await {
+            Ok(tasks) => {
+                with_work(|w| w.tasks = Some(tasks));
+                state.set(EmbedLoad::Ready(job));
+            }
+            Err(e) => {
+                with_state(|s| s.work = None);
+                post_error("bad_message", &e);
+                state.set(EmbedLoad::Failed(e.to_string()));
+            }
+        }
+    });
+}
+
+/// More tasks from the host, numbered after the ones there are.
+fn add_tasks(new: Vec<HostTask>, parent: String) {
+    let Some(first_id) = with_work(|w| w.tasks.as_ref().map(|t| t.len() as u64 + 1)).flatten()
+    else {
+        post_error(
+            "bad_message",
+            &EmbedError {
+                message: "`add_tasks` needs an `init` with tasks first.".to_owned(),
+                field: Some("type".to_owned()),
+            },
+        );
+        return;
+    };
+    spawn_local(async move {
+        let added = resolve_tasks(&new, &parent, first_id, "tasks").await;
+        let added = added.and_then(|added| {
+            with_work(|w| {
+                let tasks = w.tasks.get_or_insert_with(Vec::new);
+                if let Some(t) = added
+                    .iter()
+                    .find(|a| tasks.iter().any(|t| t.task_id == a.task_id))
+                {
+                    return Err(EmbedError {
+                        message: format!("A task with the id {} is there already.", t.task_id),
+                        field: Some("tasks".to_owned()),
+                    });
+                }
+                tasks.extend(added);
+                Ok(())
+            })
+            .unwrap_or(Ok(()))
+        });
+        match added {
+            Ok(()) => {
+                if let Some(Some(callback)) = with_state(|s| s.on_tasks_added) {
+                    callback.run(());
+                }
+            }
+            Err(e) => post_error("bad_message", &e),
+        }
+    });
+}
+
+/// The app in embedding mode: listens to the host page, and shows the work once the host sent it.
+#[component]
+pub fn EmbedApp(parent: Result<String, EmbedError>) -> impl IntoView {
+    let state = RwSignal::new(EmbedLoad::Waiting);
+    match parent {
+        Err(e) => state.set(EmbedLoad::Failed(e.message)),
+        Ok(parent) => {
+            crate::embed::STATE.with(|s| {
+                *s.borrow_mut() = Some(EmbedState {
+                    parent: parent.clone(),
+                    work: None,
+                    changes: None,
+                    on_tasks_added: None,
+                })
+            });
+            let listener = window_event_listener(ev::message, move |event| {
+                if let Err(why) = from_parent(&event, &parent) {
+                    post_error(
+                        "wrong_origin",
+                        &EmbedError {
+                            message: why,
+                            field: None,
+                        },
+                    );
+                    return;
+                }
+                let parsed = message_text(&event.data())
+                    .ok_or_else(|| EmbedError {
+                        message: "The message could not be read as JSON.".to_owned(),
+                        field: None,
+                    })
+                    .and_then(|text| protocol::parse_host_message(&text));
+                match parsed {
+                    Err(e) => {
+                        // Until there is work, also shown on the page, so the host's author sees it.
+                        if !super::is_active() {
+                            state.set(EmbedLoad::Failed(e.to_string()));
+                        }
+                        post_error("bad_message", &e);
+                    }
+                    Ok(HostMessage::Init(init)) => {
+                        if super::is_active() {
+                            post_error(
+                                "already_started",
+                                &EmbedError {
+                                    message: "The app already has its work; reload the frame to start other work.".to_owned(),
+                                    field: Some("type".to_owned()),
+                                },
+                            );
+                        } else {
+                            state.set(EmbedLoad::Waiting);
+                            start(*init, parent.clone(), state);
+                        }
+                    }
+                    Ok(HostMessage::AddTasks(tasks)) => add_tasks(tasks, parent.clone()),
+                    Ok(HostMessage::SetTheme(theme)) => apply_theme(&theme),
+                }
+            });
+            on_cleanup(move || listener.remove());
+            post(&AppMessage::Ready {
+                crowdbox: PROTOCOL_VERSION,
+            });
+        }
+    }
+    move || match state.get() {
+        EmbedLoad::Waiting => view! {
+            <main class="message-area">
+                <section class="message" aria-busy="true">
+                    <p>"Waiting for the work from the host page…"</p>
+                </section>
+            </main>
+        }
+        .into_any(),
+        EmbedLoad::Failed(e) => view! {
+            <main class="message-area">
+                <section class="message" aria-labelledby="message-heading">
+                    <h2 id="message-heading">"The work could not be started"</h2>
+                    <p role="alert">{e}</p>
+                </section>
+            </main>
+        }
+        .into_any(),
+        EmbedLoad::Ready(job) => view! { <Worker job=Some(job) /> }.into_any(),
+    }
+}

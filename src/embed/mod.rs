@@ -1,0 +1,270 @@
+//! Embedding mode: the app runs in an iframe of a host page and gets its work through `postMessage`.
+//!
+//! The page is opened with `?embed=<host origin>` (e.g. `?embed=https://portal.example`). The app posts `ready`
+//! to that origin only, accepts messages only from that origin *and* from `window.parent`, and builds its work
+//! from the host's `init` (labels, tasks, instructions, theme, token; see `crowdbox_core::embed` for the
+//! protocol). Host-given tasks are handed out like static-site mode's; an `init` with a `job` and no tasks
+//! leases from the crowdbox server instead (at `api_base`, with `token` as the invite), and submissions go
+//! through the outbox. Either way the host gets `changed` while the volunteer edits and `submitted` for each
+//! task.
+
+mod host;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crowdbox_core::coco::CocoCategory;
+use crowdbox_core::editor::{BoxChange, Editor};
+use crowdbox_core::embed::{
+    self as protocol, AppMessage, EmbedError, Init, DEFAULT_ANSWER_NAME, PROTOCOL_VERSION,
+};
+use crowdbox_core::wire::{CocoResult, Task, TaskBatch};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::drafts::{DraftKey, DraftStore, LocalDrafts};
+use crate::outbox_driver::Driver;
+use crate::session::Session;
+
+pub use host::EmbedApp;
+
+/// What the host set up, for the page's lifetime.
+struct EmbedState {
+    /// The host page's origin: the only one messages are sent to and taken from.
+    parent: String,
+    /// Set by the host's `init`.
+    work: Option<Work>,
+    /// The change record of the task on screen, kept up to date by [`watch_editor`].
+    changes: Option<(u64, Vec<BoxChange>)>,
+    /// Asks the app shell to hand out tasks again (after `add_tasks`).
+    on_tasks_added: Option<Callback<()>>,
+}
+
+struct Work {
+    job: String,
+    /// The answer's key (`boundingBox` unless the host named another).
+    name: String,
+    token: Option<String>,
+    instructions: String,
+    categories: Vec<CocoCategory>,
+    /// The host's tasks; `None` when the tasks come from a crowdbox server job.
+    tasks: Option<Vec<Task>>,
+    done: Vec<u64>,
+}
+
+thread_local! {
+    static STATE: RefCell<Option<EmbedState>> = const { RefCell::new(None) };
+}
+
+fn with_state<T>(f: impl FnOnce(&mut EmbedState) -> T) -> Option<T> {
+    STATE.with(|s| s.borrow_mut().as_mut().map(f))
+}
+
+fn with_work<T>(f: impl FnOnce(&mut Work) -> T) -> Option<T> {
+    with_state(|s| s.work.as_mut().map(f)).flatten()
+}
+
+/// The host origin named by the address (`?embed=…`), checked; `None` when the app is not embedded.
+pub fn parent_from_page() -> Option<Result<String, EmbedError>> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let value = web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get("embed")?;
+    Some(protocol::parse_origin(&value))
+}
+
+/// Whether the app runs embedded and the host's `init` has arrived.
+pub fn is_active() -> bool {
+    with_work(|_| ()).is_some()
+}
+
+/// The bearer token the host handed over (sent as the invite to the crowdbox server).
+pub fn token() -> Option<String> {
+    with_work(|w| w.token.clone()).flatten()
+}
+
+/// Lets the app shell hand out tasks again when the host adds some.
+pub fn on_tasks_added(callback: Callback<()>) {
+    with_state(|s| s.on_tasks_added = Some(callback));
+}
+
+/// The embedded "lease": every host task not submitted yet. `None` when not embedded or when the tasks come
+/// from a server job (then the app leases from the server as usual).
+pub fn lease() -> Option<TaskBatch> {
+    with_work(|w| {
+        let tasks = w.tasks.as_ref()?;
+        Some(protocol::batch(
+            &w.job,
+            &w.instructions,
+            &w.categories,
+            tasks,
+            &w.done,
+        ))
+    })
+    .flatten()
+}
+
+/// Sends `message` to the host page (to its origin only; never `*`).
+pub fn post(message: &AppMessage) {
+    let Some(parent) = with_state(|s| s.parent.clone()) else {
+        return;
+    };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(Some(target)) = window.parent() else {
+        return;
+    };
+    if let Ok(value) = js_sys::JSON::parse(&message.to_json()) {
+        let _ = target.post_message(&value, &parent);
+    }
+}
+
+fn post_error(code: &str, e: &EmbedError) {
+    post(&AppMessage::error(code, e));
+}
+
+/// `{ <name>: answer }` for a result, or the reason there is none.
+fn answer_of(result: &CocoResult) -> Result<serde_json::Value, EmbedError> {
+    let name = with_work(|w| w.name.clone()).unwrap_or_else(|| DEFAULT_ANSWER_NAME.to_owned());
+    let answer = protocol::crowd_answer(result)?;
+    Ok(protocol::named_answer(&name, &answer))
+}
+
+/// Sets the host's `--cb-*` variables (already checked) on the page.
+fn apply_theme(theme: &BTreeMap<String, String>) {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(root) = root {
+        let style = root.style();
+        for (name, value) in protocol::app_variables(theme) {
+            let _ = style.set_property(name, &value);
+        }
+    }
+}
+
+/// Called by the task view for every task: while embedded, keeps the change record for the submission and
+/// tells the host about the boxes as they change (at most every 250 ms, and only when the boxes did change).
+pub fn watch_editor(task: &Task, editor: RwSignal<Editor>) {
+    if !is_active() {
+        return;
+    }
+    let task_id = task.task_id;
+    let image = task.image.clone();
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |last: Option<CocoResult>| {
+        let (result, changes) = editor.with(|e| (e.to_coco_result(&image), e.changes()));
+        with_state(|s| s.changes = Some((task_id, changes)));
+        if last.is_none() || last.as_ref() == Some(&result) {
+            return result;
+        }
+        if let Some(Some(old)) = timer.try_get_value() {
+            old.clear();
+        }
+        let sent = result.clone();
+        let handle = set_timeout_with_handle(
+            move || {
+                timer.try_set_value(None);
+                match answer_of(&sent) {
+                    Ok(answer) => post(&AppMessage::Changed {
+                        crowdbox: PROTOCOL_VERSION,
+                        task_id,
+                        answer,
+                    }),
+                    Err(e) => post_error("answer_failed", &e),
+                }
+            },
+            Duration::from_millis(250),
+        );
+        timer.set_value(handle.ok());
+        result
+    });
+    on_cleanup(move || {
+        if let Some(Some(handle)) = timer.try_get_value() {
+            handle.clear();
+        }
+    });
+}
+
+/// The volunteer submitted the task on screen: the host gets `submitted` (answer, COCO, change record). Host
+/// tasks are then done; tasks from a server job also go to the server through the outbox.
+pub fn submit(session: RwSignal<Session>, driver: Option<Driver>, result: CocoResult) {
+    let Some(task_id) = session.with_untracked(|s| s.current_task().map(|t| t.task_id)) else {
+        return;
+    };
+    let answer = match answer_of(&result) {
+        Ok(answer) => answer,
+        Err(e) => {
+            post_error("answer_failed", &e);
+            session.update(|s| s.announce(e.to_string()));
+            return;
+        }
+    };
+    let changes = with_state(|s| match s.changes.take() {
+        Some((task, changes)) if task == task_id => changes,
+        _ => Vec::new(),
+    })
+    .unwrap_or_default();
+    let from_server = with_work(|w| w.tasks.is_none()).unwrap_or(false);
+    let remaining = if from_server {
+        let Some(driver) = driver else {
+            return;
+        };
+        driver.submit(result.clone());
+        let queued = driver.queued_tasks();
+        if !queued.contains(&task_id) {
+            // The outbox refused it and said why in the status line; the task stays on screen.
+            return;
+        }
+        session.with_untracked(|s| {
+            s.batch_task_ids()
+                .iter()
+                .filter(|t| !queued.contains(t))
+                .count()
+        })
+    } else {
+        if let Some(key) = session.with_untracked(DraftKey::current) {
+            LocalDrafts.remove(&key);
+        }
+        let done = with_work(|w| {
+            if !w.done.contains(&task_id) {
+                w.done.push(task_id);
+            }
+            w.done.clone()
+        })
+        .unwrap_or_default();
+        let now = web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or_else(js_sys::Date::now, |p| p.now());
+        session.update(|s| s.submitted(now, &done));
+        with_work(|w| w.tasks.as_ref().map_or(0, Vec::len) - w.done.len()).unwrap_or(0)
+    };
+    post(&AppMessage::Submitted {
+        crowdbox: PROTOCOL_VERSION,
+        task_id,
+        answer,
+        coco: result,
+        changes,
+        remaining,
+    });
+}
+
+/// The work an `init` describes, once every task has its image size.
+fn install_work(init: &Init, tasks: Option<Vec<Task>>, job: String) {
+    let work = Work {
+        job,
+        name: init
+            .name
+            .clone()
+            .unwrap_or_else(|| DEFAULT_ANSWER_NAME.to_owned()),
+        token: init.token.clone(),
+        instructions: protocol::instructions(init),
+        categories: protocol::categories(&init.labels),
+        tasks,
+        done: Vec::new(),
+    };
+    with_state(|s| s.work = Some(work));
+}
