@@ -94,12 +94,41 @@ pub fn submit_current_task(session: RwSignal<Session>, answer: TaskAnswer) {
     }
 }
 
-/// What a static-site page shows while its job file loads, or why it could not.
+/// What a page shows while its work loads (static-site mode's job file, an embedding host's `init`), or why it
+/// could not.
 #[derive(Clone, Debug, PartialEq)]
-enum StaticLoad {
-    Loading,
-    Failed(String),
+pub(crate) enum Loading {
+    /// Busy, saying with what.
+    Busy(&'static str),
+    /// A heading and the reason.
+    Failed(&'static str, String),
+    /// Working on this job.
     Ready(String),
+}
+
+/// The page for a [`Loading`] state: the message, or the worker's page once the job is ready. (One view for
+/// every mode that loads first keeps the wasm smaller.)
+pub(crate) fn loading_view(state: RwSignal<Loading>) -> impl IntoView {
+    move || match state.get() {
+        Loading::Busy(text) => view! {
+            <main class="message-area">
+                <section class="message" aria-busy="true">
+                    <p>{text}</p>
+                </section>
+            </main>
+        }
+        .into_any(),
+        Loading::Failed(heading, e) => view! {
+            <main class="message-area">
+                <section class="message" aria-labelledby="message-heading">
+                    <h2 id="message-heading">{heading}</h2>
+                    <p role="alert">{e}</p>
+                </section>
+            </main>
+        }
+        .into_any(),
+        Loading::Ready(name) => view! { <Worker job=Some(name) /> }.into_any(),
+    }
 }
 
 #[component]
@@ -116,38 +145,19 @@ pub fn App() -> impl IntoView {
 /// Static-site mode: loads the job file (and its tasks), then works like the server-backed app.
 #[component]
 fn StaticApp(file: String) -> impl IntoView {
-    let state = RwSignal::new(StaticLoad::Loading);
+    let state = RwSignal::new(Loading::Busy("Loading the job…"));
     spawn_local(async move {
         let loaded = static_mode::load_job(&file).await;
         state.set(match loaded {
             Ok(source) => {
                 let name = source.job.name.clone();
                 static_mode::install(source);
-                StaticLoad::Ready(name)
+                Loading::Ready(name)
             }
-            Err(e) => StaticLoad::Failed(e),
+            Err(e) => Loading::Failed("This job could not be loaded", e),
         });
     });
-    move || match state.get() {
-        StaticLoad::Loading => view! {
-            <main class="message-area">
-                <section class="message" aria-busy="true">
-                    <p>"Loading the job…"</p>
-                </section>
-            </main>
-        }
-        .into_any(),
-        StaticLoad::Failed(e) => view! {
-            <main class="message-area">
-                <section class="message" aria-labelledby="message-heading">
-                    <h2 id="message-heading">"This job could not be loaded"</h2>
-                    <p role="alert">{e}</p>
-                </section>
-            </main>
-        }
-        .into_any(),
-        StaticLoad::Ready(name) => view! { <Worker job=Some(name) /> }.into_any(),
-    }
+    loading_view(state)
 }
 
 /// The worker's page for one job: the session, the outbox, and the task on screen.

@@ -10,18 +10,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{apply_theme, install_work, post, post_error, with_state, with_work, EmbedState};
-use crate::app::Worker;
+use crate::app::{loading_view, Loading};
 use crate::static_mode::load::{image_size, resolve};
 
-/// What the embedded page shows.
-#[derive(Clone, Debug, PartialEq)]
-enum EmbedLoad {
-    /// Waiting for the host's `init` (or loading its images).
-    Waiting,
-    Failed(String),
-    /// Working on this job.
-    Ready(String),
-}
+const WAITING: &str = "Waiting for the work from the host page…";
+const FAILED: &str = "The work could not be started";
 
 /// The data of a message as JSON text (hosts may post an object or a JSON string).
 fn message_text(data: &wasm_bindgen::JsValue) -> Option<String> {
@@ -73,12 +66,13 @@ async fn resolve_tasks(
             message: e,
             field: Some(field.clone()),
         })?;
-        let size = match (task.width, task.height) {
-            (Some(w), Some(h)) => (w, h),
-            _ => image_size(&src).await.map_err(|e| EmbedError {
+        let size = if task.width > 0 && task.height > 0 {
+            (task.width, task.height)
+        } else {
+            image_size(&src).await.map_err(|e| EmbedError {
                 message: e,
                 field: Some(field),
-            })?,
+            })?
         };
         resolved.push(HostTask {
             src,
@@ -91,7 +85,7 @@ async fn resolve_tasks(
 }
 
 /// Sets up the work an `init` describes; the page shows it once its images are known.
-fn start(init: Init, parent: String, state: RwSignal<EmbedLoad>) {
+fn start(init: Init, parent: String, state: RwSignal<Loading>) {
     apply_theme(&init.theme);
     if let Some(base) = &init.api_base {
         crate::api::set_api_base(base);
@@ -100,7 +94,7 @@ fn start(init: Init, parent: String, state: RwSignal<EmbedLoad>) {
         // Tasks from a crowdbox server job (checked: `init` has a job when it has no tasks).
         let job = init.job.clone().unwrap_or_default();
         install_work(&init, None, job.clone());
-        state.set(EmbedLoad::Ready(job));
+        state.set(Loading::Ready(job));
         return;
     }
     let job = init
@@ -113,12 +107,12 @@ fn start(init: Init, parent: String, state: RwSignal<EmbedLoad>) {
         match resolve_tasks(&init.tasks, &parent, 1, "tasks").await {
             Ok(tasks) => {
                 with_work(|w| w.tasks = Some(tasks));
-                state.set(EmbedLoad::Ready(job));
+                state.set(Loading::Ready(job));
             }
             Err(e) => {
                 with_state(|s| s.work = None);
                 post_error("bad_message", &e);
-                state.set(EmbedLoad::Failed(e.to_string()));
+                state.set(Loading::Failed(FAILED, e.to_string()));
             }
         }
     });
@@ -170,9 +164,9 @@ fn add_tasks(new: Vec<HostTask>, parent: String) {
 /// The app in embedding mode: listens to the host page, and shows the work once the host sent it.
 #[component]
 pub fn EmbedApp(parent: Result<String, EmbedError>) -> impl IntoView {
-    let state = RwSignal::new(EmbedLoad::Waiting);
+    let state = RwSignal::new(Loading::Busy(WAITING));
     match parent {
-        Err(e) => state.set(EmbedLoad::Failed(e.message)),
+        Err(e) => state.set(Loading::Failed(FAILED, e.message)),
         Ok(parent) => {
             crate::embed::STATE.with(|s| {
                 *s.borrow_mut() = Some(EmbedState {
@@ -203,7 +197,7 @@ pub fn EmbedApp(parent: Result<String, EmbedError>) -> impl IntoView {
                     Err(e) => {
                         // Until there is work, also shown on the page, so the host's author sees it.
                         if !super::is_active() {
-                            state.set(EmbedLoad::Failed(e.to_string()));
+                            state.set(Loading::Failed(FAILED, e.to_string()));
                         }
                         post_error("bad_message", &e);
                     }
@@ -217,7 +211,7 @@ pub fn EmbedApp(parent: Result<String, EmbedError>) -> impl IntoView {
                                 },
                             );
                         } else {
-                            state.set(EmbedLoad::Waiting);
+                            state.set(Loading::Busy(WAITING));
                             start(*init, parent.clone(), state);
                         }
                     }
@@ -231,24 +225,5 @@ pub fn EmbedApp(parent: Result<String, EmbedError>) -> impl IntoView {
             });
         }
     }
-    move || match state.get() {
-        EmbedLoad::Waiting => view! {
-            <main class="message-area">
-                <section class="message" aria-busy="true">
-                    <p>"Waiting for the work from the host page…"</p>
-                </section>
-            </main>
-        }
-        .into_any(),
-        EmbedLoad::Failed(e) => view! {
-            <main class="message-area">
-                <section class="message" aria-labelledby="message-heading">
-                    <h2 id="message-heading">"The work could not be started"</h2>
-                    <p role="alert">{e}</p>
-                </section>
-            </main>
-        }
-        .into_any(),
-        EmbedLoad::Ready(job) => view! { <Worker job=Some(job) /> }.into_any(),
-    }
+    loading_view(state)
 }

@@ -11,13 +11,12 @@
 mod host;
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crowdbox_core::coco::CocoCategory;
 use crowdbox_core::editor::{BoxChange, Editor};
 use crowdbox_core::embed::{
-    self as protocol, AppMessage, EmbedError, Init, DEFAULT_ANSWER_NAME, PROTOCOL_VERSION,
+    self as protocol, AppMessage, EmbedError, Init, Theme, DEFAULT_ANSWER_NAME, PROTOCOL_VERSION,
 };
 use crowdbox_core::wire::{CocoResult, Task, TaskBatch};
 use leptos::prelude::*;
@@ -126,14 +125,14 @@ fn post_error(code: &str, e: &EmbedError) {
 }
 
 /// `{ <name>: answer }` for a result, or the reason there is none.
-fn answer_of(result: &CocoResult) -> Result<serde_json::Value, EmbedError> {
+fn answer_of(result: &CocoResult) -> Result<protocol::NamedAnswer, EmbedError> {
     let name = with_work(|w| w.name.clone()).unwrap_or_else(|| DEFAULT_ANSWER_NAME.to_owned());
     let answer = protocol::crowd_answer(result)?;
-    Ok(protocol::named_answer(&name, &answer))
+    Ok(protocol::named_answer(&name, answer))
 }
 
 /// Sets the host's `--cb-*` variables (already checked) on the page.
-fn apply_theme(theme: &BTreeMap<String, String>) {
+fn apply_theme(theme: &Theme) {
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())

@@ -7,19 +7,20 @@
 //! shape of SageMaker Ground Truth's `crowd-bounding-box` ([`CrowdAnswer`]), so a Ground Truth custom template
 //! can move over; `submitted` also carries the COCO result and crowdbox's per-box change record.
 
+mod json;
 mod theme;
 
-use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Serialize;
+
+use json::Obj;
 
 use crate::coco::{CocoAnnotation, CocoCategory, CocoImage};
 use crate::editor::BoxChange;
 use crate::wire::{CocoResult, Task, TaskBatch};
 
-pub use theme::{app_variables, check_theme, ThemeVariable, THEME_VARIABLES};
+pub use theme::{app_variables, check_theme, Theme, ThemeVariable, THEME_VARIABLES};
 
 /// The protocol's version, sent as `"crowdbox": 1` in every app message.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -61,8 +62,7 @@ impl fmt::Display for EmbedError {
 }
 
 /// One box in Ground Truth's `crowd-bounding-box` form: natural image pixels, top-left origin.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CrowdBox {
     pub label: String,
     pub left: f64,
@@ -72,61 +72,42 @@ pub struct CrowdBox {
 }
 
 /// One image for the volunteer to box, as the host gives it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HostTask {
-    /// The task's id in the answers (≥ 1); the task's place in the list (1, 2, …) when not given.
-    #[serde(default)]
-    pub id: Option<u64>,
+    /// The task's id in the answers; the task's place in the list (1, 2, …) when not given (or 0).
+    pub id: u64,
     /// The image's URL: absolute (`https:`, `http:`, `data:`, `blob:`) or relative to the app.
     pub src: String,
-    /// The image's natural size; the app decodes the image to find it when not given.
-    #[serde(default)]
-    pub width: Option<u32>,
-    #[serde(default)]
-    pub height: Option<u32>,
+    /// The image's natural size; the app decodes the image to find it when not given (or 0).
+    pub width: u32,
+    pub height: u32,
     /// Boxes to start from, like `crowd-bounding-box`'s `initial-value`.
-    #[serde(default)]
     pub initial_value: Vec<CrowdBox>,
 }
 
 /// The host's first message: everything the app needs to show the work.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Init {
     /// Keeps this work's drafts apart from other work's in the browser; with no `tasks`, the server job to
     /// lease tasks from.
-    #[serde(default)]
     pub job: Option<String>,
     /// The labels, in display order (COCO category ids 1, 2, …). Required unless tasks come from a server job.
-    #[serde(default)]
     pub labels: Vec<String>,
-    #[serde(default)]
     pub tasks: Vec<HostTask>,
     /// One line above the instructions (`crowd-bounding-box`'s `header`).
-    #[serde(default)]
     pub header: Option<String>,
     /// Markdown (`<short-instructions>`).
-    #[serde(default)]
     pub short_instructions: Option<String>,
     /// Markdown (`<full-instructions>`).
-    #[serde(default)]
     pub full_instructions: Option<String>,
     /// The answer's key, like `crowd-bounding-box`'s `name`; `boundingBox` when not given.
-    #[serde(default)]
     pub name: Option<String>,
     /// `--cb-*` CSS variables (see [`THEME_VARIABLES`]).
-    #[serde(default)]
-    pub theme: BTreeMap<String, String>,
+    pub theme: Theme,
     /// Where the crowdbox API is (an origin, optionally with a path), when it is not the app's own origin.
-    #[serde(default)]
     pub api_base: Option<String>,
     /// The bearer token (a job invite) sent with every request to the crowdbox server.
-    #[serde(default)]
     pub token: Option<String>,
-    /// UI strings to replace the English defaults, by key.
-    #[serde(default)]
-    pub strings: BTreeMap<String, String>,
 }
 
 /// A message from the host page.
@@ -134,57 +115,72 @@ pub struct Init {
 pub enum HostMessage {
     Init(Box<Init>),
     AddTasks(Vec<HostTask>),
-    SetTheme(BTreeMap<String, String>),
+    SetTheme(Theme),
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AddTasks {
-    tasks: Vec<HostTask>,
-}
+const INIT_FIELDS: &[&str] = &[
+    "type",
+    "job",
+    "labels",
+    "tasks",
+    "header",
+    "short_instructions",
+    "full_instructions",
+    "name",
+    "theme",
+    "api_base",
+    "token",
+];
+const TASK_FIELDS: &[&str] = &["id", "src", "width", "height", "initial_value"];
+const BOX_FIELDS: &[&str] = &["label", "left", "top", "width", "height"];
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SetTheme {
-    theme: BTreeMap<String, String>,
-}
-
-/// Reads a message the host posted (as JSON text), naming the field that is wrong. The fields of each message
-/// type are checked strictly: a misspelt field (`initialValue`) is an error rather than silently ignored.
-pub fn parse_host_message(json: &str) -> Result<HostMessage, EmbedError> {
-    let value: Value = serde_json::from_str(json)
-        .map_err(|e| EmbedError::new(format!("The message is not JSON ({e}).")))?;
-    let Value::Object(mut map) = value else {
-        return Err(EmbedError::new(
-            "A message must be an object with a `type` (init, add_tasks or set_theme).",
-        ));
-    };
-    let kind = match map.remove("type") {
-        Some(Value::String(kind)) => kind,
-        Some(_) => return Err(EmbedError::at("type", "`type` must be a string.")),
-        None => {
+/// Reads a message the host posted (as JSON text), naming the field that is wrong by its full path. Fields are
+/// checked strictly: a misspelt field (`initialValue`) is an error rather than silently ignored. A field that
+/// is `null` counts as not given.
+pub fn parse_host_message(text: &str) -> Result<HostMessage, EmbedError> {
+    let value = json::parse(text)?;
+    let message = Obj::new(&value, "").map_err(|_| {
+        EmbedError::new(
+            "A message must be a JSON object with a `type` (init, add_tasks or set_theme).",
+        )
+    })?;
+    let kind = message.string("type")?.unwrap_or_default();
+    let parsed = match kind.as_str() {
+        "" => {
             return Err(EmbedError::at(
                 "type",
                 "The message has no `type` (init, add_tasks or set_theme).",
             ))
         }
-    };
-    // Hosts may echo the version marker back; it is not part of the fields below.
-    map.remove("crowdbox");
-    let body = Value::Object(map);
-    let message = match kind.as_str() {
         "init" => {
-            let init: Init = deserialize(body)?;
+            message.only("`init`", INIT_FIELDS)?;
+            let init = Init {
+                job: message.string("job")?,
+                labels: message.strings("labels")?,
+                tasks: host_tasks(&message)?,
+                header: message.string("header")?,
+                short_instructions: message.string("short_instructions")?,
+                full_instructions: message.string("full_instructions")?,
+                name: message.string("name")?,
+                theme: message.string_map("theme")?,
+                api_base: message.string("api_base")?,
+                token: message.string("token")?,
+            };
             check_init(&init)?;
             HostMessage::Init(Box::new(init))
         }
         "add_tasks" => {
-            let AddTasks { tasks } = deserialize(body)?;
+            message.only("`add_tasks`", &["type", "tasks"])?;
+            let tasks = host_tasks(&message)?;
+            if tasks.is_empty() {
+                return Err(EmbedError::at("tasks", "`add_tasks` has no `tasks`."));
+            }
             check_tasks(&tasks, "tasks")?;
             HostMessage::AddTasks(tasks)
         }
         "set_theme" => {
-            let SetTheme { theme } = deserialize(body)?;
+            message.only("`set_theme`", &["type", "theme"])?;
+            let theme = message.string_map("theme")?;
             check_theme(&theme)?;
             HostMessage::SetTheme(theme)
         }
@@ -195,18 +191,38 @@ pub fn parse_host_message(json: &str) -> Result<HostMessage, EmbedError> {
             ))
         }
     };
-    Ok(message)
+    Ok(parsed)
 }
 
-fn deserialize<T: for<'de> Deserialize<'de>>(value: Value) -> Result<T, EmbedError> {
-    serde_path_to_error::deserialize(value).map_err(|error| {
-        let path = error.path().to_string();
-        let field = if path == "." { String::new() } else { path };
-        EmbedError {
-            message: format!("{}.", error.into_inner()),
-            field: (!field.is_empty()).then_some(field),
+/// The `tasks` of a message.
+fn host_tasks(message: &Obj) -> Result<Vec<HostTask>, EmbedError> {
+    let path = message.path_of("tasks");
+    let mut tasks = Vec::new();
+    for (i, item) in message.array("tasks")?.iter().enumerate() {
+        let task = Obj::new(item, &format!("{path}[{i}]"))?;
+        task.only("A task", TASK_FIELDS)?;
+        let boxes_path = task.path_of("initial_value");
+        let mut initial_value = Vec::new();
+        for (j, item) in task.array("initial_value")?.iter().enumerate() {
+            let b = Obj::new(item, &format!("{boxes_path}[{j}]"))?;
+            b.only("A box", BOX_FIELDS)?;
+            initial_value.push(CrowdBox {
+                label: b.required_string("label")?,
+                left: b.required_number("left")?,
+                top: b.required_number("top")?,
+                width: b.required_number("width")?,
+                height: b.required_number("height")?,
+            });
         }
-    })
+        tasks.push(HostTask {
+            id: task.whole("id", 9_007_199_254_740_991.0)? as u64,
+            src: task.required_string("src")?,
+            width: task.whole("width", f64::from(u32::MAX))? as u32,
+            height: task.whole("height", f64::from(u32::MAX))? as u32,
+            initial_value,
+        });
+    }
+    Ok(tasks)
 }
 
 fn check_init(init: &Init) -> Result<(), EmbedError> {
@@ -230,15 +246,11 @@ fn check_init(init: &Init) -> Result<(), EmbedError> {
             ));
         }
     }
-    if let Some(job) = &init.job {
-        if job.trim().is_empty() {
-            return Err(EmbedError::at("job", "`job` is empty."));
-        }
+    if init.job.as_deref().is_some_and(|j| j.trim().is_empty()) {
+        return Err(EmbedError::at("job", "`job` is blank."));
     }
-    if let Some(name) = &init.name {
-        if name.trim().is_empty() {
-            return Err(EmbedError::at("name", "`name` is empty."));
-        }
+    if init.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        return Err(EmbedError::at("name", "`name` is blank."));
     }
     if let Some(base) = &init.api_base {
         if !(base.starts_with("https://") || base.starts_with("http://")) {
@@ -268,16 +280,7 @@ fn check_tasks(tasks: &[HostTask], path: &str) -> Result<(), EmbedError> {
                 ),
             ));
         }
-        if task.id == Some(0) {
-            return Err(EmbedError::at(at("id"), "Task ids start at 1."));
-        }
-        if matches!(task.width, Some(0)) || matches!(task.height, Some(0)) {
-            return Err(EmbedError::at(
-                at("width"),
-                "An image size must be above 0.",
-            ));
-        }
-        if task.width.is_some() != task.height.is_some() {
+        if (task.width == 0) != (task.height == 0) {
             return Err(EmbedError::at(
                 at("width"),
                 "Give both `width` and `height`, or neither.",
@@ -323,7 +326,11 @@ pub fn tasks(
 ) -> Result<Vec<Task>, EmbedError> {
     let mut out: Vec<Task> = Vec::with_capacity(host.len());
     for (i, (task, &(width, height))) in host.iter().zip(sizes).enumerate() {
-        let id = task.id.unwrap_or(first_id + i as u64);
+        let id = if task.id > 0 {
+            task.id
+        } else {
+            first_id + i as u64
+        };
         if out.iter().any(|t| t.task_id == id) {
             return Err(EmbedError::at(
                 format!("{path}[{i}].id"),
@@ -407,14 +414,14 @@ pub fn instructions(init: &Init) -> String {
 }
 
 /// `inputImageProperties` of a `crowd-bounding-box` answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct ImageProperties {
     pub width: u32,
     pub height: u32,
 }
 
 /// The value of a `crowd-bounding-box` answer (what sits under its `name`, e.g. `boundingBox`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrowdAnswer {
     pub bounding_boxes: Vec<CrowdBox>,
@@ -457,13 +464,26 @@ pub fn crowd_answer(result: &CocoResult) -> Result<CrowdAnswer, EmbedError> {
 }
 
 /// `{ <name>: answer }`, the form a `crowd-form` submits.
-pub fn named_answer(name: &str, answer: &CrowdAnswer) -> Value {
-    let mut map = serde_json::Map::new();
-    map.insert(
-        name.to_owned(),
-        serde_json::to_value(answer).unwrap_or(Value::Null),
-    );
-    Value::Object(map)
+#[derive(Clone, Debug, PartialEq)]
+pub struct NamedAnswer {
+    pub name: String,
+    pub answer: CrowdAnswer,
+}
+
+impl Serialize for NamedAnswer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(&self.name, &self.answer)?;
+        map.end()
+    }
+}
+
+pub fn named_answer(name: &str, answer: CrowdAnswer) -> NamedAnswer {
+    NamedAnswer {
+        name: name.to_owned(),
+        answer,
+    }
 }
 
 /// A message to the host page.
@@ -476,14 +496,14 @@ pub enum AppMessage {
     Changed {
         crowdbox: u32,
         task_id: u64,
-        answer: Value,
+        answer: NamedAnswer,
     },
     /// The volunteer submitted a task: the answer, the same boxes as COCO (unrounded), and what became of
     /// each initial box. `remaining` counts the tasks still to do.
     Submitted {
         crowdbox: u32,
         task_id: u64,
-        answer: Value,
+        answer: NamedAnswer,
         coco: CocoResult,
         changes: Vec<BoxChange>,
         remaining: usize,

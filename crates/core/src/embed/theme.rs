@@ -2,9 +2,10 @@
 //! variables, with values that can only be colours, lengths and the like (no `url(…)`, no way out of the
 //! declaration).
 
-use std::collections::BTreeMap;
-
 use super::EmbedError;
+
+/// A theme as the host gives it: (`--cb-*` name, value) pairs, in the host's order.
+pub type Theme = Vec<(String, String)>;
 
 /// One themeable variable: the name the host uses and the app's own variable it sets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,7 +60,7 @@ const FUNCTIONS: &[&str] = &[
 const MAX_VALUE_LEN: usize = 200;
 
 /// Checks every entry of a theme, naming the first bad one.
-pub fn check_theme(theme: &BTreeMap<String, String>) -> Result<(), EmbedError> {
+pub fn check_theme(theme: &Theme) -> Result<(), EmbedError> {
     for (name, value) in theme {
         let field = format!("theme.{name}");
         if !THEME_VARIABLES.iter().any(|v| v.host == name) {
@@ -83,7 +84,7 @@ pub fn check_theme(theme: &BTreeMap<String, String>) -> Result<(), EmbedError> {
 }
 
 /// The theme as (app variable, value) pairs to set; assumes [`check_theme`] passed.
-pub fn app_variables(theme: &BTreeMap<String, String>) -> Vec<(&'static str, String)> {
+pub fn app_variables(theme: &Theme) -> Vec<(&'static str, String)> {
     theme
         .iter()
         .filter_map(|(name, value)| {
