@@ -22,10 +22,10 @@ export function crowdbox(database, args) {
 /**
  * A temporary database with the demo images imported as job `job`, and a server on a free port. `jobArgs`:
  * settings for `crowdbox job create` (the job is created first); `coco`: a COCO document whose boxes become the
- * images' pre-annotations (its `file_name`s are in `images`).
+ * images' pre-annotations (its `file_name`s are in `images`). `serveArgs`: more `crowdbox serve` flags.
  */
 export async function startServer({
-  job = 'e2e', images = 'demo/images', labels = DEMO_LABELS, extraImportArgs = [], jobArgs = null, coco = null,
+  job = 'e2e', images = 'demo/images', labels = DEMO_LABELS, extraImportArgs = [], jobArgs = null, coco = null, serveArgs = [],
 } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'crowdbox-e2e-'));
   const database = path.join(dir, 'crowdbox.sqlite3');
@@ -37,7 +37,7 @@ export async function startServer({
   } else {
     crowdbox(database, ['import', '--job', job, '--images', images, '--labels', labels.join(','), ...extraImportArgs]);
   }
-  const child = spawn(CROWDBOX_BIN, ['serve', '--database', database, '--bind', '127.0.0.1:0', '--static-dir', 'dist'], {
+  const child = spawn(CROWDBOX_BIN, ['serve', '--database', database, '--bind', '127.0.0.1:0', '--static-dir', 'dist', ...serveArgs], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

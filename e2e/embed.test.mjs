@@ -1,0 +1,190 @@
+// Embedding: the example portal (examples/portal) on one origin embeds the app served by a real crowdbox server
+// on another origin, both as a raw iframe speaking the postMessage protocol and as <crowdbox-bounding-box>. A
+// volunteer draws boxes with the mouse inside the frames; the portal must receive the right answers, messages
+// from a third origin must be refused, and the portal's CSS must not reach the app.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT, startServer, launchBrowser, openPage } from './harness.mjs';
+import { fitView, drag } from './editor_helpers.mjs';
+
+const TYPES = {
+  '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.jpg': 'image/jpeg', '.webp': 'image/webp',
+};
+
+/** A plain static server for examples/ (the portal and its images). Reached as http://localhost:PORT (the
+ * portal's origin) and as http://127.0.0.1:PORT, a third origin, whose /evil.html posts to the portal's app frame. */
+async function startPortal() {
+  const root = path.join(REPO_ROOT, 'examples');
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname === '/evil.html') {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end(`<script>parent.frames[0].postMessage({ type: 'init', labels: ['x'],
+        tasks: [{ src: 'https://evil.example/x.jpg', width: 9, height: 9 }] }, '*');</script>`);
+      return;
+    }
+    let rest = decodeURIComponent(url.pathname);
+    if (rest.endsWith('/')) rest += 'index.html';
+    const file = path.join(root, rest);
+    if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404); res.end('not found'); return;
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = server.address().port;
+  return { base: `http://localhost:${port}`, thirdOrigin: `http://127.0.0.1:${port}`, close: () => server.close() };
+}
+
+/** The first message the portal received from its raw frame that matches `predicate`. */
+async function messageFrom(page, predicate, what) {
+  const source = predicate.toString();
+  const handle = await page.waitForFunction((src) => {
+    // eslint-disable-next-line no-new-func
+    const p = new Function(`return (${src})`)();
+    return window.crowdboxMessages.find(p) ?? null;
+  }, source, { timeout: 10_000 }).catch(async () => {
+    const all = await page.evaluate(() => window.crowdboxMessages);
+    assert.fail(`no ${what} message; the portal received ${JSON.stringify(all)}`);
+  });
+  return handle.jsonValue();
+}
+
+/** Waits until the frame's image is drawn and returns the view (image pixels → page pixels). */
+async function fittedView(frame, width, height) {
+  const canvas = frame.getByLabel(/Image to annotate/);
+  await canvas.waitFor();
+  await frame.getByText('Loading the image').waitFor({ state: 'detached' });
+  await new Promise((r) => setTimeout(r, 300));
+  return fitView(await canvas.boundingBox(), width, height);
+}
+
+function assertBoxNear(actual, [left, top, width, height], what) {
+  for (const [key, want] of Object.entries({ left, top, width, height })) {
+    assert.ok(Math.abs(actual[key] - want) <= 1, `${what}: ${key} is ${actual[key]}, expected ${want} (±1 px)`);
+  }
+}
+
+test('a portal on another origin embeds crowdbox as an iframe and as <crowdbox-bounding-box>', async () => {
+  assert.ok(fs.existsSync(path.join(REPO_ROOT, 'dist/embed/crowdbox-element.js')), 'build dist/ first (trunk build --release)');
+  const portal = await startPortal();
+  const server = await startServer({ job: 'embed', serveArgs: ['--frame-ancestors', portal.base] });
+  const browser = await launchBrowser();
+  try {
+    const { page, errors } = await openPage(browser, { width: 1280, height: 900 });
+    await page.goto(`${portal.base}/portal/?app=${server.baseUrl}/`);
+
+    // 1. The raw iframe: two tasks from the portal, the first with its size given, the second decoded.
+    const raw = page.frameLocator('#raw-frame');
+    await raw.getByText('task 1 of 2').waitFor();
+    await raw.getByText('Box the bricks and rockets').waitFor();
+    let view = await fittedView(raw, 512, 512);
+    await drag(page, view, [100, 120], [300, 400]);
+    await raw.getByRole('button', { name: /^Delete box \d/ }).first().waitFor();
+    const changed = await messageFrom(page, (m) => m.type === 'changed' && m.task_id === 101, 'changed');
+    assertBoxNear(changed.answer.boundingBox.boundingBoxes[0], [100, 120, 200, 280], 'changed');
+    await raw.getByRole('button', { name: /Submit/ }).click();
+    const first = await messageFrom(page, (m) => m.type === 'submitted' && m.task_id === 101, 'submitted');
+    assert.deepEqual(first.answer.boundingBox.inputImageProperties, { width: 512, height: 512 });
+    assert.equal(first.answer.boundingBox.boundingBoxes.length, 1);
+    const [brick] = first.answer.boundingBox.boundingBoxes;
+    assert.equal(brick.label, 'brick');
+    assertBoxNear(brick, [100, 120, 200, 280], 'the brick box');
+    for (const key of ['left', 'top', 'width', 'height']) assert.ok(Number.isInteger(brick[key]), 'whole pixels, like Ground Truth');
+    const [x, y, w, h] = first.coco.annotations[0].bbox;
+    assertBoxNear({ left: x, top: y, width: w, height: h }, [100, 120, 200, 280], 'the COCO box');
+    assert.equal(first.coco.images[0].id, 101);
+    assert.deepEqual(first.changes, [{ origin: null, annotation: 1, kind: 'added' }]);
+    assert.equal(first.remaining, 1);
+
+    await raw.getByText('task 2 of 2').waitFor();
+    view = await fittedView(raw, 640, 427);
+    await raw.getByRole('radio', { name: 'rocket' }).check();
+    await drag(page, view, [40, 60], [200, 160]);
+    await raw.getByRole('button', { name: 'Delete box 2' }).waitFor();
+    await raw.getByRole('button', { name: /Submit/ }).click();
+    const second = await messageFrom(page, (m) => m.type === 'submitted' && m.task_id === 102, 'second submitted');
+    assert.deepEqual(second.answer.boundingBox.inputImageProperties, { width: 640, height: 427 });
+    const boxes = second.answer.boundingBox.boundingBoxes;
+    assert.deepEqual(boxes[0], { label: 'rocket', left: 300, top: 50, width: 60, height: 300 }, 'the initial box, kept');
+    assert.equal(boxes[1].label, 'rocket');
+    assertBoxNear(boxes[1], [40, 60, 160, 100], 'the drawn rocket box');
+    assert.deepEqual(second.changes, [
+      { origin: 1, annotation: 1, kind: 'kept' }, { origin: null, annotation: 2, kind: 'added' }]);
+    assert.equal(second.remaining, 0);
+    await raw.locator('#done-message').waitFor();
+
+    // The portal's theme reached the app through the protocol; the portal's CSS did not.
+    const rawFrame = await (await page.locator('#raw-frame').elementHandle()).contentFrame();
+    const looks = await rawFrame.evaluate(() => ({
+      accent: getComputedStyle(document.documentElement).getPropertyValue('--accent').trim(),
+      bodyFont: getComputedStyle(document.body).fontFamily,
+    }));
+    assert.equal(looks.accent, '#00695c');
+    assert.ok(!/Georgia/.test(looks.bodyFont), `the portal's font leaked in: ${looks.bodyFont}`);
+
+    // A bad message gets an error naming the field; a message from a third origin is refused, not obeyed.
+    await page.evaluate((origin) => document.getElementById('raw-frame').contentWindow.postMessage(
+      { type: 'set_theme', theme: { '--cb-accent': 'url(x.png)' } }, origin), server.baseUrl);
+    const bad = await messageFrom(page, (m) => m.type === 'error' && m.code === 'bad_message', 'error');
+    assert.equal(bad.field, 'theme.--cb-accent');
+    await page.evaluate((src) => {
+      const f = document.createElement('iframe');
+      f.src = src;
+      document.body.appendChild(f);
+    }, `${portal.thirdOrigin}/evil.html`);
+    const refused = await messageFrom(page, (m) => m.type === 'error' && m.code === 'wrong_origin', 'wrong_origin');
+    assert.match(refused.message, new RegExp(`from ${portal.thirdOrigin.replace(/[.]/g, '\\.')} was ignored`));
+    assert.equal(await rawFrame.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()), '#00695c');
+    await raw.locator('#done-message').waitFor();
+
+    // 2. The element, written like a Ground Truth template, inside a form.
+    const element = page.frameLocator('crowdbox-bounding-box iframe');
+    await element.getByText('task 1 of 1').waitFor();
+    await element.getByText('Box the cat').first().waitFor();
+    view = await fittedView(element, 451, 300);
+    await element.getByRole('radio', { name: 'cat' }).check();
+    await drag(page, view, [150, 40], [350, 260]);
+    await element.getByRole('button', { name: 'Delete box 2' }).waitFor();
+    const buttonFont = await element.getByRole('button', { name: /Submit/ }).evaluate((b) => getComputedStyle(b).fontSize);
+    assert.notEqual(buttonFont, '30px', "the portal's button style leaked into the element");
+    await element.getByRole('button', { name: /Submit/ }).click();
+    await page.locator('#element-answer').getByText('boundingBoxes').waitFor();
+    const form = await page.evaluate(() => Object.fromEntries(new FormData(document.getElementById('gt-form'))));
+    const answer = JSON.parse(form.boundingBox);
+    assert.deepEqual(answer.inputImageProperties, { width: 451, height: 300 });
+    assert.deepEqual(answer.boundingBoxes[0], { label: 'brick', left: 5, top: 5, width: 40, height: 30 });
+    assert.equal(answer.boundingBoxes[1].label, 'cat');
+    assertBoxNear(answer.boundingBoxes[1], [150, 40, 200, 220], 'the cat box');
+    assert.deepEqual(JSON.parse(form['boundingBox-changes']), [
+      { origin: 1, annotation: 1, kind: 'kept' }, { origin: null, annotation: 2, kind: 'added' }]);
+    assert.deepEqual(await page.evaluate(() => document.getElementById('element').value), answer);
+    const elementFrame = await (await page.locator('crowdbox-bounding-box iframe').elementHandle()).contentFrame();
+    assert.equal(await elementFrame.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()), '#7b1fa2');
+    assert.deepEqual(errors, [], 'no page errors');
+  } finally {
+    await browser.close();
+    await server.stop();
+    portal.close();
+  }
+});
+
+test('without --frame-ancestors the server keeps the app out of other sites\' frames', async () => {
+  const portal = await startPortal();
+  const server = await startServer({ job: 'embed' });
+  const browser = await launchBrowser();
+  try {
+    const { page } = await openPage(browser, { width: 1000, height: 700 });
+    await page.goto(`${portal.base}/portal/?app=${server.baseUrl}/`);
+    await page.waitForTimeout(1500);
+    assert.deepEqual(await page.evaluate(() => window.crowdboxMessages), [], 'the framed app never ran');
+  } finally {
+    await browser.close();
+    await server.stop();
+    portal.close();
+  }
+});
