@@ -81,7 +81,7 @@ test('a portal on another origin embeds crowdbox as an iframe and as <crowdbox-b
     // 1. The raw iframe: two tasks from the portal, the first with its size given, the second decoded.
     const raw = page.frameLocator('#raw-frame');
     await raw.getByText('task 1 of 2').waitFor();
-    await raw.getByText('Box the bricks and rockets').waitFor();
+    await raw.getByText('Box the bricks and rockets').first().waitFor();
     let view = await fittedView(raw, 512, 512);
     await drag(page, view, [100, 120], [300, 400]);
     await raw.getByRole('button', { name: /^Delete box \d/ }).first().waitFor();
@@ -102,8 +102,9 @@ test('a portal on another origin embeds crowdbox as an iframe and as <crowdbox-b
     assert.equal(first.remaining, 1);
 
     await raw.getByText('task 2 of 2').waitFor();
-    view = await fittedView(raw, 640, 427);
+    // Choosing the label may scroll the frame: the view is taken after it.
     await raw.getByRole('radio', { name: 'rocket' }).check();
+    view = await fittedView(raw, 640, 427);
     await drag(page, view, [40, 60], [200, 160]);
     await raw.getByRole('button', { name: 'Delete box 2' }).waitFor();
     await raw.getByRole('button', { name: /Submit/ }).click();
@@ -146,8 +147,9 @@ test('a portal on another origin embeds crowdbox as an iframe and as <crowdbox-b
     const element = page.frameLocator('crowdbox-bounding-box iframe');
     await element.getByText('task 1 of 1').waitFor();
     await element.getByText('Box the cat').first().waitFor();
-    view = await fittedView(element, 451, 300);
     await element.getByRole('radio', { name: 'cat' }).check();
+    await page.locator('crowdbox-bounding-box').scrollIntoViewIfNeeded();
+    view = await fittedView(element, 451, 300);
     await drag(page, view, [150, 40], [350, 260]);
     await element.getByRole('button', { name: 'Delete box 2' }).waitFor();
     const buttonFont = await element.getByRole('button', { name: /Submit/ }).evaluate((b) => getComputedStyle(b).fontSize);

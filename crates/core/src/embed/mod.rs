@@ -398,10 +398,10 @@ pub fn batch(
     }
 }
 
-/// The instructions the app shows: the header as a heading, then the short and the full instructions.
+/// The instructions the app shows: the header line, then the short and the full instructions.
 pub fn instructions(init: &Init) -> String {
     [
-        init.header.as_deref().map(|h| format!("**{}**", h.trim())),
+        init.header.clone(),
         init.short_instructions.clone(),
         init.full_instructions.clone(),
     ]

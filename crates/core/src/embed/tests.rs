@@ -32,7 +32,7 @@ fn a_full_init_message_is_read() {
     assert_eq!(init.name.as_deref(), Some("animals"));
     assert_eq!(
         instructions(&init),
-        "**Box every animal**\n\nTight boxes.\n\n# Details"
+        "Box every animal\n\nTight boxes.\n\n# Details"
     );
     assert_eq!(
         app_variables(&init.theme),
