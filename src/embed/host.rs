@@ -172,7 +172,6 @@ pub fn EmbedApp(parent: Result<String, EmbedError>) -> impl IntoView {
                 *s.borrow_mut() = Some(EmbedState {
                     parent: parent.clone(),
                     work: None,
-                    changes: None,
                     on_tasks_added: None,
                 })
             });

@@ -14,11 +14,11 @@ use std::cell::RefCell;
 use std::time::Duration;
 
 use crowdbox_core::coco::CocoCategory;
-use crowdbox_core::editor::{BoxChange, Editor};
+use crowdbox_core::editor::Editor;
 use crowdbox_core::embed::{
     self as protocol, AppMessage, EmbedError, Init, Theme, DEFAULT_ANSWER_NAME, PROTOCOL_VERSION,
 };
-use crowdbox_core::wire::{CocoResult, Task, TaskBatch};
+use crowdbox_core::wire::{CocoResult, Task, TaskAnswer, TaskBatch};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -34,8 +34,6 @@ struct EmbedState {
     parent: String,
     /// Set by the host's `init`.
     work: Option<Work>,
-    /// The change record of the task on screen, kept up to date by [`watch_editor`].
-    changes: Option<(u64, Vec<BoxChange>)>,
     /// Asks the app shell to hand out tasks again (after `add_tasks`).
     on_tasks_added: Option<Callback<()>>,
 }
@@ -145,8 +143,8 @@ fn apply_theme(theme: &Theme) {
     }
 }
 
-/// Called by the task view for every task: while embedded, keeps the change record for the submission and
-/// tells the host about the boxes as they change (at most every 250 ms, and only when the boxes did change).
+/// Called by the task view for every task: while embedded, tells the host about the boxes as they change (at
+/// most every 250 ms, and only when the boxes did change).
 pub fn watch_editor(task: &Task, editor: RwSignal<Editor>) {
     if !is_active() {
         return;
@@ -155,8 +153,7 @@ pub fn watch_editor(task: &Task, editor: RwSignal<Editor>) {
     let image = task.image.clone();
     let timer = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |last: Option<CocoResult>| {
-        let (result, changes) = editor.with(|e| (e.to_coco_result(&image), e.changes()));
-        with_state(|s| s.changes = Some((task_id, changes)));
+        let result = editor.with(|e| e.to_coco_result(&image));
         if last.is_none() || last.as_ref() == Some(&result) {
             return result;
         }
@@ -188,13 +185,13 @@ pub fn watch_editor(task: &Task, editor: RwSignal<Editor>) {
     });
 }
 
-/// The volunteer submitted the task on screen: the host gets `submitted` (answer, COCO, change record). Host
-/// tasks are then done; tasks from a server job also go to the server through the outbox.
-pub fn submit(session: RwSignal<Session>, driver: Option<Driver>, result: CocoResult) {
+/// The volunteer submitted the task on screen: the host gets `submitted` (answer, COCO, outcome, change
+/// record). Host tasks are then done; tasks from a server job also go to the server through the outbox.
+pub fn submit(session: RwSignal<Session>, driver: Option<Driver>, task_answer: TaskAnswer) {
     let Some(task_id) = session.with_untracked(|s| s.current_task().map(|t| t.task_id)) else {
         return;
     };
-    let answer = match answer_of(&result) {
+    let answer = match answer_of(&task_answer.result) {
         Ok(answer) => answer,
         Err(e) => {
             post_error("answer_failed", &e);
@@ -202,17 +199,12 @@ pub fn submit(session: RwSignal<Session>, driver: Option<Driver>, result: CocoRe
             return;
         }
     };
-    let changes = with_state(|s| match s.changes.take() {
-        Some((task, changes)) if task == task_id => changes,
-        _ => Vec::new(),
-    })
-    .unwrap_or_default();
     let from_server = with_work(|w| w.tasks.is_none()).unwrap_or(false);
     let remaining = if from_server {
         let Some(driver) = driver else {
             return;
         };
-        driver.submit(result.clone());
+        driver.submit(task_answer.clone());
         let queued = driver.queued_tasks();
         if !queued.contains(&task_id) {
             // The outbox refused it and said why in the status line; the task stays on screen.
@@ -245,8 +237,11 @@ pub fn submit(session: RwSignal<Session>, driver: Option<Driver>, result: CocoRe
         crowdbox: PROTOCOL_VERSION,
         task_id,
         answer,
-        coco: result,
-        changes,
+        coco: task_answer.result,
+        outcome: task_answer.outcome,
+        note: task_answer.note,
+        changes: task_answer.changes,
+        verdicts: task_answer.verdicts,
         remaining,
     });
 }

@@ -18,7 +18,7 @@ use json::Obj;
 
 use crate::coco::{CocoAnnotation, CocoCategory, CocoImage};
 use crate::editor::BoxChange;
-use crate::wire::{CocoResult, Task, TaskBatch};
+use crate::wire::{CocoResult, Outcome, Task, TaskBatch, Verdict};
 
 pub use theme::{app_variables, check_theme, Theme, ThemeVariable, THEME_VARIABLES};
 
@@ -366,6 +366,7 @@ pub fn tasks(
                 height,
                 license: None,
                 date_captured: None,
+                outcomes: Default::default(),
             },
             image_url: task.src.clone(),
             initial_annotations,
@@ -395,6 +396,9 @@ pub fn batch(
         job_done: true,
         images_total: all.len() as u64,
         images_done: all.iter().filter(|t| done.contains(&t.task_id)).count() as u64,
+        mode: Default::default(),
+        allow_carry_forward: false,
+        examples: Vec::new(),
     }
 }
 
@@ -498,14 +502,20 @@ pub enum AppMessage {
         task_id: u64,
         answer: NamedAnswer,
     },
-    /// The volunteer submitted a task: the answer, the same boxes as COCO (unrounded), and what became of
-    /// each initial box. `remaining` counts the tasks still to do.
+    /// The volunteer submitted a task: the answer, the same boxes as COCO (unrounded), what they said about
+    /// the image as a whole, and what became of each initial box (`changes`; `verdicts` in verify mode).
+    /// `remaining` counts the tasks still to do.
     Submitted {
         crowdbox: u32,
         task_id: u64,
         answer: NamedAnswer,
         coco: CocoResult,
+        outcome: Outcome,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
         changes: Vec<BoxChange>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        verdicts: Vec<Verdict>,
         remaining: usize,
     },
     /// A host message was refused (or the app could not do what it asked).

@@ -1,6 +1,7 @@
 use super::*;
 use crate::coco::{CocoAnnotation, CocoImage};
 use crate::editor::ChangeKind;
+use crate::wire::Outcome;
 
 fn init(json: &str) -> Init {
     match parse_host_message(json) {
@@ -273,6 +274,7 @@ fn result(bboxes: &[(u64, [f64; 4])]) -> CocoResult {
             height: 480,
             license: None,
             date_captured: None,
+            outcomes: Default::default(),
         }],
         annotations: bboxes
             .iter()
@@ -336,16 +338,21 @@ fn app_messages_carry_the_version_and_their_type() {
         task_id: 3,
         answer: named_answer("b", crowd_answer(&result(&[])).unwrap()),
         coco: result(&[]),
+        outcome: Outcome::NothingToLabel,
+        note: None,
         changes: vec![BoxChange {
             origin: Some(4),
             annotation: None,
             kind: ChangeKind::Deleted,
         }],
+        verdicts: Vec::new(),
         remaining: 0,
     };
     let value: serde_json::Value = serde_json::from_str(&submitted.to_json()).unwrap();
     assert_eq!(value["type"], "submitted");
     assert_eq!(value["changes"][0]["kind"], "deleted");
+    assert_eq!(value["outcome"], "nothing_to_label");
+    assert!(value.get("note").is_none() && value.get("verdicts").is_none());
     assert_eq!(value["answer"]["b"]["inputImageProperties"]["width"], 640);
     let e = AppMessage::error("bad_message", &EmbedError::at("tasks", "no tasks")).to_json();
     assert_eq!(
