@@ -175,9 +175,6 @@ pub(crate) fn Worker(job: Option<String>) -> impl IntoView {
     let preferred_category = RwSignal::new(None::<u64>);
     let previous_boxes: PreviousBoxes = RwSignal::new(Vec::new());
     let instructions_open = RwSignal::new(true);
-    crate::embed::on_tasks_added(Callback::new(move |()| {
-        lease_next_batch(session, driver, 0)
-    }));
     lease_next_batch(session, driver, 0);
 
     // The server hands out new tasks only when this volunteer's leased ones are submitted: lease the next batch

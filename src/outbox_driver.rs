@@ -77,7 +77,7 @@ struct TaskOf {
     task_id: u64,
 }
 
-fn task_of(body: &str) -> Option<u64> {
+pub(crate) fn task_of(body: &str) -> Option<u64> {
     serde_json::from_str::<TaskOf>(body).ok().map(|t| t.task_id)
 }
 

@@ -1,9 +1,7 @@
 //! The host page's side of the conversation: the `message` listener (origin and source checked), and the page
 //! shown until the host's `init` has arrived.
 
-use crowdbox_core::embed::{
-    self as protocol, AppMessage, EmbedError, HostMessage, HostTask, Init, PROTOCOL_VERSION,
-};
+use crowdbox_core::embed::{self as protocol, AppMessage, EmbedError, HostMessage, HostTask, Init};
 use crowdbox_core::wire::Task;
 use leptos::ev;
 use leptos::prelude::*;
@@ -118,49 +116,6 @@ fn start(init: Init, parent: String, state: RwSignal<Loading>) {
     });
 }
 
-/// More tasks from the host, numbered after the ones there are.
-fn add_tasks(new: Vec<HostTask>, parent: String) {
-    let Some(first_id) = with_work(|w| w.tasks.as_ref().map(|t| t.len() as u64 + 1)).flatten()
-    else {
-        post_error(
-            "bad_message",
-            &EmbedError {
-                message: "`add_tasks` needs an `init` with tasks first.".to_owned(),
-                field: Some("type".to_owned()),
-            },
-        );
-        return;
-    };
-    spawn_local(async move {
-        let added = resolve_tasks(&new, &parent, first_id, "tasks").await;
-        let added = added.and_then(|added| {
-            with_work(|w| {
-                let tasks = w.tasks.get_or_insert_with(Vec::new);
-                if let Some(t) = added
-                    .iter()
-                    .find(|a| tasks.iter().any(|t| t.task_id == a.task_id))
-                {
-                    return Err(EmbedError {
-                        message: format!("A task with the id {} is there already.", t.task_id),
-                        field: Some("tasks".to_owned()),
-                    });
-                }
-                tasks.extend(added);
-                Ok(())
-            })
-            .unwrap_or(Ok(()))
-        });
-        match added {
-            Ok(()) => {
-                if let Some(Some(callback)) = with_state(|s| s.on_tasks_added) {
-                    callback.run(());
-                }
-            }
-            Err(e) => post_error("bad_message", &e),
-        }
-    });
-}
-
 /// The app in embedding mode: listens to the host page, and shows the work once the host sent it.
 #[component]
 pub fn EmbedApp(parent: Result<String, EmbedError>) -> impl IntoView {
@@ -172,7 +127,6 @@ pub fn EmbedApp(parent: Result<String, EmbedError>) -> impl IntoView {
                 *s.borrow_mut() = Some(EmbedState {
                     parent: parent.clone(),
                     work: None,
-                    on_tasks_added: None,
                 })
             });
             let listener = window_event_listener(ev::message, move |event| {
@@ -214,14 +168,11 @@ pub fn EmbedApp(parent: Result<String, EmbedError>) -> impl IntoView {
                             start(*init, parent.clone(), state);
                         }
                     }
-                    Ok(HostMessage::AddTasks(tasks)) => add_tasks(tasks, parent.clone()),
                     Ok(HostMessage::SetTheme(theme)) => apply_theme(&theme),
                 }
             });
             on_cleanup(move || listener.remove());
-            post(&AppMessage::Ready {
-                crowdbox: PROTOCOL_VERSION,
-            });
+            post(&AppMessage::Ready);
         }
     }
     loading_view(state)

@@ -16,14 +16,14 @@ use std::time::Duration;
 use crowdbox_core::coco::CocoCategory;
 use crowdbox_core::editor::Editor;
 use crowdbox_core::embed::{
-    self as protocol, AppMessage, EmbedError, Init, Theme, DEFAULT_ANSWER_NAME, PROTOCOL_VERSION,
+    self as protocol, AppMessage, EmbedError, Init, Theme, DEFAULT_ANSWER_NAME,
 };
 use crowdbox_core::wire::{CocoResult, Task, TaskAnswer, TaskBatch};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::drafts::{DraftKey, DraftStore, LocalDrafts};
-use crate::outbox_driver::Driver;
+use crate::drafts::{submission_id_for, DraftKey, DraftStore, LocalDrafts};
+use crate::outbox_driver::{task_of, Driver};
 use crate::session::Session;
 
 pub use host::EmbedApp;
@@ -34,8 +34,6 @@ struct EmbedState {
     parent: String,
     /// Set by the host's `init`.
     work: Option<Work>,
-    /// Asks the app shell to hand out tasks again (after `add_tasks`).
-    on_tasks_added: Option<Callback<()>>,
 }
 
 struct Work {
@@ -79,11 +77,6 @@ pub fn is_active() -> bool {
 /// The bearer token the host handed over (sent as the invite to the crowdbox server).
 pub fn token() -> Option<String> {
     with_work(|w| w.token.clone()).flatten()
-}
-
-/// Lets the app shell hand out tasks again when the host adds some.
-pub fn on_tasks_added(callback: Callback<()>) {
-    with_state(|s| s.on_tasks_added = Some(callback));
 }
 
 /// The embedded "lease": every host task not submitted yet. `None` when not embedded or when the tasks come
@@ -154,7 +147,10 @@ pub fn watch_editor(task: &Task, editor: RwSignal<Editor>) {
     let timer = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |last: Option<CocoResult>| {
         let result = editor.with(|e| e.to_coco_result(&image));
-        if last.is_none() || last.as_ref() == Some(&result) {
+        if last
+            .as_ref()
+            .is_none_or(|l| l.annotations == result.annotations)
+        {
             return result;
         }
         if let Some(Some(old)) = timer.try_get_value() {
@@ -165,11 +161,7 @@ pub fn watch_editor(task: &Task, editor: RwSignal<Editor>) {
             move || {
                 timer.try_set_value(None);
                 match answer_of(&sent) {
-                    Ok(answer) => post(&AppMessage::Changed {
-                        crowdbox: PROTOCOL_VERSION,
-                        task_id,
-                        answer,
-                    }),
+                    Ok(answer) => post(&AppMessage::Changed { task_id, answer }),
                     Err(e) => post_error("answer_failed", &e),
                 }
             },
@@ -200,26 +192,44 @@ pub fn submit(session: RwSignal<Session>, driver: Option<Driver>, task_answer: T
         }
     };
     let from_server = with_work(|w| w.tasks.is_none()).unwrap_or(false);
-    let remaining = if from_server {
+    let (submission_json, remaining) = if from_server {
         let Some(driver) = driver else {
             return;
         };
-        driver.submit(task_answer.clone());
-        let queued = driver.queued_tasks();
-        if !queued.contains(&task_id) {
+        driver.submit(task_answer);
+        // What the outbox holds for the task: the very bytes the server gets.
+        let Some(body) = driver.sync.with_untracked(|s| {
+            s.outbox
+                .entries
+                .iter()
+                .rev()
+                .find(|e| task_of(&e.body) == Some(task_id))
+                .map(|e| e.body.clone())
+        }) else {
             // The outbox refused it and said why in the status line; the task stays on screen.
             return;
-        }
-        session.with_untracked(|s| {
+        };
+        let queued = driver.queued_tasks();
+        let remaining = session.with_untracked(|s| {
             s.batch_task_ids()
                 .iter()
                 .filter(|t| !queued.contains(t))
                 .count()
-        })
+        });
+        (body, remaining)
     } else {
-        if let Some(key) = session.with_untracked(DraftKey::current) {
-            LocalDrafts.remove(&key);
-        }
+        let now = web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or_else(js_sys::Date::now, |p| p.now());
+        let prepared = session.with_untracked(|s| {
+            let key = DraftKey::current(s)?;
+            let id = submission_id_for(&LocalDrafts, &key);
+            Some((key, s.prepare_submission(task_answer, now, id)?))
+        });
+        let Some((key, submission)) = prepared else {
+            return;
+        };
+        LocalDrafts.remove(&key);
         let done = with_work(|w| {
             if !w.done.contains(&task_id) {
                 w.done.push(task_id);
@@ -227,21 +237,18 @@ pub fn submit(session: RwSignal<Session>, driver: Option<Driver>, task_answer: T
             w.done.clone()
         })
         .unwrap_or_default();
-        let now = web_sys::window()
-            .and_then(|w| w.performance())
-            .map_or_else(js_sys::Date::now, |p| p.now());
         session.update(|s| s.submitted(now, &done));
-        with_work(|w| w.tasks.as_ref().map_or(0, Vec::len) - w.done.len()).unwrap_or(0)
+        let remaining =
+            with_work(|w| w.tasks.as_ref().map_or(0, Vec::len) - w.done.len()).unwrap_or(0);
+        (
+            serde_json::to_string(&submission).unwrap_or_default(),
+            remaining,
+        )
     };
     post(&AppMessage::Submitted {
-        crowdbox: PROTOCOL_VERSION,
         task_id,
         answer,
-        coco: task_answer.result,
-        outcome: task_answer.outcome,
-        note: task_answer.note,
-        changes: task_answer.changes,
-        verdicts: task_answer.verdicts,
+        submission_json,
         remaining,
     });
 }

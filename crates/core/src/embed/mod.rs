@@ -1,8 +1,7 @@
 //! The embedding protocol: what a host page and the worker app in its iframe say to each other through
 //! `postMessage`, checked here so that both the app (wasm32) and tests (native) use the same rules.
 //!
-//! Host → app ([`HostMessage`]): `init` (labels, tasks, instructions, theme, token, …), `add_tasks`,
-//! `set_theme`. App → host ([`AppMessage`]): `ready`, `changed`, `submitted`, `error`. Every app message carries
+//! Host → app ([`HostMessage`]): `init` (labels, tasks, instructions, theme, token, …) and `set_theme`. App → host ([`AppMessage`]): `ready`, `changed`, `submitted`, `error`. Every app message carries
 //! `"crowdbox": 1` so a host can tell them from other messages. The answer in `changed` and `submitted` has the
 //! shape of SageMaker Ground Truth's `crowd-bounding-box` ([`CrowdAnswer`]), so a Ground Truth custom template
 //! can move over; `submitted` also carries the COCO result and crowdbox's per-box change record.
@@ -12,13 +11,10 @@ mod theme;
 
 use std::fmt;
 
-use serde::Serialize;
-
 use json::Obj;
 
 use crate::coco::{CocoAnnotation, CocoCategory, CocoImage};
-use crate::editor::BoxChange;
-use crate::wire::{CocoResult, Outcome, Task, TaskBatch, Verdict};
+use crate::wire::{CocoResult, Task, TaskBatch};
 
 pub use theme::{app_variables, check_theme, Theme, ThemeVariable, THEME_VARIABLES};
 
@@ -62,7 +58,7 @@ impl fmt::Display for EmbedError {
 }
 
 /// One box in Ground Truth's `crowd-bounding-box` form: natural image pixels, top-left origin.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CrowdBox {
     pub label: String,
     pub left: f64,
@@ -114,7 +110,6 @@ pub struct Init {
 #[derive(Clone, Debug, PartialEq)]
 pub enum HostMessage {
     Init(Box<Init>),
-    AddTasks(Vec<HostTask>),
     SetTheme(Theme),
 }
 
@@ -140,16 +135,14 @@ const BOX_FIELDS: &[&str] = &["label", "left", "top", "width", "height"];
 pub fn parse_host_message(text: &str) -> Result<HostMessage, EmbedError> {
     let value = json::parse(text)?;
     let message = Obj::new(&value, "").map_err(|_| {
-        EmbedError::new(
-            "A message must be a JSON object with a `type` (init, add_tasks or set_theme).",
-        )
+        EmbedError::new("A message must be a JSON object with a `type` (init or set_theme).")
     })?;
     let kind = message.string("type")?.unwrap_or_default();
     let parsed = match kind.as_str() {
         "" => {
             return Err(EmbedError::at(
                 "type",
-                "The message has no `type` (init, add_tasks or set_theme).",
+                "The message has no `type` (init or set_theme).",
             ))
         }
         "init" => {
@@ -169,15 +162,6 @@ pub fn parse_host_message(text: &str) -> Result<HostMessage, EmbedError> {
             check_init(&init)?;
             HostMessage::Init(Box::new(init))
         }
-        "add_tasks" => {
-            message.only("`add_tasks`", &["type", "tasks"])?;
-            let tasks = host_tasks(&message)?;
-            if tasks.is_empty() {
-                return Err(EmbedError::at("tasks", "`add_tasks` has no `tasks`."));
-            }
-            check_tasks(&tasks, "tasks")?;
-            HostMessage::AddTasks(tasks)
-        }
         "set_theme" => {
             message.only("`set_theme`", &["type", "theme"])?;
             let theme = message.string_map("theme")?;
@@ -187,7 +171,7 @@ pub fn parse_host_message(text: &str) -> Result<HostMessage, EmbedError> {
         other => {
             return Err(EmbedError::at(
                 "type",
-                format!("Unknown message type `{other}` (expected init, add_tasks or set_theme)."),
+                format!("Unknown message type `{other}` (expected init or set_theme)."),
             ))
         }
     };
@@ -418,18 +402,49 @@ pub fn instructions(init: &Init) -> String {
 }
 
 /// `inputImageProperties` of a `crowd-bounding-box` answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ImageProperties {
     pub width: u32,
     pub height: u32,
 }
 
 /// The value of a `crowd-bounding-box` answer (what sits under its `name`, e.g. `boundingBox`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CrowdAnswer {
     pub bounding_boxes: Vec<CrowdBox>,
     pub input_image_properties: ImageProperties,
+}
+
+impl CrowdAnswer {
+    /// `{"boundingBoxes":[{"label":…,"left":…,"top":…,"width":…,"height":…}],"inputImageProperties":{…}}`.
+    /// Written by hand: serde's derive costs the worker app more wasm than these few lines.
+    pub fn to_json(&self) -> String {
+        let boxes: Vec<String> = self
+            .bounding_boxes
+            .iter()
+            .map(|b| {
+                format!(
+                    r#"{{"label":{},"left":{},"top":{},"width":{},"height":{}}}"#,
+                    quoted(&b.label),
+                    b.left,
+                    b.top,
+                    b.width,
+                    b.height
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"boundingBoxes":[{}],"inputImageProperties":{{"width":{},"height":{}}}}}"#,
+            boxes.join(","),
+            self.input_image_properties.width,
+            self.input_image_properties.height
+        )
+    }
+}
+
+/// `text` as a JSON string.
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
 }
 
 /// One image's COCO result as a `crowd-bounding-box` answer. Like Ground Truth's, coordinates are whole pixels:
@@ -474,12 +489,9 @@ pub struct NamedAnswer {
     pub answer: CrowdAnswer,
 }
 
-impl Serialize for NamedAnswer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(1))?;
-        map.serialize_entry(&self.name, &self.answer)?;
-        map.end()
+impl NamedAnswer {
+    pub fn to_json(&self) -> String {
+        format!("{{{}:{}}}", quoted(&self.name), self.answer.to_json())
     }
 }
 
@@ -490,40 +502,28 @@ pub fn named_answer(name: &str, answer: CrowdAnswer) -> NamedAnswer {
     }
 }
 
-/// A message to the host page.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+/// A message to the host page. As JSON ([`AppMessage::to_json`]) each has its `type` (`ready`, `changed`,
+/// `submitted`, `error`) and `"crowdbox": 1`.
+#[derive(Clone, Debug, PartialEq)]
 pub enum AppMessage {
     /// The app is listening; the host sends `init` now.
-    Ready { crowdbox: u32 },
+    Ready,
     /// The boxes of the task on screen changed (sent at most a few times a second).
-    Changed {
-        crowdbox: u32,
-        task_id: u64,
-        answer: NamedAnswer,
-    },
-    /// The volunteer submitted a task: the answer, the same boxes as COCO (unrounded), what they said about
-    /// the image as a whole, and what became of each initial box (`changes`; `verdicts` in verify mode).
-    /// `remaining` counts the tasks still to do.
+    Changed { task_id: u64, answer: NamedAnswer },
+    /// The volunteer submitted a task: the answer, and crowdbox's whole submission (the JSON of a
+    /// [`crate::wire::Submission`]: `submission_id`, the COCO `result` with unrounded boxes, the `outcome`, and
+    /// what became of each initial box in `changes`, `verdicts` in verify mode). `remaining` counts the tasks
+    /// still to do.
     Submitted {
-        crowdbox: u32,
         task_id: u64,
         answer: NamedAnswer,
-        coco: CocoResult,
-        outcome: Outcome,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        note: Option<String>,
-        changes: Vec<BoxChange>,
-        #[serde(skip_serializing_if = "Vec::is_empty")]
-        verdicts: Vec<Verdict>,
+        submission_json: String,
         remaining: usize,
     },
     /// A host message was refused (or the app could not do what it asked).
     Error {
-        crowdbox: u32,
         code: String,
         message: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
         field: Option<String>,
     },
 }
@@ -531,15 +531,48 @@ pub enum AppMessage {
 impl AppMessage {
     pub fn error(code: &str, e: &EmbedError) -> Self {
         Self::Error {
-            crowdbox: PROTOCOL_VERSION,
             code: code.to_owned(),
             message: e.message.clone(),
             field: e.field.clone(),
         }
     }
 
+    /// The message as JSON. Written by hand (the parts are serde's), which keeps the worker app's wasm smaller.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let head = |kind: &str| format!(r#"{{"type":"{kind}","crowdbox":{PROTOCOL_VERSION}"#);
+        match self {
+            AppMessage::Ready => format!("{}}}", head("ready")),
+            AppMessage::Changed { task_id, answer } => format!(
+                r#"{},"task_id":{task_id},"answer":{}}}"#,
+                head("changed"),
+                answer.to_json()
+            ),
+            AppMessage::Submitted {
+                task_id,
+                answer,
+                submission_json,
+                remaining,
+            } => format!(
+                r#"{},"task_id":{task_id},"answer":{},"submission":{submission_json},"remaining":{remaining}}}"#,
+                head("submitted"),
+                answer.to_json(),
+            ),
+            AppMessage::Error {
+                code,
+                message,
+                field,
+            } => {
+                let field = field
+                    .as_deref()
+                    .map_or_else(String::new, |f| format!(r#","field":{}"#, quoted(f)));
+                format!(
+                    r#"{},"code":{},"message":{}{field}}}"#,
+                    head("error"),
+                    quoted(code),
+                    quoted(message)
+                )
+            }
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 use super::*;
 use crate::coco::{CocoAnnotation, CocoImage};
-use crate::editor::ChangeKind;
-use crate::wire::Outcome;
+use crate::editor::{BoxChange, ChangeKind};
+use crate::wire::{Outcome, Submission, TaskAnswer};
 
 fn init(json: &str) -> Init {
     match parse_host_message(json) {
@@ -77,9 +77,9 @@ fn malformed_messages_get_errors_naming_the_field() {
             "must be an object, not an array",
         ),
         (
-            r#"{"type":"add_tasks","tasks":[],"labels":["a"]}"#,
+            r#"{"type":"set_theme","theme":{},"labels":["a"]}"#,
             Some("labels"),
-            "`add_tasks` has no field `labels`",
+            "`set_theme` has no field `labels`",
         ),
         (
             r#"{"type":"init","labels":["a"],"tasks":[{"src":"a.jpg"}],"colour":"red"}"#,
@@ -142,9 +142,14 @@ fn malformed_messages_get_errors_naming_the_field() {
             "not an http(s) URL",
         ),
         (
-            r#"{"type":"add_tasks","tasks":[{"src":""}]}"#,
+            r#"{"type":"init","labels":["a"],"tasks":[{"src":""}]}"#,
             Some("tasks[0].src"),
             "empty",
+        ),
+        (
+            r#"{"type":"add_tasks","tasks":[{"src":"a.jpg"}]}"#,
+            Some("type"),
+            "Unknown message type `add_tasks`",
         ),
         (
             r#"{"type":"set_theme","theme":{"--cb-accent":"url(x.png)"}}"#,
@@ -311,13 +316,14 @@ fn a_coco_result_becomes_a_crowd_bounding_box_answer_in_whole_pixels() {
         }
     );
     assert_eq!(answer.bounding_boxes[1].label, "cat");
-    let json = serde_json::to_value(named_answer("boundingBox", answer)).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&named_answer("boundingBox", answer).to_json()).unwrap();
     assert_eq!(
         json,
         serde_json::json!({"boundingBox": {
             "boundingBoxes": [
-                {"label": "dog", "left": 10.0, "top": 21.0, "width": 31.0, "height": 40.0},
-                {"label": "cat", "left": 0.0, "top": 0.0, "width": 640.0, "height": 480.0}
+                {"label": "dog", "left": 10, "top": 21, "width": 31, "height": 40},
+                {"label": "cat", "left": 0, "top": 0, "width": 640, "height": 480}
             ],
             "inputImageProperties": {"width": 640, "height": 480}
         }})
@@ -328,36 +334,56 @@ fn a_coco_result_becomes_a_crowd_bounding_box_answer_in_whole_pixels() {
 
 #[test]
 fn app_messages_carry_the_version_and_their_type() {
-    let json = AppMessage::Ready {
-        crowdbox: PROTOCOL_VERSION,
-    }
-    .to_json();
-    assert_eq!(json, r#"{"type":"ready","crowdbox":1}"#);
+    assert_eq!(
+        AppMessage::Ready.to_json(),
+        r#"{"type":"ready","crowdbox":1}"#
+    );
+    let mut answer = TaskAnswer::new(result(&[]));
+    answer.outcome = Outcome::NothingToLabel;
+    answer.note = Some("dark \"image\"\n".into());
+    answer.changes = vec![BoxChange {
+        origin: Some(4),
+        annotation: None,
+        kind: ChangeKind::Deleted,
+    }];
+    let submission = answer.into_submission("s-1".into(), "w".into(), 3, Some(1200));
     let submitted = AppMessage::Submitted {
-        crowdbox: 1,
         task_id: 3,
-        answer: named_answer("b", crowd_answer(&result(&[])).unwrap()),
-        coco: result(&[]),
-        outcome: Outcome::NothingToLabel,
-        note: None,
-        changes: vec![BoxChange {
-            origin: Some(4),
-            annotation: None,
-            kind: ChangeKind::Deleted,
-        }],
-        verdicts: Vec::new(),
+        answer: named_answer(
+            "b\"x",
+            crowd_answer(&result(&[(1, [1.0, 2.0, 3.0, 4.0])])).unwrap(),
+        ),
+        submission_json: serde_json::to_string(&submission).unwrap(),
         remaining: 0,
     };
     let value: serde_json::Value = serde_json::from_str(&submitted.to_json()).unwrap();
     assert_eq!(value["type"], "submitted");
-    assert_eq!(value["changes"][0]["kind"], "deleted");
-    assert_eq!(value["outcome"], "nothing_to_label");
-    assert!(value.get("note").is_none() && value.get("verdicts").is_none());
-    assert_eq!(value["answer"]["b"]["inputImageProperties"]["width"], 640);
-    let e = AppMessage::error("bad_message", &EmbedError::at("tasks", "no tasks")).to_json();
+    assert_eq!(value["crowdbox"], 1);
+    assert_eq!(value["task_id"], 3);
+    let sent: Submission = serde_json::from_value(value["submission"].clone()).unwrap();
+    assert_eq!(sent, submission);
+    assert_eq!(value["submission"]["changes"][0]["kind"], "deleted");
+    assert_eq!(value["submission"]["outcome"], "nothing_to_label");
+    assert_eq!(value["submission"]["note"], "dark \"image\"\n");
+    assert_eq!(value["remaining"], 0);
+    assert_eq!(
+        value["answer"]["b\"x"]["boundingBoxes"][0],
+        serde_json::json!({"label": "cat", "left": 1, "top": 2, "width": 3, "height": 4})
+    );
+    let changed = AppMessage::Changed {
+        task_id: 9,
+        answer: named_answer("boundingBox", crowd_answer(&result(&[])).unwrap()),
+    };
+    let value: serde_json::Value = serde_json::from_str(&changed.to_json()).unwrap();
+    assert_eq!(value["type"], "changed");
+    assert_eq!(
+        value["answer"]["boundingBox"]["inputImageProperties"],
+        serde_json::json!({"width": 640, "height": 480})
+    );
+    let e = AppMessage::error("bad_message", &EmbedError::at("tasks", "no \"tasks\"")).to_json();
     assert_eq!(
         e,
-        r#"{"type":"error","crowdbox":1,"code":"bad_message","message":"no tasks","field":"tasks"}"#
+        r#"{"type":"error","crowdbox":1,"code":"bad_message","message":"no \"tasks\"","field":"tasks"}"#
     );
 }
 
