@@ -95,10 +95,12 @@ test('a portal on another origin embeds crowdbox as an iframe and as <crowdbox-b
     assert.equal(brick.label, 'brick');
     assertBoxNear(brick, [100, 120, 200, 280], 'the brick box');
     for (const key of ['left', 'top', 'width', 'height']) assert.ok(Number.isInteger(brick[key]), 'whole pixels, like Ground Truth');
-    const [x, y, w, h] = first.coco.annotations[0].bbox;
+    const [x, y, w, h] = first.submission.result.annotations[0].bbox;
     assertBoxNear({ left: x, top: y, width: w, height: h }, [100, 120, 200, 280], 'the COCO box');
-    assert.equal(first.coco.images[0].id, 101);
-    assert.deepEqual(first.changes, [{ origin: null, annotation: 1, kind: 'added' }]);
+    assert.equal(first.submission.result.images[0].id, 101);
+    assert.equal(first.submission.task_id, 101);
+    assert.equal(first.submission.outcome ?? 'boxed', 'boxed');
+    assert.deepEqual(first.submission.changes, [{ origin: null, annotation: 1, kind: 'added' }]);
     assert.equal(first.remaining, 1);
 
     await raw.getByText('task 2 of 2').waitFor();
@@ -114,7 +116,7 @@ test('a portal on another origin embeds crowdbox as an iframe and as <crowdbox-b
     assert.deepEqual(boxes[0], { label: 'rocket', left: 300, top: 50, width: 60, height: 300 }, 'the initial box, kept');
     assert.equal(boxes[1].label, 'rocket');
     assertBoxNear(boxes[1], [40, 60, 160, 100], 'the drawn rocket box');
-    assert.deepEqual(second.changes, [
+    assert.deepEqual(second.submission.changes, [
       { origin: 1, annotation: 1, kind: 'kept' }, { origin: null, annotation: 2, kind: 'added' }]);
     assert.equal(second.remaining, 0);
     await raw.locator('#done-message').waitFor();

@@ -15,7 +15,7 @@
 // element's `.value` is the answer ({boundingBoxes: [{label, left, top, width, height}], inputImageProperties:
 // {width, height}}), a hidden input named by `name` in the enclosing <form> holds it as JSON (and one named
 // `<name>-changes` holds crowdbox's per-box change record), and a `crowdbox-submit` event carries everything
-// (detail: {answer, value, coco, changes, taskId}). `crowdbox-change` follows the boxes while they are drawn;
+// (detail: {answer, value, submission, taskId}; `submission` is crowdbox's Submission: COCO `result`, `changes`…). `crowdbox-change` follows the boxes while they are drawn;
 // `crowdbox-error` reports problems (detail: {code, message, field}).
 //
 // Optional crowdbox attributes: `app` (the app's URL; default: where this script was loaded from), `job`,
@@ -158,12 +158,12 @@
           break;
         case 'submitted':
           this._value = answerOf(message);
-          this._changes = message.changes;
+          this._changes = (message.submission && message.submission.changes) || [];
           this._writeFormFields();
           this.dispatchEvent(new CustomEvent('crowdbox-submit', {
             bubbles: true,
             composed: true,
-            detail: { answer: message.answer, value: this._value, coco: message.coco, changes: message.changes, taskId: message.task_id },
+            detail: { answer: message.answer, value: this._value, submission: message.submission, taskId: message.task_id },
           }));
           break;
         case 'error':
