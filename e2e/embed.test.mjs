@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT, startServer, launchBrowser, openPage } from './harness.mjs';
+import { REPO_ROOT, startServer, launchBrowser, openPage, crowdbox, readCocoWithPycocotools } from './harness.mjs';
 import { fitView, drag } from './editor_helpers.mjs';
 
 const TYPES = {
@@ -20,6 +20,26 @@ async function startPortal() {
   const root = path.join(REPO_ROOT, 'examples');
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
+    if (url.pathname === '/server-host.html') {
+      // A host that hands the app a crowdbox server job and an invite instead of tasks.
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end(`<!doctype html><link rel="icon" href="data:,"><iframe id="f" style="width:1100px;height:700px;border:0"></iframe>
+        <script>
+          const p = new URLSearchParams(location.search);
+          const app = new URL(p.get('app'));
+          window.crowdboxMessages = [];
+          const f = document.getElementById('f');
+          f.src = app.href + '?embed=' + encodeURIComponent(location.origin);
+          addEventListener('message', (e) => {
+            if (e.source !== f.contentWindow || e.origin !== app.origin) return;
+            window.crowdboxMessages.push(e.data);
+            if (e.data.type === 'ready') {
+              f.contentWindow.postMessage({ type: 'init', job: p.get('job'), token: p.get('token') }, app.origin);
+            }
+          });
+        </script>`);
+      return;
+    }
     if (url.pathname === '/evil.html') {
       res.writeHead(200, { 'Content-Type': 'text/html' });
       res.end(`<script>parent.frames[0].postMessage({ type: 'init', labels: ['x'],
@@ -63,9 +83,9 @@ async function fittedView(frame, width, height) {
   return fitView(await canvas.boundingBox(), width, height);
 }
 
-function assertBoxNear(actual, [left, top, width, height], what) {
+function assertBoxNear(actual, [left, top, width, height], what, tolerance = 1) {
   for (const [key, want] of Object.entries({ left, top, width, height })) {
-    assert.ok(Math.abs(actual[key] - want) <= 1, `${what}: ${key} is ${actual[key]}, expected ${want} (±1 px)`);
+    assert.ok(Math.abs(actual[key] - want) <= tolerance, `${what}: ${key} is ${actual[key]}, expected ${want} (±${tolerance} px)`);
   }
 }
 
@@ -186,6 +206,52 @@ test('without --frame-ancestors the server keeps the app out of other sites\' fr
     await page.goto(`${portal.base}/portal/?app=${server.baseUrl}/`);
     await page.waitForTimeout(1500);
     assert.deepEqual(await page.evaluate(() => window.crowdboxMessages), [], 'the framed app never ran');
+  } finally {
+    await browser.close();
+    await server.stop();
+    portal.close();
+  }
+});
+
+test('an embedded app leases a crowdbox server job with the host\'s invite and submits through the outbox', async () => {
+  const portal = await startPortal();
+  const server = await startServer({ job: 'embedjob', serveArgs: ['--frame-ancestors', portal.base] });
+  const browser = await launchBrowser();
+  try {
+    const token = crowdbox(server.database, ['invite', 'create', '--job', 'embedjob', '--count', '1']).trim();
+    const { page, errors } = await openPage(browser, { width: 1200, height: 800 });
+    const batch = page.waitForResponse((r) => r.url().includes('/api/jobs/embedjob/batches'));
+    await page.goto(`${portal.base}/server-host.html?app=${server.baseUrl}/&job=embedjob&token=${token}`);
+    const leased = await (await batch).json();
+    const frame = page.frameLocator('#f');
+    await frame.getByText('task 1 of 5').waitFor();
+    const image = leased.tasks[0].image;
+    const view = await fittedView(frame, image.width, image.height);
+    const w = Math.round(image.width / 4);
+    const h = Math.round(image.height / 4);
+    await drag(page, view, [w, h], [2 * w, 2 * h]);
+    await frame.getByRole('button', { name: /^Delete box \d/ }).first().waitFor();
+    await frame.getByRole('button', { name: /Submit/ }).click();
+    const sent = await messageFrom(page, (m) => m.type === 'submitted', 'submitted');
+    assert.equal(sent.task_id, leased.tasks[0].task_id);
+    assert.equal(sent.remaining, 4);
+    // The image is shown smaller than life here: one screen pixel is 1 / scale image pixels.
+    const [x, y, bw, bh] = sent.submission.result.annotations[0].bbox;
+    assertBoxNear({ left: x, top: y, width: bw, height: bh }, [w, h, w, h], 'the COCO box', Math.max(1, 1 / view.scale));
+    assertBoxNear(sent.answer.boundingBox.boundingBoxes[0], [x, y, bw, bh], 'the answer against the COCO box');
+    await frame.getByText('task 2 of 5').waitFor();
+    // The outbox delivers it to the server (with the invite): the export holds the same box.
+    let boxes = [];
+    for (let waited = 0; waited < 10_000 && boxes.length === 0; waited += 200) {
+      const coco = readCocoWithPycocotools(server.export());
+      boxes = coco.annotations.filter((a) => a.image_id === image.id);
+      if (boxes.length === 0) await page.waitForTimeout(200);
+    }
+    assert.equal(boxes.length, 1, 'the server stored the box');
+    assert.deepEqual(boxes[0].bbox.map((v) => Math.round(v * 1000) / 1000),
+      sent.submission.result.annotations[0].bbox.map((v) => Math.round(v * 1000) / 1000));
+    assert.ok(sent.submission.submission_id, 'the host gets the submission id (an idempotency key)');
+    assert.deepEqual(errors, [], 'no page errors');
   } finally {
     await browser.close();
     await server.stop();

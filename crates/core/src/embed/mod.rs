@@ -6,6 +6,7 @@
 //! shape of SageMaker Ground Truth's `crowd-bounding-box` ([`CrowdAnswer`]), so a Ground Truth custom template
 //! can move over; `submitted` also carries the COCO result and crowdbox's per-box change record.
 
+mod answer;
 mod json;
 mod theme;
 
@@ -16,6 +17,9 @@ use json::Obj;
 use crate::coco::{CocoAnnotation, CocoCategory, CocoImage};
 use crate::wire::{CocoResult, Task, TaskBatch};
 
+pub use answer::{
+    crowd_answer, named_answer, AppMessage, CrowdAnswer, ImageProperties, NamedAnswer,
+};
 pub use theme::{app_variables, check_theme, Theme, ThemeVariable, THEME_VARIABLES};
 
 /// The protocol's version, sent as `"crowdbox": 1` in every app message.
@@ -399,181 +403,6 @@ pub fn instructions(init: &Init) -> String {
     .filter(|s| !s.is_empty())
     .collect::<Vec<_>>()
     .join("\n\n")
-}
-
-/// `inputImageProperties` of a `crowd-bounding-box` answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ImageProperties {
-    pub width: u32,
-    pub height: u32,
-}
-
-/// The value of a `crowd-bounding-box` answer (what sits under its `name`, e.g. `boundingBox`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct CrowdAnswer {
-    pub bounding_boxes: Vec<CrowdBox>,
-    pub input_image_properties: ImageProperties,
-}
-
-impl CrowdAnswer {
-    /// `{"boundingBoxes":[{"label":…,"left":…,"top":…,"width":…,"height":…}],"inputImageProperties":{…}}`.
-    /// Written by hand: serde's derive costs the worker app more wasm than these few lines.
-    pub fn to_json(&self) -> String {
-        let boxes: Vec<String> = self
-            .bounding_boxes
-            .iter()
-            .map(|b| {
-                format!(
-                    r#"{{"label":{},"left":{},"top":{},"width":{},"height":{}}}"#,
-                    quoted(&b.label),
-                    b.left,
-                    b.top,
-                    b.width,
-                    b.height
-                )
-            })
-            .collect();
-        format!(
-            r#"{{"boundingBoxes":[{}],"inputImageProperties":{{"width":{},"height":{}}}}}"#,
-            boxes.join(","),
-            self.input_image_properties.width,
-            self.input_image_properties.height
-        )
-    }
-}
-
-/// `text` as a JSON string.
-fn quoted(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
-}
-
-/// One image's COCO result as a `crowd-bounding-box` answer. Like Ground Truth's, coordinates are whole pixels:
-/// each edge is rounded to the nearest pixel, so no edge moves by more than half a pixel.
-pub fn crowd_answer(result: &CocoResult) -> Result<CrowdAnswer, EmbedError> {
-    let image = result
-        .images
-        .first()
-        .ok_or_else(|| EmbedError::new("The result has no image."))?;
-    let mut boxes = Vec::with_capacity(result.annotations.len());
-    for a in &result.annotations {
-        let label = result
-            .categories
-            .iter()
-            .find(|c| c.id == a.category_id)
-            .ok_or_else(|| {
-                EmbedError::new(format!("A box has an unknown label id {}.", a.category_id))
-            })?;
-        let [x, y, w, h] = a.bbox;
-        let (left, top) = (x.round(), y.round());
-        boxes.push(CrowdBox {
-            label: label.name.clone(),
-            left,
-            top,
-            width: (x + w).round() - left,
-            height: (y + h).round() - top,
-        });
-    }
-    Ok(CrowdAnswer {
-        bounding_boxes: boxes,
-        input_image_properties: ImageProperties {
-            width: image.width,
-            height: image.height,
-        },
-    })
-}
-
-/// `{ <name>: answer }`, the form a `crowd-form` submits.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NamedAnswer {
-    pub name: String,
-    pub answer: CrowdAnswer,
-}
-
-impl NamedAnswer {
-    pub fn to_json(&self) -> String {
-        format!("{{{}:{}}}", quoted(&self.name), self.answer.to_json())
-    }
-}
-
-pub fn named_answer(name: &str, answer: CrowdAnswer) -> NamedAnswer {
-    NamedAnswer {
-        name: name.to_owned(),
-        answer,
-    }
-}
-
-/// A message to the host page. As JSON ([`AppMessage::to_json`]) each has its `type` (`ready`, `changed`,
-/// `submitted`, `error`) and `"crowdbox": 1`.
-#[derive(Clone, Debug, PartialEq)]
-pub enum AppMessage {
-    /// The app is listening; the host sends `init` now.
-    Ready,
-    /// The boxes of the task on screen changed (sent at most a few times a second).
-    Changed { task_id: u64, answer: NamedAnswer },
-    /// The volunteer submitted a task: the answer, and crowdbox's whole submission (the JSON of a
-    /// [`crate::wire::Submission`]: `submission_id`, the COCO `result` with unrounded boxes, the `outcome`, and
-    /// what became of each initial box in `changes`, `verdicts` in verify mode). `remaining` counts the tasks
-    /// still to do.
-    Submitted {
-        task_id: u64,
-        answer: NamedAnswer,
-        submission_json: String,
-        remaining: usize,
-    },
-    /// A host message was refused (or the app could not do what it asked).
-    Error {
-        code: String,
-        message: String,
-        field: Option<String>,
-    },
-}
-
-impl AppMessage {
-    pub fn error(code: &str, e: &EmbedError) -> Self {
-        Self::Error {
-            code: code.to_owned(),
-            message: e.message.clone(),
-            field: e.field.clone(),
-        }
-    }
-
-    /// The message as JSON. Written by hand (the parts are serde's), which keeps the worker app's wasm smaller.
-    pub fn to_json(&self) -> String {
-        let head = |kind: &str| format!(r#"{{"type":"{kind}","crowdbox":{PROTOCOL_VERSION}"#);
-        match self {
-            AppMessage::Ready => format!("{}}}", head("ready")),
-            AppMessage::Changed { task_id, answer } => format!(
-                r#"{},"task_id":{task_id},"answer":{}}}"#,
-                head("changed"),
-                answer.to_json()
-            ),
-            AppMessage::Submitted {
-                task_id,
-                answer,
-                submission_json,
-                remaining,
-            } => format!(
-                r#"{},"task_id":{task_id},"answer":{},"submission":{submission_json},"remaining":{remaining}}}"#,
-                head("submitted"),
-                answer.to_json(),
-            ),
-            AppMessage::Error {
-                code,
-                message,
-                field,
-            } => {
-                let field = field
-                    .as_deref()
-                    .map_or_else(String::new, |f| format!(r#","field":{}"#, quoted(f)));
-                format!(
-                    r#"{},"code":{},"message":{}{field}}}"#,
-                    head("error"),
-                    quoted(code),
-                    quoted(message)
-                )
-            }
-        }
-    }
 }
 
 /// `scheme://host[:port]` as `MessageEvent.origin` reports it, or an error saying why `text` is not one. Only
