@@ -15,7 +15,7 @@ use std::fmt;
 use json::Obj;
 
 use crate::coco::{CocoAnnotation, CocoCategory, CocoImage};
-use crate::wire::{CocoResult, Task, TaskBatch};
+use crate::wire::{Task, TaskBatch};
 
 pub use answer::{
     crowd_answer, named_answer, AppMessage, CrowdAnswer, ImageProperties, NamedAnswer,
