@@ -1,7 +1,7 @@
 use super::*;
 use crate::coco::{CocoAnnotation, CocoImage};
 use crate::editor::{BoxChange, ChangeKind};
-use crate::wire::{Outcome, Submission, TaskAnswer};
+use crate::wire::{CocoResult, Outcome, Submission, TaskAnswer};
 
 fn init(json: &str) -> Init {
     match parse_host_message(json) {
