@@ -388,6 +388,23 @@ fn app_messages_carry_the_version_and_their_type() {
 }
 
 #[test]
+fn strings_in_app_messages_are_valid_json_strings() {
+    for text in [
+        "plain",
+        "quote \" and \\ back",
+        "line\nbreak\ttab\u{1}",
+        "émoji 🦀 </script>",
+    ] {
+        let json = super::answer::quoted(text);
+        assert_eq!(
+            serde_json::from_str::<String>(&json).unwrap(),
+            text,
+            "{json}"
+        );
+    }
+}
+
+#[test]
 fn host_origins_are_scheme_host_and_port_only() {
     assert_eq!(
         parse_origin("https://Portal.example/").unwrap(),
