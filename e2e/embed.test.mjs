@@ -102,6 +102,7 @@ test('a portal on another origin embeds crowdbox as an iframe and as <crowdbox-b
     const raw = page.frameLocator('#raw-frame');
     await raw.getByText('task 1 of 2').waitFor();
     await raw.getByText('Box the bricks and rockets').first().waitFor();
+    await raw.getByText('Job: portal-example').waitFor();
     let view = await fittedView(raw, 512, 512);
     await drag(page, view, [100, 120], [300, 400]);
     await raw.getByRole('button', { name: /^Delete box \d/ }).first().waitFor();
@@ -169,6 +170,7 @@ test('a portal on another origin embeds crowdbox as an iframe and as <crowdbox-b
     const element = page.frameLocator('crowdbox-bounding-box iframe');
     await element.getByText('task 1 of 1').waitFor();
     await element.getByText('Box the cat').first().waitFor();
+    assert.equal(await element.locator('.job-name').count(), 0, 'work the host did not name shows no made-up job name');
     await element.getByRole('radio', { name: 'cat' }).check();
     await page.locator('crowdbox-bounding-box').scrollIntoViewIfNeeded();
     view = await fittedView(element, 451, 300);

@@ -190,7 +190,13 @@ pub(crate) fn Worker(job: Option<String>) -> impl IntoView {
     // Changes only when another task comes on screen, so the task view (and its editor) is re-created per task
     // and not on every session update.
     let current_task = Memo::new(move |_| session.with(|s| s.current_task().cloned()));
-    let job_name = move || session.with(|s| s.job().map(str::to_owned));
+    // Embedded work the host did not name has a made-up name (for its drafts): not shown.
+    let named = !crate::embed::job_is_unnamed();
+    let job_name = move || {
+        session
+            .with(|s| s.job().map(str::to_owned))
+            .filter(|_| named)
+    };
 
     view! {
         <div class="shell">

@@ -38,6 +38,8 @@ struct EmbedState {
 
 struct Work {
     job: String,
+    /// Whether the host named the job (else `job` is made up from the image URLs).
+    named: bool,
     /// The answer's key (`boundingBox` unless the host named another).
     name: String,
     token: Option<String>,
@@ -72,6 +74,11 @@ pub fn parent_from_page() -> Option<Result<String, EmbedError>> {
 /// Whether the app runs embedded and the host's `init` has arrived.
 pub fn is_active() -> bool {
     with_work(|_| ()).is_some()
+}
+
+/// Whether the work is embedded and the host gave it no `job` name.
+pub fn job_is_unnamed() -> bool {
+    with_work(|w| !w.named).unwrap_or(false)
 }
 
 /// The bearer token the host handed over (sent as the invite to the crowdbox server).
@@ -257,6 +264,7 @@ pub fn submit(session: RwSignal<Session>, driver: Option<Driver>, task_answer: T
 fn install_work(init: &Init, tasks: Option<Vec<Task>>, job: String) {
     let work = Work {
         job,
+        named: init.job.is_some(),
         name: init
             .name
             .clone()
