@@ -98,9 +98,9 @@ pub fn submit_current_task(session: RwSignal<Session>, answer: TaskAnswer) {
 /// could not.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Loading {
-    /// Busy, saying with what.
+    /// Busy, saying with what (a [`crate::strings`] key).
     Busy(&'static str),
-    /// A heading and the reason.
+    /// A heading (a [`crate::strings`] key) and the reason.
     Failed(&'static str, String),
     /// Working on this job.
     Ready(String),
@@ -113,7 +113,7 @@ pub(crate) fn loading_view(state: RwSignal<Loading>) -> impl IntoView {
         Loading::Busy(text) => view! {
             <main class="message-area">
                 <section class="message" aria-busy="true">
-                    <p>{text}</p>
+                    <p>{crate::strings::text(text)}</p>
                 </section>
             </main>
         }
@@ -121,7 +121,7 @@ pub(crate) fn loading_view(state: RwSignal<Loading>) -> impl IntoView {
         Loading::Failed(heading, e) => view! {
             <main class="message-area">
                 <section class="message" aria-labelledby="message-heading">
-                    <h2 id="message-heading">{heading}</h2>
+                    <h2 id="message-heading">{crate::strings::text(heading)}</h2>
                     <p role="alert">{e}</p>
                 </section>
             </main>
@@ -145,7 +145,7 @@ pub fn App() -> impl IntoView {
 /// Static-site mode: loads the job file (and its tasks), then works like the server-backed app.
 #[component]
 fn StaticApp(file: String) -> impl IntoView {
-    let state = RwSignal::new(Loading::Busy("Loading the job…"));
+    let state = RwSignal::new(Loading::Busy("loading_job"));
     spawn_local(async move {
         let loaded = static_mode::load_job(&file).await;
         state.set(match loaded {
@@ -154,7 +154,7 @@ fn StaticApp(file: String) -> impl IntoView {
                 static_mode::install(source);
                 Loading::Ready(name)
             }
-            Err(e) => Loading::Failed("This job could not be loaded", e),
+            Err(e) => Loading::Failed("job_failed", e),
         });
     });
     loading_view(state)
@@ -203,7 +203,9 @@ pub(crate) fn Worker(job: Option<String>) -> impl IntoView {
             <header class="topbar">
                 <h1>"crowdbox"</h1>
                 <Show when=move || job_name().is_some()>
-                    <span class="job-name">"Job: " {move || job_name().unwrap_or_default()}</span>
+                    <span class="job-name">
+                        {crate::strings::text("job_label")} " " {move || job_name().unwrap_or_default()}
+                    </span>
                 </Show>
                 <Progress session />
                 <StatusLine session />

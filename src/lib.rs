@@ -13,6 +13,7 @@ pub mod invite;
 pub mod outbox_driver;
 pub mod session;
 pub mod static_mode;
+pub mod strings;
 pub mod worker_id;
 
 mod canvas;

@@ -11,8 +11,9 @@ use super::{apply_theme, install_work, post, post_error, with_state, with_work, 
 use crate::app::{loading_view, Loading};
 use crate::static_mode::load::{image_size, resolve};
 
-const WAITING: &str = "Waiting for the work from the host page…";
-const FAILED: &str = "The work could not be started";
+/// [`crate::strings`] keys.
+const WAITING: &str = "embed_waiting";
+const FAILED: &str = "embed_failed";
 
 /// The data of a message as JSON text (hosts may post an object or a JSON string).
 fn message_text(data: &wasm_bindgen::JsValue) -> Option<String> {
@@ -85,6 +86,7 @@ async fn resolve_tasks(
 /// Sets up the work an `init` describes; the page shows it once its images are known.
 fn start(init: Init, parent: String, state: RwSignal<Loading>) {
     apply_theme(&init.theme);
+    crate::strings::replace(init.strings.clone());
     if let Some(base) = &init.api_base {
         crate::api::set_api_base(base);
     }

@@ -11,5 +11,6 @@ pub mod geometry;
 pub mod hit;
 pub mod outbox;
 pub mod scene;
+pub mod strings;
 pub mod validate;
 pub mod wire;

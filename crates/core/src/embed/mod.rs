@@ -108,6 +108,8 @@ pub struct Init {
     pub api_base: Option<String>,
     /// The bearer token (a job invite) sent with every request to the crowdbox server.
     pub token: Option<String>,
+    /// UI strings to use instead of the English defaults, by key (see [`crate::strings::STRINGS`]).
+    pub strings: Vec<(String, String)>,
 }
 
 /// A message from the host page.
@@ -129,6 +131,7 @@ const INIT_FIELDS: &[&str] = &[
     "theme",
     "api_base",
     "token",
+    "strings",
 ];
 const TASK_FIELDS: &[&str] = &["id", "src", "width", "height", "initial_value"];
 const BOX_FIELDS: &[&str] = &["label", "left", "top", "width", "height"];
@@ -162,6 +165,7 @@ pub fn parse_host_message(text: &str) -> Result<HostMessage, EmbedError> {
                 theme: message.string_map("theme")?,
                 api_base: message.string("api_base")?,
                 token: message.string("token")?,
+                strings: message.string_map("strings")?,
             };
             check_init(&init)?;
             HostMessage::Init(Box::new(init))
@@ -249,7 +253,33 @@ fn check_init(init: &Init) -> Result<(), EmbedError> {
         }
     }
     check_tasks(&init.tasks, "tasks")?;
+    check_strings(&init.strings)?;
     check_theme(&init.theme)
+}
+
+/// Every replaced UI string must have a known key and a short, non-empty text.
+fn check_strings(strings: &[(String, String)]) -> Result<(), EmbedError> {
+    for (key, text) in strings {
+        let field = format!("strings.{key}");
+        if crate::strings::default_text(key).is_none() {
+            let known: Vec<&str> = crate::strings::STRINGS.iter().map(|(k, _)| *k).collect();
+            return Err(EmbedError::at(
+                field,
+                format!("`{key}` is not a UI string (known: {}).", known.join(", ")),
+            ));
+        }
+        let chars = text.chars().count();
+        if text.trim().is_empty() || chars > crate::strings::MAX_STRING_CHARS {
+            return Err(EmbedError::at(
+                field,
+                format!(
+                    "A UI string must have 1 to {} characters.",
+                    crate::strings::MAX_STRING_CHARS
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn check_tasks(tasks: &[HostTask], path: &str) -> Result<(), EmbedError> {

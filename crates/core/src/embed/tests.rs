@@ -19,7 +19,8 @@ const GOOD: &str = r##"{"type":"init","labels":["cat","dog"],
             "initial_value":[{"label":"dog","left":10,"top":20,"width":30,"height":40}]},
            {"id":7,"src":"b.png"}],
   "header":"Box every animal","short_instructions":"Tight boxes.","full_instructions":"# Details",
-  "theme":{"--cb-accent":"#c0392b","--cb-radius":"2px"},"token":"t0k","name":"animals"}"##;
+  "theme":{"--cb-accent":"#c0392b","--cb-radius":"2px"},"token":"t0k","name":"animals",
+  "strings":{"job_label":"Auftrag:"}}"##;
 
 #[test]
 fn a_full_init_message_is_read() {
@@ -31,6 +32,10 @@ fn a_full_init_message_is_read() {
     assert_eq!(init.tasks[0].initial_value[0].label, "dog");
     assert_eq!(init.token.as_deref(), Some("t0k"));
     assert_eq!(init.name.as_deref(), Some("animals"));
+    assert_eq!(
+        init.strings,
+        [("job_label".to_owned(), "Auftrag:".to_owned())]
+    );
     assert_eq!(
         instructions(&init),
         "Box every animal\n\nTight boxes.\n\n# Details"
@@ -70,6 +75,16 @@ fn malformed_messages_get_errors_naming_the_field() {
             r#"{"type":"init","labels":["a",3],"tasks":[{"src":"a.jpg"}]}"#,
             Some("labels[1]"),
             "must be a string, not a number",
+        ),
+        (
+            r#"{"type":"init","labels":["a"],"tasks":[{"src":"a.jpg"}],"strings":{"submit":"Senden"}}"#,
+            Some("strings.submit"),
+            "`submit` is not a UI string (known: loading_job",
+        ),
+        (
+            r#"{"type":"init","labels":["a"],"tasks":[{"src":"a.jpg"}],"strings":{"job_label":" "}}"#,
+            Some("strings.job_label"),
+            "1 to 300 characters",
         ),
         (
             r#"{"type":"set_theme","theme":["red"]}"#,
