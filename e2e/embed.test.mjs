@@ -102,7 +102,7 @@ test('a portal on another origin embeds crowdbox as an iframe and as <crowdbox-b
     const raw = page.frameLocator('#raw-frame');
     await raw.getByText('task 1 of 2').waitFor();
     await raw.getByText('Box the bricks and rockets').first().waitFor();
-    await raw.getByText('Job: portal-example').waitFor();
+    await raw.getByText('Batch: portal-example').waitFor(); // the host's word for "Job:"
     let view = await fittedView(raw, 512, 512);
     await drag(page, view, [100, 120], [300, 400]);
     await raw.getByRole('button', { name: /^Delete box \d/ }).first().waitFor();
@@ -227,6 +227,7 @@ test('an embedded app leases a crowdbox server job with the host\'s invite and s
     const leased = await (await batch).json();
     const frame = page.frameLocator('#f');
     await frame.getByText('task 1 of 5').waitFor();
+    await frame.getByText('Job: embedjob').waitFor();
     const image = leased.tasks[0].image;
     const view = await fittedView(frame, image.width, image.height);
     const w = Math.round(image.width / 4);
