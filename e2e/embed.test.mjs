@@ -103,6 +103,7 @@ test('a portal on another origin embeds crowdbox as an iframe and as <crowdbox-b
     await raw.getByText('task 1 of 2').waitFor();
     await raw.getByText('Box the bricks and rockets').first().waitFor();
     await raw.getByText('Batch: portal-example').waitFor(); // the host's word for "Job:"
+    await raw.getByRole('button', { name: 'No objects here' }).waitFor(); // and for "Nothing to label"
     let view = await fittedView(raw, 512, 512);
     await drag(page, view, [100, 120], [300, 400]);
     await raw.getByRole('button', { name: /^Delete box \d/ }).first().waitFor();

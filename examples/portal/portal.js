@@ -28,7 +28,7 @@ window.addEventListener('message', (event) => {
       header: 'Box the bricks and rockets',
       short_instructions: 'One box per object, as tight as you can.',
       theme: { '--cb-accent': '#00695c', '--cb-radius': '2px' },
-      strings: { job_label: 'Batch:' },
+      strings: { job_label: 'Batch:', nothing_to_label: 'No objects here' },
       tasks: [
         { id: 101, src: new URL('../static-site/images/brick.jpg', location.href).href, width: 512, height: 512 },
         { id: 102, src: new URL('../static-site/images/rocket.jpg', location.href).href,

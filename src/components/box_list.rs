@@ -3,6 +3,7 @@
 //! box. The rows are one Tab stop (roving tabindex), so a long list does not make keyboard users Tab through it.
 //! Below the list, the selected box's x, y, w and h can be typed.
 
+use crate::strings::text as t;
 use crowdbox_core::editor::BoxField;
 use crowdbox_core::geometry::ImageRect;
 use leptos::prelude::*;
@@ -125,14 +126,14 @@ pub fn BoxList(
     view! {
         <section class="box-list" aria-labelledby="box-list-heading">
             <h2 id="box-list-heading">
-                "Boxes " <span class="count">{move || format!("({})", rows.with(Vec::len))}</span>
+                {t("boxes_heading")} " " <span class="count">{move || format!("({})", rows.with(Vec::len))}</span>
             </h2>
             <Show when=move || rows.with(Vec::is_empty)>
                 <p class="hint">"No boxes yet. Drag on the image to draw one, or press N."</p>
             </Show>
             <Show when=move || !rows.with(Vec::is_empty)>
                 <p class="hint" id="box-list-help">
-                    "Arrow keys move through the list, Enter selects, Delete deletes."
+                    {t("box_list_help")}
                 </p>
             </Show>
             <ol class="boxes" node_ref=list_ref on:keydown=on_key>

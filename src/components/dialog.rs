@@ -2,6 +2,7 @@
 //! closes it. Tab and Shift+Tab wrap around inside it (the browser would let focus leave for its own controls),
 //! and focus goes back to where it was when the dialog opened.
 
+use crate::strings::text as t;
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -78,7 +79,7 @@ pub fn Dialog(
             <div class="dialog-head">
                 <h2 id=heading>{title}</h2>
                 <button type="button" class="secondary" on:click=move |_| open.set(false)>
-                    "Close"
+                    {t("close")}
                 </button>
             </div>
             {children()}

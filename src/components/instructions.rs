@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::components::dialog::Dialog;
 use crate::components::markdown::Markdown;
+use crate::strings::text as t;
 
 /// Splits instructions into paragraphs of lines for display. Authors write them like Markdown: blank lines part
 /// paragraphs, a single line break inside a paragraph is just wrapping, and list items (`- `, `* `, `1. `) start
@@ -80,7 +81,7 @@ pub fn Instructions(
         (!items.is_empty()).then(|| {
             view! {
                 <section class="examples">
-                    <h3>{if good { "Good examples" } else { "Bad examples" }}</h3>
+                    <h3>{if good { t("good_examples") } else { t("bad_examples") }}</h3>
                     <ul class="example-list">{items}</ul>
                 </section>
             }
@@ -89,7 +90,7 @@ pub fn Instructions(
     let (good_examples, bad_examples) = (example_list(true), example_list(false));
     let empty = text.trim().is_empty();
     let dialog = view! {
-        <Dialog open=full_open title="Instructions" id="full-instructions">
+        <Dialog open=full_open title=t("instructions") id="full-instructions">
             <div class="instructions-full">
                 {if empty {
                     view! { <p>"This job has no instructions beyond its labels."</p> }.into_any()
@@ -108,7 +109,7 @@ pub fn Instructions(
             aria-keyshortcuts="I"
             on:click=move |_| full_open.set(true)
         >
-            "Full instructions (I)"
+            {t("full_instructions_button")}
         </button>
     };
     let panel = (!paragraphs.is_empty()).then(|| {
@@ -134,7 +135,7 @@ pub fn Instructions(
                     }
                 }
             >
-                <summary>"Instructions"</summary>
+                <summary>{t("instructions")}</summary>
                 <div class="instructions-text">{body}</div>
             </details>
         }

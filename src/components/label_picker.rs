@@ -1,5 +1,6 @@
 //! The label choice: a radio group, one radio per category, named by the category's name.
 
+use crate::strings::text as t;
 use crowdbox_core::coco::CocoCategory;
 use leptos::prelude::*;
 
@@ -61,7 +62,7 @@ pub fn LabelPicker(
         .collect_view();
     view! {
         <fieldset class="label-picker" aria-describedby="label-hotkeys">
-            <legend>"Label"</legend>
+            <legend>{t("label_legend")}</legend>
             <div class="label-choices">{choices}</div>
             <p id="label-hotkeys" class="hint">{hint}</p>
         </fieldset>

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::components::status::ErrorAlert;
 use crate::session::{Phase, Session};
+use crate::strings::text as t;
 
 #[component]
 pub fn SessionMessage(
@@ -17,7 +18,7 @@ pub fn SessionMessage(
         match phase.get() {
         Phase::NoJob => view! {
             <section class="message" aria-labelledby="message-heading">
-                <h2 id="message-heading">"No job chosen"</h2>
+                <h2 id="message-heading">{t("no_job")}</h2>
                 <p>
                     "This page needs the name of a job in its address, like "
                     <code>"?job=demo"</code>
@@ -28,43 +29,43 @@ pub fn SessionMessage(
         .into_any(),
         Phase::Leasing | Phase::Working => view! {
             <section class="message" aria-busy="true">
-                <p>"Loading images…"</p>
+                <p>{t("loading_images")}</p>
             </section>
         }
         .into_any(),
         Phase::Syncing => view! {
             <section class="message" aria-busy="true">
-                <p id="saving-message">"Saving your work…"</p>
+                <p id="saving-message">{t("saving")}</p>
                 <p>"The next images come as soon as this batch is stored."</p>
             </section>
         }
         .into_any(),
         Phase::LeaseFailed => view! {
             <section class="message" aria-labelledby="message-heading">
-                <h2 id="message-heading">"Could not load images"</h2>
+                <h2 id="message-heading">{t("lease_failed")}</h2>
                 <ErrorAlert session />
                 <button type="button" class="primary" on:click=move |_| on_retry.run(())>
-                    "Try again"
+                    {t("try_again")}
                 </button>
             </section>
         }
         .into_any(),
         Phase::NothingFreeNow => view! {
             <section class="message" aria-labelledby="message-heading">
-                <h2 id="message-heading">"No free images right now"</h2>
+                <h2 id="message-heading">{t("nothing_free")}</h2>
                 <p>
                     "Other volunteers are working on the remaining images. "
                     "Images that are not finished in time become free again."
                 </p>
                 <button type="button" class="primary" on:click=move |_| on_retry.run(())>
-                    "Check for images again"
+                    {t("check_again")}
                 </button>
             </section>
         }
         .into_any(),
         Phase::Done if crate::static_mode::is_active() => view! {
             <section class="message" aria-labelledby="message-heading">
-                <h2 id="message-heading">"Every image is done"</h2>
+                <h2 id="message-heading">{t("static_done_heading")}</h2>
                 <p id="done-message">
                     "Your boxes are kept in this browser. Download them above as COCO or as a Ground Truth \
                      manifest, open more images to box, or start over."
@@ -74,9 +75,9 @@ pub fn SessionMessage(
         .into_any(),
         Phase::Done => view! {
             <section class="message" aria-labelledby="message-heading">
-                <h2 id="message-heading">"Thank you"</h2>
+                <h2 id="message-heading">{t("thank_you")}</h2>
                 <p id="done-message">
-                    "All done — this job has no more images for you. Thank you!"
+                    {t("done_message")}
                 </p>
             </section>
         }

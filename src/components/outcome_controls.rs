@@ -1,6 +1,7 @@
 //! What a volunteer can say about an image besides its boxes: nothing to label, image unreadable, or unsure (with
 //! an optional note). The task view turns the choice into the submission's typed outcome.
 
+use crate::strings::text as t;
 use crowdbox_core::wire::{Outcome, MAX_NOTE_CHARS};
 use leptos::prelude::*;
 
@@ -28,7 +29,7 @@ pub fn OutcomeControls(
     };
     view! {
         <fieldset class="outcomes">
-            <legend>"Or say why there are no boxes"</legend>
+            <legend>{t("outcomes_legend")}</legend>
             <div class="outcome-buttons">
                 {(!verify)
                     .then(|| {
@@ -41,7 +42,7 @@ pub fn OutcomeControls(
                                 title=blocked_hint
                                 on:click=move |_| on_outcome.run(Outcome::NothingToLabel)
                             >
-                                "Nothing to label"
+                                {t("nothing_to_label")}
                             </button>
                         }
                     })}
@@ -53,7 +54,7 @@ pub fn OutcomeControls(
                     title=blocked_hint
                     on:click=move |_| on_outcome.run(Outcome::ImageUnreadable)
                 >
-                    "Image unreadable"
+                    {t("image_unreadable")}
                 </button>
             </div>
             <label class="unsure">
@@ -63,10 +64,10 @@ pub fn OutcomeControls(
                     prop:checked=move || unsure.get()
                     on:change=move |ev| unsure.set(event_target_checked(&ev))
                 />
-                " I am unsure about this image"
+                " " {t("unsure")}
             </label>
             <label class="note-label" for="outcome-note">
-                "Note for the job owner (optional)"
+                {t("note_label")}
             </label>
             <textarea
                 id="outcome-note"

@@ -5,6 +5,7 @@ use crowdbox_core::editor::{Action, Editor, Keymap, APP_KEYS, KEY_BINDINGS};
 use leptos::prelude::*;
 
 use crate::components::dialog::Dialog;
+use crate::strings::text as t;
 
 const STORAGE_KEY: &str = "crowdbox.keymap";
 
@@ -123,7 +124,7 @@ pub fn ShortcutHelp(open: RwSignal<bool>, editor: RwSignal<Editor>) -> impl Into
                 <tbody>{rows}{app_rows}</tbody>
             </table>
             <section class="remap" aria-labelledby="remap-heading">
-                <h3 id="remap-heading">"Change keys"</h3>
+                <h3 id="remap-heading">{t("change_keys")}</h3>
                 <p class="hint">"Choose Change, then press the new key. Your keys are kept in this browser."</p>
                 <ul class="remap-list">{remap_rows}</ul>
                 <p class="remap-message" role="status" class:error=move || message.with(|m| m.as_ref().is_some_and(|(e, _)| *e))>
@@ -135,7 +136,7 @@ pub fn ShortcutHelp(open: RwSignal<bool>, editor: RwSignal<Editor>) -> impl Into
                     disabled=move || keymap.with(Keymap::is_default)
                     on:click=move |_| apply(Keymap::default(), "All keys are back to the defaults.".to_owned())
                 >
-                    "Reset all keys"
+                    {t("reset_keys")}
                 </button>
             </section>
         </Dialog>

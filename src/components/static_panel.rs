@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use crate::drafts::DraftStore;
 use crate::session::Session;
 use crate::static_mode::{self, export, load, results};
+use crate::strings::text as t;
 
 /// The files of a file list (from the file input or a drop).
 fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
@@ -145,13 +146,13 @@ pub fn StaticPanel(
             <span class="hint">"or drop image files on the page."</span>
             <span id="static-done">{move || format!("{} done", done())}</span>
             <button type="button" class="secondary" on:click=download_coco>
-                "Download COCO"
+                {t("download_coco")}
             </button>
             <button type="button" class="secondary" on:click=download_manifest>
-                "Download Ground Truth manifest"
+                {t("download_manifest")}
             </button>
             <button type="button" class="secondary" on:click=start_over>
-                "Start over…"
+                {t("start_over")}
             </button>
             <span role="status" class="hint">{move || note.get()}</span>
         </section>

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::outbox_driver::{Driver, Refused, SyncState};
+use crate::strings::text as t;
 
 /// The invite from what the volunteer pasted: the token itself, or a whole invite link.
 fn invite_from_input(text: &str) -> String {
@@ -65,11 +66,11 @@ fn refused_row(driver: Driver, refused: Refused) -> impl IntoView {
             <span>{format!("{what}: {} ({})", refused.message, refused.status)}</span>
             " "
             <button type="button" class="secondary" on:click=move |_| driver.retry(&retry_id)>
-                "Try again"
+                {t("try_again")}
             </button>
             " "
             <button type="button" class="secondary" on:click=move |_| driver.discard(&discard_id)>
-                "Discard"
+                {t("discard")}
             </button>
         </li>
     }

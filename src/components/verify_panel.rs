@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::box_list::BoxRow;
+use crate::strings::text as t;
 
 /// One given box as the verify list shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,7 +30,7 @@ pub fn VerifyPanel(
     let left = move || rows.with(|rows| rows.iter().filter(|r| r.verdict.is_none()).count());
     view! {
         <section class="verify-list" aria-labelledby="verify-heading">
-            <h2 id="verify-heading">"Check each box"</h2>
+            <h2 id="verify-heading">{t("verify_heading")}</h2>
             <p class="hint" id="verify-help">
                 "Accept a box that is right, reject one that is wrong (A and R on the canvas judge the selected \
                  box and go on to the next). "
@@ -118,7 +119,7 @@ fn VerifyListRow(
                     aria-pressed=move || (verdict() == Some(true)).to_string()
                     on:click=move |_| on_verdict.run((id, true))
                 >
-                    "Accept"
+                    {t("accept")}
                 </button>
                 <button
                     type="button"
@@ -126,7 +127,7 @@ fn VerifyListRow(
                     aria-pressed=move || (verdict() == Some(false)).to_string()
                     on:click=move |_| on_verdict.run((id, false))
                 >
-                    "Reject"
+                    {t("reject")}
                 </button>
             </div>
             <Show when=move || verdict() == Some(false)>

@@ -2,6 +2,7 @@
 //! image's brightness and contrast. None of them changes the boxes; brightness and contrast change only the
 //! image (the painter applies them to the image alone, so the boxes keep their colours).
 
+use crate::strings::text as t;
 use crowdbox_core::editor::{Command, Editor};
 use leptos::prelude::*;
 
@@ -112,16 +113,16 @@ pub fn ViewControls(editor: RwSignal<Editor>, display: RwSignal<Display>) -> imp
     };
     view! {
         <fieldset class="view-controls">
-            <legend>"View"</legend>
+            <legend>{t("view_legend")}</legend>
             <div class="view-buttons">
                 <button type="button" class="secondary" title="Zoom in (+)" on:click=move |_| run(Command::ZoomIn)>
-                    "Zoom in"
+                    {t("zoom_in")}
                 </button>
                 <button type="button" class="secondary" title="Zoom out (−)" on:click=move |_| run(Command::ZoomOut)>
-                    "Zoom out"
+                    {t("zoom_out")}
                 </button>
                 <button type="button" class="secondary" title="Fit (0)" on:click=move |_| run(Command::Fit)>
-                    "Fit"
+                    {t("fit")}
                 </button>
                 <button
                     type="button"
@@ -130,7 +131,7 @@ pub fn ViewControls(editor: RwSignal<Editor>, display: RwSignal<Display>) -> imp
                     aria-pressed=move || hidden.get().to_string()
                     on:click=move |_| run(Command::ToggleBoxes)
                 >
-                    "Hide boxes"
+                    {t("hide_boxes")}
                 </button>
             </div>
             <div class="sliders">
@@ -146,7 +147,7 @@ pub fn ViewControls(editor: RwSignal<Editor>, display: RwSignal<Display>) -> imp
                     save_display(Display::default());
                 }
             >
-                "Reset brightness and contrast"
+                {t("reset_display")}
             </button>
         </fieldset>
     }

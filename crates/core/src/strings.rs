@@ -1,7 +1,7 @@
 //! The worker app's user-visible English strings that an embedding host may replace (`init.strings`), by key.
 //! Kept here, as data, so the protocol's check of a host's strings is tested natively; the app reads them through
-//! `src/strings.rs`. So far: the app shell's and embedding mode's own words (the task view's are still in its
-//! components).
+//! `src/strings.rs`: the names of the buttons, headings and fixed sentences a volunteer sees. Sentences built with
+//! numbers (progress, announcements) and the key help's table are still written in their components.
 
 /// `(key, English default)`.
 pub const STRINGS: &[(&str, &str)] = &[
@@ -10,6 +10,65 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("job_label", "Job:"),
     ("embed_waiting", "Waiting for the work from the host page…"),
     ("embed_failed", "The work could not be started"),
+    // The task view and the messages around it.
+    ("submit", "Submit and next"),
+    ("copy_previous", "Copy boxes from the previous image (C)"),
+    ("delete_selected", "Delete selected box"),
+    ("undo", "Undo"),
+    ("redo", "Redo"),
+    ("keys_button", "Keys and shortcuts (?)"),
+    (
+        "submit_hint",
+        "Sends this image's boxes (or none, if it shows nothing to box).",
+    ),
+    (
+        "submit_hint_verify",
+        "Sends your verdicts: the boxes you accepted are kept.",
+    ),
+    ("nothing_to_label", "Nothing to label"),
+    ("image_unreadable", "Image unreadable"),
+    ("note_label", "Note for the job owner (optional)"),
+    ("outcomes_legend", "Or say why there are no boxes"),
+    ("unsure", "I am unsure about this image"),
+    ("accept", "Accept"),
+    ("reject", "Reject"),
+    ("verify_heading", "Check each box"),
+    (
+        "box_list_help",
+        "Arrow keys move through the list, Enter selects, Delete deletes.",
+    ),
+    ("boxes_heading", "Boxes"),
+    ("full_instructions_button", "Full instructions (I)"),
+    ("instructions", "Instructions"),
+    ("good_examples", "Good examples"),
+    ("bad_examples", "Bad examples"),
+    ("label_legend", "Label"),
+    ("try_again", "Try again"),
+    ("check_again", "Check for images again"),
+    (
+        "done_message",
+        "All done — this job has no more images for you. Thank you!",
+    ),
+    ("no_job", "No job chosen"),
+    ("loading_images", "Loading images…"),
+    ("saving", "Saving your work…"),
+    ("lease_failed", "Could not load images"),
+    ("nothing_free", "No free images right now"),
+    ("static_done_heading", "Every image is done"),
+    ("thank_you", "Thank you"),
+    ("download_coco", "Download COCO"),
+    ("download_manifest", "Download Ground Truth manifest"),
+    ("start_over", "Start over…"),
+    ("discard", "Discard"),
+    ("zoom_in", "Zoom in"),
+    ("zoom_out", "Zoom out"),
+    ("fit", "Fit"),
+    ("hide_boxes", "Hide boxes"),
+    ("reset_display", "Reset brightness and contrast"),
+    ("view_legend", "View"),
+    ("reset_keys", "Reset all keys"),
+    ("change_keys", "Change keys"),
+    ("close", "Close"),
 ];
 
 /// The longest replacement accepted.
@@ -18,4 +77,31 @@ pub const MAX_STRING_CHARS: usize = 300;
 /// The English default of `key`.
 pub fn default_text(key: &str) -> Option<&'static str> {
     STRINGS.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_listed_once_with_a_short_english_default() {
+        let mut keys: Vec<&str> = STRINGS.iter().map(|(k, _)| *k).collect();
+        keys.sort_unstable();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(keys.len(), before, "a key is listed twice");
+        for (key, text) in STRINGS {
+            assert!(
+                !text.trim().is_empty() && text.chars().count() <= MAX_STRING_CHARS,
+                "{key}"
+            );
+            assert!(
+                key.chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()),
+                "{key}"
+            );
+        }
+        assert_eq!(default_text("submit"), Some("Submit and next"));
+        assert_eq!(default_text("no_such_key"), None);
+    }
 }

@@ -22,6 +22,7 @@ use crate::components::status::ErrorAlert;
 use crate::components::verify_panel::VerifyPanel;
 use crate::components::view_controls::{load_display, ViewControls};
 use crate::session::Session;
+use crate::strings::text as t;
 use answer::{box_rows, not_ready, typed_into_text_field, verify_rows};
 
 /// The boxes of the image submitted last in this session, for "copy the previous image's boxes".
@@ -254,14 +255,10 @@ pub fn TaskView(
                     on:click=submit
                     aria-describedby="submit-hint"
                 >
-                    "Submit and next"
+                    {t("submit")}
                 </button>
                 <p id="submit-hint" class="hint">
-                    {if verify {
-                        "Sends your verdicts: the boxes you accepted are kept."
-                    } else {
-                        "Sends this image's boxes (or none, if it shows nothing to box)."
-                    }}
+                    {if verify { t("submit_hint_verify") } else { t("submit_hint") }}
                 </p>
                 <p class="field-error" role="alert" id="send-error">
                     {move || send_error.get()}
@@ -279,7 +276,7 @@ pub fn TaskView(
                             disabled=move || !has_previous.get()
                             on:click=move |_| carry_forward()
                         >
-                            "Copy boxes from the previous image (C)"
+                            {t("copy_previous")}
                         </button>
                     }
                 })}
@@ -303,7 +300,7 @@ pub fn TaskView(
                             on:click=move |_| delete_selected()
                             disabled=move || !has_selection.get()
                         >
-                            "Delete selected box"
+                            {t("delete_selected")}
                         </button>
                         <button
                             type="button"
@@ -312,7 +309,7 @@ pub fn TaskView(
                             disabled=move || !can_undo.get()
                             title="Undo (Ctrl+Z)"
                         >
-                            "Undo"
+                            {t("undo")}
                         </button>
                         <button
                             type="button"
@@ -321,7 +318,7 @@ pub fn TaskView(
                             disabled=move || !can_redo.get()
                             title="Redo (Ctrl+Shift+Z)"
                         >
-                            "Redo"
+                            {t("redo")}
                         </button>
                     </div>
                 }
@@ -335,7 +332,7 @@ pub fn TaskView(
                 aria-keyshortcuts="?"
                 on:click=move |_| help_open.set(true)
             >
-                "Keys and shortcuts (?)"
+                {t("keys_button")}
             </button>
         </aside>
     }
