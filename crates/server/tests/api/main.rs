@@ -12,6 +12,7 @@ mod http;
 mod idempotency;
 mod import;
 mod import_datasets;
+mod job_update_cli;
 mod jobs_cli;
 mod leasing;
 mod limits;
