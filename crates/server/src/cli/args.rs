@@ -206,6 +206,9 @@ pub struct ExportArgs {
     /// yolo (required).
     #[arg(long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// voc and yolo: write only the annotation files, not the images (`JPEGImages/`, `images/`).
+    #[arg(long)]
+    pub no_images: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ use anyhow::{ensure, Context};
 
 use crate::clock::system_now_ms;
 use crate::export::{self, ExportFormat, Rendered};
+use crate::formats_io::export_images::write_export_images;
 use crate::formats_io::ingest::{import_dataset, DatasetImport};
 use crate::formats_io::job_file::JobFile;
 use crate::formats_io::{read_class_map, sources};
@@ -177,5 +178,28 @@ pub(super) async fn export(database: &Path, args: ExportArgs) -> anyhow::Result<
         summary.boxes,
         output.display()
     );
+    if folder_format && !args.no_images {
+        let images = write_export_images(
+            &pool,
+            &image_store_dir(database),
+            &args.job,
+            args.format,
+            &output,
+        )
+        .await?;
+        eprintln!(
+            "image files: {} linked from the image store, {} copied{}",
+            images.linked,
+            images.copied,
+            if images.remote > 0 {
+                format!(
+                    ", {} not written (they stay at their http(s) URL)",
+                    images.remote
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
     Ok(())
 }

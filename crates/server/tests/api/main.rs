@@ -6,6 +6,7 @@ mod cli;
 mod cli_support;
 mod export;
 mod export_formats;
+mod export_images_cli;
 mod group_commit;
 mod helpers;
 mod http;
