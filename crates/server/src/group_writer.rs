@@ -166,7 +166,25 @@ fn write_groups(
         // Other writers in this process (tests) take the same lock, so they never meet SQLite's busy handler.
         let writer = crate::write_queue_blocking();
         group.extend(queued.try_iter().take(MAX_GROUP - 1));
-        let answers = handle_group(&mut conn, &group);
+        // A bug that panics must not end the thread (every later request would fail): unwinding drops the
+        // open transaction, which rolls the group back, and the group is answered with internal errors.
+        let answers = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            handle_group(&mut conn, &group)
+        }))
+        .unwrap_or_else(|_| {
+            tracing::error!(
+                requests = group.len(),
+                "the writer panicked on a group of requests; the group was rolled back"
+            );
+            group
+                .iter()
+                .map(|queued| {
+                    queued.refused(ApiError::Internal(anyhow::anyhow!(
+                        "the writer failed on this group of requests"
+                    )))
+                })
+                .collect()
+        });
         drop(writer);
         // One note is enough: the checkpointer copies whatever is in the WAL when it runs.
         let _ = committed.try_send(());
