@@ -34,9 +34,10 @@ pub enum ExportFormat {
     Coco,
     /// SageMaker Ground Truth bounding-box output manifest, JSON lines (a file).
     Groundtruth,
-    /// Pascal VOC XML, `Annotations/<stem>.xml` per image (a folder).
+    /// Pascal VOC XML, `Annotations/<stem>.xml` per image and the images in `JPEGImages/` (a folder).
     Voc,
-    /// YOLO txt, `classes.txt` and `labels/<stem>.txt` per image (a folder).
+    /// YOLO txt, `classes.txt`, `labels/<stem>.txt` per image, the images in `images/` and `data.yaml` (a
+    /// folder).
     Yolo,
 }
 

@@ -16,6 +16,7 @@ pub mod group_writer;
 pub mod image_store;
 pub mod import;
 pub mod invites;
+pub mod job_settings;
 pub mod jobs;
 pub mod leasing;
 pub mod limits;

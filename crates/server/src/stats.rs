@@ -1,12 +1,16 @@
 //! `crowdbox stats`: how far a job is and how balanced its labels are.
 //!
+//! Two counts per label: the raw boxes (every worker's and imported final ones) and the objects after
+//! consolidating each image's boxes (Ground Truth style, as `crowdbox export --consolidated` does). With several
+//! workers per image the raw count is about workers × objects; the objects are what the finished dataset holds.
+//!
 //! [`summarize`] is pure (counts in, figures out), so an HTTP endpoint can serve the same numbers;
 //! [`job_stats`] reads the counts from the database.
 
 use serde::Serialize;
 use sqlx::SqlitePool;
 
-use crate::export::require_job;
+use crate::export::{load_job_dataset, require_job, ConsolidationMethod};
 use crate::formats_io::ingest::IMPORT_WORKER;
 use crate::{jobs, to_u64};
 
@@ -18,6 +22,8 @@ pub struct StatsInput {
     pub images_done: u64,
     /// Every job label with its number of stored boxes (all workers' and imported final ones), in label order.
     pub boxes_per_label: Vec<(String, u64)>,
+    /// Every job label with its number of objects after consolidation, in label order.
+    pub objects_per_label: Vec<(String, u64)>,
     /// Distinct workers who submitted (imports not counted).
     pub workers: u64,
     /// Time spent per task, from the submissions that measured it.
@@ -30,17 +36,30 @@ pub struct LabelCount {
     pub boxes: u64,
 }
 
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LabelObjects {
+    pub label: String,
+    pub objects: u64,
+}
+
 /// A job's statistics, as `crowdbox stats --json` prints them.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct JobStats {
     pub job: String,
     pub images_total: u64,
     pub images_done: u64,
+    /// Raw boxes: every worker's (and imported final ones), before consolidation.
     pub boxes_total: u64,
-    /// Largest first; ties by label order.
+    /// Raw boxes per label, largest first; ties by label order.
     pub boxes_per_label: Vec<LabelCount>,
-    /// Largest label count / smallest; `None` when a label has no boxes (or there are none at all).
+    /// Largest raw label count / smallest; `None` when a label has no boxes (or there are none at all).
     pub imbalance_ratio: Option<f64>,
+    /// Objects after consolidating each image's boxes (what `export --consolidated` writes).
+    pub objects_total: u64,
+    /// Objects per label after consolidation, largest first; ties by label order.
+    pub objects_per_label: Vec<LabelObjects>,
+    /// Largest object count / smallest; `None` when a label has no objects.
+    pub objects_imbalance_ratio: Option<f64>,
     pub workers: u64,
     /// The median of the measured task times; `None` when none was measured.
     pub median_task_ms: Option<f64>,
@@ -56,6 +75,14 @@ pub fn summarize(input: StatsInput) -> JobStats {
     boxes_per_label.sort_by_key(|count| std::cmp::Reverse(count.boxes));
     let largest = boxes_per_label.first().map_or(0, |count| count.boxes);
     let smallest = boxes_per_label.last().map_or(0, |count| count.boxes);
+    let mut objects_per_label: Vec<LabelObjects> = input
+        .objects_per_label
+        .into_iter()
+        .map(|(label, objects)| LabelObjects { label, objects })
+        .collect();
+    objects_per_label.sort_by_key(|count| std::cmp::Reverse(count.objects));
+    let most_objects = objects_per_label.first().map_or(0, |count| count.objects);
+    let fewest_objects = objects_per_label.last().map_or(0, |count| count.objects);
     let mut durations = input.durations_ms;
     durations.sort_unstable();
     let median_task_ms = match durations.len() {
@@ -70,6 +97,10 @@ pub fn summarize(input: StatsInput) -> JobStats {
         boxes_total: boxes_per_label.iter().map(|count| count.boxes).sum(),
         imbalance_ratio: (smallest > 0).then(|| largest as f64 / smallest as f64),
         boxes_per_label,
+        objects_total: objects_per_label.iter().map(|count| count.objects).sum(),
+        objects_imbalance_ratio: (fewest_objects > 0)
+            .then(|| most_objects as f64 / fewest_objects as f64),
+        objects_per_label,
         workers: input.workers,
         median_task_ms,
         timed_tasks: durations.len() as u64,
@@ -104,6 +135,22 @@ pub async fn job_stats(pool: &SqlitePool, job_name: &str) -> anyhow::Result<JobS
     .bind(IMPORT_WORKER)
     .fetch_all(&mut *conn)
     .await?;
+    drop(conn);
+    let consolidated = load_job_dataset(pool, job_name, Some(ConsolidationMethod::Groundtruth))
+        .await?
+        .dataset;
+    let objects_per_label = boxes_per_label
+        .iter()
+        .map(|(label, _)| {
+            let objects = consolidated
+                .images
+                .iter()
+                .flat_map(|image| &image.boxes)
+                .filter(|object| object.label == *label)
+                .count();
+            (label.clone(), objects as u64)
+        })
+        .collect();
     Ok(summarize(StatsInput {
         job: job.name,
         images_total: progress.images_total,
@@ -112,6 +159,7 @@ pub async fn job_stats(pool: &SqlitePool, job_name: &str) -> anyhow::Result<JobS
             .into_iter()
             .map(|(label, count)| (label, to_u64(count)))
             .collect(),
+        objects_per_label,
         workers: to_u64(workers),
         durations_ms: durations.into_iter().map(to_u64).collect(),
     }))
@@ -125,23 +173,30 @@ impl std::fmt::Display for JobStats {
             "images: {} total, {} done",
             self.images_total, self.images_done
         )?;
-        writeln!(f, "boxes per label ({} in all):", self.boxes_total)?;
         let width = self
             .boxes_per_label
             .iter()
             .map(|count| count.label.chars().count())
             .max()
             .unwrap_or(0);
+        writeln!(
+            f,
+            "objects per label, after consolidating each image's boxes ({} in all):",
+            self.objects_total
+        )?;
+        for count in &self.objects_per_label {
+            writeln!(f, "  {:<width$}  {:>8}", count.label, count.objects)?;
+        }
+        write_imbalance(f, "objects", self.objects_imbalance_ratio)?;
+        writeln!(
+            f,
+            "raw boxes per label, every worker's ({} in all):",
+            self.boxes_total
+        )?;
         for count in &self.boxes_per_label {
             writeln!(f, "  {:<width$}  {:>8}", count.label, count.boxes)?;
         }
-        match self.imbalance_ratio {
-            Some(ratio) => writeln!(f, "imbalance (largest / smallest label): {ratio:.2}")?,
-            None => writeln!(
-                f,
-                "imbalance (largest / smallest label): undefined, a label has no boxes"
-            )?,
-        }
+        write_imbalance(f, "raw boxes", self.imbalance_ratio)?;
         writeln!(f, "workers: {}", self.workers)?;
         match self.median_task_ms {
             Some(ms) => write!(
@@ -152,6 +207,23 @@ impl std::fmt::Display for JobStats {
             ),
             None => write!(f, "median time per task: not measured yet"),
         }
+    }
+}
+
+fn write_imbalance(
+    f: &mut std::fmt::Formatter<'_>,
+    what: &str,
+    ratio: Option<f64>,
+) -> std::fmt::Result {
+    match ratio {
+        Some(ratio) => writeln!(
+            f,
+            "imbalance of {what} (largest / smallest label): {ratio:.2}"
+        ),
+        None => writeln!(
+            f,
+            "imbalance of {what} (largest / smallest label): undefined, a label has none"
+        ),
     }
 }
 
@@ -170,6 +242,11 @@ mod tests {
                 ("driller".into(), 3236),
                 ("saw".into(), 809),
             ],
+            objects_per_label: vec![
+                ("hammer".into(), 1072),
+                ("driller".into(), 1079),
+                ("saw".into(), 0),
+            ],
             workers: 3,
             durations_ms: vec![4000, 1000, 3000, 2000],
         });
@@ -182,6 +259,14 @@ mod tests {
         assert_eq!(stats.boxes_total, 7262);
         assert_eq!(stats.imbalance_ratio, Some(3236.0 / 809.0));
         assert_eq!(stats.median_task_ms, Some(2500.0));
+        let objects: Vec<(&str, u64)> = stats
+            .objects_per_label
+            .iter()
+            .map(|c| (c.label.as_str(), c.objects))
+            .collect();
+        assert_eq!(objects, [("driller", 1079), ("hammer", 1072), ("saw", 0)]);
+        assert_eq!(stats.objects_total, 2151);
+        assert_eq!(stats.objects_imbalance_ratio, None, "saw has no objects");
     }
 
     #[test]

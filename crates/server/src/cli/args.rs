@@ -26,6 +26,8 @@ pub enum JobCommand {
     Create(Box<JobCreateArgs>),
     /// List the jobs with their image counts and progress.
     List,
+    /// Change a job's settings (labels stay). Nothing changes if any value is invalid.
+    Update(JobUpdateArgs),
     /// Describe a job: settings, labels, examples, progress and instructions.
     Show {
         /// The job's name.
@@ -34,6 +36,35 @@ pub enum JobCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct JobUpdateArgs {
+    /// The job to change.
+    #[arg(long, value_name = "NAME")]
+    pub job: String,
+    /// New instructions shown to volunteers.
+    #[arg(long, value_name = "TEXT", conflicts_with = "instructions_file")]
+    pub instructions: Option<String>,
+    /// Read the new instructions from this file.
+    #[arg(long, value_name = "FILE")]
+    pub instructions_file: Option<PathBuf>,
+    /// How many different volunteers box each image before it is done; images' done flags and the job's
+    /// progress are recomputed.
+    #[arg(long, value_name = "N")]
+    pub workers_per_image: Option<u32>,
+    /// How many tasks one volunteer gets at a time.
+    #[arg(long, value_name = "N")]
+    pub batch_size: Option<u32>,
+    /// The task time limit for leases handed out from now on.
+    #[arg(long, value_name = "SECONDS")]
+    pub lease_seconds: Option<u32>,
+    /// What volunteers do.
+    #[arg(long, value_enum)]
+    pub mode: Option<JobMode>,
+    /// Whether the app may start a task with the boxes of the previous image.
+    #[arg(long, value_name = "true|false", action = clap::ArgAction::Set)]
+    pub allow_carry_forward: Option<bool>,
 }
 
 #[derive(Debug, Args)]
@@ -175,6 +206,9 @@ pub struct ExportArgs {
     /// yolo (required).
     #[arg(long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// voc and yolo: write only the annotation files, not the images (`JPEGImages/`, `images/`).
+    #[arg(long)]
+    pub no_images: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,13 +7,14 @@ use anyhow::{ensure, Context};
 
 use crate::clock::system_now_ms;
 use crate::export::{self, ExportFormat, Rendered};
+use crate::formats_io::export_images::write_export_images;
 use crate::formats_io::ingest::{import_dataset, DatasetImport};
 use crate::formats_io::job_file::JobFile;
 use crate::formats_io::{read_class_map, sources};
 use crate::import::{import_images, ImportRequest};
 use crate::{image_store_dir, jobs, open_database};
 
-use super::{ExportArgs, ImportArgs, JobCreateArgs};
+use super::{ExportArgs, ImportArgs, JobCreateArgs, JobUpdateArgs};
 
 pub(super) async fn create_job(database: &Path, args: JobCreateArgs) -> anyhow::Result<()> {
     let (file, base) = match &args.file {
@@ -51,6 +52,39 @@ pub(super) async fn create_job(database: &Path, args: JobCreateArgs) -> anyhow::
         job.workers_per_image,
         job.mode
     );
+    Ok(())
+}
+
+pub(super) async fn update_job(database: &Path, args: JobUpdateArgs) -> anyhow::Result<()> {
+    let instructions = match &args.instructions_file {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the instructions file {}", path.display()))?,
+        ),
+        None => args.instructions,
+    };
+    let changes = crate::job_settings::JobChanges {
+        instructions,
+        workers_per_image: args.workers_per_image,
+        batch_size: args.batch_size,
+        lease_seconds: args.lease_seconds,
+        mode: args.mode,
+        allow_carry_forward: args.allow_carry_forward,
+    };
+    let pool = open_database(database).await?;
+    let updated = crate::job_settings::update_job(&pool, &args.job, &changes).await?;
+    if updated.changed.is_empty() {
+        println!(
+            "job {}: unchanged (the settings already had these values)",
+            updated.job.name
+        );
+    } else {
+        println!(
+            "job {}: changed {}",
+            updated.job.name,
+            updated.changed.join(", ")
+        );
+    }
     Ok(())
 }
 
@@ -144,5 +178,28 @@ pub(super) async fn export(database: &Path, args: ExportArgs) -> anyhow::Result<
         summary.boxes,
         output.display()
     );
+    if folder_format && !args.no_images {
+        let images = write_export_images(
+            &pool,
+            &image_store_dir(database),
+            &args.job,
+            args.format,
+            &output,
+        )
+        .await?;
+        eprintln!(
+            "image files: {} linked from the image store, {} copied{}",
+            images.linked,
+            images.copied,
+            if images.remote > 0 {
+                format!(
+                    ", {} not written (they stay at their http(s) URL)",
+                    images.remote
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
     Ok(())
 }

@@ -10,8 +10,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-pub use self::args::{ExportArgs, ImportArgs, JobCommand, JobCreateArgs, ServeArgs, StatsArgs};
-use self::commands::{create_job, export, import};
+pub use self::args::{
+    ExportArgs, ImportArgs, JobCommand, JobCreateArgs, JobUpdateArgs, ServeArgs, StatsArgs,
+};
+use self::commands::{create_job, export, import, update_job};
 use crate::{jobs, open_database, serve, stats};
 
 /// crowdbox: open bounding-box annotation. Create a job, import images and datasets into it, let volunteers box
@@ -74,6 +76,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Invite(args) => crate::invites::run(&database, args).await,
         Command::Job(JobCommand::Create(args)) => create_job(&database, *args).await,
+        Command::Job(JobCommand::Update(args)) => update_job(&database, args).await,
         Command::Job(JobCommand::List) | Command::Jobs => {
             let pool = open_database(&database).await?;
             print!("{}", jobs::JobTable(jobs::list_jobs(&pool).await?));

@@ -98,13 +98,15 @@ pub fn read_job_blocking(
     conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
     let snapshot = conn.transaction()?;
     let images = read_images(&snapshot, job_id).context("reading the job's images")?;
-    let boxes = read_boxes(&snapshot, job_id).context("reading the job's boxes")?;
+    let job_images = JobImageIds::new(&snapshot, &images).context("counting the images")?;
+    let boxes = read_boxes(&snapshot, job_id, &job_images).context("reading the job's boxes")?;
     let submissions = if with_submissions {
         read_submissions(&snapshot, job_id).context("reading the job's submissions")?
     } else {
         Vec::new()
     };
-    let outcomes = read_outcomes(&snapshot, job_id).context("reading the job's outcomes")?;
+    let outcomes =
+        read_outcomes(&snapshot, job_id, &job_images).context("reading the job's outcomes")?;
     snapshot.finish()?;
     Ok(JobRows {
         images,
@@ -130,20 +132,93 @@ fn read_images(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<ImageRow>
     Ok(images)
 }
 
-/// Walks the job's images by index and each image's boxes by index (no sort in SQLite); the (image id, box id)
-/// order is made sure of here (already sorted data sorts in linear time).
-fn read_boxes(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<BoxRow>> {
-    let mut statement = conn.prepare(
-        "SELECT a.image_id, a.id, a.submission_id, a.category_id, a.x, a.y, a.w, a.h, a.iscrowd
-         FROM images i JOIN annotations a ON a.image_id = i.id WHERE i.job_id = ?1",
-    )?;
-    let mut rows = statement.query([job_id])?;
+/// The ids of a job's images, for telling its rows apart when a whole table is read.
+struct JobImageIds {
+    /// Whether the job holds at least half of the database's images (one job per database is the common case):
+    /// then one pass over a whole table in rowid order, keeping the job's rows, is cheaper than walking the
+    /// job's images by index and looking each row up in the table.
+    most_of_the_database: bool,
+    /// `member[id - first]` says whether image `id` is the job's (ids are dense within a job).
+    first: i64,
+    member: Vec<bool>,
+}
+
+impl JobImageIds {
+    fn new(conn: &Connection, images: &[ImageRow]) -> rusqlite::Result<Self> {
+        let all: i64 = conn.query_row(
+            "SELECT COALESCE(SUM(images_total), 0) FROM jobs",
+            [],
+            |row| row.get(0),
+        )?;
+        let (first, last) = match (images.first(), images.last()) {
+            (Some(first), Some(last)) => (first.id, last.id),
+            _ => (0, -1),
+        };
+        let span = usize::try_from(last - first + 1).unwrap_or(0);
+        // A bitmap as long as the id range; ids spread far apart (images deleted and re-added) fall back to
+        // the index walk.
+        let dense = span <= images.len().saturating_mul(4).max(1024);
+        let most_of_the_database = dense
+            && i64::try_from(images.len())
+                .unwrap_or(i64::MAX)
+                .saturating_mul(2)
+                >= all;
+        let mut member = vec![false; if most_of_the_database { span } else { 0 }];
+        if most_of_the_database {
+            for image in images {
+                member[usize::try_from(image.id - first).unwrap_or(0)] = true;
+            }
+        }
+        Ok(Self {
+            most_of_the_database,
+            first,
+            member,
+        })
+    }
+
+    fn contains(&self, image_id: i64) -> bool {
+        usize::try_from(image_id - self.first)
+            .ok()
+            .and_then(|index| self.member.get(index))
+            .copied()
+            .unwrap_or(false)
+    }
+}
+
+/// The job's boxes in (image id, box id) order: one pass over the whole annotations table when the job holds
+/// most of the database (see [`JobImageIds`]), else the job's images by index and each image's boxes by index.
+/// The order is made sure of here (already sorted data sorts in linear time).
+fn read_boxes(
+    conn: &Connection,
+    job_id: i64,
+    job_images: &JobImageIds,
+) -> rusqlite::Result<Vec<BoxRow>> {
+    let mut statement = if job_images.most_of_the_database {
+        conn.prepare(
+            "SELECT a.image_id, a.id, a.submission_id, a.category_id, a.x, a.y, a.w, a.h, a.iscrowd
+             FROM annotations a",
+        )?
+    } else {
+        conn.prepare(
+            "SELECT a.image_id, a.id, a.submission_id, a.category_id, a.x, a.y, a.w, a.h, a.iscrowd
+             FROM images i JOIN annotations a ON a.image_id = i.id WHERE i.job_id = ?1",
+        )?
+    };
+    let mut rows = if job_images.most_of_the_database {
+        statement.query([])?
+    } else {
+        statement.query([job_id])?
+    };
     let mut boxes: Vec<(i64, BoxRow)> = Vec::new();
     while let Some(row) = rows.next()? {
+        let image_id: i64 = row.get(0)?;
+        if job_images.most_of_the_database && !job_images.contains(image_id) {
+            continue;
+        }
         boxes.push((
             row.get(1)?,
             BoxRow {
-                image_id: row.get(0)?,
+                image_id,
                 submission_id: row.get(2)?,
                 category_id: row.get(3)?,
                 x: row.get(4)?,
@@ -158,16 +233,37 @@ fn read_boxes(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<BoxRow>> {
     Ok(boxes.into_iter().map(|(_, row)| row).collect())
 }
 
-fn read_outcomes(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<(i64, String, u32)>> {
-    let mut statement = conn.prepare(
-        "SELECT s.image_id, s.outcome, COUNT(*) FROM images i JOIN submissions s ON s.image_id = i.id
-         WHERE i.job_id = ?1 AND s.outcome <> 'boxed'
-         GROUP BY s.image_id, s.outcome ORDER BY s.image_id, s.outcome",
-    )?;
-    let mut rows = statement.query([job_id])?;
+/// Per image, how many submissions had each outcome other than `boxed` (the rare ones), in (image id, outcome)
+/// order. Like [`read_boxes`], one pass over the submissions table when the job holds most of the database.
+fn read_outcomes(
+    conn: &Connection,
+    job_id: i64,
+    job_images: &JobImageIds,
+) -> rusqlite::Result<Vec<(i64, String, u32)>> {
+    let mut statement = if job_images.most_of_the_database {
+        conn.prepare(
+            "SELECT s.image_id, s.outcome, COUNT(*) FROM submissions s
+             WHERE s.outcome <> 'boxed'
+             GROUP BY s.image_id, s.outcome ORDER BY s.image_id, s.outcome",
+        )?
+    } else {
+        conn.prepare(
+            "SELECT s.image_id, s.outcome, COUNT(*) FROM images i JOIN submissions s ON s.image_id = i.id
+             WHERE i.job_id = ?1 AND s.outcome <> 'boxed'
+             GROUP BY s.image_id, s.outcome ORDER BY s.image_id, s.outcome",
+        )?
+    };
+    let mut rows = if job_images.most_of_the_database {
+        statement.query([])?
+    } else {
+        statement.query([job_id])?
+    };
     let mut outcomes = Vec::new();
     while let Some(row) = rows.next()? {
-        outcomes.push((row.get(0)?, row.get(1)?, row.get(2)?));
+        let image_id: i64 = row.get(0)?;
+        if !job_images.most_of_the_database || job_images.contains(image_id) {
+            outcomes.push((image_id, row.get(1)?, row.get(2)?));
+        }
     }
     Ok(outcomes)
 }

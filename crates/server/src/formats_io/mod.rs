@@ -3,6 +3,7 @@
 
 mod boxes;
 pub mod bulk;
+pub mod export_images;
 pub mod ingest;
 pub mod job_file;
 pub mod sources;

@@ -45,6 +45,7 @@ pub fn probe_and_store<T: Send>(
     let failed_at = AtomicUsize::new(usize::MAX);
     let claimed: Mutex<HashSet<String>> = Mutex::new(HashSet::new());
     let written: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    let folders = Folders::default();
     let results: Mutex<Vec<(usize, anyhow::Result<T>)>> = Mutex::new(Vec::with_capacity(count));
     let work = || loop {
         let index = next.fetch_add(1, Ordering::Relaxed);
@@ -55,7 +56,7 @@ pub fn probe_and_store<T: Send>(
             if let Some(keep) = keep {
                 let first = lock(&claimed).insert(keep.sha256.clone());
                 if first {
-                    store_one(store_dir, &keep, &written)?;
+                    store_one(store_dir, &keep, &folders, &written)?;
                 }
             }
             Ok(value)
@@ -99,6 +100,24 @@ pub fn remove_all(written: &[PathBuf]) {
     }
 }
 
+/// The store's fan-out folders this import made sure exist: each is created once rather than once per file
+/// (`create_dir_all` costs a `mkdir` and a `stat` even when the folder is there).
+#[derive(Default)]
+struct Folders(Mutex<HashSet<PathBuf>>);
+
+impl Folders {
+    fn ensure(&self, folder: &Path) -> anyhow::Result<()> {
+        if lock(&self.0).contains(folder) {
+            return Ok(());
+        }
+        fs::create_dir_all(folder).with_context(|| {
+            format!("cannot create the image store folder {}", folder.display())
+        })?;
+        lock(&self.0).insert(folder.to_owned());
+        Ok(())
+    }
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -106,11 +125,14 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Writes `keep` to its store path, unless the store has those very bytes there already. A new file is created
 /// under its real name (`create_new`, so never over someone else's); a file already there with other bytes (a
 /// write cut short by a crash) is replaced through a temporary file and a rename.
-fn store_one(store_dir: &Path, keep: &Keep, written: &Mutex<Vec<PathBuf>>) -> anyhow::Result<()> {
+fn store_one(
+    store_dir: &Path,
+    keep: &Keep,
+    folders: &Folders,
+    written: &Mutex<Vec<PathBuf>>,
+) -> anyhow::Result<()> {
     let target = store_dir.join(store_relative_path(&keep.sha256, keep.kind));
-    let folder = target.parent().context("a store path has a folder")?;
-    fs::create_dir_all(folder)
-        .with_context(|| format!("cannot create the image store folder {}", folder.display()))?;
+    folders.ensure(target.parent().context("a store path has a folder")?)?;
     match fs::OpenOptions::new()
         .write(true)
         .create_new(true)

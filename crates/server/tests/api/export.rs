@@ -114,3 +114,39 @@ async fn exporting_an_unknown_job_names_the_known_ones() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_job_exports_only_its_own_boxes_whether_it_holds_most_of_the_database_or_not() {
+    let app = TestApp::spawn().await;
+    // "big" holds 5 of the 7 images (its rows are read in one pass over the tables), "small" 2 (read through
+    // the image index).
+    for (job, images) in [("small", 2), ("big", 5)] {
+        app.create_job(job, &["cat"], images, 1, 5).await;
+        let batch = app.lease(job, "w").await;
+        for task in &batch.tasks {
+            let id = format!("{job}-{}", task.task_id);
+            let submission = submission_for(&batch, task, "w", &id, &[(1, [1.0, 1.0, 3.0, 3.0])]);
+            assert_eq!(
+                app.submit(job, &submission).await.status,
+                StatusCode::CREATED
+            );
+        }
+    }
+    for (job, images) in [("small", 2), ("big", 5)] {
+        let dataset = export_coco(&app.db, job, START_MS).await.unwrap();
+        let image_ids: Vec<u64> = dataset.images.iter().map(|image| image.id).collect();
+        assert_eq!(image_ids.len(), images, "{job}");
+        assert_eq!(
+            dataset.annotations.len(),
+            images,
+            "{job}: one box per image"
+        );
+        assert!(
+            dataset
+                .annotations
+                .iter()
+                .all(|annotation| image_ids.contains(&annotation.image_id)),
+            "{job}: every box belongs to one of its images"
+        );
+    }
+}

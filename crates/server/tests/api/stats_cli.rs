@@ -21,11 +21,27 @@ async fn stats_count_images_boxes_per_label_workers_and_the_median_task_time() {
         serde_json::json!({"label": "dog", "boxes": 3})
     );
     assert_eq!(json["imbalance_ratio"].as_f64(), Some(1.0));
+    // Three workers drew each object: one cat and one dog after consolidation (as the consolidated export).
+    assert_eq!(json["objects_total"].as_u64(), Some(2));
+    assert_eq!(
+        json["objects_per_label"],
+        serde_json::json!([{"label": "cat", "objects": 1}, {"label": "dog", "objects": 1}])
+    );
+    assert_eq!(json["objects_imbalance_ratio"].as_f64(), Some(1.0));
+    assert_eq!(json["boxes_total"].as_u64(), Some(6));
     assert_eq!(json["workers"].as_u64(), Some(3));
     assert_eq!(json["median_task_ms"].as_f64(), Some(4200.0));
 
     let text = run_ok(&app, &["stats", "--job", "tri"]);
     assert!(text.contains("images: 2 total, 2 done"), "{text}");
+    assert!(
+        text.contains("objects per label, after consolidating each image's boxes (2 in all):"),
+        "{text}"
+    );
+    assert!(
+        text.contains("raw boxes per label, every worker's (6 in all):"),
+        "{text}"
+    );
     assert!(
         text.contains("median time per task: 4.2 s (over 6 timed tasks)"),
         "{text}"

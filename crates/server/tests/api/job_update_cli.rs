@@ -1,0 +1,163 @@
+//! `crowdbox job update`: changing a job's settings after it was created.
+
+use crate::cli_support::{run_err, run_ok};
+use crate::helpers::{submission_for, TestApp};
+
+fn shown(app: &TestApp, job: &str) -> serde_json::Value {
+    serde_json::from_str(&run_ok(app, &["job", "show", job, "--json"])).unwrap()
+}
+
+#[tokio::test]
+async fn changing_workers_per_image_recomputes_progress_and_leasing_follows_at_once() {
+    let app = TestApp::spawn().await;
+    app.create_job("birds", &["gull"], 2, 2, 5).await;
+    let batch = app.lease("birds", "alice").await;
+    for task in &batch.tasks {
+        let id = format!("alice-{}", task.task_id);
+        let submission = submission_for(&batch, task, "alice", &id, &[]);
+        assert_eq!(app.submit("birds", &submission).await.status.as_u16(), 201);
+    }
+    assert_eq!(
+        shown(&app, "birds")["images_done"],
+        0,
+        "each image wants a second worker"
+    );
+
+    let output = run_ok(
+        &app,
+        &[
+            "job",
+            "update",
+            "--job",
+            "birds",
+            "--workers-per-image",
+            "1",
+        ],
+    );
+    assert_eq!(output, "job birds: changed workers_per_image\n");
+    assert_eq!(shown(&app, "birds")["images_done"], 2);
+    let bob = app.lease("birds", "bob").await;
+    assert!(
+        bob.tasks.is_empty() && bob.job_done,
+        "one worker per image: all done"
+    );
+
+    run_ok(
+        &app,
+        &[
+            "job",
+            "update",
+            "--job",
+            "birds",
+            "--workers-per-image",
+            "3",
+        ],
+    );
+    assert_eq!(shown(&app, "birds")["images_done"], 0);
+    let bob = app.lease("birds", "bob").await;
+    assert_eq!(bob.tasks.len(), 2, "the images are open again");
+    assert_eq!((bob.images_total, bob.images_done), (2, 0));
+}
+
+#[tokio::test]
+async fn every_setting_can_be_changed_and_job_show_reports_it() {
+    let app = TestApp::spawn().await;
+    app.create_job("birds", &["gull", "tern"], 1, 1, 5).await;
+    let instructions = app.dir.path().join("instructions.md");
+    std::fs::write(&instructions, "Box the gulls, not the terns' shadows.").unwrap();
+    let output = run_ok(
+        &app,
+        &[
+            "job",
+            "update",
+            "--job",
+            "birds",
+            "--batch-size",
+            "12",
+            "--lease-seconds",
+            "90",
+            "--mode",
+            "verify",
+            "--allow-carry-forward",
+            "true",
+            "--instructions-file",
+            instructions.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        output,
+        "job birds: changed instructions, mode, batch_size, lease_seconds, allow_carry_forward\n"
+    );
+    let job = shown(&app, "birds");
+    assert_eq!(job["batch_size"], 12);
+    assert_eq!(job["lease_seconds"], 90);
+    assert_eq!(job["mode"], "verify");
+    assert_eq!(job["allow_carry_forward"], true);
+    assert_eq!(
+        job["instructions"],
+        "Box the gulls, not the terns' shadows."
+    );
+    assert_eq!(job["labels"], serde_json::json!(["gull", "tern"]));
+    let batch = app.lease("birds", "w").await;
+    assert_eq!(batch.instructions, "Box the gulls, not the terns' shadows.");
+
+    let again = run_ok(
+        &app,
+        &["job", "update", "--job", "birds", "--batch-size", "12"],
+    );
+    assert_eq!(
+        again,
+        "job birds: unchanged (the settings already had these values)\n"
+    );
+    run_ok(
+        &app,
+        &[
+            "job",
+            "update",
+            "--job",
+            "birds",
+            "--allow-carry-forward",
+            "false",
+        ],
+    );
+    assert_eq!(shown(&app, "birds")["allow_carry_forward"], false);
+}
+
+#[tokio::test]
+async fn an_invalid_update_names_the_problem_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    app.create_job("birds", &["gull"], 2, 2, 5).await;
+    let before = shown(&app, "birds");
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &[
+                "--job",
+                "birds",
+                "--workers-per-image",
+                "0",
+                "--batch-size",
+                "3",
+            ],
+            "--workers-per-image must be at least 1, not 0",
+        ),
+        (
+            &["--job", "birds", "--lease-seconds", "0"],
+            "--lease-seconds must be at least 1",
+        ),
+        (&["--job", "birds"], "nothing to change"),
+        (
+            &["--job", "geese", "--batch-size", "3"],
+            "there is no job called \"geese\" (jobs: birds)",
+        ),
+        (
+            &["--job", "birds", "--allow-carry-forward", "maybe"],
+            "--allow-carry-forward",
+        ),
+    ];
+    for (flags, expected) in cases {
+        let args: Vec<&str> = ["job", "update"].iter().chain(flags).copied().collect();
+        let error = run_err(&app, &args);
+        assert!(error.contains(expected), "{flags:?}: {error}");
+    }
+    assert_eq!(shown(&app, "birds"), before);
+}
