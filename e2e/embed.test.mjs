@@ -40,6 +40,14 @@ async function startPortal() {
         </script>`);
       return;
     }
+    if (url.pathname === '/evil-parent.html') {
+      // A third origin pretending to be the app, towards the host page.
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end(`<script>parent.postMessage({ crowdbox: 1, type: 'submitted', task_id: 1, remaining: 0,
+        answer: { boundingBox: { boundingBoxes: [{ label: 'fake', left: 1, top: 1, width: 1, height: 1 }],
+        inputImageProperties: { width: 1, height: 1 } } } }, '*');</script>`);
+      return;
+    }
     if (url.pathname === '/evil.html') {
       res.writeHead(200, { 'Content-Type': 'text/html' });
       res.end(`<script>parent.frames[0].postMessage({ type: 'init', labels: ['x'],
@@ -255,6 +263,71 @@ test('an embedded app leases a crowdbox server job with the host\'s invite and s
     assert.deepEqual(boxes[0].bbox.map((v) => Math.round(v * 1000) / 1000),
       sent.submission.result.annotations[0].bbox.map((v) => Math.round(v * 1000) / 1000));
     assert.ok(sent.submission.submission_id, 'the host gets the submission id (an idempotency key)');
+    assert.deepEqual(errors, [], 'no page errors');
+  } finally {
+    await browser.close();
+    await server.stop();
+    portal.close();
+  }
+});
+
+test('the element fits a small container and reports bad attributes as crowdbox-error', async () => {
+  const portal = await startPortal();
+  const server = await startServer({ job: 'embed', serveArgs: ['--frame-ancestors', portal.base] });
+  const browser = await launchBrowser();
+  try {
+    const { page, errors } = await openPage(browser, { width: 1000, height: 800 });
+    await page.goto(`${portal.base}/portal/?app=${server.baseUrl}/`);
+    await page.waitForFunction(() => customElements.get('crowdbox-bounding-box'));
+    // Labels that are not JSON: the element says so instead of starting the app with nothing.
+    const failure = page.evaluate(() => new Promise((resolve) => {
+      const bad = document.createElement('crowdbox-bounding-box');
+      bad.setAttribute('src', '../static-site/images/brick.jpg');
+      bad.setAttribute('labels', 'cat, dog');
+      bad.addEventListener('crowdbox-error', (e) => resolve(e.detail));
+      document.body.appendChild(bad);
+    }));
+    const detail = await failure;
+    assert.equal(detail.code, 'bad_attribute');
+    assert.match(detail.message, /`labels` attribute is not JSON/);
+
+    // A phone-sized box: the app fits it, with nothing to scroll sideways, and can still be used.
+    await page.evaluate(() => {
+      const small = document.createElement('crowdbox-bounding-box');
+      small.id = 'small';
+      small.style.cssText = 'width: 360px; height: 480px';
+      small.setAttribute('src', '../static-site/images/brick.jpg');
+      small.setAttribute('labels', '["brick"]');
+      document.body.prepend(small);
+    });
+    const frame = page.frameLocator('#small iframe');
+    await frame.getByText('task 1 of 1').waitFor();
+    const handle = await page.locator('#small iframe').elementHandle();
+    const inner = await handle.contentFrame();
+    const size = await inner.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth,
+      innerWidth, innerHeight,
+    }));
+    assert.equal(size.innerWidth, 360);
+    assert.equal(size.innerHeight, 480);
+    assert.ok(size.scrollWidth <= size.clientWidth, `the app is ${size.scrollWidth} px wide in a ${size.clientWidth} px box`);
+    await frame.getByRole('button', { name: /Submit/ }).click();
+    await frame.locator('#done-message').waitFor();
+    const answer = { boundingBoxes: [], inputImageProperties: { width: 512, height: 512 } };
+    assert.deepEqual(await page.evaluate(() => document.getElementById('small').value), answer);
+
+    // The element listens to its own frame and the app's origin only: a look-alike message is ignored.
+    await page.evaluate((src) => {
+      window.fakeSubmits = 0;
+      document.getElementById('small').addEventListener('crowdbox-submit', () => { window.fakeSubmits += 1; });
+      const f = document.createElement('iframe');
+      f.src = src;
+      document.body.appendChild(f);
+      return new Promise((resolve) => { f.onload = resolve; });
+    }, `${portal.thirdOrigin}/evil-parent.html`);
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.fakeSubmits), 0);
+    assert.deepEqual(await page.evaluate(() => document.getElementById('small').value), answer);
     assert.deepEqual(errors, [], 'no page errors');
   } finally {
     await browser.close();

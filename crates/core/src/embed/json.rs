@@ -146,6 +146,22 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// Checks that each of `names` is a string or not given.
+    pub(crate) fn strings_or_absent(&self, names: &[&str]) -> Result<(), EmbedError> {
+        for name in names {
+            self.string(name)?;
+        }
+        Ok(())
+    }
+
+    /// The string field (`None` when missing or not a string: check with [`Obj::strings_or_absent`] first).
+    pub(crate) fn text(&self, name: &str) -> Option<String> {
+        match self.get(name) {
+            Some(Json::String(s)) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
     pub(crate) fn required_string(&self, name: &str) -> Result<String, EmbedError> {
         self.string(name)?
             .ok_or_else(|| EmbedError::at(self.path_of(name), format!("`{name}` is missing.")))

@@ -133,6 +133,16 @@ const INIT_FIELDS: &[&str] = &[
     "token",
     "strings",
 ];
+/// The fields of `init` that are plain text.
+const TEXT_FIELDS: &[&str] = &[
+    "job",
+    "header",
+    "short_instructions",
+    "full_instructions",
+    "name",
+    "api_base",
+    "token",
+];
 const TASK_FIELDS: &[&str] = &["id", "src", "width", "height", "initial_value"];
 const BOX_FIELDS: &[&str] = &["label", "left", "top", "width", "height"];
 
@@ -154,18 +164,25 @@ pub fn parse_host_message(text: &str) -> Result<HostMessage, EmbedError> {
         }
         "init" => {
             message.only("`init`", INIT_FIELDS)?;
+            // The plain text fields are checked first, so the struct below is built without early returns (each
+            // one would have to drop what was read before it: a lot of wasm for nothing).
+            message.strings_or_absent(TEXT_FIELDS)?;
+            let labels = message.strings("labels")?;
+            let tasks = host_tasks(&message)?;
+            let theme = message.string_map("theme")?;
+            let strings = message.string_map("strings")?;
             let init = Init {
-                job: message.string("job")?,
-                labels: message.strings("labels")?,
-                tasks: host_tasks(&message)?,
-                header: message.string("header")?,
-                short_instructions: message.string("short_instructions")?,
-                full_instructions: message.string("full_instructions")?,
-                name: message.string("name")?,
-                theme: message.string_map("theme")?,
-                api_base: message.string("api_base")?,
-                token: message.string("token")?,
-                strings: message.string_map("strings")?,
+                job: message.text("job"),
+                labels,
+                tasks,
+                header: message.text("header"),
+                short_instructions: message.text("short_instructions"),
+                full_instructions: message.text("full_instructions"),
+                name: message.text("name"),
+                theme,
+                api_base: message.text("api_base"),
+                token: message.text("token"),
+                strings,
             };
             check_init(&init)?;
             HostMessage::Init(Box::new(init))
