@@ -13,7 +13,6 @@ pub mod results;
 
 use std::cell::RefCell;
 
-use crowdbox_core::coco::CocoCategory;
 use crowdbox_core::wire::{Outcome, StaticJob, Task, TaskAnswer, TaskBatch};
 
 use crate::drafts::{DraftKey, DraftStore, LocalDrafts};
@@ -76,17 +75,7 @@ pub fn submit_url() -> Option<String> {
 }
 
 /// The job's labels as COCO categories (ids from 1, in the job file's order).
-pub fn categories(labels: &[String]) -> Vec<CocoCategory> {
-    labels
-        .iter()
-        .zip(1..)
-        .map(|(name, id)| CocoCategory {
-            id,
-            name: name.clone(),
-            supercategory: String::new(),
-        })
-        .collect()
-}
+pub use crowdbox_core::coco::categories_from_labels as categories;
 
 /// Adds tasks (images the volunteer opened); ones already there (same id) are skipped.
 pub fn add_tasks(new: Vec<Task>) {

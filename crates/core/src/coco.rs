@@ -71,3 +71,17 @@ pub struct CocoCategory {
     #[serde(default)]
     pub supercategory: String,
 }
+
+/// Labels as COCO categories: ids from 1 in the given order, no supercategory (static-site and embedded jobs,
+/// whose labels come as a plain list).
+pub fn categories_from_labels(labels: &[String]) -> Vec<CocoCategory> {
+    labels
+        .iter()
+        .zip(1..)
+        .map(|(name, id)| CocoCategory {
+            id,
+            name: name.clone(),
+            supercategory: String::new(),
+        })
+        .collect()
+}

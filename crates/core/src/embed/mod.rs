@@ -336,18 +336,7 @@ fn check_tasks(tasks: &[HostTask], path: &str) -> Result<(), EmbedError> {
     Ok(())
 }
 
-/// The labels as COCO categories, ids from 1 in the given order.
-pub fn categories(labels: &[String]) -> Vec<CocoCategory> {
-    labels
-        .iter()
-        .zip(1..)
-        .map(|(name, id)| CocoCategory {
-            id,
-            name: name.clone(),
-            supercategory: String::new(),
-        })
-        .collect()
-}
+pub use crate::coco::categories_from_labels as categories;
 
 /// The host's tasks as crowdbox tasks. `sizes[i]` is task `i`'s natural size (the host's, or the decoded
 /// image's); `first_id` numbers tasks without an id (tasks already given count). Initial boxes get annotation

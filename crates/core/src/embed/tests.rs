@@ -77,9 +77,9 @@ fn malformed_messages_get_errors_naming_the_field() {
             "must be a string, not a number",
         ),
         (
-            r#"{"type":"init","labels":["a"],"tasks":[{"src":"a.jpg"}],"strings":{"submit":"Senden"}}"#,
-            Some("strings.submit"),
-            "`submit` is not a UI string (known: loading_job",
+            r#"{"type":"init","labels":["a"],"tasks":[{"src":"a.jpg"}],"strings":{"send":"Senden"}}"#,
+            Some("strings.send"),
+            "`send` is not a UI string (known: loading_job",
         ),
         (
             r#"{"type":"init","labels":["a"],"tasks":[{"src":"a.jpg"}],"strings":{"job_label":" "}}"#,
