@@ -8,11 +8,10 @@
 
 mod answer;
 mod json;
+mod parse;
 mod theme;
 
 use std::fmt;
-
-use json::Obj;
 
 use crate::coco::{CocoAnnotation, CocoCategory, CocoImage};
 use crate::wire::{Task, TaskBatch};
@@ -20,6 +19,7 @@ use crate::wire::{Task, TaskBatch};
 pub use answer::{
     crowd_answer, named_answer, AppMessage, CrowdAnswer, ImageProperties, NamedAnswer,
 };
+pub use parse::parse_host_message;
 pub use theme::{app_variables, check_theme, Theme, ThemeVariable, THEME_VARIABLES};
 
 /// The protocol's version, sent as `"crowdbox": 1` in every app message.
@@ -117,223 +117,6 @@ pub struct Init {
 pub enum HostMessage {
     Init(Box<Init>),
     SetTheme(Theme),
-}
-
-const INIT_FIELDS: &[&str] = &[
-    "type",
-    "job",
-    "labels",
-    "tasks",
-    "header",
-    "short_instructions",
-    "full_instructions",
-    "name",
-    "theme",
-    "api_base",
-    "token",
-    "strings",
-];
-/// The fields of `init` that are plain text.
-const TEXT_FIELDS: &[&str] = &[
-    "job",
-    "header",
-    "short_instructions",
-    "full_instructions",
-    "name",
-    "api_base",
-    "token",
-];
-const TASK_FIELDS: &[&str] = &["id", "src", "width", "height", "initial_value"];
-const BOX_FIELDS: &[&str] = &["label", "left", "top", "width", "height"];
-
-/// Reads a message the host posted (as JSON text), naming the field that is wrong by its full path. Fields are
-/// checked strictly: a misspelt field (`initialValue`) is an error rather than silently ignored. A field that
-/// is `null` counts as not given.
-pub fn parse_host_message(text: &str) -> Result<HostMessage, EmbedError> {
-    let value = json::parse(text)?;
-    let message = Obj::new(&value, "").map_err(|_| {
-        EmbedError::new("A message must be a JSON object with a `type` (init or set_theme).")
-    })?;
-    let kind = message.string("type")?.unwrap_or_default();
-    let parsed = match kind.as_str() {
-        "" => {
-            return Err(EmbedError::at(
-                "type",
-                "The message has no `type` (init or set_theme).",
-            ))
-        }
-        "init" => {
-            message.only("`init`", INIT_FIELDS)?;
-            // The plain text fields are checked first, so the struct below is built without early returns (each
-            // one would have to drop what was read before it: a lot of wasm for nothing).
-            message.strings_or_absent(TEXT_FIELDS)?;
-            let labels = message.strings("labels")?;
-            let tasks = host_tasks(&message)?;
-            let theme = message.string_map("theme")?;
-            let strings = message.string_map("strings")?;
-            let init = Init {
-                job: message.text("job"),
-                labels,
-                tasks,
-                header: message.text("header"),
-                short_instructions: message.text("short_instructions"),
-                full_instructions: message.text("full_instructions"),
-                name: message.text("name"),
-                theme,
-                api_base: message.text("api_base"),
-                token: message.text("token"),
-                strings,
-            };
-            check_init(&init)?;
-            HostMessage::Init(Box::new(init))
-        }
-        "set_theme" => {
-            message.only("`set_theme`", &["type", "theme"])?;
-            let theme = message.string_map("theme")?;
-            check_theme(&theme)?;
-            HostMessage::SetTheme(theme)
-        }
-        other => {
-            return Err(EmbedError::at(
-                "type",
-                format!("Unknown message type `{other}` (expected init or set_theme)."),
-            ))
-        }
-    };
-    Ok(parsed)
-}
-
-/// The `tasks` of a message.
-fn host_tasks(message: &Obj) -> Result<Vec<HostTask>, EmbedError> {
-    let path = message.path_of("tasks");
-    let mut tasks = Vec::new();
-    for (i, item) in message.array("tasks")?.iter().enumerate() {
-        let task = Obj::new(item, &format!("{path}[{i}]"))?;
-        task.only("A task", TASK_FIELDS)?;
-        let boxes_path = task.path_of("initial_value");
-        let mut initial_value = Vec::new();
-        for (j, item) in task.array("initial_value")?.iter().enumerate() {
-            let b = Obj::new(item, &format!("{boxes_path}[{j}]"))?;
-            b.only("A box", BOX_FIELDS)?;
-            initial_value.push(CrowdBox {
-                label: b.required_string("label")?,
-                left: b.required_number("left")?,
-                top: b.required_number("top")?,
-                width: b.required_number("width")?,
-                height: b.required_number("height")?,
-            });
-        }
-        tasks.push(HostTask {
-            id: task.whole("id", 9_007_199_254_740_991.0)? as u64,
-            src: task.required_string("src")?,
-            width: task.whole("width", f64::from(u32::MAX))? as u32,
-            height: task.whole("height", f64::from(u32::MAX))? as u32,
-            initial_value,
-        });
-    }
-    Ok(tasks)
-}
-
-fn check_init(init: &Init) -> Result<(), EmbedError> {
-    if init.tasks.is_empty() && init.job.is_none() {
-        return Err(EmbedError::at(
-            "tasks",
-            "`init` needs `tasks` (images to box) or a `job` to lease tasks from.",
-        ));
-    }
-    if !init.tasks.is_empty() && init.labels.is_empty() {
-        return Err(EmbedError::at("labels", "`init` names no labels."));
-    }
-    for (i, label) in init.labels.iter().enumerate() {
-        if label.trim().is_empty() {
-            return Err(EmbedError::at(format!("labels[{i}]"), "A label is empty."));
-        }
-        if init.labels[..i].contains(label) {
-            return Err(EmbedError::at(
-                format!("labels[{i}]"),
-                format!("The label `{label}` is given twice."),
-            ));
-        }
-    }
-    if init.job.as_deref().is_some_and(|j| j.trim().is_empty()) {
-        return Err(EmbedError::at("job", "`job` is blank."));
-    }
-    if init.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-        return Err(EmbedError::at("name", "`name` is blank."));
-    }
-    if let Some(base) = &init.api_base {
-        if !(base.starts_with("https://") || base.starts_with("http://")) {
-            return Err(EmbedError::at(
-                "api_base",
-                format!("`{base}` is not an http(s) URL."),
-            ));
-        }
-    }
-    check_tasks(&init.tasks, "tasks")?;
-    check_strings(&init.strings)?;
-    check_theme(&init.theme)
-}
-
-/// Every replaced UI string must have a known key and a short, non-empty text.
-fn check_strings(strings: &[(String, String)]) -> Result<(), EmbedError> {
-    for (key, text) in strings {
-        let field = format!("strings.{key}");
-        if crate::strings::default_text(key).is_none() {
-            let known: Vec<&str> = crate::strings::STRINGS.iter().map(|(k, _)| *k).collect();
-            return Err(EmbedError::at(
-                field,
-                format!("`{key}` is not a UI string (known: {}).", known.join(", ")),
-            ));
-        }
-        let chars = text.chars().count();
-        if text.trim().is_empty() || chars > crate::strings::MAX_STRING_CHARS {
-            return Err(EmbedError::at(
-                field,
-                format!(
-                    "A UI string must have 1 to {} characters.",
-                    crate::strings::MAX_STRING_CHARS
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn check_tasks(tasks: &[HostTask], path: &str) -> Result<(), EmbedError> {
-    for (i, task) in tasks.iter().enumerate() {
-        let at = |field: &str| format!("{path}[{i}].{field}");
-        if task.src.trim().is_empty() {
-            return Err(EmbedError::at(at("src"), "The image's `src` is empty."));
-        }
-        let lower = task.src.trim_start().to_ascii_lowercase();
-        if lower.starts_with("javascript:") || lower.starts_with("s3://") {
-            return Err(EmbedError::at(
-                at("src"),
-                format!(
-                    "`{}` is not an image URL a browser can load (use https:, http:, data: or blob:).",
-                    task.src
-                ),
-            ));
-        }
-        if (task.width == 0) != (task.height == 0) {
-            return Err(EmbedError::at(
-                at("width"),
-                "Give both `width` and `height`, or neither.",
-            ));
-        }
-        for (j, b) in task.initial_value.iter().enumerate() {
-            let finite = [b.left, b.top, b.width, b.height]
-                .iter()
-                .all(|v| v.is_finite());
-            if !finite || b.width <= 0.0 || b.height <= 0.0 {
-                return Err(EmbedError::at(
-                    format!("{path}[{i}].initial_value[{j}]"),
-                    "A box needs finite numbers and a width and height above 0.",
-                ));
-            }
-        }
-    }
-    Ok(())
 }
 
 pub use crate::coco::categories_from_labels as categories;
@@ -466,5 +249,7 @@ pub fn parse_origin(text: &str) -> Result<String, EmbedError> {
     ))
 }
 
+#[cfg(test)]
+mod malformed_tests;
 #[cfg(test)]
 mod tests;
