@@ -9,6 +9,7 @@ use crowdbox_core::coco::CocoCategory;
 use crowdbox_core::wire::{ExampleImage, Submission, Task, TaskAnswer, TaskBatch, TaskMode};
 
 use crate::api::ApiError;
+use crate::strings::fill;
 
 /// Where the session stands; decides what the page shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -161,14 +162,28 @@ impl Session {
     /// "task 2 of 5": the current task's place in its batch.
     pub fn task_progress(&self) -> Option<String> {
         let total = self.batch.as_ref()?.tasks.len();
-        self.current_task()
-            .map(|_| format!("task {} of {total}", self.task_index + 1))
+        self.current_task().map(|_| {
+            fill(
+                "task_progress",
+                &[
+                    ("n", &(self.task_index + 1).to_string()),
+                    ("total", &total.to_string()),
+                ],
+            )
+        })
     }
 
     /// "3 of 8 images done": the whole job, as of the last lease plus this volunteer's submissions since.
     pub fn job_progress(&self) -> Option<String> {
-        (self.images_total > 0)
-            .then(|| format!("{} of {} images done", self.images_done, self.images_total))
+        (self.images_total > 0).then(|| {
+            fill(
+                "job_progress",
+                &[
+                    ("done", &self.images_done.to_string()),
+                    ("total", &self.images_total.to_string()),
+                ],
+            )
+        })
     }
 
     /// Marks a lease request as started (first one, a retry, or the next batch).
@@ -210,7 +225,7 @@ impl Session {
                     Phase::NothingFreeNow
                 };
                 self.status = match self.phase {
-                    Phase::Working => format!("{to_do} images to box in this batch."),
+                    Phase::Working => fill("batch_to_do", &[("n", &to_do.to_string())]),
                     Phase::Syncing => "Saving your work…".to_owned(),
                     Phase::Done => "Finished.".to_owned(),
                     _ => "Waiting for free images.".to_owned(),
@@ -271,7 +286,7 @@ impl Session {
         match self.first_to_do(queued) {
             Some(next) => {
                 self.task_index = next;
-                self.status = format!("Image {done} is kept and sent in the background.");
+                self.status = fill("image_sent", &[("n", &done.to_string())]);
             }
             None => {
                 self.phase = Phase::Syncing;

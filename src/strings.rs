@@ -27,3 +27,8 @@ pub fn text(key: &'static str) -> String {
                 .to_owned()
         })
 }
+
+/// The words for `key` with each `{name}` replaced by its value (see `crowdbox_core::strings::fill`).
+pub fn fill(key: &'static str, values: &[(&str, &str)]) -> String {
+    crowdbox_core::strings::fill(&text(key), values)
+}

@@ -3,7 +3,15 @@
 //! box. The rows are one Tab stop (roving tabindex), so a long list does not make keyboard users Tab through it.
 //! Below the list, the selected box's x, y, w and h can be typed.
 
-use crate::strings::text as t;
+use crate::strings::{fill, text as t};
+
+/// "Delete box 2 (hammer)": the name of a row's delete button.
+fn delete_name(number: usize, label: &str) -> String {
+    fill(
+        "delete_box",
+        &[("n", &number.to_string()), ("label", label)],
+    )
+}
 use crowdbox_core::editor::BoxField;
 use crowdbox_core::geometry::ImageRect;
 use leptos::prelude::*;
@@ -188,8 +196,8 @@ fn BoxListRow(
                 type="button"
                 class="box-delete"
                 tabindex="-1"
-                aria-label=move || format!("Delete box {} ({})", number(), label())
-                title=move || format!("Delete box {} ({})", number(), label())
+                aria-label=move || delete_name(number(), &label())
+                title=move || delete_name(number(), &label())
                 on:click=move |_| on_delete.run(id)
             >
                 <span aria-hidden="true">"×"</span>
@@ -218,7 +226,9 @@ fn SelectedBoxFields(rows: Signal<Vec<BoxRow>>, on_edit: EditField) -> impl Into
                 .collect_view();
             view! {
                 <fieldset class="box-fields">
-                    <legend>{format!("Box {number} ({label}) in image pixels")}</legend>
+                    <legend>
+                        {fill("box_fields_legend", &[("n", &number.to_string()), ("label", &label)])}
+                    </legend>
                     {fields}
                 </fieldset>
             }

@@ -144,7 +144,9 @@ pub fn StaticPanel(
                 <input type="file" multiple accept="image/*" on:change=on_change />
             </label>
             <span class="hint">"or drop image files on the page."</span>
-            <span id="static-done">{move || format!("{} done", done())}</span>
+            <span id="static-done">
+                {move || crate::strings::fill("static_done_count", &[("n", &done().to_string())])}
+            </span>
             <button type="button" class="secondary" on:click=download_coco>
                 {t("download_coco")}
             </button>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::box_list::BoxRow;
-use crate::strings::text as t;
+use crate::strings::{fill, text as t};
 
 /// One given box as the verify list shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,18 +32,18 @@ pub fn VerifyPanel(
         <section class="verify-list" aria-labelledby="verify-heading">
             <h2 id="verify-heading">{t("verify_heading")}</h2>
             <p class="hint" id="verify-help">
-                "Accept a box that is right, reject one that is wrong (A and R on the canvas judge the selected \
-                 box and go on to the next). "
+                {t("verify_help")}
+                " "
                 <span id="verify-left" aria-live="polite">
                     {move || match left() {
-                        0 => "Every box is judged.".to_owned(),
-                        1 => "1 box left to judge.".to_owned(),
-                        n => format!("{n} boxes left to judge."),
+                        0 => t("verify_all_judged"),
+                        1 => t("verify_one_left"),
+                        n => fill("verify_left", &[("n", &n.to_string())]),
                     }}
                 </span>
             </p>
             <Show when=move || rows.with(Vec::is_empty)>
-                <p class="hint">"This image came without boxes: submit it, or say why below."</p>
+                <p class="hint">{t("verify_no_boxes")}</p>
             </Show>
             <ol class="boxes verify-boxes">
                 <For each=ids key=|id| *id let:id>

@@ -69,10 +69,56 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("reset_keys", "Reset all keys"),
     ("change_keys", "Change keys"),
     ("close", "Close"),
+    // Sentences with numbers: `{name}` is replaced by the value (a host's text may leave one out, not add one).
+    ("task_progress", "task {n} of {total}"),
+    ("job_progress", "{done} of {total} images done"),
+    ("batch_to_do", "{n} images to box in this batch."),
+    ("image_sent", "Image {n} is kept and sent in the background."),
+    ("verify_help", "Accept a box that is right, reject one that is wrong (A and R on the canvas judge the selected box and go on to the next)."),
+    ("verify_no_boxes", "This image came without boxes: submit it, or say why below."),
+    ("verify_all_judged", "Every box is judged."),
+    ("verify_one_left", "1 box left to judge."),
+    ("verify_left", "{n} boxes left to judge."),
+    ("box_fields_legend", "Box {n} ({label}) in image pixels"),
+    ("delete_box", "Delete box {n} ({label})"),
+    ("copied_none", "The previous image has no boxes to copy."),
+    ("copied_one", "Copied 1 box from the previous image."),
+    ("copied_many", "Copied {n} boxes from the previous image."),
+    ("static_done_count", "{n} done"),
 ];
 
 /// The longest replacement accepted.
 pub const MAX_STRING_CHARS: usize = 300;
+
+/// `template` with each `{name}` replaced by its value in `values`; other text, and a `{name}` without a value,
+/// stay as they are.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// The `{name}` placeholders of a text, in order.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                if !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                    found.push(name);
+                }
+                rest = &after[close + 1..];
+            }
+            None => break,
+        }
+    }
+    found
+}
 
 /// The English default of `key`.
 pub fn default_text(key: &str) -> Option<&'static str> {
@@ -103,5 +149,17 @@ mod tests {
         }
         assert_eq!(default_text("submit"), Some("Submit and next"));
         assert_eq!(default_text("no_such_key"), None);
+    }
+
+    #[test]
+    fn templates_are_filled_by_name_and_their_placeholders_are_found() {
+        assert_eq!(
+            fill("task {n} of {total}", &[("n", "2"), ("total", "5")]),
+            "task 2 of 5"
+        );
+        assert_eq!(fill("{n} done, {n} left", &[("n", "3")]), "3 done, 3 left");
+        assert_eq!(fill("{missing} stays", &[("n", "1")]), "{missing} stays");
+        assert_eq!(placeholders("{done} of {total} images"), ["done", "total"]);
+        assert!(placeholders("no {Braces} or { spaces }").is_empty());
     }
 }

@@ -178,9 +178,9 @@ pub fn TaskView(
         let boxes = previous_boxes.get_untracked();
         let copied = editor.try_update(|e| e.carry_forward(&boxes)).unwrap_or(0);
         let text = match copied {
-            0 => "The previous image has no boxes to copy.".to_owned(),
-            1 => "Copied 1 box from the previous image.".to_owned(),
-            n => format!("Copied {n} boxes from the previous image."),
+            0 => t("copied_none"),
+            1 => t("copied_one"),
+            n => crate::strings::fill("copied_many", &[("n", &n.to_string())]),
         };
         session.update(|s| s.announce(text));
     };

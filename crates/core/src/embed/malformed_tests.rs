@@ -39,6 +39,11 @@ fn malformed_messages_get_errors_naming_the_field() {
             "`send` is not a UI string (known: loading_job",
         ),
         (
+            r#"{"type":"init","labels":["a"],"tasks":[{"src":"a.jpg"}],"strings":{"task_progress":"{n}/{count}"}}"#,
+            Some("strings.task_progress"),
+            "`{count}` is not a value of `task_progress` (it has: {n}, {total}).",
+        ),
+        (
             r#"{"type":"init","labels":["a"],"tasks":[{"src":"a.jpg"}],"strings":{"job_label":" "}}"#,
             Some("strings.job_label"),
             "1 to 300 characters",

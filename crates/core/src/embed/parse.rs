@@ -169,6 +169,27 @@ fn check_strings(strings: &[(String, String)]) -> Result<(), EmbedError> {
                 format!("`{key}` is not a UI string (known: {}).", known.join(", ")),
             ));
         }
+        let allowed = crate::strings::placeholders(crate::strings::default_text(key).unwrap_or(""));
+        if let Some(extra) = crate::strings::placeholders(text)
+            .into_iter()
+            .find(|p| !allowed.contains(p))
+        {
+            return Err(EmbedError::at(
+                field,
+                format!(
+                    "`{{{extra}}}` is not a value of `{key}` (it has: {}).",
+                    if allowed.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        allowed
+                            .iter()
+                            .map(|p| format!("{{{p}}}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                ),
+            ));
+        }
         let chars = text.chars().count();
         if text.trim().is_empty() || chars > crate::strings::MAX_STRING_CHARS {
             return Err(EmbedError::at(

@@ -293,3 +293,14 @@ fn host_origins_are_scheme_host_and_port_only() {
         assert!(e.message.contains("not a host origin"), "{bad}: {e}");
     }
 }
+
+#[test]
+fn a_host_may_reword_a_sentence_with_fewer_of_its_values() {
+    let init = init(
+        r#"{"type":"init","labels":["a"],"tasks":[{"src":"a.jpg"}],"strings":{"task_progress":"Bild {n}"}}"#,
+    );
+    assert_eq!(
+        init.strings,
+        [("task_progress".to_owned(), "Bild {n}".to_owned())]
+    );
+}
