@@ -9,7 +9,7 @@ use crowdbox_core::coco::CocoCategory;
 use crowdbox_core::wire::{ExampleImage, Submission, Task, TaskAnswer, TaskBatch, TaskMode};
 
 use crate::api::ApiError;
-use crate::strings::fill;
+use crate::strings::{fill, text};
 
 /// Where the session stands; decides what the page shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -193,7 +193,7 @@ impl Session {
         }
         self.phase = Phase::Leasing;
         self.error = None;
-        self.status = "Loading images…".to_owned();
+        self.status = text("loading_images");
         true
     }
 
@@ -226,16 +226,16 @@ impl Session {
                 };
                 self.status = match self.phase {
                     Phase::Working => fill("batch_to_do", &[("n", &to_do.to_string())]),
-                    Phase::Syncing => "Saving your work…".to_owned(),
-                    Phase::Done => "Finished.".to_owned(),
-                    _ => "Waiting for free images.".to_owned(),
+                    Phase::Syncing => text("saving"),
+                    Phase::Done => text("finished"),
+                    _ => text("waiting_for_images"),
                 };
                 self.batch = Some(batch);
                 self.task_index = self.first_to_do(queued).unwrap_or(0);
             }
             Err(e) => {
                 self.phase = Phase::LeaseFailed;
-                self.status = "Could not load images.".to_owned();
+                self.status = text("lease_failed_status");
                 self.error = Some(e.message);
             }
         }
@@ -244,7 +244,7 @@ impl Session {
     /// A lease attempt failed in a way that is retried by itself; the volunteer is told it is being retried.
     pub fn lease_will_retry(&mut self, e: &ApiError) {
         self.phase = Phase::Leasing;
-        self.status = "Could not reach the server; trying again…".to_owned();
+        self.status = text("lease_retry");
         self.error = Some(e.message.clone());
     }
 
@@ -290,7 +290,7 @@ impl Session {
             }
             None => {
                 self.phase = Phase::Syncing;
-                self.status = "Saving your work…".to_owned();
+                self.status = text("saving");
             }
         }
     }
@@ -305,7 +305,7 @@ impl Session {
             self.task_started_ms = now_ms;
             self.phase = Phase::Working;
             self.images_done = self.images_done.saturating_sub(1);
-            self.status = format!("Image {} is back to box again.", index + 1);
+            self.status = fill("image_back", &[("n", &(index + 1).to_string())]);
         }
     }
 }

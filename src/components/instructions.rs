@@ -93,7 +93,7 @@ pub fn Instructions(
         <Dialog open=full_open title=t("instructions") id="full-instructions">
             <div class="instructions-full">
                 {if empty {
-                    view! { <p>"This job has no instructions beyond its labels."</p> }.into_any()
+                    view! { <p>{t("no_instructions")}</p> }.into_any()
                 } else {
                     view! { <Markdown text=text.clone() images=example_urls /> }.into_any()
                 }}

@@ -19,8 +19,8 @@ pub fn category_for_hotkey(categories: &[CocoCategory], key: &str) -> Option<u64
 pub fn hotkey_hint(label_count: usize) -> String {
     match label_count.min(9) {
         0 => String::new(),
-        1 => "Key 1 chooses the label.".to_owned(),
-        n => format!("Keys 1–{n} choose a label."),
+        1 => crate::strings::text("label_key_one"),
+        n => crate::strings::fill("label_keys", &[("n", &n.to_string())]),
     }
 }
 

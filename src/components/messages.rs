@@ -36,7 +36,7 @@ pub fn SessionMessage(
         Phase::Syncing => view! {
             <section class="message" aria-busy="true">
                 <p id="saving-message">{t("saving")}</p>
-                <p>"The next images come as soon as this batch is stored."</p>
+                <p>{t("next_after_sync")}</p>
             </section>
         }
         .into_any(),
@@ -54,8 +54,7 @@ pub fn SessionMessage(
             <section class="message" aria-labelledby="message-heading">
                 <h2 id="message-heading">{t("nothing_free")}</h2>
                 <p>
-                    "Other volunteers are working on the remaining images. "
-                    "Images that are not finished in time become free again."
+                    {t("nothing_free_text")}
                 </p>
                 <button type="button" class="primary" on:click=move |_| on_retry.run(())>
                     {t("check_again")}

@@ -22,11 +22,7 @@ pub fn OutcomeControls(
     #[prop(optional)]
     verify: bool,
 ) -> impl IntoView {
-    let blocked_hint = move || {
-        has_boxes
-            .get()
-            .then_some("Delete the boxes first: these answers mean the image has none.")
-    };
+    let blocked_hint = move || has_boxes.get().then(|| t("delete_boxes_first"));
     view! {
         <fieldset class="outcomes">
             <legend>{t("outcomes_legend")}</legend>

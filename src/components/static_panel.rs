@@ -31,11 +31,11 @@ pub fn StaticPanel(
     };
     // A job without a task list starts with the volunteer's own images.
     let first_note = if static_mode::with_source(|s| s.tasks.is_empty()).unwrap_or(false) {
-        "Open images (or drop them on the page) to start boxing."
+        t("open_images_to_start")
     } else {
-        ""
+        String::new()
     };
-    let note = RwSignal::new(first_note.to_owned());
+    let note = RwSignal::new(first_note);
     let name = StoredValue::new(job.name.clone());
     let labels = StoredValue::new(job.labels.clone());
     let attribute = StoredValue::new(

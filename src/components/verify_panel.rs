@@ -136,7 +136,9 @@ fn VerifyListRow(
                     class="verdict-reason"
                     maxlength="1000"
                     placeholder="Why? (optional)"
-                    aria-label=move || format!("Why box {} ({}) is rejected", number(), label())
+                    aria-label=move || {
+                        fill("reject_reason", &[("n", &number().to_string()), ("label", &label())])
+                    }
                     prop:value=reason
                     on:change=move |ev| on_reason.run((id, event_target_value(&ev)))
                 />

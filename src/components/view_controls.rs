@@ -87,7 +87,7 @@ pub fn ViewControls(editor: RwSignal<Editor>, display: RwSignal<Display>) -> imp
         })
     };
     let hidden = Signal::derive(move || editor.with(Editor::boxes_hidden));
-    let slider = move |name: &'static str,
+    let slider = move |name: String,
                        id: &'static str,
                        get: fn(Display) -> u32,
                        set: fn(&mut Display, u32)| {
@@ -135,8 +135,8 @@ pub fn ViewControls(editor: RwSignal<Editor>, display: RwSignal<Display>) -> imp
                 </button>
             </div>
             <div class="sliders">
-                {slider("Brightness", "brightness", |d| d.brightness, |d, v| d.brightness = v)}
-                {slider("Contrast", "contrast", |d| d.contrast, |d, v| d.contrast = v)}
+                {slider(t("brightness"), "brightness", |d| d.brightness, |d, v| d.brightness = v)}
+                {slider(t("contrast"), "contrast", |d| d.contrast, |d, v| d.contrast = v)}
             </div>
             <button
                 type="button"

@@ -85,6 +85,23 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("copied_one", "Copied 1 box from the previous image."),
     ("copied_many", "Copied {n} boxes from the previous image."),
     ("static_done_count", "{n} done"),
+    ("finished", "Finished."),
+    ("waiting_for_images", "Waiting for free images."),
+    ("lease_failed_status", "Could not load images."),
+    ("lease_retry", "Could not reach the server; trying again…"),
+    ("image_back", "Image {n} is back to box again."),
+    ("next_after_sync", "The next images come as soon as this batch is stored."),
+    ("nothing_free_text", "Other volunteers are working on the remaining images. Images that are not finished in time become free again."),
+    ("no_instructions", "This job has no instructions beyond its labels."),
+    ("label_key_one", "Key 1 chooses the label."),
+    ("label_keys", "Keys 1–{n} choose a label."),
+    ("delete_boxes_first", "Delete the boxes first: these answers mean the image has none."),
+    ("open_images_to_start", "Open images (or drop them on the page) to start boxing."),
+    ("reject_reason", "Why box {n} ({label}) is rejected"),
+    ("brightness", "Brightness"),
+    ("contrast", "Contrast"),
+    ("undid", "Undid: {what}."),
+    ("redid", "Redid: {what}."),
 ];
 
 /// The longest replacement accepted.

@@ -128,12 +128,12 @@ pub fn TaskView(
     let can_redo = Signal::derive(move || editor.with(Editor::can_redo));
     let undo = move |_| {
         if let Some(what) = editor.try_update(Editor::undo).flatten() {
-            session.update(|s| s.announce(format!("Undid: {what}.")));
+            session.update(|s| s.announce(crate::strings::fill("undid", &[("what", what)])));
         }
     };
     let redo = move |_| {
         if let Some(what) = editor.try_update(Editor::redo).flatten() {
-            session.update(|s| s.announce(format!("Redid: {what}.")));
+            session.update(|s| s.announce(crate::strings::fill("redid", &[("what", what)])));
         }
     };
     let set_verdict = Callback::new(move |(id, accepted): (u64, bool)| {
