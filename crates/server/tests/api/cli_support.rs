@@ -49,6 +49,21 @@ pub fn run_err(app: &TestApp, args: &[&str]) -> String {
     failure(&crowdbox(&database(app), args))
 }
 
+/// Runs `crowdbox export --job JOB --format FORMAT --output OUTPUT` plus `extra`, checking it succeeded.
+pub fn export(app: &TestApp, job: &str, format: &str, output: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "export",
+        "--job",
+        job,
+        "--format",
+        format,
+        "--output",
+        output.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run_ok(app, &args)
+}
+
 /// Writes PNGs `name` of the given sizes into `folder` (created), each a different shade.
 pub fn write_pngs(folder: &Path, images: &[(&str, u32, u32)]) {
     std::fs::create_dir_all(folder).unwrap();

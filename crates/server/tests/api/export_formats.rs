@@ -5,7 +5,7 @@ use crowdbox_server::export::{
     load_job_dataset, render, ConsolidationMethod, ExportFormat, Rendered,
 };
 
-use crate::cli_support::{assert_golden, coco_check, run_err, run_ok};
+use crate::cli_support::{assert_golden, coco_check, export, run_err, run_ok};
 use crate::helpers::{submission_for, TestApp, START_MS};
 
 /// One submission's boxes: (category id, bbox).
@@ -182,18 +182,7 @@ async fn per_worker_exports_list_every_box_and_folder_formats_need_an_output_fol
     let error = run_err(&app, &["export", "--job", "tri", "--format", "voc"]);
     assert!(error.contains("--output DIR"), "{error}");
     let voc = app.dir.path().join("voc");
-    run_ok(
-        &app,
-        &[
-            "export",
-            "--job",
-            "tri",
-            "--format",
-            "voc",
-            "--output",
-            voc.to_str().unwrap(),
-        ],
-    );
+    export(&app, "tri", "voc", &voc, &[]);
     let xml = std::fs::read_to_string(voc.join("Annotations/image-02.xml")).unwrap();
     assert!(
         xml.contains("<width>44</width>") && xml.contains("<name>dog</name>"),
@@ -201,18 +190,7 @@ async fn per_worker_exports_list_every_box_and_folder_formats_need_an_output_fol
     );
 
     let yolo = app.dir.path().join("yolo");
-    run_ok(
-        &app,
-        &[
-            "export",
-            "--job",
-            "tri",
-            "--format",
-            "yolo",
-            "--output",
-            yolo.to_str().unwrap(),
-        ],
-    );
+    export(&app, "tri", "yolo", &yolo, &[]);
     let labels = std::fs::read_to_string(yolo.join("labels/image-01.txt")).unwrap();
     for value in labels.split_whitespace().filter(|v| v.contains('.')) {
         let value: f64 = value.parse().unwrap();

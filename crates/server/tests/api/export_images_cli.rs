@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::cli_support::run_ok;
+use crate::cli_support::{export, run_ok};
 use crate::helpers::{submission_for, TestApp};
 
 async fn boxed_job() -> TestApp {
@@ -25,18 +25,7 @@ fn same_bytes(a: &Path, b: &Path) -> bool {
 async fn a_voc_export_has_its_images_in_jpegimages_and_imports_again() {
     let app = boxed_job().await;
     let out = app.dir.path().join("voc");
-    run_ok(
-        &app,
-        &[
-            "export",
-            "--job",
-            "birds",
-            "--format",
-            "voc",
-            "--output",
-            out.to_str().unwrap(),
-        ],
-    );
+    export(&app, "birds", "voc", &out, &[]);
     let originals = app.dir.path().join("birds-images");
     for name in ["image-01", "image-02"] {
         let image = out.join("JPEGImages").join(format!("{name}.png"));
@@ -78,18 +67,7 @@ async fn a_voc_export_has_its_images_in_jpegimages_and_imports_again() {
 async fn a_yolo_export_has_images_labels_and_a_data_file_and_no_images_skips_them() {
     let app = boxed_job().await;
     let out = app.dir.path().join("yolo");
-    run_ok(
-        &app,
-        &[
-            "export",
-            "--job",
-            "birds",
-            "--format",
-            "yolo",
-            "--output",
-            out.to_str().unwrap(),
-        ],
-    );
+    export(&app, "birds", "yolo", &out, &[]);
     let originals = app.dir.path().join("birds-images");
     for name in ["image-01", "image-02"] {
         let image = out.join("images").join(format!("{name}.png"));
@@ -113,19 +91,7 @@ async fn a_yolo_export_has_images_labels_and_a_data_file_and_no_images_skips_the
     );
 
     let bare = app.dir.path().join("yolo-bare");
-    run_ok(
-        &app,
-        &[
-            "export",
-            "--job",
-            "birds",
-            "--format",
-            "yolo",
-            "--output",
-            bare.to_str().unwrap(),
-            "--no-images",
-        ],
-    );
+    export(&app, "birds", "yolo", &bare, &["--no-images"]);
     assert!(bare.join("labels").join("image-01.txt").is_file());
     assert!(!bare.join("images").exists() && !bare.join("data.yaml").exists());
 }
