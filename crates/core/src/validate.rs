@@ -78,6 +78,18 @@ pub fn validate_submission(
     image: &CocoImage,
     categories: &[CocoCategory],
 ) -> Result<(), FieldError> {
+    validate_task_submission(sub, image, categories, None)
+}
+
+/// [`validate_submission`] for a task that came with `given_boxes` pre-annotations (ids 1..=given_boxes), so the
+/// origins of the change record and the verdicts are checked against them too (the server knows this number;
+/// the app does not need to).
+pub fn validate_task_submission(
+    sub: &Submission,
+    image: &CocoImage,
+    categories: &[CocoCategory],
+    given_boxes: Option<u64>,
+) -> Result<(), FieldError> {
     validate_client_id("submission_id", &sub.submission_id)?;
     validate_client_id("worker_id", &sub.worker_id)?;
     if sub.task_id != image.id {
@@ -130,8 +142,7 @@ pub fn validate_submission(
         }
         validate_bbox(&format!("{path}.bbox"), annotation.bbox, image)?;
     }
-    // How many boxes the task came with is the server's knowledge; it checks the origins again with it.
-    validate_report(sub, None)
+    validate_report(sub, given_boxes)
 }
 
 fn validate_result_image(sub: &Submission, image: &CocoImage) -> Result<(), FieldError> {

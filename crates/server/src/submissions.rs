@@ -6,9 +6,7 @@
 //! nothing behind and does not disturb the others committed with it.
 
 use crowdbox_core::coco::{CocoAnnotation, CocoImage};
-use crowdbox_core::validate::{
-    clip_to_image, validate_client_id, validate_report, validate_submission,
-};
+use crowdbox_core::validate::{clip_to_image, validate_client_id, validate_task_submission};
 use crowdbox_core::wire::{Receipt, Submission};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
@@ -80,9 +78,9 @@ pub(crate) fn store_one(
     let image_id = i64::try_from(submission.task_id).map_err(|_| task_not_found())?;
     let image = job_image(conn, job, image_id)?.ok_or_else(task_not_found)?;
     check_lease(conn, job, image_id, submission, pending.now_ms)?;
-    validate_submission(submission, &image, &job.categories)?;
     // The origins of the change record and the verdicts must name boxes this task came with.
-    validate_report(submission, Some(given_boxes(conn, image_id)?))?;
+    let given = given_boxes(conn, image_id)?;
+    validate_task_submission(submission, &image, &job.categories, Some(given))?;
     insert(conn, image_id, pending, &image)?;
     Ok((
         Outcome::Stored,
