@@ -106,8 +106,21 @@ impl ImageRect {
             && self.bottom() <= outer.bottom()
     }
 
-    /// The part of this rect inside `outer`; empty (w or h = 0) when they do not overlap.
+    /// Whether this rect lies wholly inside `outer` (edges may touch).
+    pub fn is_inside(&self, outer: &ImageRect) -> bool {
+        self.x >= outer.x
+            && self.y >= outer.y
+            && self.right() <= outer.right()
+            && self.bottom() <= outer.bottom()
+    }
+
+    /// The part of this rect inside `outer`; empty (w or h = 0) when they do not overlap. A rect already inside
+    /// comes back unchanged, bit for bit: clipping goes through the corners, and `(x + w) - x` is not always `w`
+    /// in floating point.
     pub fn clip_to(&self, outer: &ImageRect) -> ImageRect {
+        if self.is_inside(outer) {
+            return *self;
+        }
         let x0 = self.x.clamp(outer.x, outer.right());
         let y0 = self.y.clamp(outer.y, outer.bottom());
         let x1 = self.right().clamp(outer.x, outer.right());
@@ -278,6 +291,25 @@ mod tests {
         let before = t.to_image(anchor);
         let after = t.zoomed_about(anchor, 3.0).to_image(anchor);
         assert!(close(before.x, after.x) && close(before.y, after.y));
+    }
+
+    #[test]
+    fn a_rect_inside_its_bounds_is_clipped_to_itself_bit_for_bit() {
+        let image = ImageSize::new(64.0, 48.0).bounds();
+        // Through the corners this width would come back as 17.578141000000002.
+        let inside = ImageRect::new(10.735639, 14.686596, 17.578141, 10.255747);
+        assert_eq!(
+            (10.735639_f64 + 17.578141) - 10.735639,
+            17.578141000000002,
+            "the arithmetic this guards against"
+        );
+        let clipped = inside.clip_to(&image);
+        assert_eq!(
+            [clipped.x, clipped.y, clipped.w, clipped.h].map(f64::to_bits),
+            [inside.x, inside.y, inside.w, inside.h].map(f64::to_bits)
+        );
+        let touching = ImageRect::new(0.0, 0.0, 64.0, 48.0);
+        assert_eq!(touching.clip_to(&image), touching);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use crate::coco::{CocoCategory, CocoImage};
+use crate::geometry::ImageRect;
 use crate::wire::Submission;
 
 mod report;
@@ -243,16 +244,14 @@ fn validate_bbox(field: &str, bbox: [f64; 4], image: &CocoImage) -> Result<(), F
     Ok(())
 }
 
-/// Clips a COCO `[x, y, w, h]` box to the image `[0, width] × [0, height]`. A box that was accepted by
-/// [`validate_submission`] keeps a positive width and height.
+/// Clips a COCO `[x, y, w, h]` box to the image `[0, width] × [0, height]`; a box inside the image comes back
+/// bit for bit ([`ImageRect::clip_to`]). A box that was accepted by [`validate_submission`] keeps a positive
+/// width and height.
 pub fn clip_to_image(bbox: [f64; 4], width: u32, height: u32) -> [f64; 4] {
     let [x, y, w, h] = bbox;
-    let (width, height) = (f64::from(width), f64::from(height));
-    let left = x.clamp(0.0, width);
-    let top = y.clamp(0.0, height);
-    let right = (x + w).clamp(0.0, width);
-    let bottom = (y + h).clamp(0.0, height);
-    [left, top, right - left, bottom - top]
+    let image = ImageRect::new(0.0, 0.0, f64::from(width), f64::from(height));
+    let clipped = ImageRect::new(x, y, w, h).clip_to(&image);
+    [clipped.x, clipped.y, clipped.w, clipped.h]
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! [`GroupWriter`]'s thread inside a savepoint of its group transaction, so a refused submission leaves
 //! nothing behind and does not disturb the others committed with it.
 
-use crowdbox_core::coco::{CocoAnnotation, CocoImage};
+use crowdbox_core::coco::CocoImage;
 use crowdbox_core::validate::{clip_to_image, validate_client_id, validate_task_submission};
 use crowdbox_core::wire::{Receipt, Submission};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -232,7 +232,7 @@ fn insert(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for annotation in &submission.result.annotations {
-        let [x, y, w, h] = keep_or_clip(annotation, image);
+        let [x, y, w, h] = clip_to_image(annotation.bbox, image.width, image.height);
         insert_box.execute(params![
             row_id,
             image_id,
@@ -249,19 +249,6 @@ fn insert(
 /// A record as JSON text, or NULL when it has no lines.
 fn json_unless_empty<T: serde::Serialize>(lines: &[T]) -> Option<String> {
     (!lines.is_empty()).then(|| serde_json::to_string(lines).unwrap_or_default())
-}
-
-/// The box as sent when it lies inside the image, else clipped to it. (Clipping goes through the corners, and
-/// `x + w - x` is not always `w` in floating point: a box inside the image is stored bit for bit.)
-fn keep_or_clip(annotation: &CocoAnnotation, image: &CocoImage) -> [f64; 4] {
-    let [x, y, w, h] = annotation.bbox;
-    let inside =
-        x >= 0.0 && y >= 0.0 && x + w <= f64::from(image.width) && y + h <= f64::from(image.height);
-    if inside {
-        annotation.bbox
-    } else {
-        clip_to_image(annotation.bbox, image.width, image.height)
-    }
 }
 
 /// SHA-256 of the job name and the submission's canonical JSON (serde writes struct fields in declaration
