@@ -51,6 +51,36 @@ pub enum TaskMode {
     Verify,
 }
 
+impl TaskMode {
+    pub const ALL: [TaskMode; 3] = [TaskMode::Draw, TaskMode::Adjust, TaskMode::Verify];
+
+    /// The name the wire, job files, the command line and the database use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draw => "draw",
+            Self::Adjust => "adjust",
+            Self::Verify => "verify",
+        }
+    }
+}
+
+impl std::fmt::Display for TaskMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl std::str::FromStr for TaskMode {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|mode| mode.as_str() == text)
+            .ok_or_else(|| format!("unknown mode {text:?}: the modes are draw, adjust and verify"))
+    }
+}
+
 /// An example image shown in the full instructions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExampleImage {

@@ -5,12 +5,13 @@
 
 use std::time::{Duration, Instant};
 
+use crowdbox_core::wire::TaskMode;
+use crowdbox_server::db::bulk::read_job_blocking;
 use crowdbox_server::export::{
     coco_for, export_to, load_job_dataset, render, ConsolidationMethod, ExportFormat, Rendered,
 };
-use crowdbox_server::formats_io::bulk::read_job_blocking;
-use crowdbox_server::formats_io::job_file::{JobMode, JobSpec};
-use crowdbox_server::{jobs, open_database};
+use crowdbox_server::formats_io::job_file::JobSpec;
+use crowdbox_server::{db, open_database};
 use sqlx::{QueryBuilder, Sqlite};
 
 const IMAGES: usize = 11_669;
@@ -76,12 +77,12 @@ async fn main() -> anyhow::Result<()> {
         workers_per_image: 1,
         batch_size: 5,
         lease_seconds: 1800,
-        mode: JobMode::Draw,
+        mode: TaskMode::Draw,
         allow_carry_forward: false,
         examples: Vec::new(),
     };
-    let mut tx = pool.begin().await?;
-    let job = jobs::create_job(&mut tx, &spec, 0).await?;
+    let mut tx = pool.begin_write().await?;
+    let job = db::jobs::create_job(&mut tx, &spec, 0).await?;
     for chunk in (0..IMAGES).collect::<Vec<_>>().chunks(500) {
         let mut insert = QueryBuilder::<Sqlite>::new(
             "INSERT INTO images (id, job_id, file_name, sha256, store_path, mime, width, height, added_at) ");
@@ -209,7 +210,7 @@ async fn main() -> anyhow::Result<()> {
         end_to_end.ratio(serde_only)
     );
     // For comparison: the same boxes row by row through sqlx.
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.pool().acquire().await?;
     let mut times = Vec::new();
     for _ in 0..RUNS {
         let start = Instant::now();

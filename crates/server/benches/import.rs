@@ -88,7 +88,7 @@ async fn main() -> anyhow::Result<()> {
         files.push(timings.files);
         database.push(timings.database);
         assert_eq!((report.images_added, report.boxes_stored), (IMAGES, BOXES));
-        pool.close().await;
+        pool.pool().close().await;
         targets.push(target);
     }
     let each: Vec<String> = files

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use crowdbox_core::coco::CocoAnnotation;
 use crowdbox_core::wire::{CocoResult, Submission, TaskBatch};
 use crowdbox_server::clock::SystemClock;
-use crowdbox_server::group_writer::GroupWriter;
+use crowdbox_server::db::writer::GroupWriter;
 use crowdbox_server::limits::RateLimits;
 use crowdbox_server::{app_with, image_store_dir, open_database, AppState, ServerConfig};
 use serde_json::json;
@@ -41,7 +41,7 @@ fn main() -> anyhow::Result<()> {
         .build()?;
     let address = server_runtime.block_on(async {
         let db = open_database(&database).await?;
-        seed_job(&db, submissions, batch_size).await?;
+        seed_job(db.pool(), submissions, batch_size).await?;
         let state = AppState {
             writer: GroupWriter::start(&db)?,
             db,

@@ -8,7 +8,6 @@
 
 use std::path::Path;
 
-use anyhow::bail;
 use crowdbox_core::coco::{CocoDataset, CocoInfo, CocoLicense};
 use crowdbox_core::consolidate::{
     consolidate_cvat, consolidate_ground_truth, ConsolidatedBox, CvatParams, GroundTruthParams,
@@ -18,12 +17,12 @@ use crowdbox_core::formats::{
     Dataset, DatasetBox, DatasetImage, GroundTruthExportOptions,
 };
 use crowdbox_core::geometry::ImageRect;
-use sqlx::SqlitePool;
 
-use crate::formats_io::bulk::{self, BoxRow, JobRows};
+use crate::db::bulk::{self, BoxRow, JobRows};
+use crate::db::to_u64;
+use crate::db::{self, Store};
 use crate::formats_io::write::{write_atomically, write_files};
-use crate::jobs::{self, Job};
-use crate::to_u64;
+use crate::jobs::{require_job, Job};
 
 /// The single licence entry every exported image points to: crowdbox does not track image licences yet.
 pub const UNKNOWN_LICENSE_ID: u64 = 1;
@@ -58,39 +57,19 @@ pub struct JobDataset {
     pub dataset: Dataset,
 }
 
-/// Finds the job or says which jobs exist.
-pub async fn require_job(pool: &SqlitePool, job_name: &str) -> anyhow::Result<Job> {
-    let mut conn = pool.acquire().await?;
-    if let Some(job) = jobs::find_job(&mut conn, job_name).await? {
-        return Ok(job);
-    }
-    let known = jobs::job_names(pool).await?;
-    if known.is_empty() {
-        bail!("there is no job called {job_name:?}; the database has no jobs yet (create one with crowdbox job create)");
-    }
-    bail!(
-        "there is no job called {job_name:?}; known jobs: {}",
-        known.join(", ")
-    )
-}
-
 /// Reads the job's images and boxes, consolidated with `method` if given.
 pub async fn load_job_dataset(
-    pool: &SqlitePool,
+    store: &Store,
     job_name: &str,
     method: Option<ConsolidationMethod>,
 ) -> anyhow::Result<JobDataset> {
-    let job = require_job(pool, job_name).await?;
-    let labels: Vec<String> = {
-        let mut conn = pool.acquire().await?;
-        jobs::categories(&mut conn, &job)
-            .await?
-            .into_iter()
-            .map(|c| c.name)
-            .collect()
+    let job = require_job(store, job_name).await?;
+    let labels = {
+        let mut conn = store.pool().acquire().await?;
+        db::jobs::labels(&mut conn, &job).await?
     };
     // Every submission, also those without boxes, when consolidating: "nothing here" counts.
-    let rows = bulk::read_job(pool, job.id, method.is_some()).await?;
+    let rows = bulk::read_job(store, job.id, method.is_some()).await?;
     Ok(job_dataset(job, labels, rows, method))
 }
 
@@ -229,11 +208,11 @@ pub fn coco_for(job_dataset: &JobDataset, now_ms: i64) -> anyhow::Result<CocoDat
 
 /// Every stored box of the job as one COCO dataset.
 pub async fn export_coco(
-    pool: &SqlitePool,
+    store: &Store,
     job_name: &str,
     now_ms: i64,
 ) -> anyhow::Result<CocoDataset> {
-    coco_for(&load_job_dataset(pool, job_name, None).await?, now_ms)
+    coco_for(&load_job_dataset(store, job_name, None).await?, now_ms)
 }
 
 /// What an export wrote.
@@ -299,14 +278,14 @@ fn ground_truth_attribute(job_name: &str) -> String {
 
 /// Exports job `job_name` to `output`: a file for COCO and Ground Truth, a folder for VOC and YOLO.
 pub async fn export_to(
-    pool: &SqlitePool,
+    store: &Store,
     job_name: &str,
     format: ExportFormat,
     method: Option<ConsolidationMethod>,
     output: &Path,
     now_ms: i64,
 ) -> anyhow::Result<ExportSummary> {
-    let job_dataset = load_job_dataset(pool, job_name, method).await?;
+    let job_dataset = load_job_dataset(store, job_name, method).await?;
     let files = match render(&job_dataset, format, now_ms)? {
         Rendered::File(bytes) => {
             write_atomically(output, &bytes)?;

@@ -6,12 +6,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, ensure, Context};
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use crate::formats_io::ingest::CHUNK;
+use crate::db::ingest::NewImage;
+use crate::db::jobs::Setting;
+use crate::db::{self, Store, WriteTransaction};
+use crate::formats_io::job_file::{self, JobSpec};
 use crate::formats_io::store_files::{probe_and_store, remove_all, Keep};
 use crate::image_store::{probe_image, store_relative_path, ProbedImage, IMPORTED_EXTENSIONS};
-use crate::jobs;
+use crate::jobs::Job;
 
 /// What to import. `None` settings leave an existing job's value alone (or use the default for a new job).
 #[derive(Clone, Debug, Default)]
@@ -67,7 +69,7 @@ struct Candidate {
 /// skipped. Every file is read once and checked (and copied into the store) before the database is touched;
 /// any failure leaves the database and the store as they were.
 pub async fn import_images(
-    pool: &SqlitePool,
+    store: &Store,
     store_dir: &Path,
     request: &ImportRequest,
     now_ms: i64,
@@ -85,7 +87,7 @@ pub async fn import_images(
         ensure!(value != Some(0), "{flag} must be at least 1");
     }
     let (candidates, written) = read_candidates(&request.images_dir, store_dir)?;
-    let outcome = store_rows(pool, request, labels, &candidates, now_ms).await;
+    let outcome = store_rows(store, request, labels, &candidates, now_ms).await;
     if outcome.is_err() {
         // The transaction rolled back: remove the store files only this run created.
         remove_all(&written);
@@ -95,21 +97,19 @@ pub async fn import_images(
 
 /// The database half of [`import_images`]: one transaction.
 async fn store_rows(
-    pool: &SqlitePool,
+    store: &Store,
     request: &ImportRequest,
     labels: Option<Vec<String>>,
     candidates: &[Candidate],
     now_ms: i64,
 ) -> anyhow::Result<ImportReport> {
-    let mut tx = crate::begin_write(pool).await?;
-    let (job, job_created, settings_changed) = match jobs::find_job(&mut tx, &request.job).await? {
+    let mut tx = store.begin_write().await?;
+    let (job, job_created, settings_changed) = match db::jobs::find_job(&mut tx, &request.job)
+        .await?
+    {
         Some(job) => {
             if let Some(labels) = &labels {
-                let existing: Vec<String> = jobs::categories(&mut tx, &job)
-                    .await?
-                    .into_iter()
-                    .map(|c| c.name)
-                    .collect();
+                let existing = db::jobs::labels(&mut tx, &job).await?;
                 ensure!(
                     &existing == labels,
                     "job {} already has the labels {}; labels cannot change once a job exists (given: {})",
@@ -210,73 +210,46 @@ fn read_candidates(dir: &Path, store_dir: &Path) -> anyhow::Result<(Vec<Candidat
 }
 
 async fn create_job(
-    conn: &mut sqlx::SqliteConnection,
+    tx: &mut WriteTransaction,
     request: &ImportRequest,
     labels: &[String],
     now_ms: i64,
-) -> anyhow::Result<jobs::Job> {
-    sqlx::query(
-        "INSERT INTO jobs (name, instructions, workers_per_image, batch_size, lease_seconds, created_at)
-         VALUES (?, COALESCE(?, ''), COALESCE(?, 1), COALESCE(?, 5), COALESCE(?, 1800), ?)",
-    )
-    .bind(&request.job)
-    .bind(&request.instructions)
-    .bind(request.workers_per_image)
-    .bind(request.batch_size)
-    .bind(request.lease_seconds)
-    .bind(now_ms)
-    .execute(&mut *conn)
-    .await?;
-    let job = jobs::find_job(conn, &request.job)
-        .await?
-        .context("the new job vanished")?;
-    for (index, label) in labels.iter().enumerate() {
-        sqlx::query("INSERT INTO labels (job_id, category_id, name) VALUES (?, ?, ?)")
-            .bind(job.id)
-            .bind(i64::try_from(index + 1)?)
-            .bind(label)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(job)
+) -> anyhow::Result<Job> {
+    let spec = JobSpec {
+        name: request.job.clone(),
+        labels: labels.to_vec(),
+        instructions: request.instructions.clone().unwrap_or_default(),
+        workers_per_image: request
+            .workers_per_image
+            .unwrap_or(job_file::default_workers_per_image()),
+        batch_size: request.batch_size.unwrap_or(job_file::default_batch_size()),
+        lease_seconds: request
+            .lease_seconds
+            .unwrap_or(job_file::default_lease_seconds()),
+        mode: Default::default(),
+        allow_carry_forward: false,
+        examples: Vec::new(),
+    };
+    db::jobs::create_job(tx, &spec, now_ms).await
 }
 
+/// Applies the request's settings to an existing job; returns the names of those that changed.
 async fn update_settings(
-    conn: &mut sqlx::SqliteConnection,
-    job: &jobs::Job,
+    tx: &mut WriteTransaction,
+    job: &Job,
     request: &ImportRequest,
 ) -> anyhow::Result<Vec<&'static str>> {
-    let mut changed = Vec::new();
-    if let Some(instructions) = request
-        .instructions
-        .as_ref()
-        .filter(|text| **text != job.instructions)
-    {
-        sqlx::query("UPDATE jobs SET instructions = ? WHERE id = ?")
-            .bind(instructions)
-            .bind(job.id)
-            .execute(&mut *conn)
-            .await?;
-        changed.push("instructions");
-    }
-    let numbers = [
-        (
-            "workers_per_image",
-            request.workers_per_image,
-            job.workers_per_image,
-        ),
-        ("batch_size", request.batch_size, job.batch_size),
-        ("lease_seconds", request.lease_seconds, job.lease_seconds),
+    let wanted = [
+        request.instructions.clone().map(Setting::Instructions),
+        request.workers_per_image.map(Setting::WorkersPerImage),
+        request.batch_size.map(Setting::BatchSize),
+        request.lease_seconds.map(Setting::LeaseSeconds),
     ];
-    for (column, wanted, current) in numbers {
-        if let Some(wanted) = wanted.filter(|wanted| i64::from(*wanted) != current) {
-            // `column` is one of the three fixed names above, never user input.
-            sqlx::query(&format!("UPDATE jobs SET {column} = ? WHERE id = ?"))
-                .bind(wanted)
-                .bind(job.id)
-                .execute(&mut *conn)
-                .await?;
-            changed.push(column);
+    let mut changed = Vec::new();
+    for setting in wanted.into_iter().flatten() {
+        if !setting.is_current(job) {
+            db::jobs::set_setting(tx, job.id, &setting).await?;
+            changed.push(setting.name());
         }
     }
     Ok(changed)
@@ -284,40 +257,32 @@ async fn update_settings(
 
 /// Records the new images (their files are in the store already). Returns (added, already present).
 async fn add_images(
-    conn: &mut sqlx::SqliteConnection,
+    tx: &mut WriteTransaction,
     job_id: i64,
     candidates: &[Candidate],
     now_ms: i64,
 ) -> anyhow::Result<(usize, usize)> {
-    let mut known: HashSet<String> =
-        sqlx::query_scalar("SELECT sha256 FROM images WHERE job_id = ?")
-            .bind(job_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .collect();
+    let known = db::ingest::image_ids(tx, job_id).await?;
+    let mut seen = HashSet::new();
     let mut new = Vec::new();
+    let mut next_id = db::ingest::next_image_id(tx).await?;
     for candidate in candidates {
-        if known.insert(candidate.probed.sha256.clone()) {
-            new.push(candidate);
+        let probed = &candidate.probed;
+        if known.contains_key(&probed.sha256) || !seen.insert(probed.sha256.as_str()) {
+            continue;
         }
-    }
-    for chunk in new.chunks(CHUNK) {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO images (job_id, file_name, sha256, store_path, mime, width, height, added_at) ",
-        );
-        insert.push_values(chunk, |mut row, candidate| {
-            let probed = &candidate.probed;
-            row.push_bind(job_id)
-                .push_bind(candidate.file_name.clone())
-                .push_bind(probed.sha256.clone())
-                .push_bind(store_relative_path(&probed.sha256, probed.kind))
-                .push_bind(probed.kind.mime())
-                .push_bind(probed.width)
-                .push_bind(probed.height)
-                .push_bind(now_ms);
+        new.push(NewImage {
+            id: next_id,
+            file_name: candidate.file_name.clone(),
+            sha256: probed.sha256.clone(),
+            store_path: store_relative_path(&probed.sha256, probed.kind),
+            mime: probed.kind.mime().to_owned(),
+            width: probed.width,
+            height: probed.height,
+            source_url: None,
         });
-        insert.build().execute(&mut *conn).await?;
+        next_id += 1;
     }
+    db::ingest::insert_images(tx, job_id, &new, now_ms).await?;
     Ok((new.len(), candidates.len() - new.len()))
 }

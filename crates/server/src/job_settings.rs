@@ -6,9 +6,10 @@
 //! same transaction, so leasing and progress follow the new number at once.
 
 use anyhow::{ensure, Context};
-use sqlx::SqlitePool;
+use crowdbox_core::wire::TaskMode;
 
-use crate::formats_io::job_file::JobMode;
+use crate::db::jobs::Setting;
+use crate::db::{self, Store};
 use crate::jobs::{self, Job};
 
 /// The settings to change; `None` keeps the current value.
@@ -18,7 +19,7 @@ pub struct JobChanges {
     pub workers_per_image: Option<u32>,
     pub batch_size: Option<u32>,
     pub lease_seconds: Option<u32>,
-    pub mode: Option<JobMode>,
+    pub mode: Option<TaskMode>,
     pub allow_carry_forward: Option<bool>,
 }
 
@@ -43,6 +44,23 @@ impl JobChanges {
     }
 }
 
+impl JobChanges {
+    /// The settings to change, in the order `job show` lists them.
+    fn settings(&self) -> Vec<Setting> {
+        [
+            self.instructions.clone().map(Setting::Instructions),
+            self.mode.map(Setting::Mode),
+            self.workers_per_image.map(Setting::WorkersPerImage),
+            self.batch_size.map(Setting::BatchSize),
+            self.lease_seconds.map(Setting::LeaseSeconds),
+            self.allow_carry_forward.map(Setting::AllowCarryForward),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
 /// What an update did: the job as it is now and the names of the settings whose value changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobUpdated {
@@ -53,75 +71,22 @@ pub struct JobUpdated {
 /// Applies `changes` to the job called `name`, all or nothing. Refuses an unknown job and invalid values
 /// without writing anything.
 pub async fn update_job(
-    pool: &SqlitePool,
+    store: &Store,
     name: &str,
     changes: &JobChanges,
 ) -> anyhow::Result<JobUpdated> {
     changes.check()?;
-    let mut tx = crate::begin_write(pool).await?;
-    let job = match jobs::find_job(&mut tx, name).await? {
-        Some(job) => job,
-        None => {
-            let known = jobs::job_names(pool).await.unwrap_or_default();
-            anyhow::bail!(
-                "there is no job called {name:?} (jobs: {})",
-                if known.is_empty() {
-                    "none yet".to_owned()
-                } else {
-                    known.join(", ")
-                }
-            );
-        }
-    };
+    // Names the jobs there are when `name` is none of them.
+    let job = jobs::require_job(store, name).await?;
+    let mut tx = store.begin_write().await?;
     let mut changed = Vec::new();
-    let texts = [
-        (
-            "instructions",
-            changes.instructions.clone(),
-            &job.instructions,
-        ),
-        (
-            "mode",
-            changes.mode.map(|mode| mode.as_str().to_owned()),
-            &job.mode,
-        ),
-    ];
-    for (column, wanted, current) in texts {
-        if let Some(wanted) = wanted.filter(|wanted| wanted != current) {
-            // `column` is one of the fixed names above, never user input.
-            sqlx::query(&format!("UPDATE jobs SET {column} = ? WHERE id = ?"))
-                .bind(wanted)
-                .bind(job.id)
-                .execute(&mut *tx)
-                .await?;
-            changed.push(column);
+    for setting in changes.settings() {
+        if !setting.is_current(&job) {
+            db::jobs::set_setting(&mut tx, job.id, &setting).await?;
+            changed.push(setting.name());
         }
     }
-    let numbers = [
-        (
-            "workers_per_image",
-            changes.workers_per_image,
-            job.workers_per_image,
-        ),
-        ("batch_size", changes.batch_size, job.batch_size),
-        ("lease_seconds", changes.lease_seconds, job.lease_seconds),
-        (
-            "allow_carry_forward",
-            changes.allow_carry_forward.map(u32::from),
-            i64::from(job.allow_carry_forward),
-        ),
-    ];
-    for (column, wanted, current) in numbers {
-        if let Some(wanted) = wanted.filter(|wanted| i64::from(*wanted) != current) {
-            sqlx::query(&format!("UPDATE jobs SET {column} = ? WHERE id = ?"))
-                .bind(wanted)
-                .bind(job.id)
-                .execute(&mut *tx)
-                .await?;
-            changed.push(column);
-        }
-    }
-    let job = jobs::find_job(&mut tx, name)
+    let job = db::jobs::find_job(&mut tx, name)
         .await?
         .context("the job vanished during its update")?;
     tx.commit().await?;

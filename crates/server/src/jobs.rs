@@ -1,56 +1,57 @@
-//! Reading jobs, their categories and their progress; creating jobs from a [`JobSpec`].
+//! Jobs as the command line and the API describe them: example images, tasks, the `job list` and `job show`
+//! tables, and finding a job by name or saying which jobs exist. Rows come from [`crate::db::jobs`].
 
-use crowdbox_core::coco::CocoCategory;
 use crowdbox_core::wire::{ExampleImage, ExampleKind, TaskMode};
-use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::formats_io::job_file::{Example, JobSpec};
-use crate::to_u64;
+pub use crate::db::jobs::{Job, JobImage, JobSummary, Progress};
+use crate::db::{self, to_u64, Store};
+use crate::error::ApiError;
+use crate::formats_io::job_file::Example;
 
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
-pub struct Job {
-    pub id: i64,
+/// A job name that names no job, with the names that exist.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("there is no job called {name:?}; {}", known_jobs(.known))]
+pub struct MissingJob {
     pub name: String,
-    pub instructions: String,
-    pub workers_per_image: i64,
-    pub batch_size: i64,
-    pub lease_seconds: i64,
-    /// `draw`, `adjust` or `verify`.
-    pub mode: String,
-    pub allow_carry_forward: bool,
-    /// JSON array of [`Example`]s.
-    pub examples: String,
+    pub known: Vec<String>,
 }
 
-/// The columns [`Job`] is read from.
-const JOB_COLUMNS: &str =
-    "id, name, instructions, workers_per_image, batch_size, lease_seconds, mode, \
-     allow_carry_forward, examples";
+fn known_jobs(known: &[String]) -> String {
+    if known.is_empty() {
+        "the database has no jobs yet (create one with crowdbox job create)".to_owned()
+    } else {
+        format!("known jobs: {}", known.join(", "))
+    }
+}
 
-/// An image counts as done when it has the job's number of submissions or an imported final one.
-pub const IMAGE_DONE_SQL: &str =
-    "((SELECT COUNT(*) FROM submissions s WHERE s.image_id = i.id) >= j.workers_per_image \
-     OR EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.imported = 1))";
+/// The job called `name`, or a [`MissingJob`] that lists the jobs there are.
+pub async fn require_job(store: &Store, name: &str) -> anyhow::Result<Job> {
+    let mut conn = store.pool().acquire().await?;
+    if let Some(job) = db::jobs::find_job(&mut conn, name).await? {
+        return Ok(job);
+    }
+    Err(MissingJob {
+        name: name.to_owned(),
+        known: db::jobs::job_names(store).await?,
+    }
+    .into())
+}
+
+/// The job an API request names: `job_not_found` (404) if there is none.
+pub async fn requested_job(store: &Store, name: &str) -> Result<Job, ApiError> {
+    let mut conn = store.pool().acquire().await?;
+    db::jobs::find_job(&mut conn, name)
+        .await?
+        .ok_or_else(|| ApiError::JobNotFound(name.to_owned()))
+}
 
 impl Job {
-    pub fn examples(&self) -> Vec<Example> {
-        serde_json::from_str(&self.examples).unwrap_or_default()
-    }
-
-    pub fn task_mode(&self) -> TaskMode {
-        match self.mode.as_str() {
-            "adjust" => TaskMode::Adjust,
-            "verify" => TaskMode::Verify,
-            _ => TaskMode::Draw,
-        }
-    }
-
     /// The example images as the worker app gets them: a stored file is served by
     /// `GET /api/jobs/{job}/examples/{index}`, a URL is passed on. Examples whose file was not stored are left
     /// out (jobs created before examples were stored).
     pub fn example_images(&self) -> Vec<ExampleImage> {
-        self.examples()
-            .into_iter()
+        self.examples
+            .iter()
             .enumerate()
             .filter_map(|(index, example)| {
                 let url = if example.is_url() {
@@ -86,106 +87,6 @@ pub fn path_segment(text: &str) -> String {
     encoded
 }
 
-/// How many images a job has and how many of them have all their submissions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Progress {
-    pub images_total: u64,
-    pub images_done: u64,
-}
-
-pub async fn find_job(conn: &mut SqliteConnection, name: &str) -> Result<Option<Job>, sqlx::Error> {
-    sqlx::query_as::<_, Job>(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE name = ?"))
-        .bind(name)
-        .fetch_optional(conn)
-        .await
-}
-
-/// The job's labels as COCO categories, ids 1..n in the order they were given. The supercategory is the job's
-/// name: COCO readers expect a non-empty one, and it tells merged datasets apart.
-pub async fn categories(
-    conn: &mut SqliteConnection,
-    job: &Job,
-) -> Result<Vec<CocoCategory>, sqlx::Error> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT category_id, name FROM labels WHERE job_id = ? ORDER BY category_id",
-    )
-    .bind(job.id)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name)| CocoCategory {
-            id: to_u64(id),
-            name,
-            supercategory: job.name.clone(),
-        })
-        .collect())
-}
-
-pub async fn progress(conn: &mut SqliteConnection, job: &Job) -> Result<Progress, sqlx::Error> {
-    let (total, done): (i64, i64) = sqlx::query_as(&format!(
-        "SELECT COUNT(*), COALESCE(SUM({IMAGE_DONE_SQL}), 0)
-         FROM images i JOIN jobs j ON j.id = i.job_id WHERE i.job_id = ?"
-    ))
-    .bind(job.id)
-    .fetch_one(conn)
-    .await?;
-    Ok(Progress {
-        images_total: to_u64(total),
-        images_done: to_u64(done),
-    })
-}
-
-/// One line of `crowdbox jobs`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JobSummary {
-    pub job: Job,
-    pub progress: Progress,
-    pub submissions: u64,
-}
-
-pub async fn list_jobs(pool: &SqlitePool) -> Result<Vec<JobSummary>, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    let jobs = sqlx::query_as::<_, Job>(&format!("SELECT {JOB_COLUMNS} FROM jobs ORDER BY name"))
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut summaries = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        let progress = progress(&mut conn, &job).await?;
-        let (submissions,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM submissions s JOIN images i ON i.id = s.image_id WHERE i.job_id = ?",
-        )
-        .bind(job.id)
-        .fetch_one(&mut *conn)
-        .await?;
-        summaries.push(JobSummary {
-            job,
-            progress,
-            submissions: to_u64(submissions),
-        });
-    }
-    Ok(summaries)
-}
-
-/// All job names, for error messages that suggest what exists.
-pub async fn job_names(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT name FROM jobs ORDER BY name")
-        .fetch_all(pool)
-        .await
-}
-
-/// An image of a job as tasks and exports describe it.
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
-pub struct JobImage {
-    pub id: i64,
-    pub file_name: String,
-    pub width: i64,
-    pub height: i64,
-    /// Set for images that stay at an http(s) URL instead of in the image store.
-    #[sqlx(default)]
-    pub source_url: Option<String>,
-}
-
 impl JobImage {
     pub fn to_coco(&self) -> crowdbox_core::coco::CocoImage {
         crowdbox_core::coco::CocoImage {
@@ -212,62 +113,6 @@ impl JobImage {
             initial_annotations: Vec::new(),
         }
     }
-}
-
-pub async fn find_job_image(
-    conn: &mut SqliteConnection,
-    job: &Job,
-    image_id: i64,
-) -> Result<Option<JobImage>, sqlx::Error> {
-    sqlx::query_as::<_, JobImage>(
-        "SELECT id, file_name, width, height, source_url FROM images WHERE id = ? AND job_id = ?",
-    )
-    .bind(image_id)
-    .bind(job.id)
-    .fetch_optional(conn)
-    .await
-}
-
-/// Creates the job `spec` describes, with its labels as categories 1..n. Fails if the name is taken.
-pub async fn create_job(
-    conn: &mut SqliteConnection,
-    spec: &JobSpec,
-    now_ms: i64,
-) -> anyhow::Result<Job> {
-    anyhow::ensure!(
-        find_job(conn, &spec.name).await?.is_none(),
-        "job {} already exists; `crowdbox job show {}` describes it",
-        spec.name,
-        spec.name
-    );
-    sqlx::query(
-        "INSERT INTO jobs (name, instructions, workers_per_image, batch_size, lease_seconds, mode,
-                           allow_carry_forward, examples, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&spec.name)
-    .bind(&spec.instructions)
-    .bind(spec.workers_per_image)
-    .bind(spec.batch_size)
-    .bind(spec.lease_seconds)
-    .bind(spec.mode.as_str())
-    .bind(spec.allow_carry_forward)
-    .bind(serde_json::to_string(&spec.examples)?)
-    .bind(now_ms)
-    .execute(&mut *conn)
-    .await?;
-    let job = find_job(conn, &spec.name)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the new job {} vanished", spec.name))?;
-    for (index, label) in spec.labels.iter().enumerate() {
-        sqlx::query("INSERT INTO labels (job_id, category_id, name) VALUES (?, ?, ?)")
-            .bind(job.id)
-            .bind(i64::try_from(index + 1)?)
-            .bind(label)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(job)
 }
 
 /// `crowdbox job list`'s table.
@@ -318,7 +163,7 @@ pub struct JobDetails {
     pub workers_per_image: i64,
     pub batch_size: i64,
     pub lease_seconds: i64,
-    pub mode: String,
+    pub mode: TaskMode,
     pub allow_carry_forward: bool,
     pub examples: Vec<Example>,
     pub images_total: u64,
@@ -326,22 +171,11 @@ pub struct JobDetails {
     pub pre_annotated_images: u64,
 }
 
-pub async fn describe_job(pool: &SqlitePool, job: Job) -> Result<JobDetails, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    let labels = categories(&mut conn, &job)
-        .await?
-        .into_iter()
-        .map(|c| c.name)
-        .collect();
-    let progress = progress(&mut conn, &job).await?;
-    let pre_annotated: i64 = sqlx::query_scalar(
-        "SELECT COUNT(DISTINCT p.image_id) FROM pre_annotations p JOIN images i ON i.id = p.image_id
-         WHERE i.job_id = ?",
-    )
-    .bind(job.id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let examples = job.examples();
+pub async fn describe_job(store: &Store, job: Job) -> Result<JobDetails, sqlx::Error> {
+    let mut conn = store.pool().acquire().await?;
+    let labels = db::jobs::labels(&mut conn, &job).await?;
+    let progress = db::jobs::progress(&mut conn, job.id).await?;
+    let pre_annotated_images = db::jobs::pre_annotated_images(&mut conn, job.id).await?;
     Ok(JobDetails {
         name: job.name,
         labels,
@@ -351,10 +185,10 @@ pub async fn describe_job(pool: &SqlitePool, job: Job) -> Result<JobDetails, sql
         lease_seconds: job.lease_seconds,
         mode: job.mode,
         allow_carry_forward: job.allow_carry_forward,
-        examples,
+        examples: job.examples,
         images_total: progress.images_total,
         images_done: progress.images_done,
-        pre_annotated_images: to_u64(pre_annotated),
+        pre_annotated_images,
     })
 }
 

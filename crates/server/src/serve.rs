@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::resolve_owner_token;
 use crate::clock::SystemClock;
-use crate::group_writer::GroupWriter;
+use crate::db::writer::GroupWriter;
 use crate::limits::RateLimits;
 use crate::{app_with, image_store_dir, open_database, AppState, ServerConfig};
 

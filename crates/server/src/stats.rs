@@ -8,11 +8,10 @@
 //! [`job_stats`] reads the counts from the database.
 
 use serde::Serialize;
-use sqlx::SqlitePool;
 
-use crate::export::{load_job_dataset, require_job, ConsolidationMethod};
-use crate::formats_io::ingest::IMPORT_WORKER;
-use crate::{jobs, to_u64};
+use crate::db::{self, Store};
+use crate::export::{load_job_dataset, ConsolidationMethod};
+use crate::jobs::require_job;
 
 /// What [`summarize`] needs, as the database counts it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -108,38 +107,18 @@ pub fn summarize(input: StatsInput) -> JobStats {
 }
 
 /// Reads a job's counts and summarizes them.
-pub async fn job_stats(pool: &SqlitePool, job_name: &str) -> anyhow::Result<JobStats> {
-    let job = require_job(pool, job_name).await?;
-    let mut conn = pool.acquire().await?;
-    let progress = jobs::progress(&mut conn, &job).await?;
-    let boxes_per_label: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT l.name, (SELECT COUNT(*) FROM annotations a JOIN images i ON i.id = a.image_id
-                         WHERE i.job_id = l.job_id AND a.category_id = l.category_id)
-         FROM labels l WHERE l.job_id = ? ORDER BY l.category_id",
-    )
-    .bind(job.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let workers: i64 = sqlx::query_scalar(
-        "SELECT COUNT(DISTINCT s.worker_id) FROM submissions s JOIN images i ON i.id = s.image_id
-         WHERE i.job_id = ? AND s.imported = 0",
-    )
-    .bind(job.id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let durations: Vec<i64> = sqlx::query_scalar(
-        "SELECT s.duration_ms FROM submissions s JOIN images i ON i.id = s.image_id
-         WHERE i.job_id = ? AND s.duration_ms IS NOT NULL AND s.worker_id <> ?",
-    )
-    .bind(job.id)
-    .bind(IMPORT_WORKER)
-    .fetch_all(&mut *conn)
-    .await?;
-    drop(conn);
-    let consolidated = load_job_dataset(pool, job_name, Some(ConsolidationMethod::Groundtruth))
+pub async fn job_stats(store: &Store, job_name: &str) -> anyhow::Result<JobStats> {
+    let job = require_job(store, job_name).await?;
+    let progress = {
+        let mut conn = store.pool().acquire().await?;
+        db::jobs::progress(&mut conn, job.id).await?
+    };
+    let counts = db::stats::work_counts(store, job.id).await?;
+    let consolidated = load_job_dataset(store, job_name, Some(ConsolidationMethod::Groundtruth))
         .await?
         .dataset;
-    let objects_per_label = boxes_per_label
+    let objects_per_label = counts
+        .boxes_per_label
         .iter()
         .map(|(label, _)| {
             let objects = consolidated
@@ -155,13 +134,10 @@ pub async fn job_stats(pool: &SqlitePool, job_name: &str) -> anyhow::Result<JobS
         job: job.name,
         images_total: progress.images_total,
         images_done: progress.images_done,
-        boxes_per_label: boxes_per_label
-            .into_iter()
-            .map(|(label, count)| (label, to_u64(count)))
-            .collect(),
+        boxes_per_label: counts.boxes_per_label,
         objects_per_label,
-        workers: to_u64(workers),
-        durations_ms: durations.into_iter().map(to_u64).collect(),
+        workers: counts.workers,
+        durations_ms: counts.durations_ms,
     }))
 }
 

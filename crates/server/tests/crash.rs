@@ -326,14 +326,14 @@ fn acknowledged_submissions_survive_sigkill_exactly_once() {
 
 /// Every acknowledged submission is stored once with exactly its boxes; nothing else is stored.
 async fn check_database(database: &Path, acknowledged: &HashMap<String, Vec<SentBox>>) {
-    let pool = crowdbox_server::open_database(database).await.unwrap();
+    let store = crowdbox_server::open_database(database).await.unwrap();
     let (integrity,): (String,) = sqlx::query_as("PRAGMA integrity_check")
-        .fetch_one(&pool)
+        .fetch_one(store.pool())
         .await
         .unwrap();
     assert_eq!(integrity, "ok");
     let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, submission_id FROM submissions")
-        .fetch_all(&pool)
+        .fetch_all(store.pool())
         .await
         .unwrap();
     assert_eq!(
@@ -349,7 +349,7 @@ async fn check_database(database: &Path, acknowledged: &HashMap<String, Vec<Sent
             "SELECT category_id, x, y, w, h FROM annotations WHERE submission_id = ? ORDER BY id",
         )
         .bind(row_id)
-        .fetch_all(&pool)
+        .fetch_all(store.pool())
         .await
         .unwrap();
         let stored: Vec<SentBox> = stored
@@ -364,7 +364,7 @@ async fn check_database(database: &Path, acknowledged: &HashMap<String, Vec<Sent
     let leftover: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM annotations WHERE submission_id NOT IN (SELECT id FROM submissions)",
     )
-    .fetch_one(&pool)
+    .fetch_one(store.pool())
     .await
     .unwrap();
     assert_eq!(leftover, 0);

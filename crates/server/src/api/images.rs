@@ -26,13 +26,9 @@ async fn example(
         index: index.clone(),
     };
     let position: usize = index.parse().map_err(|_| not_found())?;
-    let mut conn = state.db.acquire().await?;
-    let job = crate::jobs::find_job(&mut conn, &job_name)
-        .await?
-        .ok_or_else(|| ApiError::JobNotFound(job_name.clone()))?;
-    drop(conn);
+    let job = crate::jobs::requested_job(&state.db, &job_name).await?;
     let example = job
-        .examples()
+        .examples
         .into_iter()
         .nth(position)
         .ok_or_else(not_found)?;
@@ -58,17 +54,14 @@ async fn image(
 ) -> Result<Response, ApiError> {
     let not_found = || ApiError::ImageNotFound(image_id.clone());
     let id: i64 = image_id.parse().map_err(|_| not_found())?;
-    let row: Option<(String, String, String)> =
-        sqlx::query_as("SELECT store_path, mime, sha256 FROM images WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&state.db)
-            .await?;
-    let (store_path, mime, sha256) = row.ok_or_else(not_found)?;
+    let file = crate::db::images::stored_file(&state.db, id)
+        .await?
+        .ok_or_else(not_found)?;
     serve_stored(
         &state,
-        &store_path,
-        &mime,
-        &sha256,
+        &file.store_path,
+        &file.mime,
+        &file.sha256,
         &request_headers,
         not_found,
     )

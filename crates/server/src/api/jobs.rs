@@ -9,7 +9,7 @@ use crowdbox_core::wire::JobInfo;
 use crate::auth::bearer_token;
 use crate::error::ApiError;
 use crate::AppState;
-use crate::{invites, jobs};
+use crate::{db, invites, jobs};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/jobs/{job}", get(job_info))
@@ -22,12 +22,10 @@ async fn job_info(
 ) -> Result<Json<JobInfo>, ApiError> {
     let now_ms = state.clock.now_ms();
     invites::authorize(&state.db, &job_name, bearer_token(&headers), None, now_ms).await?;
-    let mut conn = state.db.acquire().await?;
-    let job = jobs::find_job(&mut conn, &job_name)
-        .await?
-        .ok_or(ApiError::JobNotFound(job_name))?;
-    let categories = jobs::categories(&mut conn, &job).await?;
-    let progress = crate::leasing::progress(&mut conn, &job).await?;
+    let job = jobs::requested_job(&state.db, &job_name).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let categories = db::jobs::categories(&mut conn, &job).await?;
+    let progress = db::jobs::progress(&mut conn, job.id).await?;
     Ok(Json(JobInfo {
         name: job.name,
         instructions: job.instructions,

@@ -37,15 +37,6 @@ struct ExportQuery {
     method: Option<String>,
 }
 
-/// 404 unless the job exists (so owner errors name it the same way as the volunteer API does).
-async fn require_job(state: &AppState, job_name: &str) -> Result<(), ApiError> {
-    let mut conn = state.db.acquire().await?;
-    match jobs::find_job(&mut conn, job_name).await? {
-        Some(_) => Ok(()),
-        None => Err(ApiError::JobNotFound(job_name.to_owned())),
-    }
-}
-
 async fn export_job(
     State(state): State<AppState>,
     Path(job_name): Path<String>,
@@ -79,7 +70,7 @@ async fn export_job(
             .into())
         }
     };
-    require_job(&state, &job_name).await?;
+    jobs::requested_job(&state.db, &job_name).await?;
     let job_dataset = load_job_dataset(&state.db, &job_name, method).await?;
     let Rendered::File(bytes) = render(&job_dataset, format, state.clock.now_ms())? else {
         return Err(anyhow::anyhow!("a one-file export format rendered a folder").into());
@@ -113,6 +104,6 @@ async fn stats(
     State(state): State<AppState>,
     Path(job_name): Path<String>,
 ) -> Result<Json<JobStats>, ApiError> {
-    require_job(&state, &job_name).await?;
+    jobs::requested_job(&state.db, &job_name).await?;
     Ok(Json(job_stats(&state.db, &job_name).await?))
 }

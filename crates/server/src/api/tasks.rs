@@ -9,9 +9,9 @@ use axum::{Extension, Json, Router};
 use crowdbox_core::wire::{LeaseRequest, Receipt, Submission, TaskBatch};
 
 use crate::auth::bearer_token;
+use crate::db::writer::Admission;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use crate::group_writer::Admission;
 use crate::security::Guards;
 use crate::submissions::Outcome;
 use crate::{leasing, submissions, AppState};
@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
 
 /// The checks every worker request passes before it is queued for the writer: a well-formed worker id and the
 /// worker's rate limit. The job's invite is checked by the writer, in the same transaction as the request (see
-/// [`crate::group_writer`]).
+/// [`crate::db::writer`]).
 fn admit_worker(
     guards: &Guards,
     headers: &HeaderMap,

@@ -6,7 +6,9 @@ use clap::{ArgGroup, Args, Subcommand};
 
 use crate::export::{ConsolidationMethod, ExportFormat};
 use crate::formats_io::ingest::ImportAs;
-use crate::formats_io::job_file::{self, JobMode};
+use crowdbox_core::wire::TaskMode;
+
+use crate::formats_io::job_file;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -60,8 +62,8 @@ pub struct JobUpdateArgs {
     #[arg(long, value_name = "SECONDS")]
     pub lease_seconds: Option<u32>,
     /// What volunteers do.
-    #[arg(long, value_enum)]
-    pub mode: Option<JobMode>,
+    #[arg(long, value_name = "draw|adjust|verify")]
+    pub mode: Option<TaskMode>,
     /// Whether the app may start a task with the boxes of the previous image.
     #[arg(long, value_name = "true|false", action = clap::ArgAction::Set)]
     pub allow_carry_forward: Option<bool>,
@@ -101,8 +103,8 @@ pub struct JobCreateArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = job_file::default_lease_seconds())]
     pub lease_seconds: u32,
     /// What volunteers do.
-    #[arg(long, value_enum, default_value_t = JobMode::Draw)]
-    pub mode: JobMode,
+    #[arg(long, value_name = "draw|adjust|verify", default_value_t = TaskMode::Draw)]
+    pub mode: TaskMode,
     /// Let the app start a task with the boxes drawn on the previous image.
     #[arg(long)]
     pub allow_carry_forward: bool,

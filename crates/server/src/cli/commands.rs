@@ -12,7 +12,7 @@ use crate::formats_io::ingest::{import_dataset, DatasetImport};
 use crate::formats_io::job_file::JobFile;
 use crate::formats_io::{read_class_map, sources};
 use crate::import::{import_images, ImportRequest};
-use crate::{image_store_dir, jobs, open_database};
+use crate::{image_store_dir, open_database};
 
 use super::{ExportArgs, ImportArgs, JobCreateArgs, JobUpdateArgs};
 
@@ -42,8 +42,8 @@ pub(super) async fn create_job(database: &Path, args: JobCreateArgs) -> anyhow::
     let mut spec = file.into_spec(&base)?;
     crate::image_store::store_examples(&mut spec.examples, &image_store_dir(database))?;
     let pool = open_database(database).await?;
-    let mut tx = crate::begin_write(&pool).await?;
-    let job = jobs::create_job(&mut tx, &spec, system_now_ms()).await?;
+    let mut tx = pool.begin_write().await?;
+    let job = crate::db::jobs::create_job(&mut tx, &spec, system_now_ms()).await?;
     tx.commit().await?;
     println!(
         "job {}: created with labels {} ({} workers per image, mode {})",

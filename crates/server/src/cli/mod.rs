@@ -79,12 +79,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Job(JobCommand::Update(args)) => update_job(&database, args).await,
         Command::Job(JobCommand::List) | Command::Jobs => {
             let pool = open_database(&database).await?;
-            print!("{}", jobs::JobTable(jobs::list_jobs(&pool).await?));
+            print!(
+                "{}",
+                jobs::JobTable(crate::db::jobs::list_jobs(&pool).await?)
+            );
             Ok(())
         }
         Command::Job(JobCommand::Show { name, json }) => {
             let pool = open_database(&database).await?;
-            let job = crate::export::require_job(&pool, &name).await?;
+            let job = jobs::require_job(&pool, &name).await?;
             let details = jobs::describe_job(&pool, job).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&details)?);

@@ -8,10 +8,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{ensure, Context};
-use sqlx::SqlitePool;
 
-use crate::export::{require_job, ExportFormat};
-use crate::jobs;
+use crate::db::{self, Store};
+use crate::export::ExportFormat;
+use crate::jobs::require_job;
 
 /// What [`write_export_images`] did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub struct ExportedImages {
 /// Writes the job's image files into `output` in the layout of `format` (nothing for the one-file formats),
 /// and YOLO's `data.yaml`.
 pub async fn write_export_images(
-    pool: &SqlitePool,
+    store: &Store,
     store_dir: &Path,
     job_name: &str,
     format: ExportFormat,
@@ -36,20 +36,11 @@ pub async fn write_export_images(
         ExportFormat::Yolo => "images",
         ExportFormat::Coco | ExportFormat::Groundtruth => return Ok(ExportedImages::default()),
     };
-    let job = require_job(pool, job_name).await?;
-    let images: Vec<(String, String, Option<String>)> = sqlx::query_as(
-        "SELECT file_name, store_path, source_url FROM images WHERE job_id = ? ORDER BY id",
-    )
-    .bind(job.id)
-    .fetch_all(pool)
-    .await?;
-    let labels: Vec<String> = {
-        let mut conn = pool.acquire().await?;
-        jobs::categories(&mut conn, &job)
-            .await?
-            .into_iter()
-            .map(|category| category.name)
-            .collect()
+    let job = require_job(store, job_name).await?;
+    let images = db::images::job_files(store, job.id).await?;
+    let labels = {
+        let mut conn = store.pool().acquire().await?;
+        db::jobs::labels(&mut conn, &job).await?
     };
     let (store_dir, output) = (store_dir.to_owned(), output.to_owned());
     tokio::task::spawn_blocking(move || {

@@ -8,14 +8,15 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use crowdbox_core::formats::{ClassMap, DatasetBox};
 use sha2::{Digest, Sha256};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use super::boxes::{check_labels, store_boxes};
 use super::job_file::{clean_labels, JobSpec};
 use super::sources::{ImageLocation, LoadedSource};
 use super::store_files::{probe_and_store, remove_all, Keep};
+use crate::db::ingest::NewImage;
+use crate::db::{self, Store, WriteTransaction};
 use crate::image_store::{probe_image, store_relative_path, ImageKind};
-use crate::jobs::{self, Job};
+use crate::jobs::Job;
 
 /// What imported boxes become.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -25,12 +26,6 @@ pub enum ImportAs {
     /// Final annotations: an "imported" submission; the image counts as done and exports as is.
     Final,
 }
-
-/// The worker id imported final submissions are stored under.
-pub const IMPORT_WORKER: &str = "import";
-
-/// Rows per multi-row INSERT (SQLite allows 32,766 bound values per statement).
-pub(crate) const CHUNK: usize = 500;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DatasetImportReport {
@@ -172,19 +167,19 @@ pub struct ImportTimings {
 /// Imports the source into the job, creating a missing job. Box labels must be job labels after the class map.
 /// Any error leaves the database and the image store as they were.
 pub async fn import_dataset(
-    pool: &SqlitePool,
+    store: &Store,
     store_dir: &Path,
     request: DatasetImport<'_>,
     now_ms: i64,
 ) -> anyhow::Result<DatasetImportReport> {
-    Ok(import_dataset_timed(pool, store_dir, request, now_ms)
+    Ok(import_dataset_timed(store, store_dir, request, now_ms)
         .await?
         .0)
 }
 
 /// [`import_dataset`], also saying how long its halves took.
 pub async fn import_dataset_timed(
-    pool: &SqlitePool,
+    store: &Store,
     store_dir: &Path,
     request: DatasetImport<'_>,
     now_ms: i64,
@@ -210,7 +205,7 @@ pub async fn import_dataset_timed(
     let (prepared, written) = prepare(&source, store_dir)?;
     let files_done = started.elapsed();
     let outcome = store_rows(
-        pool, job_name, &source, &prepared, import_as, labels, now_ms,
+        store, job_name, &source, &prepared, import_as, labels, now_ms,
     )
     .await;
     match outcome {
@@ -230,7 +225,7 @@ pub async fn import_dataset_timed(
 
 /// The database half of [`import_dataset`]: one transaction.
 async fn store_rows(
-    pool: &SqlitePool,
+    store: &Store,
     job_name: &str,
     source: &LoadedSource,
     prepared: &[Prepared],
@@ -238,8 +233,8 @@ async fn store_rows(
     labels: Option<Vec<String>>,
     now_ms: i64,
 ) -> anyhow::Result<DatasetImportReport> {
-    let mut tx = crate::begin_write(pool).await?;
-    let (job, job_created) = match jobs::find_job(&mut tx, job_name).await? {
+    let mut tx = store.begin_write().await?;
+    let (job, job_created) = match db::jobs::find_job(&mut tx, job_name).await? {
         Some(job) => (job, false),
         None => {
             let labels = clean_labels(&labels.unwrap_or_else(|| source.dataset.labels.clone()))?;
@@ -254,20 +249,21 @@ async fn store_rows(
                 allow_carry_forward: false,
                 examples: Vec::new(),
             };
-            (jobs::create_job(&mut tx, &spec, now_ms).await?, true)
+            (db::jobs::create_job(&mut tx, &spec, now_ms).await?, true)
         }
     };
     let category_of = check_labels(&mut tx, &job, source).await?;
-    let (images_added, images_present, boxes_stored, boxes_dropped, images_skipped) = store(
-        &mut tx,
-        &job,
-        source,
-        prepared,
-        import_as,
-        &category_of,
-        now_ms,
-    )
-    .await?;
+    let (images_added, images_present, boxes_stored, boxes_dropped, images_skipped) =
+        store_images_and_boxes(
+            &mut tx,
+            &job,
+            source,
+            prepared,
+            import_as,
+            &category_of,
+            now_ms,
+        )
+        .await?;
     tx.commit().await?;
     Ok(DatasetImportReport {
         job: job.name,
@@ -284,8 +280,8 @@ async fn store_rows(
 type Counts = (usize, usize, usize, usize, usize);
 
 #[allow(clippy::too_many_arguments)]
-async fn store(
-    conn: &mut SqliteConnection,
+async fn store_images_and_boxes(
+    tx: &mut WriteTransaction,
     job: &Job,
     source: &LoadedSource,
     prepared: &[Prepared],
@@ -293,10 +289,12 @@ async fn store(
     category_of: &HashMap<String, i64>,
     now_ms: i64,
 ) -> anyhow::Result<Counts> {
-    let mut id_of = image_ids(conn, job).await?;
-    let mut new_rows: Vec<(&Prepared, String)> = Vec::new();
+    let mut id_of = db::ingest::image_ids(tx, job.id).await?;
+    let mut new_rows: Vec<NewImage> = Vec::new();
     let mut seen = HashSet::new();
     let mut images_present = 0;
+    // Ids are given here, as SQLite would give them, so they need not be read back row by row.
+    let mut next_id = db::ingest::next_image_id(tx).await?;
     for image in prepared {
         if !seen.insert(image.sha256.as_str()) {
             continue;
@@ -306,42 +304,27 @@ async fn store(
             continue;
         }
         // The file is in the store already (`prepare` copied it).
-        let store_path = match (&image.location, image.kind) {
-            (ImageLocation::File(_), Some(kind)) => store_relative_path(&image.sha256, kind),
-            _ => String::new(),
+        let (store_path, source_url) = match (&image.location, image.kind) {
+            (ImageLocation::File(_), Some(kind)) => {
+                (store_relative_path(&image.sha256, kind), None)
+            }
+            (ImageLocation::File(_), None) => (String::new(), None),
+            (ImageLocation::Url(url), _) => (String::new(), Some(url.clone())),
         };
-        new_rows.push((image, store_path));
-    }
-    // Ids are given here, as SQLite would give them (one more than the largest; the transaction holds the write
-    // lock), so they need not be read back row by row.
-    let first_id = next_id(conn, "images").await?;
-    for (offset, (image, _)) in (0..).zip(&new_rows) {
-        id_of.insert(image.sha256.clone(), first_id + offset);
-    }
-    for (chunk_index, chunk) in (0..).zip(new_rows.chunks(CHUNK)) {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO images (id, job_id, file_name, sha256, store_path, mime, width, height, added_at, source_url) ",
-        );
-        let mut id = first_id + chunk_index * i64::try_from(CHUNK)?;
-        insert.push_values(chunk, |mut row, (image, store_path)| {
-            let url = match &image.location {
-                ImageLocation::Url(url) => Some(url.clone()),
-                ImageLocation::File(_) => None,
-            };
-            row.push_bind(id)
-                .push_bind(job.id)
-                .push_bind(image.file_name.clone())
-                .push_bind(image.sha256.clone())
-                .push_bind(store_path.clone())
-                .push_bind(image.kind.map_or("", ImageKind::mime))
-                .push_bind(image.width)
-                .push_bind(image.height)
-                .push_bind(now_ms)
-                .push_bind(url);
-            id += 1;
+        id_of.insert(image.sha256.clone(), next_id);
+        new_rows.push(NewImage {
+            id: next_id,
+            file_name: image.file_name.clone(),
+            sha256: image.sha256.clone(),
+            store_path,
+            mime: image.kind.map_or("", ImageKind::mime).to_owned(),
+            width: image.width,
+            height: image.height,
+            source_url,
         });
-        insert.build().execute(&mut *conn).await?;
+        next_id += 1;
     }
+    db::ingest::insert_images(tx, job.id, &new_rows, now_ms).await?;
 
     // Every source image's boxes, by image id (two source images with the same bytes share one id).
     let mut boxes_of: Vec<(i64, Vec<&DatasetBox>, u32, u32)> = Vec::new();
@@ -356,7 +339,7 @@ async fn store(
     }
     let (boxes_stored, boxes_dropped, images_skipped) = match import_as {
         None => (0, 0, 0),
-        Some(kind) => store_boxes(conn, job, kind, &boxes_of, category_of, now_ms).await?,
+        Some(kind) => store_boxes(tx, job, kind, &boxes_of, category_of, now_ms).await?,
     };
     Ok((
         new_rows.len(),
@@ -365,25 +348,4 @@ async fn store(
         boxes_dropped,
         images_skipped,
     ))
-}
-
-/// The id SQLite would give the next row of `table` (one of this module's fixed table names).
-pub(super) async fn next_id(conn: &mut SqliteConnection, table: &str) -> anyhow::Result<i64> {
-    let largest: i64 = sqlx::query_scalar(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"))
-        .fetch_one(&mut *conn)
-        .await?;
-    largest
-        .checked_add(1)
-        .with_context(|| format!("the {table} table has used up its ids"))
-}
-
-async fn image_ids(
-    conn: &mut SqliteConnection,
-    job: &Job,
-) -> Result<HashMap<String, i64>, sqlx::Error> {
-    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT sha256, id FROM images WHERE job_id = ?")
-        .bind(job.id)
-        .fetch_all(conn)
-        .await?;
-    Ok(rows.into_iter().collect())
 }

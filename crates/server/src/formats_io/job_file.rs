@@ -16,30 +16,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{ensure, Context};
+use crowdbox_core::wire::TaskMode;
 use serde::{Deserialize, Serialize};
-
-/// What workers do in a job.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum JobMode {
-    /// Draw every box from scratch (pre-annotations, if any, are shown as a start).
-    #[default]
-    Draw,
-    /// Correct imported pre-annotations.
-    Adjust,
-    /// Accept or reject imported pre-annotations.
-    Verify,
-}
-
-impl JobMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draw => "draw",
-            Self::Adjust => "adjust",
-            Self::Verify => "verify",
-        }
-    }
-}
 
 /// An example image shown with the instructions: a path or an http(s) URL.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,7 +59,7 @@ pub struct JobFile {
     #[serde(default = "default_lease_seconds")]
     pub lease_seconds: u32,
     #[serde(default)]
-    pub mode: JobMode,
+    pub mode: TaskMode,
     #[serde(default)]
     pub allow_carry_forward: bool,
     #[serde(default)]
@@ -109,7 +87,7 @@ pub struct JobSpec {
     pub workers_per_image: u32,
     pub batch_size: u32,
     pub lease_seconds: u32,
-    pub mode: JobMode,
+    pub mode: TaskMode,
     pub allow_carry_forward: bool,
     pub examples: Vec<Example>,
 }
@@ -233,7 +211,7 @@ mod tests {
             (spec.workers_per_image, spec.batch_size, spec.lease_seconds),
             (1, 5, 1800)
         );
-        assert_eq!(spec.mode, JobMode::Draw);
+        assert_eq!(spec.mode, TaskMode::Draw);
         assert!(!spec.allow_carry_forward);
     }
 
@@ -252,7 +230,7 @@ mod tests {
         let spec = file.into_spec(Path::new(".")).unwrap();
         assert_eq!(spec.examples[0].kind, "good");
         assert_eq!(spec.examples[1].src, "https://e.org/b.jpg");
-        assert_eq!(spec.mode, JobMode::Verify);
+        assert_eq!(spec.mode, TaskMode::Verify);
         let error = clean_labels(&["a".into(), " a ".into()]).unwrap_err();
         assert!(error.to_string().contains("twice"), "{error}");
     }

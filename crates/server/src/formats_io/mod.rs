@@ -2,7 +2,6 @@
 //! and writing exports.
 
 mod boxes;
-pub mod bulk;
 pub mod export_images;
 pub mod ingest;
 pub mod job_file;

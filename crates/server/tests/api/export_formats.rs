@@ -218,7 +218,7 @@ async fn stored_floats_come_back_out_of_the_export_bit_for_bit() {
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.text());
     let stored: Vec<(f64, f64, f64, f64)> =
         sqlx::query_as("SELECT x, y, w, h FROM annotations ORDER BY id")
-            .fetch_all(&app.db)
+            .fetch_all(app.db.pool())
             .await
             .unwrap();
     // Read as exports read (before the exporters clip, which is arithmetic of its own).

@@ -21,7 +21,7 @@ async fn a_failing_submission_in_a_group_is_rolled_back_alone_and_the_others_are
         "CREATE TRIGGER fail_at_13 BEFORE INSERT ON annotations WHEN NEW.x = 13.0
          BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
     )
-    .execute(&app.db)
+    .execute(app.db.pool())
     .await
     .unwrap();
     let tasks = &batch.tasks;
@@ -70,7 +70,7 @@ async fn a_failing_submission_in_a_group_is_rolled_back_alone_and_the_others_are
     let counts = app.row_counts().await;
     assert_eq!((counts.submissions, counts.annotations), (2, 2));
     let leased: Vec<i64> = sqlx::query_scalar("SELECT image_id FROM leases ORDER BY image_id")
-        .fetch_all(&app.db)
+        .fetch_all(app.db.pool())
         .await
         .unwrap();
     let ids = |indices: &[usize]| -> Vec<i64> {
@@ -86,14 +86,14 @@ async fn a_failing_submission_in_a_group_is_rolled_back_alone_and_the_others_are
     );
     let stored_ids: Vec<String> =
         sqlx::query_scalar("SELECT submission_id FROM submissions ORDER BY submission_id")
-            .fetch_all(&app.db)
+            .fetch_all(app.db.pool())
             .await
             .unwrap();
     assert_eq!(stored_ids, ["a", "b"]);
 
     // The failing one goes through once the fault is gone (a client retries with the same id).
     sqlx::query("DROP TRIGGER fail_at_13")
-        .execute(&app.db)
+        .execute(app.db.pool())
         .await
         .unwrap();
     assert_eq!(

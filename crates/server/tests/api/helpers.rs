@@ -10,13 +10,12 @@ use axum::Router;
 use crowdbox_core::coco::{CocoAnnotation, CocoCategory};
 use crowdbox_core::wire::{CocoResult, ErrorBody, ErrorDetail, Submission, Task, TaskBatch};
 use crowdbox_server::clock::ManualClock;
-use crowdbox_server::group_writer::GroupWriter;
+use crowdbox_server::db::writer::GroupWriter;
 use crowdbox_server::import::{import_images, ImportReport, ImportRequest};
-use crowdbox_server::{app_with, image_store_dir, open_database, AppState, ServerConfig};
+use crowdbox_server::{app_with, image_store_dir, open_database, AppState, ServerConfig, Store};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sqlx::SqlitePool;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
@@ -26,7 +25,7 @@ pub const INDEX_HTML: &str = "<!doctype html><title>crowdbox test app</title>";
 
 pub struct TestApp {
     pub dir: TempDir,
-    pub db: SqlitePool,
+    pub db: Store,
     pub clock: ManualClock,
     pub store: PathBuf,
     router: Router,
@@ -226,7 +225,7 @@ impl TestApp {
             "annotations",
         ] {
             let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-                .fetch_one(&self.db)
+                .fetch_one(self.db.pool())
                 .await
                 .unwrap();
             counts.push(count);

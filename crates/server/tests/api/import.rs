@@ -60,7 +60,7 @@ async fn images_are_taken_by_extension_in_any_case_in_file_name_order() {
     assert_eq!(report.added, 3);
     let rows: Vec<(i64, String, String)> =
         sqlx::query_as("SELECT id, file_name, mime FROM images ORDER BY id")
-            .fetch_all(&app.db)
+            .fetch_all(app.db.pool())
             .await
             .unwrap();
     assert_eq!(

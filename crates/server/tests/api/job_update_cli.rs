@@ -147,7 +147,7 @@ async fn an_invalid_update_names_the_problem_and_changes_nothing() {
         (&["--job", "birds"], "nothing to change"),
         (
             &["--job", "geese", "--batch-size", "3"],
-            "there is no job called \"geese\" (jobs: birds)",
+            "there is no job called \"geese\"; known jobs: birds",
         ),
         (
             &["--job", "birds", "--allow-carry-forward", "maybe"],

@@ -104,7 +104,7 @@ pub async fn setup() -> (TestApp, Submission) {
 async fn every_malformed_request_is_a_named_4xx_and_changes_nothing() {
     let (app, valid) = setup().await;
     let valid = serde_json::to_value(&valid).unwrap();
-    let before = database_fingerprint(&app.db).await;
+    let before = database_fingerprint(app.db.pool()).await;
     let cases: Vec<Case> = cases::submission_cases(&valid)
         .into_iter()
         .chain(cases::other_cases())
@@ -142,7 +142,7 @@ async fn every_malformed_request_is_a_named_4xx_and_changes_nothing() {
             ),
         }
         assert_eq!(
-            database_fingerprint(&app.db).await,
+            database_fingerprint(app.db.pool()).await,
             before,
             "{name} changed the database"
         );

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::http::{header, Method, Request, StatusCode};
 use crowdbox_server::clock::SystemClock;
-use crowdbox_server::group_writer::GroupWriter;
+use crowdbox_server::db::writer::GroupWriter;
 use crowdbox_server::{app_with, image_store_dir, open_database, AppState, ServerConfig};
 use tower::ServiceExt;
 

@@ -6,12 +6,13 @@
 //! thread: well under a microsecond per row, and floats come back as the stored f64 bits (no text round trip).
 //! The queries run in one read transaction, so they see one snapshot (WAL) while workers keep submitting.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{ensure, Context};
+use anyhow::Context;
 use rusqlite::{Connection, OpenFlags};
-use sqlx::SqlitePool;
+
+use super::Store;
 
 /// An image of the job as exports need it.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,25 +59,14 @@ const MMAP_BYTES: i64 = 1 << 30;
 
 /// Reads job `job_id`'s images and boxes (and every submission when `with_submissions`), off the async threads.
 pub async fn read_job(
-    pool: &SqlitePool,
+    store: &Store,
     job_id: i64,
     with_submissions: bool,
 ) -> anyhow::Result<JobRows> {
-    let path = database_path(pool)?;
+    let path = store.path().to_owned();
     tokio::task::spawn_blocking(move || read_job_blocking(&path, job_id, with_submissions))
         .await
         .context("the export reader stopped")?
-}
-
-/// The pool's database file.
-pub(crate) fn database_path(pool: &SqlitePool) -> anyhow::Result<PathBuf> {
-    let options = pool.connect_options();
-    let path = options.get_filename();
-    ensure!(
-        !path.as_os_str().is_empty() && path != Path::new(":memory:"),
-        "exports read the database file, and this database has none (in memory)"
-    );
-    Ok(path.to_owned())
 }
 
 /// [`read_job`] on the calling thread.

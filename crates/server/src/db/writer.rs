@@ -18,15 +18,13 @@ use std::time::Duration;
 use anyhow::Context;
 use crowdbox_core::wire::{Receipt, TaskBatch};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
-use sqlx::SqlitePool;
 use tokio::sync::oneshot;
 
+use super::write_tx::WriteTx;
+use super::{JobsSeen, Store};
 use crate::error::ApiError;
 use crate::leasing::{lease_one, PendingLease};
 use crate::submissions::{store_one, Outcome, PendingSubmission};
-
-mod job_facts;
-pub(crate) use job_facts::{JobFacts, JobsSeen};
 
 type SubmitAnswer = Result<(Outcome, Receipt), ApiError>;
 type LeaseAnswer = Result<TaskBatch, ApiError>;
@@ -94,14 +92,14 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
 const WAL_RESTART_FRAMES: i64 = 4096;
 
 impl GroupWriter {
-    /// Opens a writing connection on the pool's database file and starts the writer thread.
-    pub fn start(pool: &SqlitePool) -> anyhow::Result<Self> {
-        let path = crate::formats_io::bulk::database_path(pool)?;
-        let conn = open_writer(&path)?;
+    /// Opens a writing connection on the store's database file and starts the writer thread.
+    pub fn start(store: &Store) -> anyhow::Result<Self> {
+        let path = store.path();
+        let conn = open_writer(path)?;
         // Checkpoints (copying the WAL into the database file, with an fsync) run on their own thread, so that
         // no group waits for one; the writer only says when it committed.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-        let checkpoints = open_writer(&path)?;
+        let checkpoints = open_writer(path)?;
         let (committed, commits) = mpsc::sync_channel(1);
         std::thread::Builder::new()
             .name("crowdbox-checkpointer".to_owned())
@@ -149,7 +147,7 @@ fn open_writer(path: &Path) -> anyhow::Result<Connection> {
     )
     .with_context(|| format!("cannot open the database {} to write", path.display()))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    // The same settings as the pool's connections (`open_database`): these two are per connection.
+    // The same settings as the pool's connections (`Store::open`): these two are per connection.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.set_prepared_statement_cache_capacity(64);
@@ -166,7 +164,7 @@ fn write_groups(
     while let Ok(first) = queued.recv() {
         let mut group = vec![first];
         // Other writers in this process (tests) take the same lock, so they never meet SQLite's busy handler.
-        let writer = crate::write_queue_blocking();
+        let writer = super::write_queue_blocking();
         group.extend(queued.try_iter().take(MAX_GROUP - 1));
         // A bug that panics must not end the thread (every later request would fail): unwinding drops the
         // open transaction, which rolls the group back, and the group is answered with internal errors.
@@ -220,7 +218,7 @@ fn checkpoint_after_commits(conn: &Connection, commits: &mpsc::Receiver<()>) {
             }
         };
         if frames >= WAL_RESTART_FRAMES {
-            let _writer = crate::write_queue_blocking();
+            let _writer = super::write_queue_blocking();
             if let Err(error) = passive_checkpoint(conn) {
                 tracing::warn!(%error, "a WAL checkpoint failed; the next one will copy what is left");
             }
@@ -262,7 +260,7 @@ fn try_handle_group(conn: &mut Connection, group: &[Queued]) -> rusqlite::Result
         // becomes of the request.
         let admitted = {
             let savepoint = transaction.savepoint()?;
-            let admitted = admit(&savepoint, &mut jobs, queued.admission());
+            let admitted = admit(&mut WriteTx::new(&savepoint, &mut jobs), queued.admission());
             if admitted.is_ok() {
                 savepoint.commit()?;
             }
@@ -273,14 +271,15 @@ fn try_handle_group(conn: &mut Connection, group: &[Queued]) -> rusqlite::Result
             continue;
         }
         let savepoint = transaction.savepoint()?;
+        let mut tx = WriteTx::new(&savepoint, &mut jobs);
         let (answer, keep) = match queued {
             Queued::Submit(_, pending, _) => {
-                let answer = store_one(&savepoint, &mut jobs, pending);
+                let answer = store_one(&mut tx, pending);
                 let stored = matches!(answer, Ok((Outcome::Stored, _)));
                 (Answer::Submit(answer), stored)
             }
             Queued::Lease(_, pending, _) => {
-                let answer = lease_one(&savepoint, &mut jobs, pending);
+                let answer = lease_one(&mut tx, pending);
                 let ok = answer.is_ok();
                 (Answer::Lease(answer), ok)
             }
@@ -299,16 +298,16 @@ fn try_handle_group(conn: &mut Connection, group: &[Queued]) -> rusqlite::Result
 
 /// Lets the request through if its job is open or the request carries a valid invite (see
 /// [`crate::invites`]). An unknown job passes: the request itself then answers that there is no such job.
-fn admit(conn: &Connection, jobs: &mut JobsSeen, admission: &Admission) -> Result<(), ApiError> {
-    let job = match jobs.find(conn, &admission.job_name) {
-        Ok(job) if job.requires_invite => job,
+fn admit(tx: &mut WriteTx<'_>, admission: &Admission) -> Result<(), ApiError> {
+    let facts = match tx.job(&admission.job_name) {
+        Ok(facts) if facts.job.requires_invite => facts,
         Ok(_) | Err(ApiError::JobNotFound(_)) => return Ok(()),
         Err(error) => return Err(error),
     };
     crate::invites::authorize_in(
-        conn,
-        job.id,
-        &job.name,
+        tx,
+        facts.job.id,
+        &facts.job.name,
         admission.invite.as_deref(),
         &admission.worker_id,
         admission.now_ms,
