@@ -11,6 +11,8 @@ use crowdbox_core::wire::{ErrorBody, ErrorDetail};
 pub enum ApiError {
     #[error("there is no job called {0:?}")]
     JobNotFound(String),
+    #[error("there is already a job called {0:?}")]
+    JobExists(String),
     #[error("there is no image with id {0}")]
     ImageNotFound(String),
     #[error("job {job:?} has no example image {index}")]
@@ -89,7 +91,9 @@ impl ApiError {
             | Self::TaskNotFound { .. }
             | Self::RouteNotFound(_) => StatusCode::NOT_FOUND,
             Self::TaskNotLeased(_) => StatusCode::FORBIDDEN,
-            Self::TaskAlreadySubmitted { .. } | Self::SubmissionIdReused(_) => StatusCode::CONFLICT,
+            Self::TaskAlreadySubmitted { .. }
+            | Self::SubmissionIdReused(_)
+            | Self::JobExists(_) => StatusCode::CONFLICT,
             Self::InvalidField(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::MalformedJson(_) | Self::UnreadableBody(_) => StatusCode::BAD_REQUEST,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -109,6 +113,7 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::JobNotFound(_) => "job_not_found",
+            Self::JobExists(_) => "job_exists",
             Self::ImageNotFound(_) => "image_not_found",
             Self::ExampleNotFound { .. } => "example_not_found",
             Self::TaskNotFound { .. } => "task_not_found",
@@ -139,6 +144,7 @@ impl ApiError {
             | Self::TaskNotLeased(_)
             | Self::TaskAlreadySubmitted { .. } => Some("task_id".to_owned()),
             Self::SubmissionIdReused(_) => Some("submission_id".to_owned()),
+            Self::JobExists(_) => Some("name".to_owned()),
             _ => None,
         }
     }

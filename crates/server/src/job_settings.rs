@@ -5,6 +5,8 @@
 //! triggers of migration `image_progress` recompute every image's `done` flag and the job's done count in the
 //! same transaction, so leasing and progress follow the new number at once.
 
+use std::collections::BTreeMap;
+
 use anyhow::{ensure, Context};
 use crowdbox_core::wire::TaskMode;
 
@@ -21,6 +23,8 @@ pub struct JobChanges {
     pub lease_seconds: Option<u32>,
     pub mode: Option<TaskMode>,
     pub allow_carry_forward: Option<bool>,
+    /// Objects per label the owner aims for (replaces them all).
+    pub label_targets: Option<BTreeMap<String, u64>>,
 }
 
 impl JobChanges {
@@ -54,6 +58,7 @@ impl JobChanges {
             self.batch_size.map(Setting::BatchSize),
             self.lease_seconds.map(Setting::LeaseSeconds),
             self.allow_carry_forward.map(Setting::AllowCarryForward),
+            self.label_targets.clone().map(Setting::LabelTargets),
         ]
         .into_iter()
         .flatten()

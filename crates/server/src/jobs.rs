@@ -1,6 +1,7 @@
 //! Jobs as the command line and the API describe them: example images, tasks, the `job list` and `job show`
 //! tables, and finding a job by name or saying which jobs exist. Rows come from [`crate::db::jobs`].
 
+use crowdbox_core::owner::JobOverview;
 use crowdbox_core::wire::{ExampleImage, ExampleKind, TaskMode};
 
 pub use crate::db::jobs::{Job, JobImage, JobSummary, Progress};
@@ -43,6 +44,32 @@ pub async fn requested_job(store: &Store, name: &str) -> Result<Job, ApiError> {
     db::jobs::find_job(&mut conn, name)
         .await?
         .ok_or_else(|| ApiError::JobNotFound(name.to_owned()))
+}
+
+/// The job with its labels and where it stands at `now_ms`, as the owner API describes it.
+pub async fn overview(store: &Store, job: Job, now_ms: i64) -> Result<JobOverview, sqlx::Error> {
+    let mut conn = store.pool().acquire().await?;
+    let labels = db::jobs::labels(&mut conn, &job).await?;
+    let progress = db::jobs::progress(&mut conn, job.id).await?;
+    let images_in_progress = db::jobs::images_in_progress(&mut conn, job.id, now_ms).await?;
+    let submissions = db::jobs::submission_count(&mut conn, job.id).await?;
+    let count = |value: i64| u32::try_from(value).unwrap_or(u32::MAX);
+    Ok(JobOverview {
+        labels,
+        mode: job.mode,
+        instructions: job.instructions,
+        workers_per_image: count(job.workers_per_image),
+        batch_size: count(job.batch_size),
+        lease_seconds: count(job.lease_seconds),
+        allow_carry_forward: job.allow_carry_forward,
+        requires_invite: job.requires_invite,
+        label_targets: job.label_targets,
+        name: job.name,
+        images_total: progress.images_total,
+        images_done: progress.images_done,
+        images_in_progress,
+        submissions,
+    })
 }
 
 impl Job {

@@ -140,7 +140,7 @@ fn check_lease(
     if expires_at > now_ms {
         return Ok(());
     }
-    if tx.taken_by_others(image_id, worker_id, now_ms)? >= facts.job.workers_per_image {
+    if tx.room_left(image_id, worker_id, now_ms, facts.job.workers_per_image)? <= 0 {
         return Err(ApiError::TaskNotLeased(format!(
             "the lease of worker {worker_id:?} on task {task_id} expired and the image went to another worker"
         )));

@@ -6,13 +6,21 @@ use axum::routing::get;
 use axum::{Json, Router};
 use crowdbox_core::wire::JobInfo;
 
-use crate::auth::bearer_token;
+use axum::handler::Handler;
+use axum::middleware;
+
+use super::owner;
+use crate::auth::{bearer_token, require_owner};
 use crate::error::ApiError;
 use crate::AppState;
 use crate::{db, invites, jobs};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/jobs/{job}", get(job_info))
+    // The owner's PATCH shares the path; the owner token guards it alone.
+    Router::new().route(
+        "/jobs/{job}",
+        get(job_info).patch(owner::jobs::patch_job.layer(middleware::from_fn(require_owner))),
+    )
 }
 
 async fn job_info(

@@ -3,7 +3,7 @@
 
 pub mod images;
 pub mod jobs;
-pub mod owner;
+pub(crate) mod owner;
 pub mod tasks;
 
 use std::net::SocketAddr;

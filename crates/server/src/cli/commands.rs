@@ -70,6 +70,7 @@ pub(super) async fn update_job(database: &Path, args: JobUpdateArgs) -> anyhow::
         lease_seconds: args.lease_seconds,
         mode: args.mode,
         allow_carry_forward: args.allow_carry_forward,
+        label_targets: None,
     };
     let pool = open_database(database).await?;
     let updated = crate::job_settings::update_job(&pool, &args.job, &changes).await?;

@@ -1,5 +1,7 @@
 //! Jobs, their labels (COCO categories), their settings and their progress.
 
+use std::collections::BTreeMap;
+
 use crowdbox_core::coco::CocoCategory;
 use crowdbox_core::wire::TaskMode;
 use sqlx::SqliteConnection;
@@ -22,12 +24,14 @@ pub struct Job {
     /// Whether workers need an invite (see [`crate::invites`]).
     pub requires_invite: bool,
     pub examples: Vec<Example>,
+    /// Objects per label the owner aims for.
+    pub label_targets: BTreeMap<String, u64>,
 }
 
 /// The columns a [`Job`] is read from, in [`job_from_row`]'s order.
 pub(super) const JOB_COLUMNS: &str =
     "id, name, instructions, workers_per_image, batch_size, lease_seconds, mode, allow_carry_forward, \
-     requires_invite, examples";
+     requires_invite, examples, label_targets";
 
 /// A `jobs` row as SQLite gives it (the mode and the examples are text there).
 #[derive(sqlx::FromRow)]
@@ -42,6 +46,7 @@ struct JobRow {
     allow_carry_forward: bool,
     requires_invite: bool,
     examples: String,
+    label_targets: String,
 }
 
 impl From<JobRow> for Job {
@@ -51,19 +56,19 @@ impl From<JobRow> for Job {
             (row.workers_per_image, row.batch_size, row.lease_seconds),
             &row.mode,
             (row.allow_carry_forward, row.requires_invite),
-            &row.examples,
+            (&row.examples, &row.label_targets),
         )
     }
 }
 
-/// A [`Job`] from its stored parts. The migrations' CHECK keeps `mode` one of [`TaskMode`]'s names, and
-/// `crowdbox job create` writes `examples` as a JSON array.
+/// A [`Job`] from its stored parts. The migrations' CHECK keeps `mode` one of [`TaskMode`]'s names; `examples`
+/// (a JSON array) and `label_targets` (a JSON object) are written by this module only.
 pub(super) fn job_from_parts(
     (id, name, instructions): (i64, String, String),
     (workers_per_image, batch_size, lease_seconds): (i64, i64, i64),
     mode: &str,
     (allow_carry_forward, requires_invite): (bool, bool),
-    examples: &str,
+    (examples, label_targets): (&str, &str),
 ) -> Job {
     Job {
         id,
@@ -76,6 +81,7 @@ pub(super) fn job_from_parts(
         allow_carry_forward,
         requires_invite,
         examples: serde_json::from_str(examples).unwrap_or_default(),
+        label_targets: serde_json::from_str(label_targets).unwrap_or_default(),
     }
 }
 
@@ -116,6 +122,7 @@ pub enum Setting {
     LeaseSeconds(u32),
     Mode(TaskMode),
     AllowCarryForward(bool),
+    LabelTargets(BTreeMap<String, u64>),
 }
 
 impl Setting {
@@ -128,6 +135,7 @@ impl Setting {
             Self::LeaseSeconds(_) => "lease_seconds",
             Self::Mode(_) => "mode",
             Self::AllowCarryForward(_) => "allow_carry_forward",
+            Self::LabelTargets(_) => "label_targets",
         }
     }
 
@@ -140,6 +148,7 @@ impl Setting {
             Self::LeaseSeconds(n) => i64::from(*n) == job.lease_seconds,
             Self::Mode(mode) => *mode == job.mode,
             Self::AllowCarryForward(allow) => *allow == job.allow_carry_forward,
+            Self::LabelTargets(targets) => *targets == job.label_targets,
         }
     }
 }
@@ -328,7 +337,27 @@ pub async fn set_setting(
         }
         Setting::Mode(mode) => query.bind(mode.as_str()),
         Setting::AllowCarryForward(allow) => query.bind(*allow),
+        Setting::LabelTargets(targets) => {
+            query.bind(serde_json::to_string(targets).unwrap_or_else(|_| "{}".to_owned()))
+        }
     };
     query.bind(job_id).execute(conn).await?;
     Ok(())
+}
+
+/// How many of the job's images are not done and leased to a worker until after `now_ms`.
+pub async fn images_in_progress(
+    conn: &mut SqliteConnection,
+    job_id: i64,
+    now_ms: i64,
+) -> Result<u64, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT l.image_id) FROM leases l JOIN images i ON i.id = l.image_id
+         WHERE i.job_id = $1 AND NOT i.done AND l.expires_at > $2",
+    )
+    .bind(job_id)
+    .bind(now_ms)
+    .fetch_one(conn)
+    .await?;
+    Ok(to_u64(count))
 }

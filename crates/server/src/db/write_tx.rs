@@ -93,7 +93,7 @@ impl<'a> WriteTx<'a> {
                         OR NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.worker_id = ?2))
                    AND i.submission_count
                      + (SELECT COUNT(*) FROM leases l
-                        WHERE l.image_id = i.id AND l.worker_id <> ?2 AND l.expires_at > ?3) < ?4
+                        WHERE l.image_id = i.id AND l.worker_id <> ?2 AND l.expires_at > ?3) < ?4 + i.extra_workers
                  ORDER BY i.id
                  LIMIT ?5",
             )?
@@ -241,19 +241,25 @@ impl<'a> WriteTx<'a> {
             .optional()
     }
 
-    /// How many workers hold the image besides `worker_id`: its submissions plus the others' unexpired leases.
-    pub fn taken_by_others(
+    /// How many more workers the image takes besides `worker_id`: the job's `workers_per_image` plus the workers
+    /// a reopened image still needs, less its submissions and the other workers' unexpired leases.
+    pub fn room_left(
         &self,
         image_id: i64,
         worker_id: &str,
         now_ms: i64,
+        workers_per_image: i64,
     ) -> rusqlite::Result<i64> {
         self.conn
             .prepare_cached(
-                "SELECT (SELECT COUNT(*) FROM submissions WHERE image_id = ?1)
-                      + (SELECT COUNT(*) FROM leases WHERE image_id = ?1 AND worker_id <> ?2 AND expires_at > ?3)",
+                "SELECT ?4 + i.extra_workers
+                      - (SELECT COUNT(*) FROM submissions WHERE image_id = ?1)
+                      - (SELECT COUNT(*) FROM leases WHERE image_id = ?1 AND worker_id <> ?2 AND expires_at > ?3)
+                 FROM images i WHERE i.id = ?1",
             )?
-            .query_row(params![image_id, worker_id, now_ms], |row| row.get(0))
+            .query_row(params![image_id, worker_id, now_ms, workers_per_image], |row| {
+                row.get(0)
+            })
     }
 
     /// Writes the submission row and its (already clipped) boxes and releases the worker's lease. The triggers

@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use crowdbox_core::coco::{CocoAnnotation, CocoCategory};
 use crowdbox_core::wire::{CocoResult, ErrorBody, ErrorDetail, Submission, Task, TaskBatch};
+use crowdbox_server::auth::OwnerToken;
 use crowdbox_server::clock::ManualClock;
 use crowdbox_server::db::writer::GroupWriter;
 use crowdbox_server::import::{import_images, ImportReport, ImportRequest};
@@ -21,6 +22,8 @@ use tower::ServiceExt;
 
 /// 2025-06-15T14:40:00Z, where every test clock starts.
 pub const START_MS: i64 = 1_750_000_800_000;
+/// The owner token of [`TestApp::spawn_owned`].
+pub const OWNER_TOKEN: &str = "owner-token-for-the-tests-abcdefghij";
 pub const INDEX_HTML: &str = "<!doctype html><title>crowdbox test app</title>";
 
 pub struct TestApp {
@@ -80,6 +83,35 @@ pub struct RowCounts {
 impl TestApp {
     pub async fn spawn() -> Self {
         Self::spawn_with(ServerConfig::default()).await
+    }
+
+    /// The app with [`OWNER_TOKEN`] as its owner token.
+    pub async fn spawn_owned() -> Self {
+        Self::spawn_with(ServerConfig {
+            owner_token: Some(OwnerToken::new(OWNER_TOKEN).unwrap()),
+            ..ServerConfig::default()
+        })
+        .await
+    }
+
+    /// A request with the owner token and, when given, a JSON body.
+    pub async fn owner(
+        &self,
+        method: Method,
+        uri: &str,
+        body: Option<&serde_json::Value>,
+    ) -> TestResponse {
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {OWNER_TOKEN}"));
+        let request = match body {
+            Some(body) => request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(serde_json::to_vec(body).unwrap())),
+            None => request.body(Body::empty()),
+        };
+        self.request(request.unwrap()).await
     }
 
     /// The app with a given configuration (owner token, CORS, frame ancestors, rate limits).

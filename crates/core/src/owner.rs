@@ -1,0 +1,335 @@
+//! The owner API's bodies (`/api/jobs…` with the owner token): what the server sends and the console reads.
+//! With the `openapi` feature each type also describes itself for the server's OpenAPI document.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::wire::TaskMode;
+
+/// A job with its settings and where it stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobOverview {
+    pub name: String,
+    pub labels: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "draw"))]
+    pub mode: TaskMode,
+    pub instructions: String,
+    pub workers_per_image: u32,
+    pub batch_size: u32,
+    pub lease_seconds: u32,
+    pub allow_carry_forward: bool,
+    pub requires_invite: bool,
+    /// Objects per label the owner aims for (e.g. 1,000 per class); labels without a target are left out.
+    #[serde(default)]
+    pub label_targets: BTreeMap<String, u64>,
+    pub images_total: u64,
+    pub images_done: u64,
+    /// Images that are not done and that a worker holds an unexpired lease on.
+    pub images_in_progress: u64,
+    pub submissions: u64,
+}
+
+impl JobOverview {
+    /// Images neither done nor leased.
+    pub fn images_open(&self) -> u64 {
+        self.images_total
+            .saturating_sub(self.images_done)
+            .saturating_sub(self.images_in_progress)
+    }
+}
+
+/// `GET /api/jobs`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobList {
+    pub jobs: Vec<JobOverview>,
+}
+
+/// `POST /api/jobs`: the fields of `crowdbox job create` (example images as http(s) URLs).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewJob {
+    pub name: String,
+    pub labels: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers_per_image: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_size: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease_seconds: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub mode: Option<TaskMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_carry_forward: Option<bool>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub good_examples: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bad_examples: Vec<String>,
+}
+
+/// `PATCH /api/jobs/{job}`: the settings to change (`crowdbox job update`), all or nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct JobPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers_per_image: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_size: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease_seconds: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub mode: Option<TaskMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_carry_forward: Option<bool>,
+    /// Replaces every label target; a label missing from the map has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_targets: Option<BTreeMap<String, u64>>,
+}
+
+/// What `PATCH /api/jobs/{job}` did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobPatched {
+    pub job: JobOverview,
+    /// The settings whose value changed.
+    pub changed: Vec<String>,
+}
+
+/// `POST /api/jobs/{job}/images`: what an upload added.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UploadReport {
+    pub added: u64,
+    pub already_present: u64,
+    pub boxes_stored: u64,
+    /// Boxes wholly outside their image, and images whose boxes an earlier import had already given.
+    pub left_out: u64,
+}
+
+/// `POST /api/jobs/{job}/invites`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InviteRequest {
+    pub count: u32,
+}
+
+/// The new invite tokens (only their hashes are stored: this is the one time they are shown).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Invites {
+    pub tokens: Vec<String>,
+}
+
+/// One `progress` event of `GET /api/jobs/{job}/events`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProgressEvent {
+    pub images_total: u64,
+    pub images_done: u64,
+    pub images_in_progress: u64,
+    pub submissions: u64,
+}
+
+/// A box with its label, natural image pixels (COCO `[x, y, w, h]`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LabelledBox {
+    pub label: String,
+    pub bbox: [f64; 4],
+    /// For consolidated boxes: support × agreement, in [0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+}
+
+/// What the owner decided about an image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewState {
+    /// The consolidated boxes are final.
+    Accepted,
+    /// The owner's own boxes are final.
+    Corrected,
+}
+
+/// One image of the review queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewItem {
+    pub image_id: u64,
+    pub file_name: String,
+    pub width: u32,
+    pub height: u32,
+    pub image_url: String,
+    /// The consolidated boxes (or the reviewed final ones).
+    pub boxes: Vec<LabelledBox>,
+    /// The lowest box confidence (1 for an image without boxes that every worker agreed on).
+    pub confidence: f64,
+    /// How many workers' submissions the image has.
+    pub workers: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<ReviewState>,
+}
+
+/// A page of the review queue; `next_cursor` asks for the next page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewPage {
+    pub images: Vec<ReviewItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// One worker's submission of an image, as stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImageSubmission {
+    pub worker_id: String,
+    pub outcome: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+    pub received_at: i64,
+    pub boxes: Vec<LabelledBox>,
+    /// The change record as sent (`[{origin, annotation, kind}]`), empty when there was none.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub changes: Vec<serde_json::Value>,
+    /// Whether this is the owner's correction or an imported final submission.
+    #[serde(default)]
+    pub is_final: bool,
+}
+
+/// `GET /api/jobs/{job}/images/{id}`: an image with every submission.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImageDetail {
+    pub image_id: u64,
+    pub file_name: String,
+    pub width: u32,
+    pub height: u32,
+    pub image_url: String,
+    pub consolidated: Vec<LabelledBox>,
+    pub submissions: Vec<ImageSubmission>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<ReviewState>,
+}
+
+/// What the owner does with an image in review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewAction {
+    /// Keep the consolidated boxes as final.
+    Accept,
+    /// Replace them with the owner's boxes (sent in `boxes`).
+    Correct,
+    /// Send the image back for more workers (a review of it is undone).
+    Reopen,
+}
+
+/// `POST /api/jobs/{job}/images/{id}/review`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    pub action: ReviewAction,
+    /// The corrected boxes (`correct` only); confidences are ignored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub boxes: Vec<LabelledBox>,
+}
+
+/// Raw boxes of one label (every worker's).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LabelCount {
+    pub label: String,
+    pub boxes: u64,
+}
+
+/// Objects of one label after consolidating each image's boxes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LabelObjects {
+    pub label: String,
+    pub objects: u64,
+}
+
+/// The spread of one label's box sizes: the square root of each raw box's area, in image pixels.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BoxSizes {
+    pub label: String,
+    pub boxes: u64,
+    pub min: f64,
+    pub median: f64,
+    pub max: f64,
+}
+
+/// Images finished in one hour (by the time of the submission that finished them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HourCount {
+    pub hour_start_ms: i64,
+    pub images_done: u64,
+}
+
+/// What one worker did in a job.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WorkerStats {
+    pub worker_id: String,
+    pub tasks: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_task_ms: Option<f64>,
+    /// Mean IoU of this worker's boxes to the consolidated boxes of images that others boxed too (matched at
+    /// IoU ≥ 0.5 with the same label; a box without a match counts 0); `None` when no such image exists yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement_iou: Option<f64>,
+}
+
+/// `crowdbox stats --json` and `GET /api/jobs/{job}/stats`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobStats {
+    pub job: String,
+    pub images_total: u64,
+    pub images_done: u64,
+    pub boxes_total: u64,
+    /// Sorted by count, most first.
+    pub boxes_per_label: Vec<LabelCount>,
+    /// Largest over smallest label count; `None` when a label has no boxes.
+    pub imbalance_ratio: Option<f64>,
+    pub objects_total: u64,
+    /// Sorted by count, most first.
+    pub objects_per_label: Vec<LabelObjects>,
+    pub objects_imbalance_ratio: Option<f64>,
+    /// The owner's per-label targets for objects.
+    #[serde(default)]
+    pub label_targets: BTreeMap<String, u64>,
+    /// In the job's label order.
+    #[serde(default)]
+    pub box_sizes: Vec<BoxSizes>,
+    /// Every hour from the first finished image to the last, empty hours included.
+    #[serde(default)]
+    pub throughput: Vec<HourCount>,
+    /// How many distinct workers submitted.
+    pub worker_count: u64,
+    /// Sorted by worker id.
+    #[serde(default)]
+    pub workers: Vec<WorkerStats>,
+    pub median_task_ms: Option<f64>,
+    pub timed_tasks: u64,
+}

@@ -1,0 +1,166 @@
+//! - `GET /api/jobs`: every job with its settings and progress.
+//! - `POST /api/jobs`: creates a job from `crowdbox job create`'s fields (409 `job_exists`).
+//! - `PATCH /api/jobs/{job}`: `crowdbox job update`'s fields and the per-label targets, all or nothing.
+
+use std::path::Path as FilePath;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use crowdbox_core::owner::{JobList, JobOverview, JobPatch, JobPatched, NewJob};
+use crowdbox_core::validate::FieldError;
+
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::formats_io::job_file::{self, JobFile};
+use crate::job_settings::{update_job, JobChanges};
+use crate::{db, jobs, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/jobs", get(list_jobs).post(create_job))
+}
+
+async fn list_jobs(State(state): State<AppState>) -> Result<Json<JobList>, ApiError> {
+    let now_ms = state.clock.now_ms();
+    let mut overviews = Vec::new();
+    for summary in db::jobs::list_jobs(&state.db).await? {
+        overviews.push(jobs::overview(&state.db, summary.job, now_ms).await?);
+    }
+    Ok(Json(JobList { jobs: overviews }))
+}
+
+async fn create_job(
+    State(state): State<AppState>,
+    ApiJson(new): ApiJson<NewJob>,
+) -> Result<(StatusCode, Json<JobOverview>), ApiError> {
+    let spec = job_file(new)?
+        .into_spec(FilePath::new(""))
+        .map_err(|error| FieldError::new("body", error.to_string()))?;
+    let mut tx = state.db.begin_write().await?;
+    if db::jobs::find_job(&mut tx, &spec.name).await?.is_some() {
+        return Err(ApiError::JobExists(spec.name));
+    }
+    let job = db::jobs::create_job(&mut tx, &spec, state.clock.now_ms()).await?;
+    tx.commit().await?;
+    let overview = jobs::overview(&state.db, job, state.clock.now_ms()).await?;
+    Ok((StatusCode::CREATED, Json(overview)))
+}
+
+/// The job file the request stands for, after the checks that name a field: the API takes example images as
+/// http(s) URLs only (a path would name a file on the server).
+fn job_file(new: NewJob) -> Result<JobFile, ApiError> {
+    let name = new.name.trim();
+    if name.is_empty() || name.contains('/') || name.len() > 100 {
+        return Err(FieldError::new(
+            "name",
+            format!("the job name {name:?} must be 1 to 100 characters without `/`"),
+        )
+        .into());
+    }
+    job_file::clean_labels(&new.labels)
+        .map_err(|error| FieldError::new("labels", error.to_string()))?;
+    let counts = [
+        ("workers_per_image", new.workers_per_image),
+        ("batch_size", new.batch_size),
+        ("lease_seconds", new.lease_seconds),
+    ];
+    for (field, value) in counts {
+        if value == Some(0) {
+            return Err(FieldError::new(field, format!("{field} must be at least 1")).into());
+        }
+    }
+    for (field, urls) in [
+        ("good_examples", &new.good_examples),
+        ("bad_examples", &new.bad_examples),
+    ] {
+        if let Some((index, url)) = urls
+            .iter()
+            .enumerate()
+            .find(|(_, url)| !(url.starts_with("https://") || url.starts_with("http://")))
+        {
+            return Err(FieldError::new(
+                format!("{field}[{index}]"),
+                format!("{url:?} is not an http(s) URL; the API takes example images as URLs"),
+            )
+            .into());
+        }
+    }
+    Ok(JobFile {
+        name: new.name,
+        labels: new.labels,
+        instructions: new.instructions,
+        instructions_file: None,
+        workers_per_image: new
+            .workers_per_image
+            .unwrap_or(job_file::default_workers_per_image()),
+        batch_size: new.batch_size.unwrap_or(job_file::default_batch_size()),
+        lease_seconds: new
+            .lease_seconds
+            .unwrap_or(job_file::default_lease_seconds()),
+        mode: new.mode.unwrap_or_default(),
+        allow_carry_forward: new.allow_carry_forward.unwrap_or(false),
+        good_examples: new.good_examples,
+        bad_examples: new.bad_examples,
+    })
+}
+
+/// `PATCH /api/jobs/{job}` (routed with the volunteers' `GET /api/jobs/{job}`, behind the owner token).
+pub(crate) async fn patch_job(
+    State(state): State<AppState>,
+    Path(job_name): Path<String>,
+    ApiJson(patch): ApiJson<JobPatch>,
+) -> Result<Json<JobPatched>, ApiError> {
+    let job = jobs::requested_job(&state.db, &job_name).await?;
+    if let Some(targets) = &patch.label_targets {
+        let labels = {
+            let mut conn = state.db.pool().acquire().await?;
+            db::jobs::labels(&mut conn, &job).await?
+        };
+        if let Some(unknown) = targets.keys().find(|label| !labels.contains(label)) {
+            return Err(FieldError::new(
+                format!("label_targets.{unknown}"),
+                format!(
+                    "job {} has no label {unknown:?} (its labels: {})",
+                    job.name,
+                    labels.join(", ")
+                ),
+            )
+            .into());
+        }
+    }
+    let counts = [
+        ("workers_per_image", patch.workers_per_image),
+        ("batch_size", patch.batch_size),
+        ("lease_seconds", patch.lease_seconds),
+    ];
+    for (field, value) in counts {
+        if value == Some(0) {
+            return Err(FieldError::new(field, format!("{field} must be at least 1")).into());
+        }
+    }
+    let changes = JobChanges {
+        instructions: patch.instructions,
+        workers_per_image: patch.workers_per_image,
+        batch_size: patch.batch_size,
+        lease_seconds: patch.lease_seconds,
+        mode: patch.mode,
+        allow_carry_forward: patch.allow_carry_forward,
+        label_targets: patch.label_targets,
+    };
+    let updated = update_job(&state.db, &job_name, &changes)
+        .await
+        .map_err(|error| {
+            // What the update refuses is the request's content; a database failure is the server's.
+            if error.is::<sqlx::Error>() {
+                ApiError::Internal(error)
+            } else {
+                FieldError::new("body", error.to_string()).into()
+            }
+        })?;
+    let overview = jobs::overview(&state.db, updated.job, state.clock.now_ms()).await?;
+    Ok(Json(JobPatched {
+        job: overview,
+        changed: updated.changed.into_iter().map(str::to_owned).collect(),
+    }))
+}

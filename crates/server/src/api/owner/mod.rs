@@ -1,0 +1,20 @@
+//! Owner endpoints: everything that is not a volunteer's job info, batches, submissions or images. Each needs
+//! `Authorization: Bearer <owner token>` (see `auth::require_owner`); `PATCH /api/jobs/{job}` shares its path
+//! with the volunteers' job info and is guarded in [`super::jobs`].
+
+mod exports;
+mod invites;
+pub(crate) mod jobs;
+
+use axum::{middleware, Router};
+
+use crate::auth::require_owner;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(exports::router())
+        .merge(jobs::router())
+        .merge(invites::router())
+        .route_layer(middleware::from_fn(require_owner))
+}
