@@ -74,7 +74,7 @@ pub async fn load_job_dataset(
 }
 
 /// Groups the rows by image (all three lists are in image id order) into core's dataset.
-fn job_dataset(
+pub(crate) fn job_dataset(
     job: Job,
     labels: Vec<String>,
     rows: JobRows,
@@ -85,7 +85,9 @@ fn job_dataset(
         boxes,
         submissions,
         outcomes,
+        reviewed,
     } = rows;
+    let reviewed: std::collections::HashMap<i64, i64> = reviewed.into_iter().collect();
     let mut next_outcome = 0;
     let label_of = |category_id: i64| {
         labels
@@ -116,18 +118,26 @@ fn job_dataset(
         }
         let rows = &boxes[start..next_box];
         let first_submission = next_submission;
-        while next_submission < submissions.len() && submissions[next_submission].0 == image.id {
+        while next_submission < submissions.len()
+            && submissions[next_submission].image_id == image.id
+        {
             next_submission += 1;
         }
         let image_submissions = &submissions[first_submission..next_submission];
         let imported = |submission_id: i64| {
             image_submissions
                 .iter()
-                .any(|&(_, id, imported)| imported && id == submission_id)
+                .any(|submission| submission.imported && submission.id == submission_id)
         };
         dataset_image.boxes = match method {
+            // The owner's review decided: its final boxes, in every export.
+            _ if reviewed.contains_key(&image.id) => rows
+                .iter()
+                .filter(|row| row.submission_id == reviewed[&image.id])
+                .map(to_box)
+                .collect(),
             None => rows.iter().map(to_box).collect(),
-            Some(_) if image_submissions.iter().any(|s| s.2) => rows
+            Some(_) if image_submissions.iter().any(|s| s.imported) => rows
                 .iter()
                 .filter(|row| imported(row.submission_id))
                 .map(to_box)
@@ -135,9 +145,9 @@ fn job_dataset(
             Some(method) => {
                 let per_worker: Vec<Vec<DatasetBox>> = image_submissions
                     .iter()
-                    .map(|(_, id, _)| {
+                    .map(|submission| {
                         rows.iter()
-                            .filter(|row| row.submission_id == *id)
+                            .filter(|row| row.submission_id == submission.id)
                             .map(to_box)
                             .collect()
                     })

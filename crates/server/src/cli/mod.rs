@@ -104,7 +104,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&stats)?);
             } else {
-                println!("{stats}");
+                println!("{}", stats::StatsTable(&stats));
             }
             Ok(())
         }

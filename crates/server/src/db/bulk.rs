@@ -37,8 +37,18 @@ pub struct BoxRow {
     pub iscrowd: bool,
 }
 
-/// One submission: (image id, submission row id, imported).
-pub type SubmissionRow = (i64, i64, bool);
+/// One submission, without its boxes.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SubmissionRow {
+    pub image_id: i64,
+    /// The `submissions` row (boxes name it).
+    pub id: i64,
+    /// An imported final submission, or the owner's from a review.
+    pub imported: bool,
+    pub worker_id: String,
+    pub received_at: i64,
+    pub duration_ms: Option<i64>,
+}
 
 /// A job's rows: images in id order, boxes in (image id, box id) order, submissions in (image id, id) order.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -49,6 +59,8 @@ pub struct JobRows {
     pub submissions: Vec<SubmissionRow>,
     /// (image id, outcome, how many submissions said it) for every outcome but `boxed`, in image id order.
     pub outcomes: Vec<(i64, String, u32)>,
+    /// Reviewed images and the submission that holds their final boxes, in image id order.
+    pub reviewed: Vec<(i64, i64)>,
 }
 
 /// How long a read waits for a lock (a checkpoint or a recovering writer) before giving up.
@@ -97,12 +109,14 @@ pub fn read_job_blocking(
     };
     let outcomes =
         read_outcomes(&snapshot, job_id, &job_images).context("reading the job's outcomes")?;
+    let reviewed = read_reviewed(&snapshot, job_id).context("reading the job's reviews")?;
     snapshot.finish()?;
     Ok(JobRows {
         images,
         boxes,
         submissions,
         outcomes,
+        reviewed,
     })
 }
 
@@ -260,14 +274,30 @@ fn read_outcomes(
 
 fn read_submissions(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<SubmissionRow>> {
     let mut statement = conn.prepare(
-        "SELECT s.image_id, s.id, s.imported FROM images i JOIN submissions s ON s.image_id = i.id
-         WHERE i.job_id = ?1",
+        "SELECT s.image_id, s.id, s.imported, s.worker_id, s.received_at, s.duration_ms
+         FROM images i JOIN submissions s ON s.image_id = i.id WHERE i.job_id = ?1",
     )?;
     let mut rows = statement.query([job_id])?;
     let mut submissions = Vec::new();
     while let Some(row) = rows.next()? {
-        submissions.push((row.get(0)?, row.get(1)?, row.get(2)?));
+        submissions.push(SubmissionRow {
+            image_id: row.get(0)?,
+            id: row.get(1)?,
+            imported: row.get(2)?,
+            worker_id: row.get(3)?,
+            received_at: row.get(4)?,
+            duration_ms: row.get(5)?,
+        });
     }
     submissions.sort_unstable();
     Ok(submissions)
+}
+
+fn read_reviewed(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<(i64, i64)>> {
+    let mut statement = conn.prepare(
+        "SELECT r.image_id, r.submission_id FROM images i JOIN reviews r ON r.image_id = i.id
+         WHERE i.job_id = ?1 ORDER BY r.image_id",
+    )?;
+    let rows = statement.query_map([job_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect()
 }

@@ -293,7 +293,7 @@ async fn the_owner_gets_stats_and_a_ground_truth_manifest() {
     assert_eq!(stats.status, StatusCode::OK, "{}", stats.text());
     let stats: serde_json::Value = stats.json();
     assert_eq!(stats["boxes_total"], 2);
-    assert_eq!(stats["workers"], 1);
+    assert_eq!(stats["worker_count"], 1);
 
     let manifest = get_with(
         &app,

@@ -29,8 +29,30 @@ async fn stats_count_images_boxes_per_label_workers_and_the_median_task_time() {
     );
     assert_eq!(json["objects_imbalance_ratio"].as_f64(), Some(1.0));
     assert_eq!(json["boxes_total"].as_u64(), Some(6));
-    assert_eq!(json["workers"].as_u64(), Some(3));
+    assert_eq!(json["worker_count"].as_u64(), Some(3));
     assert_eq!(json["median_task_ms"].as_f64(), Some(4200.0));
+    let workers = json["workers"].as_array().unwrap();
+    assert_eq!(workers.len(), 3);
+    for worker in workers {
+        assert_eq!(worker["tasks"].as_u64(), Some(2), "{worker}");
+        let agreement = worker["agreement_iou"].as_f64().unwrap();
+        // worker-b missed the dog on the first image and drew one nobody else saw on the second.
+        let expected = if worker["worker_id"] == "worker-b" {
+            0.0..0.5
+        } else {
+            0.8..1.0
+        };
+        assert!(expected.contains(&agreement), "{worker}");
+    }
+    assert_eq!(json["box_sizes"][0]["label"], "cat");
+    assert_eq!(json["box_sizes"][0]["boxes"].as_u64(), Some(3));
+    let finished: u64 = json["throughput"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hour| hour["images_done"].as_u64().unwrap())
+        .sum();
+    assert_eq!(finished, 2, "both done images are in the throughput series");
 
     let text = run_ok(&app, &["stats", "--job", "tri"]);
     assert!(text.contains("images: 2 total, 2 done"), "{text}");
@@ -46,4 +68,5 @@ async fn stats_count_images_boxes_per_label_workers_and_the_median_task_time() {
         text.contains("median time per task: 4.2 s (over 6 timed tasks)"),
         "{text}"
     );
+    assert!(text.contains("agreement"), "the workers table: {text}");
 }

@@ -7,64 +7,33 @@
 //! [`summarize`] is pure (counts in, figures out), so an HTTP endpoint can serve the same numbers;
 //! [`job_stats`] reads the counts from the database.
 
-use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
 
-use crate::db::{self, Store};
-use crate::export::{load_job_dataset, ConsolidationMethod};
+pub use crowdbox_core::owner::JobStats;
+use crowdbox_core::owner::{BoxSizes, HourCount, LabelCount, LabelObjects, WorkerStats};
+
+use crate::db::{self, bulk, Store};
+use crate::export::{job_dataset, ConsolidationMethod};
 use crate::jobs::require_job;
 
-/// What [`summarize`] needs, as the database counts it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub mod work;
+
+/// What [`summarize`] makes the figures from.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatsInput {
     pub job: String,
     pub images_total: u64,
     pub images_done: u64,
-    /// Every job label with its number of stored boxes (all workers' and imported final ones), in label order.
     pub boxes_per_label: Vec<(String, u64)>,
-    /// Every job label with its number of objects after consolidation, in label order.
     pub objects_per_label: Vec<(String, u64)>,
-    /// Distinct workers who submitted (imports not counted).
-    pub workers: u64,
-    /// Time spent per task, from the submissions that measured it.
+    pub label_targets: BTreeMap<String, u64>,
+    pub box_sizes: Vec<BoxSizes>,
+    pub throughput: Vec<HourCount>,
+    pub workers: Vec<WorkerStats>,
     pub durations_ms: Vec<u64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct LabelCount {
-    pub label: String,
-    pub boxes: u64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct LabelObjects {
-    pub label: String,
-    pub objects: u64,
-}
-
-/// A job's statistics, as `crowdbox stats --json` prints them.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct JobStats {
-    pub job: String,
-    pub images_total: u64,
-    pub images_done: u64,
-    /// Raw boxes: every worker's (and imported final ones), before consolidation.
-    pub boxes_total: u64,
-    /// Raw boxes per label, largest first; ties by label order.
-    pub boxes_per_label: Vec<LabelCount>,
-    /// Largest raw label count / smallest; `None` when a label has no boxes (or there are none at all).
-    pub imbalance_ratio: Option<f64>,
-    /// Objects after consolidating each image's boxes (what `export --consolidated` writes).
-    pub objects_total: u64,
-    /// Objects per label after consolidation, largest first; ties by label order.
-    pub objects_per_label: Vec<LabelObjects>,
-    /// Largest object count / smallest; `None` when a label has no objects.
-    pub objects_imbalance_ratio: Option<f64>,
-    pub workers: u64,
-    /// The median of the measured task times; `None` when none was measured.
-    pub median_task_ms: Option<f64>,
-    pub timed_tasks: u64,
-}
-
+/// Sorts the counts (most first), adds them up and works out the imbalance ratios and the median task time.
 pub fn summarize(input: StatsInput) -> JobStats {
     let mut boxes_per_label: Vec<LabelCount> = input
         .boxes_per_label
@@ -82,13 +51,8 @@ pub fn summarize(input: StatsInput) -> JobStats {
     objects_per_label.sort_by_key(|count| std::cmp::Reverse(count.objects));
     let most_objects = objects_per_label.first().map_or(0, |count| count.objects);
     let fewest_objects = objects_per_label.last().map_or(0, |count| count.objects);
-    let mut durations = input.durations_ms;
-    durations.sort_unstable();
-    let median_task_ms = match durations.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(durations[n / 2] as f64),
-        n => Some((durations[n / 2 - 1] as f64 + durations[n / 2] as f64) / 2.0),
-    };
+    let mut durations: Vec<f64> = input.durations_ms.iter().map(|&ms| ms as f64).collect();
+    durations.sort_by(f64::total_cmp);
     JobStats {
         job: input.job,
         images_total: input.images_total,
@@ -100,25 +64,54 @@ pub fn summarize(input: StatsInput) -> JobStats {
         objects_imbalance_ratio: (fewest_objects > 0)
             .then(|| most_objects as f64 / fewest_objects as f64),
         objects_per_label,
+        label_targets: input.label_targets,
+        box_sizes: input.box_sizes,
+        throughput: input.throughput,
+        worker_count: input.workers.len() as u64,
         workers: input.workers,
-        median_task_ms,
+        median_task_ms: work::median(&durations),
         timed_tasks: durations.len() as u64,
     }
 }
 
-/// Reads a job's counts and summarizes them.
+/// Reads the job's rows once and makes every figure of `crowdbox stats` from them.
 pub async fn job_stats(store: &Store, job_name: &str) -> anyhow::Result<JobStats> {
     let job = require_job(store, job_name).await?;
-    let progress = {
+    let (progress, labels, done) = {
         let mut conn = store.pool().acquire().await?;
-        db::jobs::progress(&mut conn, job.id).await?
+        (
+            db::jobs::progress(&mut conn, job.id).await?,
+            db::jobs::labels(&mut conn, &job).await?,
+            db::stats::done_images(&mut conn, job.id).await?,
+        )
     };
-    let counts = db::stats::work_counts(store, job.id).await?;
-    let consolidated = load_job_dataset(store, job_name, Some(ConsolidationMethod::Groundtruth))
-        .await?
-        .dataset;
-    let objects_per_label = counts
-        .boxes_per_label
+    let rows = bulk::read_job(store, job.id, true).await?;
+    let mut boxes_per_label: Vec<(String, u64)> = labels.iter().map(|l| (l.clone(), 0)).collect();
+    for row in &rows.boxes {
+        if let Some((_, count)) =
+            boxes_per_label.get_mut(usize::try_from(row.category_id - 1).unwrap_or(usize::MAX))
+        {
+            *count += 1;
+        }
+    }
+    let done: HashSet<i64> = done.into_iter().collect();
+    let throughput = work::throughput(work::finish_times(&rows.submissions, |image| {
+        done.contains(&image)
+    }));
+    let workers = work::worker_stats(&labels, &rows);
+    let durations_ms = rows
+        .submissions
+        .iter()
+        .filter(|submission| !submission.imported)
+        .filter_map(|submission| submission.duration_ms)
+        .map(db::to_u64)
+        .collect();
+    let box_sizes = work::box_sizes(&labels, &rows.boxes);
+    let label_targets = job.label_targets.clone();
+    let job_name = job.name.clone();
+    let consolidated =
+        job_dataset(job, labels, rows, Some(ConsolidationMethod::Groundtruth)).dataset;
+    let objects_per_label = boxes_per_label
         .iter()
         .map(|(label, _)| {
             let objects = consolidated
@@ -131,25 +124,32 @@ pub async fn job_stats(store: &Store, job_name: &str) -> anyhow::Result<JobStats
         })
         .collect();
     Ok(summarize(StatsInput {
-        job: job.name,
+        job: job_name,
         images_total: progress.images_total,
         images_done: progress.images_done,
-        boxes_per_label: counts.boxes_per_label,
+        boxes_per_label,
         objects_per_label,
-        workers: counts.workers,
-        durations_ms: counts.durations_ms,
+        label_targets,
+        box_sizes,
+        throughput,
+        workers,
+        durations_ms,
     }))
 }
 
-impl std::fmt::Display for JobStats {
+/// `crowdbox stats`'s text: the figures of a [`JobStats`] as tables.
+pub struct StatsTable<'a>(pub &'a JobStats);
+
+impl std::fmt::Display for StatsTable<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "job {}", self.job)?;
+        let stats = self.0;
+        writeln!(f, "job {}", stats.job)?;
         writeln!(
             f,
             "images: {} total, {} done",
-            self.images_total, self.images_done
+            stats.images_total, stats.images_done
         )?;
-        let width = self
+        let width = stats
             .boxes_per_label
             .iter()
             .map(|count| count.label.chars().count())
@@ -158,28 +158,55 @@ impl std::fmt::Display for JobStats {
         writeln!(
             f,
             "objects per label, after consolidating each image's boxes ({} in all):",
-            self.objects_total
+            stats.objects_total
         )?;
-        for count in &self.objects_per_label {
+        for count in &stats.objects_per_label {
             writeln!(f, "  {:<width$}  {:>8}", count.label, count.objects)?;
         }
-        write_imbalance(f, "objects", self.objects_imbalance_ratio)?;
+        write_imbalance(f, "objects", stats.objects_imbalance_ratio)?;
         writeln!(
             f,
             "raw boxes per label, every worker's ({} in all):",
-            self.boxes_total
+            stats.boxes_total
         )?;
-        for count in &self.boxes_per_label {
+        for count in &stats.boxes_per_label {
             writeln!(f, "  {:<width$}  {:>8}", count.label, count.boxes)?;
         }
-        write_imbalance(f, "raw boxes", self.imbalance_ratio)?;
-        writeln!(f, "workers: {}", self.workers)?;
-        match self.median_task_ms {
+        write_imbalance(f, "raw boxes", stats.imbalance_ratio)?;
+        writeln!(f, "workers: {}", stats.worker_count)?;
+        if !stats.workers.is_empty() {
+            let width = stats
+                .workers
+                .iter()
+                .map(|worker| worker.worker_id.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(6);
+            writeln!(
+                f,
+                "  {:<width$}  {:>6}  {:>13}  {:>9}",
+                "worker", "tasks", "median time s", "agreement"
+            )?;
+            for worker in &stats.workers {
+                let median = worker
+                    .median_task_ms
+                    .map_or("-".to_owned(), |ms| format!("{:.1}", ms / 1000.0));
+                let agreement = worker
+                    .agreement_iou
+                    .map_or("-".to_owned(), |iou| format!("{iou:.3}"));
+                writeln!(
+                    f,
+                    "  {:<width$}  {:>6}  {:>13}  {:>9}",
+                    worker.worker_id, worker.tasks, median, agreement
+                )?;
+            }
+        }
+        match stats.median_task_ms {
             Some(ms) => write!(
                 f,
                 "median time per task: {:.1} s (over {} timed tasks)",
                 ms / 1000.0,
-                self.timed_tasks
+                stats.timed_tasks
             ),
             None => write!(f, "median time per task: not measured yet"),
         }
@@ -223,8 +250,8 @@ mod tests {
                 ("driller".into(), 1079),
                 ("saw".into(), 0),
             ],
-            workers: 3,
             durations_ms: vec![4000, 1000, 3000, 2000],
+            ..StatsInput::default()
         });
         let order: Vec<&str> = stats
             .boxes_per_label
@@ -253,6 +280,6 @@ mod tests {
         });
         assert_eq!(stats.imbalance_ratio, None);
         assert_eq!(stats.median_task_ms, None);
-        assert!(stats.to_string().contains("undefined"));
+        assert!(StatsTable(&stats).to_string().contains("undefined"));
     }
 }
