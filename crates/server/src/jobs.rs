@@ -1,7 +1,7 @@
 //! Jobs as the command line and the API describe them: example images, tasks, the `job list` and `job show`
 //! tables, and finding a job by name or saying which jobs exist. Rows come from [`crate::db::jobs`].
 
-use crowdbox_core::owner::JobOverview;
+use crowdbox_core::owner::{JobOverview, ProgressEvent};
 use crowdbox_core::wire::{ExampleImage, ExampleKind, TaskMode};
 
 pub use crate::db::jobs::{Job, JobImage, JobSummary, Progress};
@@ -69,6 +69,22 @@ pub async fn overview(store: &Store, job: Job, now_ms: i64) -> Result<JobOvervie
         images_done: progress.images_done,
         images_in_progress,
         submissions,
+    })
+}
+
+/// The counts the owner's events stream sends.
+pub async fn progress_event(
+    store: &Store,
+    job_id: i64,
+    now_ms: i64,
+) -> Result<ProgressEvent, sqlx::Error> {
+    let mut conn = store.pool().acquire().await?;
+    let progress = db::jobs::progress(&mut conn, job_id).await?;
+    Ok(ProgressEvent {
+        images_total: progress.images_total,
+        images_done: progress.images_done,
+        images_in_progress: db::jobs::images_in_progress(&mut conn, job_id, now_ms).await?,
+        submissions: db::jobs::submission_count(&mut conn, job_id).await?,
     })
 }
 

@@ -206,6 +206,15 @@ impl TestApp {
         }
     }
 
+    /// The router's response itself, for a body that streams.
+    pub async fn router_response(&self, request: Request<Body>) -> axum::response::Response {
+        self.router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router always answers")
+    }
+
     pub async fn get(&self, uri: &str) -> TestResponse {
         self.request(Request::get(uri).body(Body::empty()).unwrap())
             .await

@@ -21,6 +21,7 @@ mod malformed;
 mod malformed_cases;
 mod malformed_cli;
 mod outcomes;
+mod owner_events;
 mod owner_jobs;
 mod roundtrip;
 mod security;

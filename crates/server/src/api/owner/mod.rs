@@ -2,6 +2,7 @@
 //! `Authorization: Bearer <owner token>` (see `auth::require_owner`); `PATCH /api/jobs/{job}` shares its path
 //! with the volunteers' job info and is guarded in [`super::jobs`].
 
+mod events;
 mod exports;
 mod invites;
 pub(crate) mod jobs;
@@ -16,5 +17,6 @@ pub fn router() -> Router<AppState> {
         .merge(exports::router())
         .merge(jobs::router())
         .merge(invites::router())
+        .merge(events::router())
         .route_layer(middleware::from_fn(require_owner))
 }
