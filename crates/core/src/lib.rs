@@ -10,6 +10,7 @@ pub mod formats;
 pub mod geometry;
 pub mod hit;
 pub mod outbox;
+pub mod quality;
 pub mod scene;
 pub mod strings;
 pub mod validate;
