@@ -9,6 +9,12 @@ use super::QualitySettingError;
 /// Boxes of one object from different workers agree when their IoU is at least this (`--agreement-iou`).
 pub const DEFAULT_AGREEMENT_IOU: f64 = 0.7;
 
+/// Under [`AgreementRule::SettledBoxes`], a box is settled when its margin (the weight of the workers who drew
+/// it minus the weight of those who did not, or the reverse) is at least this share of the most trusted counted
+/// worker's weight. Not 1: equally careful workers' scores differ by a few hundredths from the luck of their
+/// gold tasks, and a two-to-one vote among them must not hang on that.
+pub const DEFAULT_SETTLED_MARGIN: f64 = 0.8;
+
 /// When the answers an image has agree enough.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AgreementRule {
@@ -18,10 +24,11 @@ pub enum AgreementRule {
     /// box, asks for another worker, and more workers make agreement rarer.
     AllAgree,
     /// Box by box: each cluster (at the agreement IoU) is settled when the weight of the workers who drew it and
-    /// the weight of those who did not differ by at least the weight of the most trusted counted worker, so one
-    /// more worker, however trusted, could at most tie it. Two trusted workers who drew the same object settle
-    /// it; a box only one of two drew needs a third opinion; a box drawn by one trusted and one distrusted
-    /// worker needs another. The image is done when every cluster is settled.
+    /// the weight of those who did not differ by at least [`AdaptiveParams::settled_margin`] × the weight of the most trusted
+    /// counted worker, so that one more worker like the most trusted could not overturn it. Two trusted workers
+    /// who drew the same object settle it, and so do two of three; a box only one of two drew needs a third
+    /// opinion, and so does a box a trusted and a distrusted worker disagree on. The image is done when every
+    /// cluster is settled.
     SettledBoxes,
 }
 
@@ -34,6 +41,8 @@ pub struct AdaptiveParams {
     pub max_workers: usize,
     pub agreement_iou: f64,
     pub rule: AgreementRule,
+    /// See [`AgreementRule::SettledBoxes`]; [`DEFAULT_SETTLED_MARGIN`] unless a job says otherwise.
+    pub settled_margin: f64,
 }
 
 impl AdaptiveParams {
@@ -44,6 +53,7 @@ impl AdaptiveParams {
             max_workers,
             agreement_iou: DEFAULT_AGREEMENT_IOU,
             rule: AgreementRule::SettledBoxes,
+            settled_margin: DEFAULT_SETTLED_MARGIN,
         }
     }
 
@@ -64,6 +74,9 @@ impl AdaptiveParams {
         }
         if !(self.agreement_iou > 0.0 && self.agreement_iou <= 1.0) {
             return Err(QualitySettingError::AgreementIou(self.agreement_iou));
+        }
+        if !(self.settled_margin > 0.0 && self.settled_margin <= 2.0) {
+            return Err(QualitySettingError::SettledMargin(self.settled_margin));
         }
         Ok(())
     }
@@ -104,8 +117,7 @@ pub fn image_verdict<W: AsRef<[DatasetBox]>>(
             clusters.iter().all(|cluster| {
                 let support: f64 = cluster.members.iter().map(|m| weights[m.worker]).sum();
                 let margin = (support - (total - support)).abs();
-                // Relative slack for rounding: 3 × 0.1 − 2 × 0.1 is a hair below 0.1.
-                margin >= most_trusted * (1.0 - 1e-9)
+                margin >= params.settled_margin * most_trusted
             })
         }
     };

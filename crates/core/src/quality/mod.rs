@@ -31,7 +31,10 @@ mod done;
 mod matching;
 mod score;
 
-pub use done::{image_verdict, AdaptiveParams, AgreementRule, ImageVerdict, DEFAULT_AGREEMENT_IOU};
+pub use done::{
+    image_verdict, AdaptiveParams, AgreementRule, ImageVerdict, DEFAULT_AGREEMENT_IOU,
+    DEFAULT_SETTLED_MARGIN,
+};
 pub use matching::{match_boxes, BoxMatch, MatchCounts};
 pub use score::{
     check_gold_rate, worker_score, BlockRule, QualitySettingError, WorkerEvidence,

@@ -91,6 +91,8 @@ pub enum QualitySettingError {
     },
     /// `agreement_iou` is not a number in (0, 1].
     AgreementIou(f64),
+    /// `settled_margin` is not a number in (0, 2].
+    SettledMargin(f64),
 }
 
 impl std::fmt::Display for QualitySettingError {
@@ -112,6 +114,9 @@ impl std::fmt::Display for QualitySettingError {
                 "min_workers ({min_workers}) must not be above max_workers ({max_workers})"
             ),
             Self::AgreementIou(value) => write!(f, "agreement_iou must be in (0, 1], not {value}"),
+            Self::SettledMargin(value) => {
+                write!(f, "settled_margin must be in (0, 2], not {value}")
+            }
         }
     }
 }
