@@ -319,9 +319,63 @@ fn the_weighted_crowd_flag_needs_more_than_half_of_the_supporting_weight() {
     assert!(!consolidate_cvat_weighted(&trusted_plain, &CvatParams::default())[0].iscrowd);
 }
 
+#[test]
+fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {
+    let params = GroundTruthParams {
+        averaging: Averaging::Median,
+        iou_threshold: 0.4,
+        ..GroundTruthParams::default()
+    };
+    let workers: Vec<Vec<DatasetBox>> = [0.0, 10.0, 14.0, 40.0]
+        .iter()
+        .map(|&x| vec![boxed("cat", x, 0.0, 200.0, 100.0)])
+        .collect();
+    assert!(close(
+        consolidate_ground_truth(&workers, &params)[0].rect.x,
+        12.0
+    ));
+}
+
 mod weight_one {
     use super::*;
+    use crate::consolidate::cluster::Member;
     use proptest::prelude::*;
+
+    /// The edge averaging as it was before weights (kept here as the oracle the weighted code must equal).
+    fn unweighted_average(members: &[Member], averaging: Averaging) -> ImageRect {
+        fn mean(values: &[f64]) -> f64 {
+            values.iter().sum::<f64>() / values.len() as f64
+        }
+        let edge = |pick: fn(&ImageRect) -> f64| {
+            let mut values: Vec<f64> = members.iter().map(|member| pick(&member.rect)).collect();
+            values.sort_by(f64::total_cmp);
+            let middle = values.len() / 2;
+            match averaging {
+                Averaging::Mean => mean(&values),
+                Averaging::Median if values.len() % 2 == 1 => values[middle],
+                Averaging::Median => (values[middle - 1] + values[middle]) / 2.0,
+                Averaging::TrimmedMean if values.len() >= 4 => mean(&values[1..values.len() - 1]),
+                Averaging::TrimmedMean => mean(&values),
+            }
+        };
+        let left = edge(|r| r.x);
+        let top = edge(|r| r.y);
+        let right = edge(ImageRect::right);
+        let bottom = edge(ImageRect::bottom);
+        ImageRect::new(left, top, (right - left).max(0.0), (bottom - top).max(0.0))
+    }
+
+    fn members() -> impl Strategy<Value = Vec<Member>> {
+        let member =
+            (-1e4..1e4f64, -1e4..1e4f64, 0.0..1e3f64, 0.0..1e3f64).prop_map(|(x, y, w, h)| {
+                Member {
+                    worker: 0,
+                    rect: ImageRect::new(x, y, w, h),
+                    iscrowd: false,
+                }
+            });
+        prop::collection::vec(member, 1..8)
+    }
 
     /// Up to 6 workers with up to 4 boxes each around a few fixed places, so that clusters of every size form.
     fn workers() -> impl Strategy<Value = Vec<Vec<DatasetBox>>> {
@@ -356,6 +410,18 @@ mod weight_one {
     }
 
     proptest! {
+        #[test]
+        fn averaging_with_weight_one_each_is_bit_for_bit_the_unweighted_average(
+            members in members(),
+            averaging in prop_oneof![Just(Averaging::Mean), Just(Averaging::Median), Just(Averaging::TrimmedMean)],
+        ) {
+            let ones = vec![1.0; members.len()];
+            prop_assert_eq!(
+                super::super::combine::average(&members, &ones, averaging),
+                unweighted_average(&members, averaging)
+            );
+        }
+
         #[test]
         fn weighted_consolidation_with_weight_one_each_is_bit_for_bit_the_unweighted_one(
             workers in workers(),
