@@ -266,3 +266,5 @@ fn consolidate<W: AsRef<[DatasetBox]>>(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod weighted_tests;
