@@ -17,6 +17,8 @@
 //! images they submitted are judged again without them and reopened when that leaves them short. At the end every
 //! image is consolidated (Ground Truth style, mean, majority; weighted where the configuration weights) with the
 //! final weights and matched to the truth as gold is (`MatchCounts`: IoU ≥ 0.5, same label, greedy by IoU).
+//! Besides fixed 5 (Ground Truth's default), adaptive 2..5 and a single worker, the table has fixed 3 rows: what
+//! simply asking fewer workers gets for about the same budget.
 //!
 //! Run: `cargo run --release -p crowdbox-core --example quality_sim [seed]`
 
@@ -398,6 +400,18 @@ fn main() {
         Config {
             name: "adaptive 2..5, weighted, settled boxes, block below 0.6",
             adaptive: adaptive(AgreementRule::SettledBoxes),
+            scored: true,
+            block: random_and_sloppy,
+        },
+        Config {
+            name: "fixed 3, unweighted (the same budget, not adaptive)",
+            adaptive: AdaptiveParams::fixed(3),
+            scored: false,
+            block: None,
+        },
+        Config {
+            name: "fixed 3, weighted, block below 0.6",
+            adaptive: AdaptiveParams::fixed(3),
             scored: true,
             block: random_and_sloppy,
         },
