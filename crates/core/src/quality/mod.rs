@@ -12,7 +12,9 @@
 //!   - [`agreement_counts`] gives each counted worker's agreement with the others' weighted consolidation:
 //!     replace that image's agreement rows with them;
 //!   - [`image_verdict`] with the job's [`AdaptiveParams`] says whether the image is [`ImageVerdict::Done`] or
-//!     [`ImageVerdict::NeedsAnother`] (store it: it is what leasing and the progress counts read).
+//!     [`ImageVerdict::NeedsAnother`] (store it: it is what leasing and the progress counts read). It is taken
+//!     with the weights of that moment and not revisited when scores drift later, only when the image's
+//!     submissions change or one of its workers is blocked (as `examples/quality_sim.rs` does).
 //! - **A worker's rows change**: [`WorkerEvidence`] is the sums of their gold rows and agreement rows (with
 //!   the counts of each); [`worker_score`] is their score, [`BlockRule::blocks`] whether the job's
 //!   `--block-below` now blocks them. When it does, release their unsubmitted leases and run the step above

@@ -19,7 +19,7 @@ pub struct WorkerEvidence {
     pub gold: MatchCounts,
     /// Images of the job (not gold) that other counted workers boxed too.
     pub agreement_tasks: u64,
-    /// The sum of [`super::score_agreement`] over those images.
+    /// The sum of this worker's [`super::agreement_counts`] over those images.
     pub agreement: MatchCounts,
 }
 
