@@ -10,90 +10,23 @@
 //!
 //! Run: `cargo run --release -p crowdbox-core --example consolidation_sim [seed]`
 
+#[path = "sim/mod.rs"]
+mod sim;
+
 use crowdbox_core::consolidate::{
     consolidate_cvat, consolidate_ground_truth, Averaging, ConsolidatedBox, CvatParams,
     GroundTruthParams, Quorum,
 };
 use crowdbox_core::formats::DatasetBox;
 use crowdbox_core::geometry::ImageRect;
+use crowdbox_core::quality::{MatchCounts, GOLD_MATCH_IOU};
+use sim::{noisy_copy, random_box, Rng};
 
 const IMAGES: usize = 2_000;
 const WORKERS: usize = 5;
-const IMAGE_W: f64 = 1024.0;
-const IMAGE_H: f64 = 768.0;
-const LABELS: [&str; 5] = [
-    "driller",
-    "hammer",
-    "paintbrush",
-    "screwdriver",
-    "wheelbarrow",
-];
 const EDGE_SIGMA: f64 = 0.05;
 const MISS_RATE: f64 = 0.10;
 const SPURIOUS_RATE: f64 = 0.10;
-const MATCH_IOU: f64 = 0.5;
-
-/// SplitMix64: small, fast, and good enough to drive a simulation reproducibly from a seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn range(&mut self, low: f64, high: f64) -> f64 {
-        low + (high - low) * self.unit()
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.unit() * n as f64) as usize
-    }
-
-    /// Standard normal, by Box–Muller.
-    fn normal(&mut self) -> f64 {
-        let u1 = 1.0 - self.unit();
-        let u2 = self.unit();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-    }
-}
-
-fn random_box(rng: &mut Rng) -> DatasetBox {
-    let (w, h) = (rng.range(40.0, 300.0), rng.range(40.0, 300.0));
-    let rect = ImageRect::new(
-        rng.range(0.0, IMAGE_W - w),
-        rng.range(0.0, IMAGE_H - h),
-        w,
-        h,
-    );
-    DatasetBox::new(LABELS[rng.below(LABELS.len())], rect)
-}
-
-fn noisy_copy(truth: &DatasetBox, rng: &mut Rng) -> DatasetBox {
-    let r = truth.rect;
-    let left = r.x + rng.normal() * EDGE_SIGMA * r.w;
-    let right = r.right() + rng.normal() * EDGE_SIGMA * r.w;
-    let top = r.y + rng.normal() * EDGE_SIGMA * r.h;
-    let bottom = r.bottom() + rng.normal() * EDGE_SIGMA * r.h;
-    let rect = ImageRect::new(
-        left.min(right),
-        top.min(bottom),
-        (right - left).abs(),
-        (bottom - top).abs(),
-    );
-    DatasetBox::new(
-        truth.label.clone(),
-        rect.clip_to(&ImageRect::new(0.0, 0.0, IMAGE_W, IMAGE_H)),
-    )
-}
 
 /// The box whose every edge is the mean of the boxes' edges.
 fn mean_box(boxes: &[DatasetBox]) -> ImageRect {
@@ -108,44 +41,21 @@ fn mean_box(boxes: &[DatasetBox]) -> ImageRect {
     )
 }
 
-/// Matched IoUs, predicted count and true count for one image's predictions against its truth.
+/// The matched boxes' IoUs and the box counts of predictions against the truth, over all images: matched as
+/// gold tasks are (`quality::MatchCounts`: same label, IoU ≥ 0.5, one to one, greedy by IoU).
 #[derive(Default)]
-struct Score {
-    iou_sum: f64,
-    matched: usize,
-    predicted: usize,
-    truth: usize,
-}
+struct Score(MatchCounts);
 
 impl Score {
     fn add(&mut self, predicted: &[DatasetBox], truth: &[DatasetBox]) {
-        let mut pairs = Vec::new();
-        for (p, predicted_box) in predicted.iter().enumerate() {
-            for (t, true_box) in truth.iter().enumerate() {
-                let iou = predicted_box.rect.iou(&true_box.rect);
-                if predicted_box.label == true_box.label && iou >= MATCH_IOU {
-                    pairs.push((iou, p, t));
-                }
-            }
-        }
-        pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let (mut used_p, mut used_t) = (vec![false; predicted.len()], vec![false; truth.len()]);
-        for (iou, p, t) in pairs {
-            if !used_p[p] && !used_t[t] {
-                used_p[p] = true;
-                used_t[t] = true;
-                self.iou_sum += iou;
-                self.matched += 1;
-            }
-        }
-        self.predicted += predicted.len();
-        self.truth += truth.len();
+        self.0 = self
+            .0
+            .plus(MatchCounts::between(predicted, truth, GOLD_MATCH_IOU));
     }
 
     fn row(&self, name: &str) -> String {
-        let mean_iou = self.iou_sum / self.matched.max(1) as f64;
-        let precision = self.matched as f64 / self.predicted.max(1) as f64;
-        let recall = self.matched as f64 / self.truth.max(1) as f64;
+        let mean_iou = self.0.mean_iou().unwrap_or(0.0);
+        let (precision, recall) = (self.0.precision(), self.0.recall());
         format!("| {name:<44} | {mean_iou:>8.4} | {precision:>9.4} | {recall:>6.4} |")
     }
 }
@@ -203,7 +113,7 @@ fn main() {
                 let mut drawn = Vec::new();
                 for (index, true_box) in truth.iter().enumerate() {
                     if rng.unit() >= MISS_RATE {
-                        drawn.push(noisy_copy(true_box, &mut rng));
+                        drawn.push(noisy_copy(true_box, EDGE_SIGMA, &mut rng));
                         copies[index].push(drawn[drawn.len() - 1].clone());
                     }
                     if rng.unit() < SPURIOUS_RATE {

@@ -11,6 +11,7 @@ pub mod geometry;
 pub mod hit;
 pub mod outbox;
 pub mod owner;
+pub mod quality;
 pub mod scene;
 pub mod strings;
 pub mod validate;

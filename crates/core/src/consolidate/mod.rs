@@ -9,8 +9,14 @@
 //!
 //! `workers` has one entry per worker who saw the image, also for workers who drew nothing: they count in the
 //! quorum, since "no box here" is an answer.
+//!
+//! Each method also comes weighted ([`consolidate_ground_truth_weighted`], [`consolidate_cvat_weighted`]): every
+//! worker's boxes carry a weight (their score, see [`crate::quality`]) in the quorum, the averaged edges, the
+//! confidence and the crowd vote. With every weight 1 the weighted methods give bit for bit the unweighted
+//! result; the unweighted functions stay as they were.
 
-mod cluster;
+pub(crate) mod cluster;
+mod combine;
 
 use crate::formats::DatasetBox;
 use crate::geometry::ImageRect;
@@ -29,6 +35,20 @@ pub enum Quorum {
 }
 
 impl Quorum {
+    /// Whether a cluster whose members weigh `support` in all passes, out of `workers` workers weighing `total`
+    /// in all. Majority: more than half the total weight. Fraction(f): at least f × the total weight.
+    /// AtLeast(n): at least the weight of n average workers (n × total / workers). With weight 1 each this is
+    /// exactly `support >= min_support(workers)`.
+    pub fn is_met(&self, support: f64, total: f64, workers: usize) -> bool {
+        match *self {
+            Quorum::Majority => 2.0 * support > total,
+            Quorum::AtLeast(count) => {
+                support >= count.max(1) as f64 * (total / workers.max(1) as f64)
+            }
+            Quorum::Fraction(fraction) => support >= fraction.clamp(0.0, 1.0) * total,
+        }
+    }
+
     /// The number of supporting workers needed out of `workers`.
     pub fn min_support(&self, workers: usize) -> usize {
         match *self {
@@ -112,14 +132,53 @@ impl ConsolidatedBox {
     }
 }
 
+/// One worker's boxes for an image and the weight they carry in a weighted consolidation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Weighted<W> {
+    pub boxes: W,
+    /// The worker's weight, normally their score in [0, 1]. A weight that is 0, negative or not finite leaves
+    /// the worker out entirely, as if they had not seen the image (this is how blocked workers stop counting).
+    pub weight: f64,
+}
+
+impl<W> Weighted<W> {
+    pub fn new(boxes: W, weight: f64) -> Self {
+        Self { boxes, weight }
+    }
+
+    /// Whether this worker takes part at all (see [`Weighted::weight`]).
+    pub fn counts(&self) -> bool {
+        self.weight.is_finite() && self.weight > 0.0
+    }
+}
+
 /// Ground Truth style consolidation of one image's boxes; see the module documentation.
 pub fn consolidate_ground_truth<W: AsRef<[DatasetBox]>>(
     workers: &[W],
     params: &GroundTruthParams,
 ) -> Vec<ConsolidatedBox> {
-    consolidate(workers, params.iou_threshold, params.quorum, |members| {
-        average(members, params.averaging)
-    })
+    consolidate(
+        workers,
+        &vec![1.0; workers.len()],
+        params.iou_threshold,
+        params.quorum,
+        |members, weights| combine::average(members, weights, params.averaging),
+    )
+}
+
+/// Ground Truth style consolidation with a weight per worker; see the module documentation.
+pub fn consolidate_ground_truth_weighted<W: AsRef<[DatasetBox]>>(
+    workers: &[Weighted<W>],
+    params: &GroundTruthParams,
+) -> Vec<ConsolidatedBox> {
+    let (boxes, weights) = counted(workers);
+    consolidate(
+        &boxes,
+        &weights,
+        params.iou_threshold,
+        params.quorum,
+        |members, weights| combine::average(members, weights, params.averaging),
+    )
 }
 
 /// CVAT style consolidation of one image's boxes; see the module documentation.
@@ -129,90 +188,83 @@ pub fn consolidate_cvat<W: AsRef<[DatasetBox]>>(
 ) -> Vec<ConsolidatedBox> {
     consolidate(
         workers,
+        &vec![1.0; workers.len()],
         params.iou_threshold,
         params.quorum,
-        nearest_to_mean,
+        combine::nearest_to_mean,
     )
 }
 
+/// CVAT style consolidation with a weight per worker: the medoid is the member nearest the members' weighted
+/// mean; see the module documentation.
+pub fn consolidate_cvat_weighted<W: AsRef<[DatasetBox]>>(
+    workers: &[Weighted<W>],
+    params: &CvatParams,
+) -> Vec<ConsolidatedBox> {
+    let (boxes, weights) = counted(workers);
+    consolidate(
+        &boxes,
+        &weights,
+        params.iou_threshold,
+        params.quorum,
+        combine::nearest_to_mean,
+    )
+}
+
+/// The boxes and weights of the workers who take part (positive, finite weight).
+pub(crate) fn counted<W: AsRef<[DatasetBox]>>(
+    workers: &[Weighted<W>],
+) -> (Vec<&[DatasetBox]>, Vec<f64>) {
+    workers
+        .iter()
+        .filter(|worker| worker.counts())
+        .map(|worker| (worker.boxes.as_ref(), worker.weight))
+        .unzip()
+}
+
+/// `weights[i]` is the weight of `workers[i]`, every one positive and finite.
 fn consolidate<W: AsRef<[DatasetBox]>>(
     workers: &[W],
+    weights: &[f64],
     iou_threshold: f64,
     quorum: Quorum,
-    combine: impl Fn(&[Member]) -> ImageRect,
+    combine: impl Fn(&[Member], &[f64]) -> ImageRect,
 ) -> Vec<ConsolidatedBox> {
-    let min_support = quorum.min_support(workers.len());
+    let total_weight: f64 = weights.iter().sum();
     cluster_boxes(workers, iou_threshold)
         .into_iter()
-        .filter(|cluster| cluster.members.len() >= min_support)
-        .map(|Cluster { label, members, .. }| {
-            let rect = combine(&members);
+        .filter_map(|Cluster { label, members, .. }| {
+            let member_weights: Vec<f64> = members.iter().map(|m| weights[m.worker]).collect();
+            let support_weight: f64 = member_weights.iter().sum();
+            if !quorum.is_met(support_weight, total_weight, workers.len()) {
+                return None;
+            }
+            let rect = combine(&members, &member_weights);
             let agreement = members
                 .iter()
-                .map(|member| member.rect.iou(&rect))
+                .zip(&member_weights)
+                .map(|(member, weight)| weight * member.rect.iou(&rect))
                 .sum::<f64>()
-                / members.len() as f64;
-            let support_fraction = members.len() as f64 / workers.len() as f64;
-            let crowd_votes = members.iter().filter(|member| member.iscrowd).count();
-            ConsolidatedBox {
+                / support_weight;
+            let support_fraction = support_weight / total_weight;
+            let crowd_weight: f64 = members
+                .iter()
+                .zip(&member_weights)
+                .filter(|(member, _)| member.iscrowd)
+                .map(|(_, weight)| weight)
+                .sum();
+            Some(ConsolidatedBox {
                 label,
                 rect,
                 confidence: (support_fraction * agreement).clamp(0.0, 1.0),
                 support: members.len(),
-                iscrowd: 2 * crowd_votes > members.len(),
-            }
+                iscrowd: 2.0 * crowd_weight > support_weight,
+            })
         })
         .collect()
 }
 
-/// Combines each edge (left, top, right, bottom) separately, so a worker who is off on one edge only spoils
-/// that edge.
-fn average(members: &[Member], averaging: Averaging) -> ImageRect {
-    let edge = |pick: fn(&ImageRect) -> f64| {
-        let mut values: Vec<f64> = members.iter().map(|member| pick(&member.rect)).collect();
-        values.sort_by(f64::total_cmp);
-        match averaging {
-            Averaging::Mean => mean(&values),
-            Averaging::Median => median(&values),
-            Averaging::TrimmedMean if values.len() >= 4 => mean(&values[1..values.len() - 1]),
-            Averaging::TrimmedMean => mean(&values),
-        }
-    };
-    let left = edge(|r| r.x);
-    let top = edge(|r| r.y);
-    let right = edge(ImageRect::right);
-    let bottom = edge(ImageRect::bottom);
-    ImageRect::new(left, top, (right - left).max(0.0), (bottom - top).max(0.0))
-}
-
-fn mean(values: &[f64]) -> f64 {
-    values.iter().sum::<f64>() / values.len() as f64
-}
-
-/// The median of sorted values (the mean of the middle two for an even count).
-fn median(sorted: &[f64]) -> f64 {
-    let middle = sorted.len() / 2;
-    if sorted.len() % 2 == 1 {
-        sorted[middle]
-    } else {
-        (sorted[middle - 1] + sorted[middle]) / 2.0
-    }
-}
-
-/// The member box with the highest IoU to the members' mean box (the first such on ties).
-fn nearest_to_mean(members: &[Member]) -> ImageRect {
-    let mean_box = average(members, Averaging::Mean);
-    let mut best = members[0].rect;
-    let mut best_iou = f64::NEG_INFINITY;
-    for member in members {
-        let iou = member.rect.iou(&mean_box);
-        if iou > best_iou {
-            best = member.rect;
-            best_iou = iou;
-        }
-    }
-    best
-}
-
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod weighted_tests;
