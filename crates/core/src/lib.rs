@@ -12,5 +12,6 @@ pub mod hit;
 pub mod outbox;
 pub mod scene;
 pub mod strings;
+pub mod tiles;
 pub mod validate;
 pub mod wire;
