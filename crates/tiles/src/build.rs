@@ -64,7 +64,8 @@ pub fn make_pyramid(
     options: &PyramidOptions,
     mut progress: impl FnMut(PyramidProgress),
 ) -> Result<TilePyramid, TileError> {
-    let bad_options = |why: String| TileError::new(dest, TileErrorKind::Corrupt(why));
+    let bad_options = |why: String| TileError::new(dest, TileErrorKind::Options(why));
+    TilePyramid::new(1, 1, options.tile_size, TileFormat::Jpeg).map_err(|e| bad_options(e.0))?;
     if !(1..=100).contains(&options.quality) {
         return Err(bad_options(format!(
             "JPEG quality {} is outside 1–100",
@@ -83,8 +84,8 @@ pub fn make_pyramid(
     let tile_size = options.tile_size;
     let max_pixels = options.max_pixels;
     std::thread::scope(|scope| {
-        // One strip decoded ahead while the last one is encoded: at most three strips of the finest level live.
-        let (tx, rx) = mpsc::sync_channel::<Decoded>(1);
+        // The decoder works one strip ahead and then waits to hand it over: two strips of the finest level live.
+        let (tx, rx) = mpsc::sync_channel::<Decoded>(0);
         scope.spawn(move || decode_strips(source, max_pixels, tile_size, &tx));
         let (width, height) = match rx.recv() {
             Ok(Decoded::Size(w, h)) => (w, h),

@@ -33,6 +33,8 @@ pub enum TileErrorKind {
     Truncated,
     #[error("is not a readable image: {0}")]
     Corrupt(String),
+    #[error("cannot be made with these options: {0}")]
+    Options(String),
     #[error("already exists; a pyramid is never written over another")]
     DestinationExists,
     #[error("cannot be written: {0}")]

@@ -373,3 +373,53 @@ fn an_existing_destination_is_left_as_it_was() {
     assert_eq!(std::fs::read(dest.join("keep.txt")).unwrap(), b"mine");
     assert_only(dir.path(), &["a.jpg", "a.tiles"]);
 }
+
+#[test]
+fn options_that_cannot_make_a_pyramid_are_refused_before_reading_the_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = write_image(dir.path(), "a.jpg", &picture(300, 300), ImageFormat::Jpeg);
+    for (options, why) in [
+        (options(255), "tile size 255 px is odd"),
+        (options(32), "tile size 32 px is outside"),
+        (
+            PyramidOptions {
+                quality: 0,
+                ..PyramidOptions::default()
+            },
+            "quality 0",
+        ),
+    ] {
+        let error =
+            make_pyramid(&source, &dir.path().join("a.tiles"), &options, |_| {}).unwrap_err();
+        assert!(matches!(error.kind, TileErrorKind::Options(_)), "{error}");
+        assert!(error.to_string().contains(why), "{error}");
+    }
+    assert_only(dir.path(), &["a.jpg"]);
+}
+
+#[test]
+fn the_size_limit_is_the_callers_to_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = write_image(dir.path(), "a.jpg", &picture(300, 200), ImageFormat::Jpeg);
+    let strict = PyramidOptions {
+        max_pixels: 300 * 200 - 1,
+        ..options(128)
+    };
+    let error = make_pyramid(&source, &dir.path().join("a.tiles"), &strict, |_| {}).unwrap_err();
+    assert!(
+        matches!(
+            error.kind,
+            TileErrorKind::TooManyPixels {
+                width: 300,
+                height: 200,
+                ..
+            }
+        ),
+        "{error}"
+    );
+    let exact = PyramidOptions {
+        max_pixels: 300 * 200,
+        ..options(128)
+    };
+    make_pyramid(&source, &dir.path().join("a.tiles"), &exact, |_| {}).unwrap();
+}

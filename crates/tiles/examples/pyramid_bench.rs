@@ -1,0 +1,153 @@
+//! Times pyramid making at 12, 108 and (with `--with-300`) 300 Mpx and prints a table with each run's peak
+//! memory. Each run is its own process (this example again, as `make SRC DEST`), so its peak resident memory
+//! (VmHWM) is that run's alone.
+//!
+//! ```text
+//! cargo run --release -p crowdbox-tiles --example pyramid_bench [-- --with-300] [--dir FOLDER]
+//! cargo run --release -p crowdbox-tiles --example pyramid_bench -- make photo.jpg photo.tiles
+//! ```
+//!
+//! The images are coloured noise made here: every 4 × 4 block a random colour plus ±16 of noise per pixel
+//! (JPEG quality 90), written row by row so making them needs little memory either.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crowdbox_tiles::{make_pyramid, PyramidOptions};
+use mozjpeg::{ColorSpace, Compress};
+
+const SIZES: [(u32, u32); 3] = [(4000, 3000), (12_000, 9_000), (20_000, 15_000)];
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("make") {
+        make(Path::new(&args[1]), Path::new(&args[2]));
+        return;
+    }
+    let with_300 = args.iter().any(|a| a == "--with-300");
+    let dir = args
+        .iter()
+        .position(|a| a == "--dir")
+        .map(|i| PathBuf::from(&args[i + 1]))
+        .unwrap_or_else(|| std::env::temp_dir().join("crowdbox-pyramid-bench"));
+    std::fs::create_dir_all(&dir).unwrap();
+    println!("| image | Mpx | JPEG MB | tiles | tiles MB | time s | peak RSS MB |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let sizes = if with_300 { &SIZES[..] } else { &SIZES[..2] };
+    for &(w, h) in sizes {
+        let source = dir.join(format!("noise-{w}x{h}.jpg"));
+        if !source.exists() {
+            write_noise_jpeg(&source, w, h);
+        }
+        let dest = dir.join(format!("noise-{w}x{h}.tiles"));
+        let _ = std::fs::remove_dir_all(&dest);
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args(["make".as_ref(), source.as_os_str(), dest.as_os_str()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report = String::from_utf8_lossy(&out.stdout);
+        let field = |name: &str| {
+            report
+                .split_whitespace()
+                .find_map(|kv| kv.strip_prefix(name))
+                .unwrap_or("?")
+                .to_owned()
+        };
+        println!(
+            "| {w} × {h} | {:.0} | {:.0} | {} | {:.0} | {} | {} |",
+            f64::from(w) * f64::from(h) / 1e6,
+            std::fs::metadata(&source).unwrap().len() as f64 / 1e6,
+            field("tiles="),
+            folder_bytes(&dest) as f64 / 1e6,
+            field("seconds="),
+            field("peak_rss_mb="),
+        );
+        let _ = std::fs::remove_dir_all(&dest);
+    }
+}
+
+/// One run: make the pyramid, report tiles, seconds and this process's peak resident memory.
+fn make(source: &Path, dest: &Path) {
+    let started = Instant::now();
+    let pyramid =
+        make_pyramid(source, dest, &PyramidOptions::default(), |_| {}).unwrap_or_else(|e| {
+            eprintln!("{e}");
+            std::process::exit(1)
+        });
+    let seconds = started.elapsed().as_secs_f64();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak_kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(f64::NAN);
+    println!(
+        "tiles={} seconds={seconds:.1} peak_rss_mb={:.0}",
+        pyramid.tile_count(),
+        peak_kb / 1024.0
+    );
+}
+
+fn folder_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .flatten()
+            .map(|e| {
+                let meta = e.metadata().unwrap();
+                if meta.is_dir() {
+                    folder_bytes(&e.path())
+                } else {
+                    meta.len()
+                }
+            })
+            .sum()
+    })
+}
+
+/// xorshift64*: noise needs no quality, only speed and repeatability.
+struct Noise(u64);
+
+impl Noise {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+fn write_noise_jpeg(path: &Path, width: u32, height: u32) {
+    let mut noise = Noise(0x9E37_79B9_7F4A_7C15 ^ u64::from(width));
+    let mut compress = Compress::new(ColorSpace::JCS_RGB);
+    compress.set_size(width as usize, height as usize);
+    compress.set_fastest_defaults();
+    compress.set_quality(90.0);
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut started = compress.start_compress(file).unwrap();
+    let blocks = width.div_ceil(4) as usize;
+    let mut block_colours = vec![[0u8; 3]; blocks];
+    let mut rows = vec![0u8; width as usize * 3 * 4];
+    for _ in 0..height.div_ceil(4) {
+        for c in &mut block_colours {
+            let r = noise.next();
+            *c = [r as u8, (r >> 8) as u8, (r >> 16) as u8];
+        }
+        for (i, px) in rows.chunks_exact_mut(3).enumerate() {
+            let base = block_colours[(i % width as usize) / 4];
+            let r = noise.next();
+            for (k, p) in px.iter_mut().enumerate() {
+                let jitter = ((r >> (8 * k)) & 31) as i16 - 16;
+                *p = (i16::from(base[k]) + jitter).clamp(0, 255) as u8;
+            }
+        }
+        started.write_scanlines(&rows).unwrap();
+    }
+    // The last band may overshoot the height: libjpeg ignores rows past it.
+    started.finish().unwrap();
+}
