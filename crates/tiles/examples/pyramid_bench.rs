@@ -3,12 +3,18 @@
 //! (VmHWM) is that run's alone.
 //!
 //! ```text
-//! cargo run --release -p crowdbox-tiles --example pyramid_bench [-- --with-300] [--dir FOLDER]
+//! cargo run --release -p crowdbox-tiles --example pyramid_bench [-- --with-300] [--progressive] [--dir FOLDER]
 //! cargo run --release -p crowdbox-tiles --example pyramid_bench -- make photo.jpg photo.tiles
+//! cargo run --release -p crowdbox-tiles --example pyramid_bench -- whole photo.jpg
 //! ```
 //!
+//! `whole` is the comparison: decoding the image in one piece (the `image` crate, as a plain import would), which
+//! is what a pyramid made strip by strip avoids.
+//!
 //! The images are coloured noise made here: every 4 × 4 block a random colour plus ±16 of noise per pixel
-//! (JPEG quality 90), written row by row so making them needs little memory either.
+//! (JPEG quality 90), written row by row so making them needs little memory either; baseline JPEGs, as cameras
+//! and drones write them, or progressive ones with `--progressive` (libjpeg must then hold every scan's
+//! coefficients for the whole image before the first row is final).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,38 +27,40 @@ const SIZES: [(u32, u32); 3] = [(4000, 3000), (12_000, 9_000), (20_000, 15_000)]
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("make") {
-        make(Path::new(&args[1]), Path::new(&args[2]));
-        return;
+    match args.first().map(String::as_str) {
+        Some("make") => return make(Path::new(&args[1]), Path::new(&args[2])),
+        Some("whole") => return whole(Path::new(&args[1])),
+        _ => {}
     }
     let with_300 = args.iter().any(|a| a == "--with-300");
+    let progressive = args.iter().any(|a| a == "--progressive");
+    let kind = if progressive {
+        "progressive"
+    } else {
+        "baseline"
+    };
     let dir = args
         .iter()
         .position(|a| a == "--dir")
         .map(|i| PathBuf::from(&args[i + 1]))
         .unwrap_or_else(|| std::env::temp_dir().join("crowdbox-pyramid-bench"));
     std::fs::create_dir_all(&dir).unwrap();
-    println!("| image | Mpx | JPEG MB | tiles | tiles MB | time s | peak RSS MB |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "| image | Mpx | JPEG MB | tiles | tiles MB | pyramid s | pyramid peak RSS MB | whole decode s | \
+         whole decode peak RSS MB |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     let sizes = if with_300 { &SIZES[..] } else { &SIZES[..2] };
     for &(w, h) in sizes {
-        let source = dir.join(format!("noise-{w}x{h}.jpg"));
+        let source = dir.join(format!("noise-{w}x{h}-{kind}.jpg"));
         if !source.exists() {
-            write_noise_jpeg(&source, w, h);
+            write_noise_jpeg(&source, w, h, progressive);
         }
-        let dest = dir.join(format!("noise-{w}x{h}.tiles"));
+        let dest = dir.join(format!("noise-{w}x{h}-{kind}.tiles"));
         let _ = std::fs::remove_dir_all(&dest);
-        let out = Command::new(std::env::current_exe().unwrap())
-            .args(["make".as_ref(), source.as_os_str(), dest.as_os_str()])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let report = String::from_utf8_lossy(&out.stdout);
-        let field = |name: &str| {
+        let report = run_self(&["make".as_ref(), source.as_os_str(), dest.as_os_str()]);
+        let whole = run_self(&["whole".as_ref(), source.as_os_str()]);
+        let field = |report: &str, name: &str| {
             report
                 .split_whitespace()
                 .find_map(|kv| kv.strip_prefix(name))
@@ -60,16 +68,53 @@ fn main() {
                 .to_owned()
         };
         println!(
-            "| {w} × {h} | {:.0} | {:.0} | {} | {:.0} | {} | {} |",
+            "| {w} × {h} {kind} | {:.0} | {:.0} | {} | {:.0} | {} | {} | {} | {} |",
             f64::from(w) * f64::from(h) / 1e6,
             std::fs::metadata(&source).unwrap().len() as f64 / 1e6,
-            field("tiles="),
+            field(&report, "tiles="),
             folder_bytes(&dest) as f64 / 1e6,
-            field("seconds="),
-            field("peak_rss_mb="),
+            field(&report, "seconds="),
+            field(&report, "peak_rss_mb="),
+            field(&whole, "seconds="),
+            field(&whole, "peak_rss_mb="),
         );
         let _ = std::fs::remove_dir_all(&dest);
     }
+}
+
+/// This example again, as its own process; returns what it printed.
+fn run_self(args: &[&std::ffi::OsStr]) -> String {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak_kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(f64::NAN);
+    peak_kb / 1024.0
+}
+
+/// The comparison: the whole image decoded at once.
+fn whole(source: &Path) {
+    let started = Instant::now();
+    let mut reader = image::ImageReader::open(source).unwrap();
+    reader.no_limits();
+    let image = reader.decode().unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    assert!(image.width() > 0);
+    println!("seconds={seconds:.1} peak_rss_mb={:.0}", peak_rss_mb());
 }
 
 /// One run: make the pyramid, report tiles, seconds and this process's peak resident memory.
@@ -81,16 +126,10 @@ fn make(source: &Path, dest: &Path) {
             std::process::exit(1)
         });
     let seconds = started.elapsed().as_secs_f64();
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let peak_kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(f64::NAN);
     println!(
         "tiles={} seconds={seconds:.1} peak_rss_mb={:.0}",
         pyramid.tile_count(),
-        peak_kb / 1024.0
+        peak_rss_mb()
     );
 }
 
@@ -122,12 +161,15 @@ impl Noise {
     }
 }
 
-fn write_noise_jpeg(path: &Path, width: u32, height: u32) {
+fn write_noise_jpeg(path: &Path, width: u32, height: u32, progressive: bool) {
     let mut noise = Noise(0x9E37_79B9_7F4A_7C15 ^ u64::from(width));
     let mut compress = Compress::new(ColorSpace::JCS_RGB);
     compress.set_size(width as usize, height as usize);
     compress.set_fastest_defaults();
     compress.set_quality(90.0);
+    if progressive {
+        compress.set_progressive_mode();
+    }
     let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     let mut started = compress.start_compress(file).unwrap();
     let blocks = width.div_ceil(4) as usize;

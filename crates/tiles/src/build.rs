@@ -213,10 +213,16 @@ impl<'a> Levels<'a> {
     }
 
     fn push(&mut self, index: usize, rows: Vec<u8>) -> Result<(), TileError> {
+        let full_strip = self.tile_size as usize * self.strips[index].width as usize * 3;
+        let finest = index + 1 == self.strips.len();
         let strip = &mut self.strips[index];
-        if strip.rows.is_empty() {
-            strip.rows = rows; // the finest level's strips arrive whole: no copy
+        if finest {
+            strip.rows = rows; // the finest level's strips arrive whole from the decoder: no copy
         } else {
+            if strip.rows.is_empty() {
+                // Room for the whole strip at once: growing by doubling would hold two copies for a moment.
+                strip.rows.reserve_exact(full_strip);
+            }
             strip.rows.extend_from_slice(&rows);
         }
         let filled = strip.filled();
@@ -293,20 +299,30 @@ fn halve(rows: &[u8], width: u32, height: u32) -> Vec<u8> {
     if even_w >= 2 && even_h >= 2 {
         // The even part with the resizer's box filter: at exactly 2× that is the mean of each 2 × 2 block.
         let src = ImageRef::new(width, height, rows, PixelType::U8x3).expect("rows hold the strip");
-        let mut dst = Image::new(even_w / 2, even_h / 2, PixelType::U8x3);
         let options = ResizeOptions::new()
             .resize_alg(ResizeAlg::Convolution(FilterType::Box))
             .crop(0.0, 0.0, f64::from(even_w), f64::from(even_h));
-        Resizer::new()
-            .resize(&src, &mut dst, &options)
-            .expect("same pixel types and a crop inside the image");
-        let dst_stride = (even_w / 2) as usize * 3;
-        for (from, to) in dst
-            .buffer()
-            .chunks_exact(dst_stride)
-            .zip(out.chunks_exact_mut(half_stride))
-        {
-            to[..dst_stride].copy_from_slice(from);
+        let (dst_w, dst_h) = (even_w / 2, even_h / 2);
+        if dst_w == half_w {
+            // Even width: the resizer writes straight into the output's first rows.
+            let mut dst = Image::from_slice_u8(dst_w, dst_h, &mut out, PixelType::U8x3)
+                .expect("the output holds the even rows");
+            Resizer::new()
+                .resize(&src, &mut dst, &options)
+                .expect("same pixel types and a crop inside the image");
+        } else {
+            let mut dst = Image::new(dst_w, dst_h, PixelType::U8x3);
+            Resizer::new()
+                .resize(&src, &mut dst, &options)
+                .expect("same pixel types and a crop inside the image");
+            let dst_stride = dst_w as usize * 3;
+            for (from, to) in dst
+                .buffer()
+                .chunks_exact(dst_stride)
+                .zip(out.chunks_exact_mut(half_stride))
+            {
+                to[..dst_stride].copy_from_slice(from);
+            }
         }
     }
     let px = |x: u32, y: u32, c: usize| u16::from(rows[y as usize * stride + x as usize * 3 + c]);

@@ -6,7 +6,7 @@ mod whole;
 
 use std::any::Any;
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use image::metadata::Orientation;
@@ -50,13 +50,24 @@ fn probe(path: &Path) -> Result<Probe, TileError> {
         Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) => f,
         _ => return Err(err(TileErrorKind::NotAnImage)),
     };
-    let mut reader = ImageReader::open(path).map_err(|e| err(TileErrorKind::Read(e)))?;
-    reader.set_format(format);
-    // The pixel limit is checked below, with the file's name; the header alone allocates nothing large.
-    reader.no_limits();
-    let mut decoder = reader.into_decoder().map_err(|e| err(image_error(e)))?;
-    let (stored_w, stored_h) = decoder.dimensions();
-    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let ((stored_w, stored_h), orientation) = if format == ImageFormat::Jpeg {
+        // The `image` crate's JPEG decoder reads the whole file to look at its header: read only the header.
+        let size = imagesize::size(path)
+            .map_err(|e| err(TileErrorKind::Corrupt(format!("its header: {e}"))))?;
+        let (w, h) = (
+            u32::try_from(size.width).unwrap_or(u32::MAX),
+            u32::try_from(size.height).unwrap_or(u32::MAX),
+        );
+        ((w, h), jpeg_orientation(path))
+    } else {
+        let mut reader = ImageReader::open(path).map_err(|e| err(TileErrorKind::Read(e)))?;
+        reader.set_format(format);
+        // The pixel limit is checked below, with the file's name; the header alone allocates nothing large.
+        reader.no_limits();
+        let mut decoder = reader.into_decoder().map_err(|e| err(image_error(e)))?;
+        let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+        (decoder.dimensions(), orientation)
+    };
     let swaps = matches!(
         orientation,
         Orientation::Rotate90
@@ -75,6 +86,24 @@ fn probe(path: &Path) -> Result<Probe, TileError> {
         height,
         orientation,
     })
+}
+
+/// The EXIF orientation of a JPEG, read from the segments before its image data; upright when it has none.
+fn jpeg_orientation(path: &Path) -> Orientation {
+    let Ok(file) = File::open(path) else {
+        return Orientation::NoTransforms;
+    };
+    exif::Reader::new()
+        .read_from_container(&mut BufReader::new(file))
+        .ok()
+        .and_then(|exif| {
+            exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY)?
+                .value
+                .get_uint(0)
+        })
+        .and_then(|v| u8::try_from(v).ok())
+        .and_then(Orientation::from_exif)
+        .unwrap_or(Orientation::NoTransforms)
 }
 
 /// The image's size as displayed (after its EXIF orientation), from its header.
