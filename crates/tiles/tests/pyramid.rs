@@ -423,3 +423,79 @@ fn the_size_limit_is_the_callers_to_set() {
     };
     make_pyramid(&source, &dir.path().join("a.tiles"), &exact, |_| {}).unwrap();
 }
+
+/// `image` written by libjpeg: progressive when asked, or as CMYK (the inverted CMYK Adobe software writes).
+fn libjpeg_file(path: &Path, image: &RgbImage, progressive: bool, cmyk: bool) {
+    let (w, h) = image.dimensions();
+    let space = if cmyk {
+        mozjpeg::ColorSpace::JCS_CMYK
+    } else {
+        mozjpeg::ColorSpace::JCS_RGB
+    };
+    let mut compress = mozjpeg::Compress::new(space);
+    compress.set_size(w as usize, h as usize);
+    compress.set_quality(90.0);
+    if progressive {
+        compress.set_progressive_mode();
+    }
+    let mut started = compress.start_compress(Vec::new()).unwrap();
+    let pixels: Vec<u8> = if cmyk {
+        image
+            .pixels()
+            .flat_map(|p| [255 - p[0], 255 - p[1], 255 - p[2], 255])
+            .collect()
+    } else {
+        image.as_raw().clone()
+    };
+    started.write_scanlines(&pixels).unwrap();
+    std::fs::write(path, started.finish().unwrap()).unwrap();
+}
+
+#[test]
+fn a_progressive_jpeg_is_tiled_like_a_baseline_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = picture(700, 500);
+    let source = dir.path().join("progressive.jpg");
+    libjpeg_file(&source, &image, true, false);
+    let pyramid = make_pyramid(&source, &dir.path().join("p"), &options(256), |_| {}).unwrap();
+    assert_eq!(
+        (pyramid.levels, pyramid.tile_count()),
+        (3, 1 + 2 * 1 + 3 * 2)
+    );
+    let tile = decode(&dir.path().join("p/2/2/1.jpg"));
+    assert_eq!(tile.dimensions(), (700 - 512, 500 - 256));
+    let (want, got) = (image.get_pixel(600, 300).0, tile.get_pixel(88, 44).0);
+    assert!(close(got, want, 16), "{got:?} vs {want:?}");
+}
+
+#[test]
+fn a_cmyk_jpeg_is_refused_saying_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("print.jpg");
+    libjpeg_file(&source, &picture(300, 200), false, true);
+    let error =
+        make_pyramid(&source, &dir.path().join("print"), &options(128), |_| {}).unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("print.jpg") && message.contains("CMYK"),
+        "{message}"
+    );
+    assert_only(dir.path(), &["print.jpg"]);
+}
+
+#[test]
+fn a_sixteen_bit_png_is_tiled_at_eight_bits() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = image::ImageBuffer::<Rgb<u16>, Vec<u16>>::from_fn(300, 200, |x, _| {
+        Rgb([if x < 150 { 65_535 } else { 0 }, 0, 32_896])
+    });
+    let source = dir.path().join("deep.png");
+    deep.save(&source).unwrap();
+    make_pyramid(&source, &dir.path().join("deep"), &options(128), |_| {}).unwrap();
+    let tile = decode(&dir.path().join("deep/2/0/0.jpg"));
+    assert!(
+        close(tile.get_pixel(40, 40).0, [255, 0, 128], 12),
+        "{:?}",
+        tile.get_pixel(40, 40)
+    );
+}
