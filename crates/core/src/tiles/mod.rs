@@ -26,6 +26,8 @@ mod pyramid;
 mod view;
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;
 
 pub use cache::{TileCache, DEFAULT_TILE_CACHE_BYTES};
