@@ -3,7 +3,7 @@
 //! (VmHWM) is that run's alone.
 //!
 //! ```text
-//! cargo run --release -p crowdbox-tiles --example pyramid_bench [-- --with-300] [--progressive] [--dir FOLDER]
+//! cargo run --release -p crowdbox-tiles --example pyramid_bench [-- --with-300] [--progressive | --png] [--dir FOLDER]
 //! cargo run --release -p crowdbox-tiles --example pyramid_bench -- make photo.jpg photo.tiles
 //! cargo run --release -p crowdbox-tiles --example pyramid_bench -- whole photo.jpg
 //! ```
@@ -14,7 +14,7 @@
 //! The images are coloured noise made here: every 4 × 4 block a random colour plus ±16 of noise per pixel
 //! (JPEG quality 90), written row by row so making them needs little memory either; baseline JPEGs, as cameras
 //! and drones write them, or progressive ones with `--progressive` (libjpeg must then hold every scan's
-//! coefficients for the whole image before the first row is final).
+//! coefficients for the whole image before the first row is final), or 8-bit RGB PNGs with `--png`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -34,10 +34,11 @@ fn main() {
     }
     let with_300 = args.iter().any(|a| a == "--with-300");
     let progressive = args.iter().any(|a| a == "--progressive");
-    let kind = if progressive {
-        "progressive"
-    } else {
-        "baseline"
+    let as_png = args.iter().any(|a| a == "--png");
+    let kind = match (as_png, progressive) {
+        (true, _) => "png",
+        (false, true) => "progressive",
+        (false, false) => "baseline",
     };
     let dir = args
         .iter()
@@ -52,8 +53,11 @@ fn main() {
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     let sizes = if with_300 { &SIZES[..] } else { &SIZES[..2] };
     for &(w, h) in sizes {
-        let source = dir.join(format!("noise-{w}x{h}-{kind}.jpg"));
-        if !source.exists() {
+        let extension = if as_png { "png" } else { "jpg" };
+        let source = dir.join(format!("noise-{w}x{h}-{kind}.{extension}"));
+        if !source.exists() && as_png {
+            write_noise_png(&source, w, h);
+        } else if !source.exists() {
             write_noise_jpeg(&source, w, h, progressive);
         }
         let dest = dir.join(format!("noise-{w}x{h}-{kind}.tiles"));
@@ -161,6 +165,40 @@ impl Noise {
     }
 }
 
+/// Four rows of the noise pattern: every 4 × 4 block a random colour, ±16 of noise per pixel.
+fn noise_rows(noise: &mut Noise, block_colours: &mut [[u8; 3]], rows: &mut [u8], width: u32) {
+    for c in block_colours.iter_mut() {
+        let r = noise.next();
+        *c = [r as u8, (r >> 8) as u8, (r >> 16) as u8];
+    }
+    for (i, px) in rows.chunks_exact_mut(3).enumerate() {
+        let base = block_colours[(i % width as usize) / 4];
+        let r = noise.next();
+        for (k, p) in px.iter_mut().enumerate() {
+            let jitter = ((r >> (8 * k)) & 31) as i16 - 16;
+            *p = (i16::from(base[k]) + jitter).clamp(0, 255) as u8;
+        }
+    }
+}
+
+fn write_noise_png(path: &Path, width: u32, height: u32) {
+    let mut noise = Noise(0x9E37_79B9_7F4A_7C15 ^ u64::from(width));
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut encoder = png::Encoder::new(file, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let mut header = encoder.write_header().unwrap();
+    let mut stream = header.stream_writer().unwrap();
+    let mut block_colours = vec![[0u8; 3]; width.div_ceil(4) as usize];
+    let mut rows = vec![0u8; width as usize * 3 * 4];
+    for _ in 0..height / 4 {
+        noise_rows(&mut noise, &mut block_colours, &mut rows, width);
+        std::io::Write::write_all(&mut stream, &rows).unwrap();
+    }
+    stream.finish().unwrap();
+}
+
 fn write_noise_jpeg(path: &Path, width: u32, height: u32, progressive: bool) {
     let mut noise = Noise(0x9E37_79B9_7F4A_7C15 ^ u64::from(width));
     let mut compress = Compress::new(ColorSpace::JCS_RGB);
@@ -172,24 +210,12 @@ fn write_noise_jpeg(path: &Path, width: u32, height: u32, progressive: bool) {
     }
     let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     let mut started = compress.start_compress(file).unwrap();
-    let blocks = width.div_ceil(4) as usize;
-    let mut block_colours = vec![[0u8; 3]; blocks];
+    let mut block_colours = vec![[0u8; 3]; width.div_ceil(4) as usize];
     let mut rows = vec![0u8; width as usize * 3 * 4];
-    for _ in 0..height.div_ceil(4) {
-        for c in &mut block_colours {
-            let r = noise.next();
-            *c = [r as u8, (r >> 8) as u8, (r >> 16) as u8];
-        }
-        for (i, px) in rows.chunks_exact_mut(3).enumerate() {
-            let base = block_colours[(i % width as usize) / 4];
-            let r = noise.next();
-            for (k, p) in px.iter_mut().enumerate() {
-                let jitter = ((r >> (8 * k)) & 31) as i16 - 16;
-                *p = (i16::from(base[k]) + jitter).clamp(0, 255) as u8;
-            }
-        }
+    // The bench's heights are multiples of 4.
+    for _ in 0..height / 4 {
+        noise_rows(&mut noise, &mut block_colours, &mut rows, width);
         started.write_scanlines(&rows).unwrap();
     }
-    // The last band may overshoot the height: libjpeg ignores rows past it.
     started.finish().unwrap();
 }
