@@ -30,4 +30,4 @@ pub use crowdbox_core::tiles::{
     DEFAULT_TILE_SIZE, PYRAMID_FILE,
 };
 pub use error::{TileError, TileErrorKind};
-pub use source::image_size;
+pub use source::{checked_image_size, image_size};

@@ -312,6 +312,13 @@ fn a_decompression_bomb_is_refused_by_its_header_before_any_pixel_is_decoded() {
     jpeg[sof + 7..sof + 9].copy_from_slice(&60_000u16.to_be_bytes());
     std::fs::write(&jpeg_path, jpeg).unwrap();
     for (source, name) in [(&png_path, "bomb.png"), (&jpeg_path, "bomb.jpg")] {
+        let checked =
+            crowdbox_tiles::checked_image_size(source, crowdbox_tiles::DEFAULT_MAX_PIXELS)
+                .unwrap_err();
+        assert!(
+            matches!(checked.kind, TileErrorKind::TooManyPixels { .. }),
+            "{checked}"
+        );
         let started = std::time::Instant::now();
         let error = make_pyramid(
             source,

@@ -111,17 +111,33 @@ pub fn image_size(path: &Path) -> Result<(u32, u32), TileError> {
     probe(path).map(|p| (p.width, p.height))
 }
 
+/// The image's size as displayed, from its header, refusing an image of more than `max_pixels` (a
+/// decompression bomb: a small file whose header claims billions of pixels) or of none.
+pub fn checked_image_size(path: &Path, max_pixels: u64) -> Result<(u32, u32), TileError> {
+    let p = probe(path)?;
+    check_pixels(path, &p, max_pixels)?;
+    Ok((p.width, p.height))
+}
+
+fn check_pixels(path: &Path, p: &Probe, max_pixels: u64) -> Result<(), TileError> {
+    if u64::from(p.width) * u64::from(p.height) > max_pixels || p.width == 0 || p.height == 0 {
+        return Err(TileError::new(
+            path,
+            TileErrorKind::TooManyPixels {
+                width: p.width,
+                height: p.height,
+                max_pixels,
+            },
+        ));
+    }
+    Ok(())
+}
+
 /// Opens `path` for reading rows; refuses it before decoding anything when it has more than `max_pixels`.
 pub(crate) fn open(path: &Path, max_pixels: u64) -> Result<Box<dyn RowSource>, TileError> {
     let p = probe(path)?;
     let err = |kind| TileError::new(path, kind);
-    if u64::from(p.width) * u64::from(p.height) > max_pixels || p.width == 0 || p.height == 0 {
-        return Err(err(TileErrorKind::TooManyPixels {
-            width: p.width,
-            height: p.height,
-            max_pixels,
-        }));
-    }
+    check_pixels(path, &p, max_pixels)?;
     let upright = p.orientation == Orientation::NoTransforms;
     match p.format {
         ImageFormat::Jpeg if upright => Ok(Box::new(jpeg::JpegRows::open(path).map_err(err)?)),
