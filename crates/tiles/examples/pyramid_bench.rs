@@ -47,7 +47,7 @@ fn main() {
         .unwrap_or_else(|| std::env::temp_dir().join("crowdbox-pyramid-bench"));
     std::fs::create_dir_all(&dir).unwrap();
     println!(
-        "| image | Mpx | JPEG MB | tiles | tiles MB | pyramid s | pyramid peak RSS MB | whole decode s | \
+        "| image | Mpx | file MB | tiles | tiles MB | pyramid s | pyramid peak RSS MB | whole decode s | \
          whole decode peak RSS MB |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");

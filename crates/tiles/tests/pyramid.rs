@@ -467,7 +467,7 @@ fn a_progressive_jpeg_is_tiled_like_a_baseline_one() {
     let pyramid = make_pyramid(&source, &dir.path().join("p"), &options(256), |_| {}).unwrap();
     assert_eq!(
         (pyramid.levels, pyramid.tile_count()),
-        (3, 1 + 2 * 1 + 3 * 2)
+        (3, 1 + 2 + 3 * 2)
     );
     let tile = decode(&dir.path().join("p/2/2/1.jpg"));
     assert_eq!(tile.dimensions(), (700 - 512, 500 - 256));
