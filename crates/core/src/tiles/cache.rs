@@ -3,7 +3,7 @@
 //! The app keeps the decoded tiles (image bitmaps) in a map of its own and asks this which ones to drop, so the
 //! policy is tested natively and the browser code stays a lookup.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
 
 /// A cache budget that holds a 1920 × 1080 canvas's tiles several times over at 2 device pixels per CSS pixel
@@ -16,7 +16,8 @@ struct Entry {
     last_use: u64,
 }
 
-/// Least-recently-used bookkeeping by bytes: inserting past the budget evicts the keys used longest ago.
+/// Least-recently-used bookkeeping by bytes: inserting past the budget evicts the keys used longest ago,
+/// except pinned ones (the shown image's overview tile, which stands in for every tile not loaded yet).
 #[derive(Clone, Debug)]
 pub struct TileCache<K> {
     capacity_bytes: usize,
@@ -24,6 +25,7 @@ pub struct TileCache<K> {
     clock: u64,
     entries: HashMap<K, Entry>,
     by_last_use: BTreeMap<u64, K>,
+    pinned: HashSet<K>,
 }
 
 impl<K: Clone + Eq + Hash> TileCache<K> {
@@ -34,7 +36,18 @@ impl<K: Clone + Eq + Hash> TileCache<K> {
             clock: 0,
             entries: HashMap::new(),
             by_last_use: BTreeMap::new(),
+            pinned: HashSet::new(),
         }
+    }
+
+    /// Keeps `key` from being evicted (whether or not it is cached yet) until [`TileCache::unpin`]. Pinned keys
+    /// still count against the budget.
+    pub fn pin(&mut self, key: K) {
+        self.pinned.insert(key);
+    }
+
+    pub fn unpin(&mut self, key: &K) {
+        self.pinned.remove(key);
     }
 
     pub fn capacity_bytes(&self) -> usize {
@@ -94,9 +107,15 @@ impl<K: Clone + Eq + Hash> TileCache<K> {
         self.by_last_use.insert(now, key);
         let mut evicted = Vec::new();
         while self.used_bytes > self.capacity_bytes {
-            let Some((_, oldest)) = self.by_last_use.pop_first() else {
-                break;
+            let oldest = self
+                .by_last_use
+                .iter()
+                .find(|(_, k)| !self.pinned.contains(*k))
+                .map(|(stamp, k)| (*stamp, k.clone()));
+            let Some((stamp, oldest)) = oldest else {
+                break; // everything left is pinned
             };
+            self.by_last_use.remove(&stamp);
             if let Some(entry) = self.entries.remove(&oldest) {
                 self.used_bytes -= entry.bytes;
             }

@@ -4,7 +4,8 @@
 //! the whole image in one tile; each next level doubles the resolution, and the last level is the image at its
 //! natural size. The app draws only the tiles a view shows, at the level that matches the zoom
 //! ([`plan_draw`]), stretching a coarser tile it already has while the finer one loads, and keeps decoded tiles
-//! in a cache bounded by bytes ([`TileCache`]).
+//! in a cache bounded by bytes ([`TileCache`]). The overview tile (level 0) is fetched ahead with the task before
+//! ([`prefetch_for_next_task`]) and pinned in the cache while its image is shown, so some picture is always there.
 //!
 //! Boxes stay in natural image pixels whatever level is drawn: tiles are placed with the one
 //! [`crate::geometry::ViewTransform`], like the whole image is.

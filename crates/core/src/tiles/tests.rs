@@ -327,6 +327,22 @@ fn inserting_a_cached_tile_again_updates_its_size_and_recency() {
 }
 
 #[test]
+fn a_pinned_tile_is_never_evicted_but_still_counts() {
+    let mut cache = TileCache::new(10);
+    cache.pin("overview");
+    cache.insert("overview", 4);
+    cache.insert("a", 4);
+    assert_eq!(
+        cache.insert("b", 4),
+        vec!["a"],
+        "the older overview is pinned"
+    );
+    assert_eq!(cache.used_bytes(), 8);
+    cache.unpin(&"overview");
+    assert_eq!(cache.insert("c", 4), vec!["overview"]);
+}
+
+#[test]
 fn the_default_budget_holds_a_screen_of_tiles_many_times_over() {
     let p = big();
     let v = ViewTransform::fit(ImageSize::new(20_000.0, 15_000.0), 1920.0, 1080.0, 0.0)
