@@ -19,6 +19,7 @@
 mod build;
 mod encode;
 mod error;
+mod halve;
 mod output;
 mod source;
 
