@@ -112,6 +112,9 @@ impl JpegRows {
         WARNED.with(|w| w.set(false));
         let started = catch_unwind(AssertUnwindSafe(|| {
             let header = Decompress::with_err(error_manager()).from_reader(reader)?;
+            // What libjpeg says of the header (an unknown JFIF revision, an odd marker) does not matter; what it
+            // says from here on, while it reads the image data, does.
+            WARNED.with(|w| w.set(false));
             if matches!(
                 header.color_space(),
                 ColorSpace::JCS_CMYK | ColorSpace::JCS_YCCK
@@ -129,6 +132,10 @@ impl JpegRows {
             Ok(Err(e)) => return Err(TileErrorKind::Corrupt(e.to_string())),
             Err(panic) => return Err(TileErrorKind::Corrupt(panic_message(panic))),
         };
+        // A progressive JPEG's scans are all read while starting: a warning now is about its data.
+        if WARNED.with(Cell::get) {
+            return Err(TileErrorKind::Truncated);
+        }
         let (width, height) = (started.width() as u32, started.height() as u32);
         Ok(JpegRows {
             started,

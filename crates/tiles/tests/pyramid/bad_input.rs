@@ -195,3 +195,20 @@ fn a_cmyk_jpeg_is_refused_saying_so() {
     );
     assert_only(dir.path(), &["print.jpg"]);
 }
+
+#[test]
+fn a_progressive_jpeg_whose_header_claims_more_rows_than_its_data_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("tall-progressive.jpg");
+    libjpeg_file(&source, &picture(400, 300), true, false);
+    let mut jpeg = std::fs::read(&source).unwrap();
+    let sof = jpeg
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC2])
+        .expect("a progressive JPEG has SOF2");
+    jpeg[sof + 5..sof + 7].copy_from_slice(&1200u16.to_be_bytes());
+    std::fs::write(&source, jpeg).unwrap();
+    let error = make_pyramid(&source, &dir.path().join("tall"), &options(128), |_| {}).unwrap_err();
+    assert!(matches!(error.kind, TileErrorKind::Truncated), "{error}");
+    assert_only(dir.path(), &["tall-progressive.jpg"]);
+}

@@ -188,3 +188,17 @@ fn a_sixteen_bit_png_is_tiled_at_eight_bits() {
         tile.get_pixel(40, 40)
     );
 }
+
+#[test]
+fn a_jpeg_with_an_unknown_jfif_revision_is_tiled_all_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut jpeg = jpeg_bytes(&picture(300, 200));
+    let jfif = jpeg
+        .windows(5)
+        .position(|w| w == b"JFIF\0")
+        .expect("a JFIF header");
+    jpeg[jfif + 5] = 2; // "JFIF 2.01": libjpeg warns about the header and reads on
+    let source = dir.path().join("jfif2.jpg");
+    std::fs::write(&source, jpeg).unwrap();
+    make_pyramid(&source, &dir.path().join("jfif2"), &options(128), |_| {}).unwrap();
+}
