@@ -28,7 +28,8 @@ pub enum TileErrorKind {
         max_pixels: u64,
     },
     #[error(
-        "ends before its last pixel row: the file is truncated or its header claims a larger image"
+        "has pixel data that ends early or is damaged: the file is truncated or corrupt, or its header claims a \
+         larger image than its data holds"
     )]
     Truncated,
     #[error("is not a readable image: {0}")]
