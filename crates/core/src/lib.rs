@@ -14,5 +14,6 @@ pub mod owner;
 pub mod quality;
 pub mod scene;
 pub mod strings;
+pub mod tiles;
 pub mod validate;
 pub mod wire;

@@ -3,6 +3,7 @@
 //! The app's `src/canvas/input.rs` is the only place that turns browser events into these values, so every
 //! behaviour of the editor can be driven and tested natively from a script of [`Input`]s.
 
+use super::Touch;
 use crate::geometry::ScreenPoint;
 
 /// Which modifier keys were held when an input happened.
@@ -88,6 +89,8 @@ pub enum Input {
         delta_y: f64,
         mods: Modifiers,
     },
+    /// One finger on a touch screen (see `touch.rs`): one finger is the pointer, two pinch and pan.
+    Touch(Touch),
 }
 
 /// The mouse cursor the canvas should show.

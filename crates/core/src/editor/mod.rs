@@ -18,6 +18,7 @@ mod labels;
 mod remap;
 #[cfg(test)]
 mod tests;
+mod touch;
 mod verify;
 mod view;
 
@@ -33,6 +34,7 @@ use history::{Edit, History};
 pub use input::{Cursor, Input, Modifiers, PointerButton, Response};
 pub use keymap::{command_for, Command, KeyBinding, KEY_BINDINGS};
 pub use remap::{Action, Keymap, APP_KEYS};
+pub use touch::{Touch, TouchPhase};
 
 /// A press that moves less than this many CSS pixels (in both axes) before release is a click, not a drag.
 pub const DRAG_THRESHOLD_PX: f64 = 4.0;
@@ -85,6 +87,8 @@ pub struct Editor {
     given: Vec<changes::GivenBox>,
     /// A verify job's editor: boxes can be looked at, selected and judged, not changed ([`Editor::set_read_only`]).
     read_only: bool,
+    /// The fingers on the canvas ([`Input::Touch`]).
+    touch: touch::TouchTracker,
 }
 
 /// What [`Editor::handle`] compares before and after an input to fill in the [`Response`].
@@ -149,6 +153,7 @@ impl Editor {
             keymap: Keymap::default(),
             given: Vec::new(),
             read_only: false,
+            touch: touch::TouchTracker::default(),
         }
     }
 
@@ -177,6 +182,7 @@ impl Editor {
             Input::KeyDown { key, mods } => self.key_down(&key, mods),
             Input::KeyUp { key, .. } => self.key_up(&key),
             Input::Wheel { at, delta_y, .. } => self.wheel(at, delta_y),
+            Input::Touch(touch) => self.touch(touch),
         };
         let after = self.snapshot();
         Response {

@@ -9,6 +9,7 @@ mod keyboard;
 mod pointer;
 mod properties;
 mod remap;
+mod touch;
 mod verify;
 mod view;
 
