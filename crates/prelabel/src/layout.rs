@@ -120,6 +120,13 @@ fn single_output_layout(
             format_shape(&output.shape)
         ));
     };
+    // Rows of six after NMS, unless the row count is one of raw YOLO's (a one-class YOLOv5).
+    if b == Some(6)
+        && known_classes != Some(1)
+        && !a.is_some_and(|n| is_anchor_count(n, input_width, input_height))
+    {
+        return Ok(OutputLayout::NmsRows);
+    }
     let (attributes, anchors, attributes_first) = match (a, b) {
         (Some(a), Some(b)) if a < b => (a, Some(b), true),
         (Some(a), Some(b)) => (b, Some(a), false),
@@ -131,10 +138,6 @@ fn single_output_layout(
         return Err(format!(
             "a box row has {attributes} values; raw YOLO rows have at least 5 (cx, cy, w, h, a class score)"
         ));
-    }
-    let raw_anchor_count = anchors.is_some_and(|n| is_anchor_count(n, input_width, input_height));
-    if attributes == 6 && !attributes_first && !raw_anchor_count && known_classes != Some(1) {
-        return Ok(OutputLayout::NmsRows);
     }
     let anchors = anchors.ok_or("the number of raw predictions is symbolic")?;
     let objectness = match known_classes {
