@@ -2,6 +2,8 @@
 
 #[path = "../support/onnx_graph.rs"]
 mod onnx_graph;
+#[path = "../support/yolov8n.rs"]
+mod yolov8n;
 
 mod loading;
 mod models;

@@ -176,3 +176,27 @@ fn given_class_names_take_the_place_of_the_metadata_names() {
     assert_eq!(detector.class_names(), names);
     assert_eq!(detector.class_names_source(), &ClassNamesSource::Given);
 }
+
+#[test]
+fn the_yolov8n_architecture_model_loads_as_raw_yolov8_predictions_and_runs() {
+    // 96×96 input: 12² + 6² + 3² = 189 anchors (small, so the test is quick in a debug build).
+    let (bytes, parameters) = crate::yolov8n::yolov8n(96, 80, 1);
+    // Ultralytics reports 3,157,200 parameters for YOLOv8n with its 80 classes.
+    assert!((3_100_000..3_200_000).contains(&parameters), "{parameters}");
+    let detector = load(&bytes, &DetectorOptions::default());
+    assert_eq!(
+        detector.layout(),
+        &OutputLayout::Raw(crowdbox_prelabel::layout::RawLayout {
+            attributes_first: true,
+            objectness: false,
+            classes: 80,
+            anchors: 189
+        })
+    );
+    let detections = detector
+        .detect(&RgbImage::from_pixel(200, 100, image::Rgb([40, 90, 200])))
+        .unwrap();
+    assert!(detections
+        .iter()
+        .all(|d| d.rect.is_finite() && d.rect.right() <= 200.0 && d.rect.bottom() <= 100.0));
+}
