@@ -8,7 +8,6 @@
 //! machine is shared.
 
 #[path = "../tests/support/onnx_graph.rs"]
-#[allow(dead_code)]
 mod onnx_graph;
 #[path = "../tests/support/yolov8n.rs"]
 mod yolov8n;
@@ -123,7 +122,7 @@ fn main() {
     }
     std::fs::remove_dir_all(&dir).ok();
 
-    println!("| input | preprocess (ms) | detect, 1 thread (ms) | of which decode + NMS (ms) | images/s, {threads} threads | seed, 11,669 images |");
+    println!("| input | preprocess (ms) | detect, 1 thread (ms) | decode + NMS, worst case (ms) | images/s, {threads} threads | seed, 11,669 images |");
     println!("|---|---:|---:|---:|---:|---:|");
     for (size, m) in sizes.iter().zip(measured) {
         let mut rates = m.run_rate.clone();

@@ -221,6 +221,11 @@ impl ClassMap {
         self.to_label.get(&class).copied()
     }
 
+    /// Whether no model class maps to a label.
+    pub fn is_empty(&self) -> bool {
+        self.to_label.is_empty()
+    }
+
     /// The model class's name, or its index when the model has no names.
     pub fn class_name(&self, class: usize) -> String {
         self.model_classes

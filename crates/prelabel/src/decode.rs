@@ -129,7 +129,7 @@ fn decode_raw(raw: &RawLayout, data: &[f32], min_score: f32) -> Vec<Candidate> {
                 }
             });
         let score = objectness * class_score;
-        if !(score >= min_score) {
+        if score.is_nan() || score < min_score {
             continue;
         }
         let [cx, cy, w, h] = [0, 1, 2, 3].map(|a| f64::from(value(anchor, a)));

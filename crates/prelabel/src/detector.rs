@@ -315,7 +315,7 @@ fn input_size(
         }
         (None, None) => {
             let size = asked.unwrap_or(DEFAULT_INPUT_SIZE);
-            if size == 0 || size % 32 != 0 {
+            if size == 0 || !size.is_multiple_of(32) {
                 return Err(PrelabelError::InputSizeNotMultipleOf32(size));
             }
             Ok((size, size))

@@ -55,6 +55,14 @@ pub enum PrelabelError {
         model_class: String,
         model_classes: String,
     },
+    #[error(
+        "none of the model's classes ({model_classes}) is one of the job's labels ({job_labels}); map them with a \
+         class map"
+    )]
+    NoClassMapsToALabel {
+        model_classes: String,
+        job_labels: String,
+    },
     #[error("inference failed: {0}")]
     Inference(String),
     #[error("cannot start {threads} inference threads: {reason}")]

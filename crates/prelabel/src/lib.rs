@@ -28,6 +28,7 @@ pub mod letterbox;
 pub mod nms;
 pub mod progress;
 pub mod run;
+pub mod setup;
 
 pub use classes::{
     parse_class_map, parse_classes, read_class_map_file, read_classes_file, ClassMap,
@@ -40,3 +41,4 @@ pub use error::PrelabelError;
 pub use layout::OutputLayout;
 pub use progress::Progress;
 pub use run::{read_image, run, Chunk, ImageInput, ImageOutcome, PreLabel, RunOptions, RunSummary};
+pub use setup::{prepare, PrelabelSetup};

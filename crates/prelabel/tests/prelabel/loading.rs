@@ -116,3 +116,122 @@ fn a_class_map_naming_a_label_the_job_lacks_is_an_error_naming_it() {
          \"vehicle\", \"person\")"
     );
 }
+
+mod prepare {
+    use crowdbox_prelabel::{prepare, PrelabelSetup};
+
+    use crate::models::yolov8_model;
+
+    fn labels(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    struct Files {
+        dir: tempfile::TempDir,
+    }
+
+    impl Files {
+        fn new() -> Self {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("model.onnx"), yolov8_model(&[])).unwrap();
+            Self { dir }
+        }
+
+        fn write(&self, name: &str, text: &str) -> std::path::PathBuf {
+            let path = self.dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        }
+
+        fn model(&self) -> std::path::PathBuf {
+            self.dir.path().join("model.onnx")
+        }
+    }
+
+    #[test]
+    fn a_classes_file_and_a_class_map_together_map_the_models_classes() {
+        let files = Files::new();
+        let (model, classes, map) = (
+            files.model(),
+            files.write("classes.txt", "motorbike\nperson\n"),
+            files.write("map.toml", "motorbike = \"motorcycle\"\n"),
+        );
+        let setup = PrelabelSetup {
+            classes_file: Some(&classes),
+            class_map_file: Some(&map),
+            ..PrelabelSetup::new(&model)
+        };
+        let (detector, class_map) = prepare(&setup, &labels(&["Person", "motorcycle"])).unwrap();
+        assert_eq!(detector.class_names(), labels(&["motorbike", "person"]));
+        assert_eq!(
+            (class_map.label_of(0), class_map.label_of(1)),
+            (Some(1), Some(0))
+        );
+    }
+
+    #[test]
+    fn a_class_map_file_naming_an_unknown_label_is_an_error_naming_it() {
+        let files = Files::new();
+        let (model, classes, map) = (
+            files.model(),
+            files.write("classes.txt", "car\nperson\n"),
+            files.write("map.toml", "car = \"lorry\"\n"),
+        );
+        let setup = PrelabelSetup {
+            classes_file: Some(&classes),
+            class_map_file: Some(&map),
+            ..PrelabelSetup::new(&model)
+        };
+        let error = prepare(&setup, &labels(&["truck", "person"]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("\"lorry\", which the job does not have"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_model_none_of_whose_classes_is_a_job_label_is_an_error_naming_both() {
+        let files = Files::new();
+        let (model, classes) = (files.model(), files.write("classes.txt", "car\nperson\n"));
+        let setup = PrelabelSetup {
+            classes_file: Some(&classes),
+            ..PrelabelSetup::new(&model)
+        };
+        let error = prepare(&setup, &labels(&["cat"])).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "none of the model's classes (\"car\", \"person\") is one of the job's labels (\"cat\"); map them with a \
+             class map"
+        );
+        let unnamed = PrelabelSetup::new(&model);
+        let error = prepare(&unnamed, &labels(&["cat"]))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("unnamed"), "{error}");
+    }
+
+    #[test]
+    fn a_bad_classes_file_or_class_map_file_is_an_error_naming_the_file_and_line() {
+        let files = Files::new();
+        let model = files.model();
+        let classes = files.write("classes.txt", "car\n\nperson\n");
+        let setup = PrelabelSetup {
+            classes_file: Some(&classes),
+            ..PrelabelSetup::new(&model)
+        };
+        let error = prepare(&setup, &labels(&["car"])).unwrap_err().to_string();
+        assert!(error.contains("classes.txt line 2: is empty"), "{error}");
+        let map = files.write("map.toml", "car = [1, 2]\n");
+        let setup = PrelabelSetup {
+            class_map_file: Some(&map),
+            ..PrelabelSetup::new(&model)
+        };
+        let error = prepare(&setup, &labels(&["car"])).unwrap_err().to_string();
+        assert!(
+            error.contains("map.toml") && error.contains("\"car\""),
+            "{error}"
+        );
+    }
+}

@@ -165,7 +165,8 @@ pub fn yolov8n(size: i64, classes: i64, seed: u64) -> (Vec<u8>, usize) {
 
     // Detect head: per level, a box branch (4 × 16 DFL bins) and a class branch.
     let reg_max = 16;
-    let c2 = 64.max(64 / 4).max(4 * reg_max);
+    // Ultralytics: c2 = max(16, ch[0] / 4, 4 · reg_max), c3 = max(ch[0], min(C, 100)), with ch[0] = 64 here.
+    let c2 = 4 * reg_max;
     let c3 = 64.max(classes.min(100));
     let mut levels = Vec::new();
     let (mut anchors, mut strides) = (Vec::new(), Vec::new());
