@@ -262,3 +262,54 @@ fn an_unreadable_or_resized_image_fails_alone_with_a_reason_naming_it() {
     );
     assert!(outcomes[2].prelabels.is_ok());
 }
+
+/// A JPEG of `width`×`height` stored pixels with an EXIF orientation tag spliced in after SOI, as cameras write it.
+fn jpeg_with_orientation(width: u32, height: u32, orientation: u16) -> Vec<u8> {
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(width, height, image::Rgb([200, 80, 20]))
+        .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+        .unwrap();
+    let jpeg = jpeg.into_inner();
+    // Big-endian TIFF header, then IFD0 with one entry: Orientation (0x0112), SHORT, count 1.
+    let mut tiff = b"MM\x00\x2A\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01".to_vec();
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    let mut payload = b"Exif\x00\x00".to_vec();
+    payload.extend_from_slice(&tiff);
+    let length = u16::try_from(payload.len() + 2).unwrap();
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    out.extend_from_slice(&length.to_be_bytes());
+    out.extend_from_slice(&payload);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+#[test]
+fn a_photo_with_an_exif_quarter_turn_is_run_upright_at_its_displayed_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rotated.jpg");
+    std::fs::write(&path, jpeg_with_orientation(400, 200, 6)).unwrap();
+    // As the server stores it: the displayed size, 200 wide and 400 tall.
+    let image = ImageInput {
+        id: 1,
+        path,
+        width: 200,
+        height: 400,
+    };
+    assert_eq!(
+        crowdbox_prelabel::read_image(&image).unwrap().dimensions(),
+        (200, 400)
+    );
+    let (detector, map) = detector_and_map();
+    let outcomes = run_all(&detector, &map, &[image], &AtomicBool::new(false));
+    let rect = outcomes[0].images[0].prelabels.as_ref().unwrap()[0].rect;
+    // The model's box is centred and 64×32 of 640 input pixels: in the upright 200×400 image, scale 1.6.
+    assert!(
+        (rect.center().x - 100.0).abs() <= 1.0 && (rect.center().y - 200.0).abs() <= 1.0,
+        "{rect:?}"
+    );
+    assert!(
+        (rect.w - 40.0).abs() < 1e-6 && (rect.h - 20.0).abs() < 1e-6,
+        "{rect:?}"
+    );
+}
