@@ -117,7 +117,7 @@ pub fn simulate(job: &JobShape, quality: &ModelQuality, seed: u64) -> Simulated 
     let mut rng = SplitMix(seed);
     let (mut draw, mut adjust) = (Actions::default(), Actions::default());
     let label_key = if job.several_labels { 1.0 } else { 0.0 };
-    let (mut iou_sum, mut corners_off, mut found) = (0.0, 0.0, 0usize);
+    let (mut iou_sum, mut corners_off_sum, mut found) = (0.0, 0.0, 0usize);
     let false_per_true = if quality.precision > 0.0 {
         (1.0 - quality.precision) / quality.precision
     } else {
@@ -152,16 +152,14 @@ pub fn simulate(job: &JobShape, quality: &ModelQuality, seed: u64) -> Simulated 
                 truth.w + ex2 - ex1,
                 truth.h + ey2 - ey1,
             );
-            let off = |e: f64, size: f64| e.abs() > (job.tolerance * size).max(2.0);
-            let off_corners = u8::from(off(ex1, truth.w) || off(ey1, truth.h))
-                + u8::from(off(ex2, truth.w) || off(ey2, truth.h));
+            let off_corners = corners_off(&predicted, &truth, job.tolerance);
             let relabel = rng.unit() < quality.wrong_label;
             adjust.reviews += 1.0;
             adjust.corner_drags += f64::from(off_corners);
             adjust.keys += f64::from(u8::from(relabel));
             adjust.boxes_fixed += f64::from(u8::from(off_corners > 0 || relabel));
             iou_sum += predicted.iou(&truth);
-            corners_off += f64::from(off_corners);
+            corners_off_sum += f64::from(off_corners);
             found += 1;
         }
         let false_boxes = rng.poisson(job.boxes_per_image * quality.recall * false_per_true);
@@ -186,7 +184,7 @@ pub fn simulate(job: &JobShape, quality: &ModelQuality, seed: u64) -> Simulated 
         draw: per_image(draw),
         adjust: per_image(adjust),
         true_box_iou: iou_sum / found,
-        corners_off_per_box: corners_off / found,
+        corners_off_per_box: corners_off_sum / found,
     }
 }
 
@@ -207,6 +205,17 @@ pub fn break_even_precision(
     let cost_per_false_box = costs.review + costs.click + costs.key;
     (saved_per_true_box > 0.0)
         .then(|| cost_per_false_box / (saved_per_true_box + cost_per_false_box))
+}
+
+/// How many corner handles (top-left, bottom-right) of a pre-label a volunteer drags to make it `truth`: a corner
+/// whose x or y is off by more than `tolerance` of the box's size (at least 2 px). The server can count this on
+/// model boxes matched to consolidated volunteer boxes and pass the mean to [`break_even_precision`].
+pub fn corners_off(predicted: &ImageRect, truth: &ImageRect, tolerance: f64) -> u8 {
+    let off = |a: f64, b: f64, size: f64| (a - b).abs() > (tolerance * size).max(2.0);
+    let top_left = off(predicted.x, truth.x, truth.w) || off(predicted.y, truth.y, truth.h);
+    let bottom_right = off(predicted.right(), truth.right(), truth.w)
+        || off(predicted.bottom(), truth.bottom(), truth.h);
+    u8::from(top_left) + u8::from(bottom_right)
 }
 
 /// SplitMix64: a small, deterministic generator, so a simulation is the same on every machine.
@@ -348,6 +357,38 @@ mod tests {
             "below the threshold adjusting costs more"
         );
         assert!(at(p + 0.05) < 0.0, "above it adjusting saves time");
+    }
+
+    #[test]
+    fn a_corner_counts_as_off_past_the_tolerance_or_two_pixels() {
+        let truth = ImageRect::new(100.0, 100.0, 200.0, 100.0);
+        // 3 % of 200 px wide is 6 px; of 100 px tall, 3 px.
+        assert_eq!(
+            corners_off(&ImageRect::new(107.0, 100.0, 193.0, 100.0), &truth, 0.03),
+            1
+        );
+        assert_eq!(
+            corners_off(&ImageRect::new(105.0, 102.0, 200.0, 100.0), &truth, 0.03),
+            0
+        );
+        assert_eq!(
+            corners_off(&ImageRect::new(100.0, 100.0, 195.0, 100.0), &truth, 0.03),
+            0
+        );
+        assert_eq!(
+            corners_off(&ImageRect::new(90.0, 100.0, 220.0, 100.0), &truth, 0.03),
+            2
+        );
+        let small = ImageRect::new(0.0, 0.0, 10.0, 10.0);
+        assert_eq!(
+            corners_off(&ImageRect::new(1.5, 0.0, 10.0, 10.0), &small, 0.03),
+            0,
+            "1.5 px is within 2 px"
+        );
+        assert_eq!(
+            corners_off(&ImageRect::new(2.5, 0.0, 10.0, 10.0), &small, 0.03),
+            2
+        );
     }
 
     #[test]
