@@ -19,7 +19,9 @@ use std::time::{Duration, Instant};
 
 use crowdbox_prelabel::decode::decode;
 use crowdbox_prelabel::letterbox::Letterbox;
-use crowdbox_prelabel::{run, ClassMap, Detector, DetectorOptions, ImageInput, RunOptions};
+use crowdbox_prelabel::{
+    read_image, run, ClassMap, Detector, DetectorOptions, ImageInput, RunOptions,
+};
 
 const SEED_IMAGES: f64 = 11_669.0;
 const IMAGE_WIDTH: u32 = 1280;
@@ -120,6 +122,7 @@ fn main() {
             );
         }
     }
+    let photo_costs = time_photo_reading(&dir, &detectors);
     std::fs::remove_dir_all(&dir).ok();
 
     println!("| input | preprocess (ms) | detect, 1 thread (ms) | decode + NMS, worst case (ms) | images/s, {threads} threads | seed, 11,669 images |");
@@ -141,6 +144,68 @@ fn main() {
         "\n(detect = letterbox + model + decode on a {IMAGE_WIDTH}×{IMAGE_HEIGHT} image; images/s = `run` over \
          {RUN_IMAGES} JPEG files of that size, decoding included; medians of {rounds} rounds)"
     );
+    println!("\n| image file | decode (ms) | letterbox to 320 (ms) | letterbox to 640 (ms) |");
+    println!("|---|---:|---:|---:|");
+    for (name, decode, letterbox) in photo_costs {
+        println!(
+            "| {name} | {} | {} | {} |",
+            ms(decode),
+            ms(letterbox[0]),
+            ms(letterbox[1])
+        );
+    }
+}
+
+/// Reading (JPEG decode, EXIF orientation) and letterboxing cost per image file size, medians of 5: with large
+/// photos this is a real share of the time per image.
+fn time_photo_reading(
+    dir: &Path,
+    detectors: &[Detector],
+) -> Vec<(String, Duration, Vec<Duration>)> {
+    [(1280, 720), (1920, 1080), (4032, 3024)]
+        .into_iter()
+        .map(|(width, height)| {
+            let path = dir.join(format!("photo-{width}x{height}.jpg"));
+            image::RgbImage::from_fn(width, height, |x, y| {
+                image::Rgb([(x * 7 + y * 3) as u8, (x ^ y) as u8, (y * 5) as u8])
+            })
+            .save(&path)
+            .unwrap();
+            let input = ImageInput {
+                id: 0,
+                path,
+                width,
+                height,
+            };
+            let decode = median(
+                (0..5)
+                    .map(|_| {
+                        let started = Instant::now();
+                        std::hint::black_box(read_image(&input).unwrap());
+                        started.elapsed()
+                    })
+                    .collect(),
+            );
+            let pixels = read_image(&input).unwrap();
+            let letterbox = detectors
+                .iter()
+                .map(|d| {
+                    let (w, h) = d.input_size();
+                    median(
+                        (0..5)
+                            .map(|_| {
+                                let started = Instant::now();
+                                let lb = Letterbox::fit(width, height, w, h);
+                                std::hint::black_box(lb.input_tensor_data(&pixels));
+                                started.elapsed()
+                            })
+                            .collect(),
+                    )
+                })
+                .collect();
+            (format!("{width}×{height} JPEG"), decode, letterbox)
+        })
+        .collect()
 }
 
 /// Decoding and NMS alone, on this model's real output for a noise image (random weights score every anchor

@@ -5,7 +5,7 @@
 //! [`Letterbox::to_image`]; the resized size is rounded to whole pixels, so each axis keeps its own exact scale.
 
 use crowdbox_core::geometry::{ImageRect, ImageSize};
-use image::{imageops::FilterType, RgbImage};
+use image::RgbImage;
 
 use crate::decode::InputBox;
 
@@ -86,28 +86,50 @@ impl Letterbox {
 
     /// The model's input tensor data for `image` (which must be the size this letterbox was fitted to): NCHW,
     /// RGB, values 0–1, padding grey.
+    ///
+    /// Resized by bilinear sampling of the four nearest pixels, as OpenCV's `INTER_LINEAR` that Ultralytics
+    /// trains and predicts with (no low-pass filter when shrinking, so the model sees what it was trained on),
+    /// straight into the tensor.
     pub fn input_tensor_data(&self, image: &RgbImage) -> Vec<f32> {
-        let resized =
-            if (image.width(), image.height()) == (self.resized_width, self.resized_height) {
-                std::borrow::Cow::Borrowed(image)
-            } else {
-                std::borrow::Cow::Owned(image::imageops::resize(
-                    image,
-                    self.resized_width,
-                    self.resized_height,
-                    FilterType::Triangle,
-                ))
-            };
         let plane = (self.input_width * self.input_height) as usize;
         let mut data = vec![f32::from(PAD_VALUE) / 255.0; 3 * plane];
-        for (x, y, pixel) in resized.enumerate_pixels() {
-            let at = ((y + self.pad_top) * self.input_width + x + self.pad_left) as usize;
-            for (channel, value) in pixel.0.iter().enumerate() {
-                data[channel * plane + at] = f32::from(*value) / 255.0;
+        let (source_width, source_height) = (image.width() as usize, image.height() as usize);
+        if source_width == 0 || source_height == 0 {
+            return data;
+        }
+        let xs = bilinear_taps(source_width, self.resized_width as usize);
+        let ys = bilinear_taps(source_height, self.resized_height as usize);
+        let raw = image.as_raw();
+        let stride = source_width * 3;
+        for (y, &(y0, y1, ty)) in ys.iter().enumerate() {
+            let (row0, row1) = (&raw[y0 * stride..][..stride], &raw[y1 * stride..][..stride]);
+            let row_start =
+                (y + self.pad_top as usize) * self.input_width as usize + self.pad_left as usize;
+            for (x, &(x0, x1, tx)) in xs.iter().enumerate() {
+                for channel in 0..3 {
+                    let p = |row: &[u8], x: usize| f32::from(row[x * 3 + channel]);
+                    let top = p(row0, x0) + (p(row0, x1) - p(row0, x0)) * tx;
+                    let bottom = p(row1, x0) + (p(row1, x1) - p(row1, x0)) * tx;
+                    data[channel * plane + row_start + x] = (top + (bottom - top) * ty) / 255.0;
+                }
             }
         }
         data
     }
+}
+
+/// For each of `target` pixels along an axis of `source` pixels: the two source pixels it lies between and the
+/// weight of the second, with pixel centres aligned (OpenCV's convention) and edges clamped.
+fn bilinear_taps(source: usize, target: usize) -> Vec<(usize, usize, f32)> {
+    let scale = source as f64 / target.max(1) as f64;
+    (0..target)
+        .map(|i| {
+            let at = ((i as f64 + 0.5) * scale - 0.5).max(0.0);
+            let first = (at.floor() as usize).min(source - 1);
+            let second = (first + 1).min(source - 1);
+            (first, second, (at - first as f64).min(1.0) as f32)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -179,6 +201,31 @@ mod tests {
             y2: 60.0,
         });
         assert_eq!(back.h, 0.0);
+    }
+
+    #[test]
+    fn resizing_samples_bilinearly_with_centres_aligned_as_opencv_does() {
+        // cv2.resize([[0, 255]], (4, 1), interpolation=cv2.INTER_LINEAR) gives 0, 64, 191, 255.
+        let image = RgbImage::from_fn(2, 1, |x, _| image::Rgb([if x == 0 { 0 } else { 255 }; 3]));
+        let lb = Letterbox::fit(2, 1, 4, 2);
+        assert_eq!((lb.resized_width, lb.resized_height, lb.pad_top), (4, 2, 0));
+        let data = lb.input_tensor_data(&image);
+        let row: Vec<f32> = data[..4].iter().map(|v| v * 255.0).collect();
+        for (value, expected) in row.iter().zip([0.0, 63.75, 191.25, 255.0]) {
+            assert!((value - expected).abs() < 1e-3, "{row:?}");
+        }
+    }
+
+    #[test]
+    fn shrinking_by_two_averages_each_pair_of_pixels() {
+        let image = RgbImage::from_fn(4, 4, |x, _| image::Rgb([(x * 80) as u8; 3]));
+        let lb = Letterbox::fit(4, 4, 2, 2);
+        let data = lb.input_tensor_data(&image);
+        let row: Vec<f32> = data[..2].iter().map(|v| v * 255.0).collect();
+        assert!(
+            (row[0] - 40.0).abs() < 1e-3 && (row[1] - 200.0).abs() < 1e-3,
+            "{row:?}"
+        );
     }
 
     #[test]
