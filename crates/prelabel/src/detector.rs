@@ -198,13 +198,19 @@ impl Detector {
 impl DetectorState<'_> {
     /// The model's boxes on `image`, in its natural pixels, clipped to it, highest score first.
     pub fn detect(&mut self, image: &RgbImage) -> Result<Vec<Detection>, PrelabelError> {
+        self.detect_scaled(image, image.width(), image.height())
+    }
+
+    /// As [`DetectorState::detect`] for an image decoded smaller than its natural `width`×`height` (a JPEG
+    /// decoded at reduced scale): boxes still come back in natural pixels.
+    pub fn detect_scaled(
+        &mut self,
+        image: &RgbImage,
+        width: u32,
+        height: u32,
+    ) -> Result<Vec<Detection>, PrelabelError> {
         let detector = self.detector;
-        let letterbox = Letterbox::fit(
-            image.width(),
-            image.height(),
-            detector.input_width,
-            detector.input_height,
-        );
+        let letterbox = Letterbox::fit(width, height, detector.input_width, detector.input_height);
         let data = letterbox.input_tensor_data(image);
         let shape = [
             1,

@@ -84,8 +84,8 @@ impl Letterbox {
         ImageRect::new(x1, y1, x2 - x1, y2 - y1).clip_to(&self.image.bounds())
     }
 
-    /// The model's input tensor data for `image` (which must be the size this letterbox was fitted to): NCHW,
-    /// RGB, values 0–1, padding grey.
+    /// The model's input tensor data for `image`: NCHW, RGB, values 0–1, padding grey. `image` is the picture
+    /// this letterbox was fitted to, at its natural size or decoded smaller (same aspect).
     ///
     /// Resized by bilinear sampling of the four nearest pixels, as OpenCV's `INTER_LINEAR` that Ultralytics
     /// trains and predicts with (no low-pass filter when shrinking, so the model sees what it was trained on),

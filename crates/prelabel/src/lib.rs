@@ -27,6 +27,7 @@ pub mod layout;
 pub mod letterbox;
 pub mod nms;
 pub mod progress;
+pub mod read;
 pub mod run;
 pub mod setup;
 
@@ -40,5 +41,6 @@ pub use detector::{
 pub use error::PrelabelError;
 pub use layout::OutputLayout;
 pub use progress::Progress;
-pub use run::{read_image, run, Chunk, ImageInput, ImageOutcome, PreLabel, RunOptions, RunSummary};
+pub use read::{read_image, read_image_for_input};
+pub use run::{run, Chunk, ImageInput, ImageOutcome, PreLabel, RunOptions, RunSummary};
 pub use setup::{prepare, PrelabelSetup};

@@ -12,11 +12,12 @@ use std::sync::{mpsc, Mutex};
 use std::time::Instant;
 
 use crowdbox_core::geometry::ImageRect;
-use image::{ImageDecoder, ImageReader, RgbImage};
 
 use crate::classes::ClassMap;
 use crate::detector::Detector;
+use crate::letterbox::Letterbox;
 use crate::progress::Progress;
+use crate::read::read_image_for_input;
 
 /// One image to pre-label: the caller's id, its file, and its display size as the job stores it (after EXIF
 /// orientation), which the decoded image must have.
@@ -174,8 +175,13 @@ fn worker(
         let Ok((position, image)) = job else { return };
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let state = state.as_mut().map_err(|e| e.to_string())?;
-            let pixels = read_image(image)?;
-            state.detect(&pixels).map_err(|e| e.to_string())
+            let (input_width, input_height) = detector.input_size();
+            let letterbox = Letterbox::fit(image.width, image.height, input_width, input_height);
+            let pixels =
+                read_image_for_input(image, (letterbox.resized_width, letterbox.resized_height))?;
+            state
+                .detect_scaled(&pixels, image.width, image.height)
+                .map_err(|e| e.to_string())
         }))
         .unwrap_or_else(|_| Err("the detector panicked on this image".to_owned()));
         let mut dropped: BTreeMap<String, u32> = BTreeMap::new();
@@ -209,31 +215,4 @@ fn worker(
             return;
         }
     }
-}
-
-/// Decodes an image upright (EXIF orientation applied, as browsers show it) and checks its size.
-pub fn read_image(image: &ImageInput) -> Result<RgbImage, String> {
-    let path = image.path.display();
-    let reader = ImageReader::open(&image.path)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| format!("cannot open {path}: {e}"))?;
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|e| format!("cannot decode {path}: {e}"))?;
-    let orientation = decoder
-        .orientation()
-        .map_err(|e| format!("cannot decode {path}: {e}"))?;
-    let mut pixels = image::DynamicImage::from_decoder(decoder)
-        .map_err(|e| format!("cannot decode {path}: {e}"))?;
-    pixels.apply_orientation(orientation);
-    if (pixels.width(), pixels.height()) != (image.width, image.height) {
-        return Err(format!(
-            "{path} decodes to {}×{} pixels, but the job has it as {}×{}",
-            pixels.width(),
-            pixels.height(),
-            image.width,
-            image.height
-        ));
-    }
-    Ok(pixels.into_rgb8())
 }

@@ -313,3 +313,80 @@ fn a_photo_with_an_exif_quarter_turn_is_run_upright_at_its_displayed_size() {
         "{rect:?}"
     );
 }
+
+#[test]
+fn a_large_jpeg_is_decoded_at_a_reduced_scale_that_still_covers_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("large.jpg");
+    image::RgbImage::from_pixel(2000, 1000, image::Rgb([10, 200, 30]))
+        .save(&path)
+        .unwrap();
+    let image = ImageInput {
+        id: 1,
+        path,
+        width: 2000,
+        height: 1000,
+    };
+    // Letterboxed to 640 it is 640×320: half scale (1000×500) covers that, a quarter (500×250) would not.
+    let pixels = crowdbox_prelabel::read_image_for_input(&image, (640, 320)).unwrap();
+    assert_eq!(pixels.dimensions(), (1000, 500));
+    let (detector, map) = detector_and_map();
+    let outcomes = run_all(&detector, &map, &[image], &AtomicBool::new(false));
+    let rect = outcomes[0].images[0].prelabels.as_ref().unwrap()[0].rect;
+    // Still in natural pixels: 64×32 input pixels at scale 640 / 2000, centred.
+    assert!(
+        (rect.w - 200.0).abs() < 1e-6 && (rect.h - 100.0).abs() < 1e-6,
+        "{rect:?}"
+    );
+    assert!(
+        (rect.center().x - 1000.0).abs() <= 4.0 && (rect.center().y - 500.0).abs() <= 4.0,
+        "{rect:?}"
+    );
+}
+
+#[test]
+fn a_large_photo_with_an_exif_quarter_turn_is_scaled_and_turned_upright() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rotated-large.jpg");
+    std::fs::write(&path, jpeg_with_orientation(4000, 2000, 6)).unwrap();
+    let image = ImageInput {
+        id: 1,
+        path,
+        width: 2000,
+        height: 4000,
+    };
+    let pixels = crowdbox_prelabel::read_image_for_input(&image, (320, 640)).unwrap();
+    assert_eq!(pixels.dimensions(), (500, 1000));
+    let wrong = ImageInput {
+        width: 4000,
+        height: 2000,
+        ..image.clone()
+    };
+    let error = crowdbox_prelabel::read_image_for_input(&wrong, (640, 320)).unwrap_err();
+    assert!(
+        error.contains("decodes to 2000×4000 pixels, but the job has it as 4000×2000"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_grey_jpeg_is_read_as_rgb() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("grey.jpg");
+    image::GrayImage::from_pixel(64, 48, image::Luma([77]))
+        .save(&path)
+        .unwrap();
+    let image = ImageInput {
+        id: 1,
+        path,
+        width: 64,
+        height: 48,
+    };
+    let pixels = crowdbox_prelabel::read_image_for_input(&image, (640, 480)).unwrap();
+    assert_eq!(pixels.dimensions(), (64, 48));
+    let image::Rgb([r, g, b]) = *pixels.get_pixel(10, 10);
+    assert!(
+        r == g && g == b && (i32::from(r) - 77).abs() <= 2,
+        "{r} {g} {b}"
+    );
+}
