@@ -12,6 +12,7 @@ pub mod hit;
 pub mod outbox;
 pub mod owner;
 pub mod quality;
+pub mod review;
 pub mod scene;
 pub mod strings;
 pub mod tiles;

@@ -182,6 +182,30 @@ pub struct ReviewItem {
     pub reviewed: Option<ReviewState>,
 }
 
+/// `GET /api/jobs/{job}/review`'s query parameters as given; `review::ReviewQuery::parse` checks them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ReviewParams {
+    /// `low_confidence` (images whose confidence is below `below`, default 0.7) or `disagreement` (workers did
+    /// not all draw the same objects); reviewed images are left out of both.
+    pub filter: Option<String>,
+    /// The confidence threshold of `filter=low_confidence`, from 0 to 1.
+    pub below: Option<String>,
+    /// Only images with a box of this label.
+    pub label: Option<String>,
+    /// Only images this worker answered.
+    pub worker: Option<String>,
+    /// Only images some worker answered with this outcome: boxed, nothing_to_label, image_unreadable, unsure.
+    pub outcome: Option<String>,
+    /// `true` for reviewed images only, `false` for the others.
+    pub reviewed: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Images per page, 1 to 200 (default 50).
+    pub limit: Option<String>,
+}
+
 /// A page of the review queue; `next_cursor` asks for the next page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -212,7 +212,9 @@ fn validate_result_categories(
     Ok(())
 }
 
-fn validate_bbox(field: &str, bbox: [f64; 4], image: &CocoImage) -> Result<(), FieldError> {
+/// Checks one COCO `[x, y, w, h]` box against its image: finite, positive size, inside the image up to
+/// [`EDGE_TOLERANCE_PX`], some area inside it. `field` names the box in the error.
+pub fn validate_bbox(field: &str, bbox: [f64; 4], image: &CocoImage) -> Result<(), FieldError> {
     let [x, y, w, h] = bbox;
     if !bbox.iter().all(|value| value.is_finite()) {
         return Err(FieldError::new(field, "bbox values must be finite numbers"));

@@ -87,7 +87,10 @@ pub(crate) fn job_dataset(
         outcomes,
         reviewed,
     } = rows;
-    let reviewed: std::collections::HashMap<i64, i64> = reviewed.into_iter().collect();
+    let reviewed: std::collections::HashMap<i64, i64> = reviewed
+        .into_iter()
+        .map(|review| (review.image_id, review.submission_id))
+        .collect();
     let mut next_outcome = 0;
     let label_of = |category_id: i64| {
         labels

@@ -117,6 +117,11 @@ impl Job {
     }
 }
 
+/// Where the browser loads an image: its own URL for remote images, the image endpoint for stored ones.
+pub fn image_url(image_id: i64, source_url: Option<&str>) -> String {
+    source_url.map_or_else(|| format!("/api/images/{image_id}"), str::to_owned)
+}
+
 /// `text` percent-encoded for one URL path segment (everything but RFC 3986's unreserved characters).
 pub fn path_segment(text: &str) -> String {
     let mut encoded = String::with_capacity(text.len());
@@ -149,10 +154,7 @@ impl JobImage {
         crowdbox_core::wire::Task {
             task_id: to_u64(self.id),
             image: self.to_coco(),
-            image_url: self
-                .source_url
-                .clone()
-                .unwrap_or_else(|| format!("/api/images/{}", self.id)),
+            image_url: image_url(self.id, self.source_url.as_deref()),
             initial_annotations: Vec::new(),
         }
     }

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context;
+use crowdbox_core::owner::ReviewState;
 use rusqlite::{Connection, OpenFlags};
 
 use super::Store;
@@ -21,6 +22,8 @@ pub struct ImageRow {
     pub file_name: String,
     pub width: u32,
     pub height: u32,
+    /// Where a remote image is (none for images in the image store).
+    pub source_url: Option<String>,
 }
 
 /// One stored box, in natural image pixels.
@@ -59,8 +62,16 @@ pub struct JobRows {
     pub submissions: Vec<SubmissionRow>,
     /// (image id, outcome, how many submissions said it) for every outcome but `boxed`, in image id order.
     pub outcomes: Vec<(i64, String, u32)>,
-    /// Reviewed images and the submission that holds their final boxes, in image id order.
-    pub reviewed: Vec<(i64, i64)>,
+    /// Reviewed images, in image id order.
+    pub reviewed: Vec<ReviewRow>,
+}
+
+/// The owner's decision about an image and the submission that holds its final boxes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReviewRow {
+    pub image_id: i64,
+    pub submission_id: i64,
+    pub state: ReviewState,
 }
 
 /// How long a read waits for a lock (a checkpoint or a recovering writer) before giving up.
@@ -121,8 +132,9 @@ pub fn read_job_blocking(
 }
 
 fn read_images(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<ImageRow>> {
-    let mut statement = conn
-        .prepare("SELECT id, file_name, width, height FROM images WHERE job_id = ?1 ORDER BY id")?;
+    let mut statement = conn.prepare(
+        "SELECT id, file_name, width, height, source_url FROM images WHERE job_id = ?1 ORDER BY id",
+    )?;
     let mut rows = statement.query([job_id])?;
     let mut images = Vec::new();
     while let Some(row) = rows.next()? {
@@ -131,6 +143,7 @@ fn read_images(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<ImageRow>
             file_name: row.get(1)?,
             width: u32::try_from(row.get::<_, i64>(2)?).unwrap_or_default(),
             height: u32::try_from(row.get::<_, i64>(3)?).unwrap_or_default(),
+            source_url: row.get(4)?,
         });
     }
     Ok(images)
@@ -293,11 +306,26 @@ fn read_submissions(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<Subm
     Ok(submissions)
 }
 
-fn read_reviewed(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<(i64, i64)>> {
+fn read_reviewed(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<ReviewRow>> {
     let mut statement = conn.prepare(
-        "SELECT r.image_id, r.submission_id FROM images i JOIN reviews r ON r.image_id = i.id
+        "SELECT r.image_id, r.submission_id, r.state FROM images i JOIN reviews r ON r.image_id = i.id
          WHERE i.job_id = ?1 ORDER BY r.image_id",
     )?;
-    let rows = statement.query_map([job_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    let rows = statement.query_map([job_id], |row| {
+        Ok(ReviewRow {
+            image_id: row.get(0)?,
+            submission_id: row.get(1)?,
+            state: review_state(&row.get::<_, String>(2)?),
+        })
+    })?;
     rows.collect()
+}
+
+/// A `reviews.state` value (the table's CHECK allows these two).
+pub(crate) fn review_state(text: &str) -> ReviewState {
+    if text == "corrected" {
+        ReviewState::Corrected
+    } else {
+        ReviewState::Accepted
+    }
 }

@@ -23,6 +23,7 @@ mod malformed_cli;
 mod outcomes;
 mod owner_events;
 mod owner_jobs;
+mod owner_review;
 mod roundtrip;
 mod security;
 mod stats_cli;

@@ -6,6 +6,7 @@ mod events;
 mod exports;
 mod invites;
 pub(crate) mod jobs;
+mod review;
 
 use axum::{middleware, Router};
 
@@ -18,5 +19,6 @@ pub fn router() -> Router<AppState> {
         .merge(jobs::router())
         .merge(invites::router())
         .merge(events::router())
+        .merge(review::router())
         .route_layer(middleware::from_fn(require_owner))
 }
