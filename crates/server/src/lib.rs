@@ -25,6 +25,7 @@ pub mod security;
 pub mod serve;
 pub mod stats;
 pub mod submissions;
+pub mod upload;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -17,8 +17,8 @@ use crate::clock::Clock;
 use crate::limits::{RateLimiter, RateLimits};
 
 /// How the server is exposed. `Default` is what tests get: no owner token (owner endpoints refuse everyone),
-/// frames from the same origin only, no CORS, default rate limits.
-#[derive(Clone, Debug, Default)]
+/// frames from the same origin only, no CORS, default rate limits, uploads up to 2 GiB.
+#[derive(Clone, Debug)]
 pub struct ServerConfig {
     pub owner_token: Option<OwnerToken>,
     /// CSP `frame-ancestors` sources; empty means `'self'` (plus `X-Frame-Options: SAMEORIGIN`).
@@ -26,6 +26,23 @@ pub struct ServerConfig {
     /// Origins allowed to call the API from other sites (CORS), e.g. `https://portal.example`.
     pub cors_origins: Vec<String>,
     pub rate_limits: RateLimits,
+    /// The largest upload body `POST /api/jobs/{job}/images` takes (`serve --max-upload-mb`).
+    pub max_upload_bytes: u64,
+}
+
+/// `serve --max-upload-mb`'s default.
+pub const DEFAULT_MAX_UPLOAD_MB: u64 = 2048;
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            owner_token: None,
+            frame_ancestors: Vec::new(),
+            cors_origins: Vec::new(),
+            rate_limits: RateLimits::default(),
+            max_upload_bytes: DEFAULT_MAX_UPLOAD_MB << 20,
+        }
+    }
 }
 
 impl ServerConfig {
@@ -75,6 +92,7 @@ pub struct Guards {
     pub per_worker: RateLimiter,
     pub per_ip: RateLimiter,
     pub clock: Arc<dyn Clock>,
+    pub max_upload_bytes: u64,
 }
 
 impl Guards {
@@ -84,6 +102,7 @@ impl Guards {
             per_worker: RateLimiter::new(config.rate_limits.per_worker_per_minute),
             per_ip: RateLimiter::new(config.rate_limits.per_ip_per_minute),
             clock,
+            max_upload_bytes: config.max_upload_bytes,
         }
     }
 }

@@ -37,6 +37,9 @@ pub struct ServeOptions {
     /// API requests one client IP address may make per minute (0: no limit).
     #[arg(long, value_name = "N", default_value_t = RateLimits::default().per_ip_per_minute)]
     pub rate_limit_per_ip: u32,
+    /// The largest upload `POST /api/jobs/{job}/images` accepts, in MiB; larger ones get 413.
+    #[arg(long, value_name = "MB", default_value_t = crate::security::DEFAULT_MAX_UPLOAD_MB)]
+    pub max_upload_mb: u64,
 }
 
 impl ServeOptions {
@@ -59,6 +62,7 @@ impl ServeOptions {
                 per_worker_per_minute: self.rate_limit_per_worker,
                 per_ip_per_minute: self.rate_limit_per_ip,
             },
+            max_upload_bytes: self.max_upload_mb.saturating_mul(1 << 20),
         };
         config.validate()?;
         Ok(config)

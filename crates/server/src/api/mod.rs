@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(time_limit))
+        .merge(owner::upload_router())
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn(limit_per_ip))
 }

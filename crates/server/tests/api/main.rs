@@ -24,6 +24,7 @@ mod outcomes;
 mod owner_events;
 mod owner_jobs;
 mod owner_review;
+mod owner_upload;
 mod roundtrip;
 mod security;
 mod stats_cli;

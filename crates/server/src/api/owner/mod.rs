@@ -7,12 +7,14 @@ mod exports;
 mod invites;
 pub(crate) mod jobs;
 mod review;
+mod uploads;
 
 use axum::{middleware, Router};
 
 use crate::auth::require_owner;
 use crate::AppState;
 
+/// The owner routes that keep the API's request time limit and JSON body limit.
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(exports::router())
@@ -21,4 +23,9 @@ pub fn router() -> Router<AppState> {
         .merge(events::router())
         .merge(review::router())
         .route_layer(middleware::from_fn(require_owner))
+}
+
+/// The streamed upload route: no request time limit, its own body limit (see [`uploads`]).
+pub fn upload_router() -> Router<AppState> {
+    uploads::router().route_layer(middleware::from_fn(require_owner))
 }
