@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CocoDataset {
     pub info: CocoInfo,
     pub licenses: Vec<CocoLicense>,
@@ -15,6 +16,7 @@ pub struct CocoDataset {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CocoInfo {
     #[serde(default)]
     pub description: String,
@@ -31,6 +33,7 @@ pub struct CocoInfo {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CocoLicense {
     pub id: u64,
     pub name: String,
@@ -39,6 +42,7 @@ pub struct CocoLicense {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CocoImage {
     pub id: u64,
     pub file_name: String,
@@ -55,6 +59,7 @@ pub struct CocoImage {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CocoAnnotation {
     pub id: u64,
     pub image_id: u64,
@@ -65,6 +70,7 @@ pub struct CocoAnnotation {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CocoCategory {
     pub id: u64,
     pub name: String,

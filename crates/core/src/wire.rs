@@ -8,6 +8,7 @@ use crate::editor::BoxChange;
 
 /// `POST /api/jobs/{job}/batches` body: who asks for work.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeaseRequest {
     pub worker_id: String,
 }
@@ -15,6 +16,7 @@ pub struct LeaseRequest {
 /// A batch of tasks leased to one worker until `lease_expires_at`.
 /// An empty `tasks` with `job_done = true` means the job has no more work for this worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskBatch {
     pub job: String,
     pub instructions: String,
@@ -41,6 +43,7 @@ pub struct TaskBatch {
 /// A job's mode, as the worker app sees it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum TaskMode {
     /// Draw the boxes (given boxes, if any, are a starting point).
     #[default]
@@ -83,6 +86,7 @@ impl std::str::FromStr for TaskMode {
 
 /// An example image shown in the full instructions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExampleImage {
     pub kind: ExampleKind,
     /// Relative to the API base, or an absolute http(s) URL.
@@ -93,6 +97,7 @@ pub struct ExampleImage {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ExampleKind {
     /// Boxes drawn the way the job wants them.
     Good,
@@ -106,6 +111,7 @@ fn is_default<T: Default + PartialEq>(value: &T) -> bool {
 
 /// One image to box.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Task {
     pub task_id: u64,
     /// The image as COCO describes it: `id` is the image id used in the submission.
@@ -120,6 +126,7 @@ pub struct Task {
 
 /// One image's result, sent once per task. `submission_id` is made in the browser and is an idempotency key.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Submission {
     pub submission_id: String,
     pub worker_id: String,
@@ -190,6 +197,7 @@ pub const MAX_NOTE_CHARS: usize = 1000;
 /// What a volunteer says about an image as a whole.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Outcome {
     /// The boxes are the answer (none, if there was nothing to box).
     #[default]
@@ -241,6 +249,7 @@ impl Outcome {
 
 /// A volunteer's verdict on one given box in a verify job.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Verdict {
     /// The given box's annotation id in the task's `initial_annotations`.
     pub origin: u64,
@@ -252,6 +261,7 @@ pub struct Verdict {
 
 /// A COCO document for a single image: the image, its boxes and the categories they use.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CocoResult {
     pub images: Vec<CocoImage>,
     pub annotations: Vec<CocoAnnotation>,
@@ -260,6 +270,7 @@ pub struct CocoResult {
 
 /// The server's answer to an accepted submission.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     pub submission_id: String,
     pub task_id: u64,
@@ -270,11 +281,13 @@ pub struct Receipt {
 
 /// Every error the API returns has this JSON body.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// A stable machine-readable code, e.g. `invalid_field`, `not_found`, `task_not_leased`.
     pub code: String,
@@ -287,6 +300,7 @@ pub struct ErrorDetail {
 
 /// Public description of a job: `GET /api/jobs/{job}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobInfo {
     pub name: String,
     pub instructions: String,

@@ -82,19 +82,45 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
         .filter(|token| !token.is_empty())
 }
 
+/// Whether the request carries the owner token.
+pub fn check_owner(guards: &Guards, headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
+    match (&guards.owner_token, bearer_token(headers)) {
+        (_, None) => Err(ApiError::OwnerTokenMissing),
+        (Some(token), Some(presented)) if token.matches(presented) => Ok(()),
+        // Without a configured token nothing matches.
+        (_, Some(_)) => Err(ApiError::OwnerTokenWrong),
+    }
+}
+
+/// An extractor for an owner handler on a path it shares with volunteer routes: the request carries the owner
+/// token (checked before the body is read, like [`require_owner`]).
+pub struct Owner;
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Owner {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, ApiError> {
+        let guards = parts
+            .extensions
+            .get::<std::sync::Arc<Guards>>()
+            .ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("the security guards are not installed"))
+            })?;
+        check_owner(guards, &parts.headers)?;
+        Ok(Owner)
+    }
+}
+
 /// Middleware for owner routes: the request needs the owner token, else a JSON 401.
 pub async fn require_owner(request: Request, next: Next) -> Response {
     let Some(guards) = request.extensions().get::<std::sync::Arc<Guards>>() else {
         return ApiError::Internal(anyhow::anyhow!("the security guards are not installed"))
             .into_response();
     };
-    let verdict = match (&guards.owner_token, bearer_token(request.headers())) {
-        (_, None) => Err(ApiError::OwnerTokenMissing),
-        (Some(token), Some(presented)) if token.matches(presented) => Ok(()),
-        // Without a configured token nothing matches.
-        (_, Some(_)) => Err(ApiError::OwnerTokenWrong),
-    };
-    match verdict {
+    match check_owner(guards, request.headers()) {
         Ok(()) => next.run(request).await,
         Err(error) => error.into_response(),
     }

@@ -10,6 +10,7 @@ use crate::geometry::ImageRect;
 /// What happened to one box between the task's start and the submission.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ChangeKind {
     Kept,
     /// Moved or resized, label unchanged.
@@ -24,6 +25,7 @@ pub enum ChangeKind {
 
 /// One line of the change record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BoxChange {
     /// The given box's id (its COCO annotation id in the task), for every kind but `Added`.
     pub origin: Option<u64>,

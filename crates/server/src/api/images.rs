@@ -4,18 +4,27 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
+use crowdbox_core::wire::ErrorBody;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/images/{image_id}", get(image))
-        .route("/jobs/{job}/examples/{index}", get(example))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(image))
+        .routes(routes!(example))
 }
 
+/// A job's example image (one copied into the store), cached like images.
+#[utoipa::path(get, path = "/jobs/{job}/examples/{index}", tag = "volunteer",
+    params(("job" = String, Path, description = "The job's name"), ("index" = u32, Path, description = "The example's place in the job's list, from 0")),
+    responses(
+        (status = 200, description = "The image bytes", content_type = "image/*"),
+        (status = 304, description = "The client's copy is current (`If-None-Match`)"),
+        (status = 404, description = "No such job or stored example (`example_not_found`)", body = ErrorBody),
+    ))]
 async fn example(
     State(state): State<AppState>,
     Path((job_name, index)): Path<(String, String)>,
@@ -47,6 +56,14 @@ async fn example(
     .await
 }
 
+/// An image's bytes with their Content-Type, an ETag (SHA-256) and `Cache-Control: immutable`.
+#[utoipa::path(get, path = "/images/{image_id}", tag = "volunteer",
+    params(("image_id" = u64, Path, description = "The image's id (a task's `task_id`)")),
+    responses(
+        (status = 200, description = "The image bytes", content_type = "image/*"),
+        (status = 304, description = "The client's copy is current (`If-None-Match`)"),
+        (status = 404, description = "No such image (`image_not_found`)", body = ErrorBody),
+    ))]
 async fn image(
     State(state): State<AppState>,
     Path(image_id): Path<String>,

@@ -2,27 +2,31 @@
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::routing::get;
-use axum::{Json, Router};
-use crowdbox_core::wire::JobInfo;
+use axum::Json;
+use crowdbox_core::wire::{ErrorBody, JobInfo};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use axum::handler::Handler;
-use axum::middleware;
-
-use super::owner;
-use crate::auth::{bearer_token, require_owner};
+use super::owner::jobs::{__path_patch_job, patch_job};
+use crate::auth::bearer_token;
 use crate::error::ApiError;
 use crate::AppState;
 use crate::{db, invites, jobs};
 
-pub fn router() -> Router<AppState> {
-    // The owner's PATCH shares the path; the owner token guards it alone.
-    Router::new().route(
-        "/jobs/{job}",
-        get(job_info).patch(owner::jobs::patch_job.layer(middleware::from_fn(require_owner))),
-    )
+pub fn router() -> OpenApiRouter<AppState> {
+    // The owner's PATCH shares the path; it checks the owner token itself.
+    OpenApiRouter::new().routes(routes!(job_info, patch_job))
 }
 
+/// What a job is about and how far along it is.
+#[utoipa::path(get, path = "/jobs/{job}", tag = "volunteer",
+    params(("job" = String, Path, description = "The job's name")),
+    security((), ("invite" = [])),
+    responses(
+        (status = 200, body = JobInfo),
+        (status = 401, description = "The job is invite-only and no invite was sent", body = ErrorBody),
+        (status = 404, description = "No such job", body = ErrorBody),
+    ))]
 async fn job_info(
     State(state): State<AppState>,
     Path(job_name): Path<String>,

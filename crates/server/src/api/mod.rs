@@ -3,6 +3,7 @@
 
 pub mod images;
 pub mod jobs;
+pub mod openapi;
 pub(crate) mod owner;
 pub mod tasks;
 
@@ -14,8 +15,11 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, OriginalUri, Request};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::{Json, Router};
 use crowdbox_core::wire::{ErrorBody, ErrorDetail};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::ApiError;
 use crate::extract::MAX_BODY_BYTES;
@@ -26,18 +30,41 @@ use crate::AppState;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(jobs::router())
-        .merge(tasks::router())
-        .merge(images::router())
-        .merge(owner::router())
+    let (routes, uploads, document) = routes_and_document();
+    let document = document
+        .to_json()
+        .expect("the OpenAPI document is serialisable");
+    routes
+        .route(
+            "/openapi.json",
+            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], document) }),
+        )
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(time_limit))
-        .merge(owner::upload_router())
+        .merge(uploads)
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn(limit_per_ip))
+}
+
+/// The API's routes (the streamed upload route apart: it has no time limit and its own body limit) and the OpenAPI
+/// document made from the same handlers.
+fn routes_and_document() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
+    let (routes, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(jobs::router())
+        .merge(tasks::router())
+        .merge(images::router())
+        .merge(owner::router())
+        .split_for_parts();
+    let (uploads, upload_document) = owner::upload_router().split_for_parts();
+    document.merge(upload_document);
+    (routes, uploads, document)
+}
+
+/// The OpenAPI document of `GET /api/openapi.json`.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    routes_and_document().2
 }
 
 /// The per-address token bucket, for every API request whose peer address is known (`crowdbox serve`).

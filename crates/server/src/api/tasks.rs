@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::{Extension, Json, Router};
-use crowdbox_core::wire::{LeaseRequest, Receipt, Submission, TaskBatch};
+use axum::{Extension, Json};
+use crowdbox_core::wire::{ErrorBody, LeaseRequest, Receipt, Submission, TaskBatch};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::bearer_token;
 use crate::db::writer::Admission;
@@ -16,10 +17,10 @@ use crate::security::Guards;
 use crate::submissions::Outcome;
 use crate::{leasing, submissions, AppState};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/jobs/{job}/batches", post(lease_batch))
-        .route("/jobs/{job}/submissions", post(submit))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(lease_batch))
+        .routes(routes!(submit))
 }
 
 /// The checks every worker request passes before it is queued for the writer: a well-formed worker id and the
@@ -45,6 +46,17 @@ fn admit_worker(
     })
 }
 
+/// Leases up to the job's batch size of tasks to the worker (or gives back the unexpired leases it holds).
+#[utoipa::path(post, path = "/jobs/{job}/batches", tag = "volunteer", params(("job" = String, Path, description = "The job's name")), request_body = LeaseRequest,
+    security((), ("invite" = [])),
+    responses(
+        (status = 200, body = TaskBatch),
+        (status = 401, description = "The job is invite-only (`invite_required`)", body = ErrorBody),
+        (status = 403, description = "A wrong or used invite, or a blocked worker", body = ErrorBody),
+        (status = 404, description = "No such job", body = ErrorBody),
+        (status = 422, description = "A bad worker id", body = ErrorBody),
+        (status = 429, description = "Too many requests (`rate_limited`, `Retry-After`)", body = ErrorBody),
+    ))]
 async fn lease_batch(
     State(state): State<AppState>,
     Extension(guards): Extension<Arc<Guards>>,
@@ -59,6 +71,19 @@ async fn lease_batch(
     Ok(Json(batch))
 }
 
+/// Stores one image's result; the `submission_id` is an idempotency key.
+#[utoipa::path(post, path = "/jobs/{job}/submissions", tag = "volunteer", params(("job" = String, Path, description = "The job's name")), request_body = Submission,
+    security((), ("invite" = [])),
+    responses(
+        (status = 201, description = "Stored", body = Receipt),
+        (status = 200, description = "The same submission again: the first receipt", body = Receipt),
+        (status = 401, description = "The job is invite-only (`invite_required`)", body = ErrorBody),
+        (status = 403, description = "The task is not leased to the worker (`task_not_leased`), or a bad invite", body = ErrorBody),
+        (status = 404, description = "No such job or task", body = ErrorBody),
+        (status = 409, description = "`submission_id_reused` or `task_already_submitted`", body = ErrorBody),
+        (status = 422, description = "A field is wrong (`invalid_field`, `field` names it); nothing is stored", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    ))]
 async fn submit(
     State(state): State<AppState>,
     Extension(guards): Extension<Arc<Guards>>,

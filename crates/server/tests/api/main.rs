@@ -20,6 +20,7 @@ mod limits;
 mod malformed;
 mod malformed_cases;
 mod malformed_cli;
+mod openapi;
 mod outcomes;
 mod owner_events;
 mod owner_jobs;

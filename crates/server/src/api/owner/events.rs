@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::routing::get;
-use axum::Router;
 use crowdbox_core::owner::ProgressEvent;
+use crowdbox_core::wire::ErrorBody;
 use futures_util::stream::{self, Stream};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::{jobs, AppState};
@@ -20,10 +21,16 @@ use crate::{jobs, AppState};
 /// How often the stream looks for a change, so at most this many events a second go out.
 const POLL: Duration = Duration::from_millis(250);
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/jobs/{job}/events", get(events))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(events))
 }
 
+/// Server-Sent Events: a `progress` event (data: `ProgressEvent`) at once and after each change.
+#[utoipa::path(get, path = "/jobs/{job}/events", tag = "owner", security(("owner_token" = [])), params(("job" = String, Path, description = "The job's name")),
+    responses(
+        (status = 200, description = "`text/event-stream` of `progress` events", content_type = "text/event-stream", body = ProgressEvent),
+        (status = 401, description = "No or a wrong owner token", body = ErrorBody), (status = 404, description = "No such job", body = ErrorBody),
+    ))]
 async fn events(
     State(state): State<AppState>,
     Path(job_name): Path<String>,

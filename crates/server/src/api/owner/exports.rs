@@ -6,31 +6,44 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use crowdbox_core::validate::FieldError;
+use crowdbox_core::wire::ErrorBody;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::export::{load_job_dataset, render, ConsolidationMethod, ExportFormat, Rendered};
 use crate::stats::{job_stats, JobStats};
 use crate::{jobs, AppState};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/jobs/{job}/export", get(export_job))
-        .route("/jobs/{job}/stats", get(stats))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(export_job))
+        .routes(routes!(stats))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ExportQuery {
+    /// `coco` (default) or `groundtruth`.
     format: Option<String>,
+    /// Merge each image's submissions into one set of boxes.
     #[serde(default)]
     consolidated: bool,
+    /// With `consolidated=true`: `groundtruth` (default) or `cvat`.
     method: Option<String>,
 }
 
+/// The job's export file, as `crowdbox export` writes it.
+#[utoipa::path(get, path = "/jobs/{job}/export", tag = "owner", security(("owner_token" = [])), params(("job" = String, Path, description = "The job's name"), ExportQuery),
+    responses(
+        (status = 200, description = "The export, with Content-Disposition", content_type = "application/json"),
+        (status = 401, description = "No or a wrong owner token", body = ErrorBody), (status = 404, description = "No such job", body = ErrorBody),
+        (status = 422, description = "An unknown format or method", body = ErrorBody),
+    ))]
 async fn export_job(
     State(state): State<AppState>,
     Path(job_name): Path<String>,
@@ -94,6 +107,9 @@ async fn export_job(
     Ok(response)
 }
 
+/// The job's statistics, the same JSON as `crowdbox stats --json`.
+#[utoipa::path(get, path = "/jobs/{job}/stats", tag = "owner", security(("owner_token" = [])), params(("job" = String, Path, description = "The job's name")),
+    responses((status = 200, body = crate::stats::JobStats), (status = 401, description = "No or a wrong owner token", body = ErrorBody), (status = 404, description = "No such job", body = ErrorBody)))]
 async fn stats(
     State(state): State<AppState>,
     Path(job_name): Path<String>,

@@ -6,21 +6,27 @@ use std::path::Path as FilePath;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use crowdbox_core::owner::{JobList, JobOverview, JobPatch, JobPatched, NewJob};
 use crowdbox_core::validate::FieldError;
+use crowdbox_core::wire::ErrorBody;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use crate::auth::Owner;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::formats_io::job_file::{self, JobFile};
 use crate::job_settings::{update_job, JobChanges};
 use crate::{db, jobs, AppState};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/jobs", get(list_jobs).post(create_job))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_jobs, create_job))
 }
 
+/// Every job with its settings and progress.
+#[utoipa::path(get, path = "/jobs", tag = "owner", security(("owner_token" = [])),
+    responses((status = 200, body = JobList), (status = 401, description = "No or a wrong owner token", body = ErrorBody)))]
 async fn list_jobs(State(state): State<AppState>) -> Result<Json<JobList>, ApiError> {
     let now_ms = state.clock.now_ms();
     let mut overviews = Vec::new();
@@ -30,6 +36,14 @@ async fn list_jobs(State(state): State<AppState>) -> Result<Json<JobList>, ApiEr
     Ok(Json(JobList { jobs: overviews }))
 }
 
+/// Creates a job from `crowdbox job create`'s fields.
+#[utoipa::path(post, path = "/jobs", tag = "owner", security(("owner_token" = [])), request_body = NewJob,
+    responses(
+        (status = 201, body = JobOverview),
+        (status = 401, description = "No or a wrong owner token", body = ErrorBody),
+        (status = 409, description = "A job of that name exists (`job_exists`)", body = ErrorBody),
+        (status = 422, description = "A field is wrong (`invalid_field`, `field` names it); nothing is stored", body = ErrorBody),
+    ))]
 async fn create_job(
     State(state): State<AppState>,
     ApiJson(new): ApiJson<NewJob>,
@@ -105,8 +119,18 @@ fn job_file(new: NewJob) -> Result<JobFile, ApiError> {
     })
 }
 
-/// `PATCH /api/jobs/{job}` (routed with the volunteers' `GET /api/jobs/{job}`, behind the owner token).
+/// Changes `crowdbox job update`'s fields and the per-label targets, all or nothing. Routed with the volunteers'
+/// `GET /api/jobs/{job}`, so it checks the owner token itself.
+#[utoipa::path(patch, path = "/jobs/{job}", tag = "owner", security(("owner_token" = [])),
+    params(("job" = String, Path, description = "The job's name")), request_body = JobPatch,
+    responses(
+        (status = 200, body = JobPatched),
+        (status = 401, description = "No or a wrong owner token", body = ErrorBody),
+        (status = 404, description = "No such job", body = ErrorBody),
+        (status = 422, description = "A field is wrong; nothing changes", body = ErrorBody),
+    ))]
 pub(crate) async fn patch_job(
+    _owner: Owner,
     State(state): State<AppState>,
     Path(job_name): Path<String>,
     ApiJson(patch): ApiJson<JobPatch>,

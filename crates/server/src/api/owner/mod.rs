@@ -9,14 +9,15 @@ pub(crate) mod jobs;
 mod review;
 mod uploads;
 
-use axum::{middleware, Router};
+use axum::middleware;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::require_owner;
 use crate::AppState;
 
 /// The owner routes that keep the API's request time limit and JSON body limit.
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(exports::router())
         .merge(jobs::router())
         .merge(invites::router())
@@ -26,6 +27,6 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The streamed upload route: no request time limit, its own body limit (see [`uploads`]).
-pub fn upload_router() -> Router<AppState> {
+pub fn upload_router() -> OpenApiRouter<AppState> {
     uploads::router().route_layer(middleware::from_fn(require_owner))
 }

@@ -8,24 +8,30 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use crowdbox_core::owner::{ImageDetail, ReviewPage, ReviewParams, ReviewRequest};
 use crowdbox_core::review::ReviewQuery;
 use crowdbox_core::validate::FieldError;
+use crowdbox_core::wire::ErrorBody;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::review::{decide, image_detail, review_page};
 use crate::{db, jobs, AppState};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/jobs/{job}/review", get(queue))
-        .route("/jobs/{job}/images/{image_id}", get(image))
-        .route("/jobs/{job}/images/{image_id}/review", post(review))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(queue))
+        .routes(routes!(image))
+        .routes(routes!(review))
 }
 
+/// A page of the review queue.
+#[utoipa::path(get, path = "/jobs/{job}/review", tag = "owner", security(("owner_token" = [])), params(("job" = String, Path, description = "The job's name"), ReviewParams),
+    responses((status = 200, body = ReviewPage), (status = 401, description = "No or a wrong owner token", body = ErrorBody), (status = 404, description = "No such job", body = ErrorBody),
+        (status = 422, description = "A bad parameter (`field` names it)", body = ErrorBody)))]
 async fn queue(
     State(state): State<AppState>,
     Path(job_name): Path<String>,
@@ -38,6 +44,11 @@ async fn queue(
     Ok(Json(review_page(&state.db, &job, &labels, &query).await?))
 }
 
+/// The image with every submission, its consolidated boxes and its review.
+#[utoipa::path(get, path = "/jobs/{job}/images/{image_id}", tag = "owner", security(("owner_token" = [])),
+    params(("job" = String, Path, description = "The job's name"), ("image_id" = u64, Path, description = "The image's id")),
+    responses((status = 200, body = ImageDetail), (status = 401, description = "No or a wrong owner token", body = ErrorBody),
+        (status = 404, description = "No such job, or the image is not the job's (`task_not_found`)", body = ErrorBody)))]
 async fn image(
     State(state): State<AppState>,
     Path((job_name, image_id)): Path<(String, String)>,
@@ -49,6 +60,12 @@ async fn image(
     ))
 }
 
+/// The owner's decision: accept the consolidated boxes, correct them, or reopen the image.
+#[utoipa::path(post, path = "/jobs/{job}/images/{image_id}/review", tag = "owner", security(("owner_token" = [])),
+    params(("job" = String, Path, description = "The job's name"), ("image_id" = u64, Path, description = "The image's id")), request_body = ReviewRequest,
+    responses((status = 200, description = "The image afterwards", body = ImageDetail), (status = 401, description = "No or a wrong owner token", body = ErrorBody),
+        (status = 404, description = "No such job or image", body = ErrorBody),
+        (status = 422, description = "A wrong box or action; nothing changes", body = ErrorBody)))]
 async fn review(
     State(state): State<AppState>,
     Path((job_name, image_id)): Path<(String, String)>,

@@ -11,11 +11,13 @@ use std::sync::Arc;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use crowdbox_core::owner::UploadReport;
 use crowdbox_core::validate::FieldError;
+use crowdbox_core::wire::ErrorBody;
 use tokio::io::AsyncWriteExt;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::security::Guards;
@@ -25,13 +27,21 @@ use crate::{jobs, AppState};
 /// The longest text part (`format`, `as`) read.
 const MAX_TEXT_PART_BYTES: usize = 64;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/jobs/{job}/images", post(upload))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload))
         // The upload limit is counted while streaming, against `Guards::max_upload_bytes`.
         .layer(DefaultBodyLimit::disable())
 }
 
+/// Adds uploaded images, or a dataset with its images, to the job, all or nothing.
+#[utoipa::path(post, path = "/jobs/{job}/images", tag = "owner", security(("owner_token" = [])), params(("job" = String, Path, description = "The job's name")),
+    request_body(content_type = "multipart/form-data", description = "Image parts (each with a file name), or a `dataset` part with `format` (coco, groundtruth, voc, yolo, openimages), `as` (pre, final) and optionally `class_descriptions`"),
+    responses(
+        (status = 201, body = UploadReport), (status = 401, description = "No or a wrong owner token", body = ErrorBody), (status = 404, description = "No such job", body = ErrorBody),
+        (status = 413, description = "Over `serve --max-upload-mb` (`payload_too_large`)", body = ErrorBody),
+        (status = 422, description = "A bad part (`field` names it); nothing is stored", body = ErrorBody),
+    ))]
 async fn upload(
     State(state): State<AppState>,
     Extension(guards): Extension<Arc<Guards>>,
