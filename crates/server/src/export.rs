@@ -13,8 +13,8 @@ use crowdbox_core::consolidate::{
     consolidate_cvat, consolidate_ground_truth, ConsolidatedBox, CvatParams, GroundTruthParams,
 };
 use crowdbox_core::formats::{
-    export_ground_truth_output_manifest, export_voc, export_yolo, to_coco, CocoExportOptions,
-    Dataset, DatasetBox, DatasetImage, GroundTruthExportOptions,
+    export_ground_truth_output_manifest, export_open_images, export_voc, export_yolo, to_coco,
+    CocoExportOptions, Dataset, DatasetBox, DatasetImage, GroundTruthExportOptions,
 };
 use crowdbox_core::geometry::ImageRect;
 
@@ -38,6 +38,16 @@ pub enum ExportFormat {
     /// YOLO txt, `classes.txt`, `labels/<stem>.txt` per image, the images in `images/` and `data.yaml` (a
     /// folder).
     Yolo,
+    /// Open Images box CSV: one row per box, corners as fractions of the image size, `ImageID` the file stem
+    /// (a file).
+    Openimages,
+}
+
+impl ExportFormat {
+    /// Whether the format is a folder of files (VOC, YOLO) rather than one file.
+    pub fn is_folder(self) -> bool {
+        matches!(self, Self::Voc | Self::Yolo)
+    }
 }
 
 /// How several workers' boxes for one image become one set.
@@ -71,6 +81,48 @@ pub async fn load_job_dataset(
     // Every submission, also those without boxes, when consolidating: "nothing here" counts.
     let rows = bulk::read_job(store, job.id, method.is_some()).await?;
     Ok(job_dataset(job, labels, rows, method))
+}
+
+/// Reads the job's images with one worker's boxes only (what they drew, not the consolidated or reviewed
+/// result); an error names the worker when they submitted nothing to the job.
+pub async fn load_worker_dataset(
+    store: &Store,
+    job_name: &str,
+    worker_id: &str,
+) -> anyhow::Result<JobDataset> {
+    let job = require_job(store, job_name).await?;
+    let labels = {
+        let mut conn = store.pool().acquire().await?;
+        db::jobs::labels(&mut conn, &job).await?
+    };
+    let mut rows = bulk::read_job(store, job.id, true).await?;
+    rows.submissions
+        .retain(|submission| !submission.imported && submission.worker_id == worker_id);
+    if rows.submissions.is_empty() {
+        return Err(NoSuchWorker {
+            job: job.name,
+            worker_id: worker_id.to_owned(),
+        }
+        .into());
+    }
+    let theirs: std::collections::HashSet<i64> = rows
+        .submissions
+        .iter()
+        .map(|submission| submission.id)
+        .collect();
+    rows.boxes.retain(|row| theirs.contains(&row.submission_id));
+    // Outcome counts and reviews are the whole crowd's, not this worker's.
+    rows.outcomes.clear();
+    rows.reviewed.clear();
+    Ok(job_dataset(job, labels, rows, None))
+}
+
+/// A per-worker export for a worker who submitted nothing to the job.
+#[derive(Debug, thiserror::Error)]
+#[error("worker {worker_id:?} has no submissions in job {job:?}")]
+pub struct NoSuchWorker {
+    pub job: String,
+    pub worker_id: String,
 }
 
 /// Groups the rows by image (all three lists are in image id order) into core's dataset.
@@ -277,6 +329,7 @@ pub fn render(
         }
         ExportFormat::Voc => Rendered::Folder(export_voc(dataset)?),
         ExportFormat::Yolo => Rendered::Folder(export_yolo(dataset)?),
+        ExportFormat::Openimages => Rendered::File(export_open_images(dataset)?.into_bytes()),
     })
 }
 
@@ -299,7 +352,17 @@ pub async fn export_to(
     now_ms: i64,
 ) -> anyhow::Result<ExportSummary> {
     let job_dataset = load_job_dataset(store, job_name, method).await?;
-    let files = match render(&job_dataset, format, now_ms)? {
+    write_export(&job_dataset, format, output, now_ms)
+}
+
+/// Writes an already loaded dataset to `output` (see [`export_to`]).
+pub fn write_export(
+    job_dataset: &JobDataset,
+    format: ExportFormat,
+    output: &Path,
+    now_ms: i64,
+) -> anyhow::Result<ExportSummary> {
+    let files = match render(job_dataset, format, now_ms)? {
         Rendered::File(bytes) => {
             write_atomically(output, &bytes)?;
             1

@@ -38,7 +38,10 @@ pub use ground_truth_output::{detect_label_attribute, import_ground_truth_output
 pub use model::{
     clip_to_image, file_stem, Dataset, DatasetBox, DatasetImage, ExportFile, PixelSize,
 };
-pub use open_images::{import_open_images, parse_open_images_class_descriptions};
+pub use open_images::{
+    export_open_images, import_open_images, parse_open_images_class_descriptions,
+    OPEN_IMAGES_HEADER,
+};
 pub use voc::{export_voc, export_voc_document, import_voc, import_voc_document};
 pub use yolo::{
     export_yolo, export_yolo_labels, import_yolo, import_yolo_labels, parse_yolo_class_names,

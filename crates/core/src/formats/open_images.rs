@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 
+use super::model::{clip_to_image, per_image_paths};
 use super::{Dataset, DatasetBox, DatasetImage, FormatError, PixelSize};
 use crate::geometry::ImageRect;
 
@@ -218,4 +219,154 @@ pub fn import_open_images(
         });
     }
     Ok(dataset)
+}
+
+/// The header [`export_open_images`] writes: Open Images' own columns, in its order.
+pub const OPEN_IMAGES_HEADER: [&str; 13] = [
+    "ImageID",
+    "Source",
+    "LabelName",
+    "Confidence",
+    "XMin",
+    "XMax",
+    "YMin",
+    "YMax",
+    "IsOccluded",
+    "IsTruncated",
+    "IsGroupOf",
+    "IsDepiction",
+    "IsInside",
+];
+
+/// Writes the dataset's boxes as an Open Images box CSV: `ImageID` is the image's file stem (two images with the
+/// same stem are an error, as in VOC and YOLO), `LabelName` the label itself (crowdbox has no MIDs; importing
+/// without class descriptions keeps labels as they are), `Source` `crowdbox`, `Confidence` the box's or 1,
+/// corners as fractions of the image size written with Rust's shortest round-tripping form, `IsGroupOf` from
+/// crowd boxes and -1 (unknown) for the flags crowdbox does not ask about. Boxes are clipped to their image like
+/// every exporter's; images without boxes have no row (the format has none for them).
+pub fn export_open_images(dataset: &Dataset) -> Result<String, FormatError> {
+    let stems = per_image_paths(dataset, FORMAT, "", "")?;
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let write_error = |error: csv::Error| FormatError::new(FORMAT, error.to_string());
+    writer
+        .write_record(OPEN_IMAGES_HEADER)
+        .map_err(write_error)?;
+    for (stem, image) in stems.iter().zip(&dataset.images) {
+        // `per_image_paths` gave "/<stem>." for an empty folder and extension.
+        let image_id = &stem[1..stem.len() - 1];
+        let (width, height) = (f64::from(image.width), f64::from(image.height));
+        for found in &image.boxes {
+            let Some(rect) = clip_to_image(&found.rect, image) else {
+                continue;
+            };
+            let confidence = found.confidence.unwrap_or(1.0);
+            let record = [
+                image_id.to_owned(),
+                "crowdbox".to_owned(),
+                found.label.clone(),
+                confidence.to_string(),
+                (rect.x / width).to_string(),
+                ((rect.x + rect.w) / width).to_string(),
+                (rect.y / height).to_string(),
+                ((rect.y + rect.h) / height).to_string(),
+                "-1".to_owned(),
+                "-1".to_owned(),
+                if found.iscrowd { "1" } else { "0" }.to_owned(),
+                "-1".to_owned(),
+                "-1".to_owned(),
+            ];
+            writer.write_record(&record).map_err(write_error)?;
+        }
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| FormatError::new(FORMAT, error.to_string()))?;
+    String::from_utf8(bytes).map_err(|error| FormatError::new(FORMAT, error.to_string()))
+}
+
+#[cfg(test)]
+mod export_tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn dataset() -> Dataset {
+        let mut dataset = Dataset::new();
+        dataset.labels = vec!["Tool, hand".to_owned(), "saw".to_owned()];
+        let mut first = DatasetImage::new("photos/000a.jpg", 640, 480);
+        first.boxes.push(DatasetBox {
+            label: "Tool, hand".to_owned(),
+            rect: ImageRect::new(64.0, 48.0, 320.0, 96.0),
+            iscrowd: true,
+            confidence: Some(0.75),
+        });
+        first.boxes.push(DatasetBox {
+            label: "saw".to_owned(),
+            rect: ImageRect::new(600.0, 400.0, 100.0, 100.0),
+            iscrowd: false,
+            confidence: None,
+        });
+        dataset.images.push(first);
+        dataset.images.push(DatasetImage::new("empty.png", 10, 10));
+        dataset
+    }
+
+    #[test]
+    fn boxes_become_fraction_rows_clipped_to_the_image_under_open_images_header() {
+        let csv = export_open_images(&dataset()).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], OPEN_IMAGES_HEADER.join(","));
+        assert_eq!(
+            lines[1],
+            "000a,crowdbox,\"Tool, hand\",0.75,0.1,0.6,0.1,0.3,-1,-1,1,-1,-1"
+        );
+        assert_eq!(
+            lines[2],
+            "000a,crowdbox,saw,1,0.9375,1,0.8333333333333334,1,-1,-1,0,-1,-1"
+        );
+        assert_eq!(lines.len(), 3, "an image without boxes has no row");
+    }
+
+    #[test]
+    fn the_export_imports_back_to_the_same_boxes_within_a_rounding_step() {
+        let csv = export_open_images(&dataset()).unwrap();
+        let sizes = HashMap::from([(
+            "000a".to_owned(),
+            PixelSize {
+                width: 640,
+                height: 480,
+            },
+        )]);
+        let back = import_open_images(&csv, &sizes, None).unwrap();
+        let boxes = &back.images[0].boxes;
+        assert_eq!(boxes.len(), 2);
+        assert_eq!(
+            (
+                boxes[0].label.as_str(),
+                boxes[0].iscrowd,
+                boxes[0].confidence
+            ),
+            ("Tool, hand", true, Some(0.75))
+        );
+        let expected = [[64.0, 48.0, 320.0, 96.0], [600.0, 400.0, 40.0, 80.0]];
+        for (found, want) in boxes.iter().zip(expected) {
+            let got = [found.rect.x, found.rect.y, found.rect.w, found.rect.h];
+            for (g, w) in got.iter().zip(want) {
+                assert!((g - w).abs() < 1e-9, "{got:?} against {want:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn two_images_with_one_stem_are_an_error_naming_both() {
+        let mut dataset = dataset();
+        dataset.images.push(DatasetImage::new("000a.png", 5, 5));
+        let error = export_open_images(&dataset).unwrap_err().to_string();
+        assert!(
+            error.contains("000a.jpg") && error.contains("000a.png"),
+            "{error}"
+        );
+    }
 }

@@ -204,6 +204,9 @@ pub struct ExportArgs {
     /// How --consolidated merges.
     #[arg(long, value_enum, requires = "consolidated", default_value_t = ConsolidationMethod::Groundtruth)]
     pub method: ConsolidationMethod,
+    /// Only this worker's boxes (what they drew; no consolidation, no review).
+    #[arg(long, value_name = "WORKER_ID", conflicts_with = "consolidated")]
+    pub worker: Option<String>,
     /// Where to write it: a file for coco and groundtruth (`-` or none: standard output), a folder for voc and
     /// yolo (required).
     #[arg(long, value_name = "PATH")]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{ensure, Context};
 
 use crate::clock::system_now_ms;
-use crate::export::{self, ExportFormat, Rendered};
+use crate::export::{self, Rendered};
 use crate::formats_io::export_images::write_export_images;
 use crate::formats_io::ingest::{import_dataset, DatasetImport};
 use crate::formats_io::job_file::JobFile;
@@ -147,14 +147,17 @@ pub(super) async fn export(database: &Path, args: ExportArgs) -> anyhow::Result<
     let pool = open_database(database).await?;
     let method = args.consolidated.then_some(args.method);
     let output = args.output.filter(|path| path.as_os_str() != "-");
-    let folder_format = matches!(args.format, ExportFormat::Voc | ExportFormat::Yolo);
+    let folder_format = args.format.is_folder();
     let Some(output) = output else {
         ensure!(
             !folder_format,
             "--format {:?} writes a folder: give --output DIR",
             args.format
         );
-        let job_dataset = export::load_job_dataset(&pool, &args.job, method).await?;
+        let job_dataset = match &args.worker {
+            Some(worker) => export::load_worker_dataset(&pool, &args.job, worker).await?,
+            None => export::load_job_dataset(&pool, &args.job, method).await?,
+        };
         if let Rendered::File(bytes) = export::render(&job_dataset, args.format, system_now_ms())? {
             std::io::stdout()
                 .lock()
@@ -163,15 +166,23 @@ pub(super) async fn export(database: &Path, args: ExportArgs) -> anyhow::Result<
         }
         return Ok(());
     };
-    let summary = export::export_to(
-        &pool,
-        &args.job,
-        args.format,
-        method,
-        &output,
-        system_now_ms(),
-    )
-    .await?;
+    let summary = match &args.worker {
+        Some(worker) => {
+            let job_dataset = export::load_worker_dataset(&pool, &args.job, worker).await?;
+            export::write_export(&job_dataset, args.format, &output, system_now_ms())?
+        }
+        None => {
+            export::export_to(
+                &pool,
+                &args.job,
+                args.format,
+                method,
+                &output,
+                system_now_ms(),
+            )
+            .await?
+        }
+    };
     eprintln!(
         "job {}: exported {} images and {} boxes to {}",
         args.job,

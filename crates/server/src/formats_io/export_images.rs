@@ -34,7 +34,9 @@ pub async fn write_export_images(
     let folder = match format {
         ExportFormat::Voc => "JPEGImages",
         ExportFormat::Yolo => "images",
-        ExportFormat::Coco | ExportFormat::Groundtruth => return Ok(ExportedImages::default()),
+        ExportFormat::Coco | ExportFormat::Groundtruth | ExportFormat::Openimages => {
+            return Ok(ExportedImages::default())
+        }
     };
     let job = require_job(store, job_name).await?;
     let images = db::images::job_files(store, job.id).await?;

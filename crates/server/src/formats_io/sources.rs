@@ -292,16 +292,30 @@ pub fn load_open_images(
         .map(|path| parse_open_images_class_descriptions(&read_text(path)?).map_err(in_file(path)))
         .transpose()?;
     let mut sizes = HashMap::new();
+    let mut file_names = HashMap::new();
     for path in files_in(&dir, has_image_extension)? {
         let stem = path
             .file_stem()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        sizes.insert(stem, image_size(&path)?);
+        sizes.insert(stem.clone(), image_size(&path)?);
+        file_names.insert(
+            stem,
+            path.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned(),
+        );
     }
-    let dataset =
+    let mut dataset =
         import_open_images(&read_text(csv)?, &sizes, names.as_ref()).map_err(in_file(csv))?;
+    // Open Images names its files `<ImageID>.jpg`; the files found may be PNG or WebP under the same stem.
+    for image in &mut dataset.images {
+        if let Some(found) = file_names.get(crowdbox_core::formats::file_stem(&image.file_name)) {
+            image.file_name.clone_from(found);
+        }
+    }
     Ok(LoadedSource::with_files_in(dataset, &dir, csv))
 }
 

@@ -273,6 +273,14 @@ async fn bad_uploads_are_refused_naming_the_part_and_nothing_is_stored() {
         "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 5, 5], "area": 25.0, "iscrowd": 0}],
         "categories": [{"id": 1, "name": "drill"}]
     });
+    let mut escaping = Vec::new();
+    {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut escaping));
+        zip.start_file("../outside.txt", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(b"cat\n").unwrap();
+        zip.finish().unwrap();
+    }
     let cases: Vec<(Vec<Part<'_>>, &str)> = vec![
         (
             vec![Part::File("dataset", "d.json", b"{}".to_vec())],
@@ -320,6 +328,14 @@ async fn bad_uploads_are_refused_naming_the_part_and_nothing_is_stored() {
         ),
         (vec![Part::File("images", "..", png(1, 40, 30))], "images"),
         (vec![], "images"),
+        (
+            vec![
+                Part::Text("format", "yolo"),
+                Part::Text("as", "final"),
+                Part::File("dataset", "yolo.zip", escaping),
+            ],
+            "dataset",
+        ),
     ];
     for (parts, field) in cases {
         let response = upload(&app, "tools", &parts).await;

@@ -1,5 +1,6 @@
-//! - `GET /api/jobs/{job}/export?format=coco|groundtruth[&consolidated=true&method=…]`: the job's export, as
-//!   `crowdbox export` writes it (the folder formats VOC and YOLO are for the command line).
+//! - `GET /api/jobs/{job}/export?format=coco|groundtruth|openimages|voc|yolo[&consolidated=true&method=…|&worker=W]`:
+//!   the job's export, as `crowdbox export` writes it; VOC and YOLO come as a zip of their annotation files (the
+//!   command line also writes the images beside them).
 //! - `GET /api/jobs/{job}/stats`: `crowdbox stats --json`.
 
 use axum::extract::rejection::QueryRejection;
@@ -14,7 +15,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::ApiError;
-use crate::export::{load_job_dataset, render, ConsolidationMethod, ExportFormat, Rendered};
+use crate::export::{
+    load_job_dataset, load_worker_dataset, render, ConsolidationMethod, ExportFormat, NoSuchWorker,
+    Rendered,
+};
 use crate::stats::{job_stats, JobStats};
 use crate::{jobs, AppState};
 
@@ -28,21 +32,23 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ExportQuery {
-    /// `coco` (default) or `groundtruth`.
+    /// `coco` (default), `groundtruth`, `openimages`, or `voc` / `yolo` as a zip of the annotation files.
     format: Option<String>,
     /// Merge each image's submissions into one set of boxes.
     #[serde(default)]
     consolidated: bool,
     /// With `consolidated=true`: `groundtruth` (default) or `cvat`.
     method: Option<String>,
+    /// Only this worker's boxes (not with `consolidated`).
+    worker: Option<String>,
 }
 
 /// The job's export file, as `crowdbox export` writes it.
 #[utoipa::path(get, path = "/jobs/{job}/export", tag = "owner", security(("owner_token" = [])), params(("job" = String, Path, description = "The job's name"), ExportQuery),
     responses(
-        (status = 200, description = "The export, with Content-Disposition", content_type = "application/json"),
+        (status = 200, description = "The export, with Content-Disposition: JSON (coco), JSON lines (groundtruth), CSV (openimages) or a zip (voc, yolo)", content_type = "application/octet-stream"),
         (status = 401, description = "No or a wrong owner token", body = ErrorBody), (status = 404, description = "No such job", body = ErrorBody),
-        (status = 422, description = "An unknown format or method", body = ErrorBody),
+        (status = 422, description = "An unknown format or method, or a worker without submissions", body = ErrorBody),
     ))]
 async fn export_job(
     State(state): State<AppState>,
@@ -51,17 +57,33 @@ async fn export_job(
 ) -> Result<Response, ApiError> {
     let Query(query) =
         query.map_err(|rejection| FieldError::new("query", rejection.body_text()))?;
-    let (format, extension) = match query.format.as_deref().unwrap_or("coco") {
-        "coco" => (ExportFormat::Coco, "coco.json"),
-        "groundtruth" => (ExportFormat::Groundtruth, "manifest.jsonl"),
+    let (format, extension, content_type) = match query.format.as_deref().unwrap_or("coco") {
+        "coco" => (ExportFormat::Coco, "coco.json", "application/json"),
+        "groundtruth" => (
+            ExportFormat::Groundtruth,
+            "manifest.jsonl",
+            "application/jsonl",
+        ),
+        "openimages" => (ExportFormat::Openimages, "openimages.csv", "text/csv"),
+        "voc" => (ExportFormat::Voc, "voc.zip", "application/zip"),
+        "yolo" => (ExportFormat::Yolo, "yolo.zip", "application/zip"),
         other => {
             return Err(FieldError::new(
                 "format",
-                format!("unknown export format {other:?}; the API exports coco or groundtruth (VOC and YOLO folders: crowdbox export)"),
+                format!(
+                "unknown export format {other:?}; use coco, groundtruth, openimages, voc or yolo"
+            ),
             )
             .into())
         }
     };
+    if query.consolidated && query.worker.is_some() {
+        return Err(FieldError::new(
+            "worker",
+            "worker gives one worker's boxes; it does not go with consolidated=true",
+        )
+        .into());
+    }
     let method = match (query.consolidated, query.method.as_deref()) {
         (false, None) => None,
         (false, Some(_)) => {
@@ -78,13 +100,20 @@ async fn export_job(
         }
     };
     jobs::requested_job(&state.db, &job_name).await?;
-    let job_dataset = load_job_dataset(&state.db, &job_name, method).await?;
-    let Rendered::File(bytes) = render(&job_dataset, format, state.clock.now_ms())? else {
-        return Err(anyhow::anyhow!("a one-file export format rendered a folder").into());
+    let job_dataset = match &query.worker {
+        Some(worker) => load_worker_dataset(&state.db, &job_name, worker)
+            .await
+            .map_err(|error| match error.downcast::<NoSuchWorker>() {
+                Ok(missing) => FieldError::new("worker", missing.to_string()).into(),
+                Err(error) => ApiError::Internal(error),
+            })?,
+        None => load_job_dataset(&state.db, &job_name, method).await?,
     };
-    let content_type = match format {
-        ExportFormat::Groundtruth => "application/jsonl",
-        _ => "application/json",
+    let bytes = match render(&job_dataset, format, state.clock.now_ms()) {
+        Ok(Rendered::File(bytes)) => bytes,
+        Ok(Rendered::Folder(files)) => zip_files(&files)?,
+        // What a format cannot hold (two images with one file stem, a label YOLO cannot write) is the data's.
+        Err(error) => return Err(FieldError::new("format", format!("{error:#}")).into()),
     };
     let file_name: String = job_name
         .chars()
@@ -116,4 +145,22 @@ async fn stats(
 ) -> Result<Json<JobStats>, ApiError> {
     jobs::requested_job(&state.db, &job_name).await?;
     Ok(Json(job_stats(&state.db, &job_name).await?))
+}
+
+/// A folder export as one zip, its files under their relative paths.
+fn zip_files(files: &[crowdbox_core::formats::ExportFile]) -> Result<Vec<u8>, ApiError> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for file in files {
+        zip.start_file(file.path.as_str(), options)
+            .and_then(|()| zip.write_all(file.contents.as_bytes()).map_err(Into::into))
+            .map_err(|error| {
+                ApiError::Internal(anyhow::Error::new(error).context("writing the export zip"))
+            })?;
+    }
+    let cursor = zip.finish().map_err(|error| {
+        ApiError::Internal(anyhow::Error::new(error).context("writing the export zip"))
+    })?;
+    Ok(cursor.into_inner())
 }
