@@ -124,6 +124,9 @@ const INVITE_REQUIRED: &str =
 const INVITE_INVALID: &str =
     "This invite is not valid for this job. Check the link, or ask the job owner for a new invite.";
 
+const WORKER_BLOCKED: &str = "Thank you for your help. Your recent boxes too often disagreed with the known \
+     answers, so this job gives you no more tasks. Ask the job owner if you think this is a mistake.";
+
 /// The server's `ErrorBody` message when the body is one; otherwise a sentence naming the status.
 fn error_from_body(status: u16, status_text: &str, body: &str) -> ApiError {
     match serde_json::from_str::<ErrorBody>(body) {
@@ -133,6 +136,7 @@ fn error_from_body(status: u16, status_text: &str, body: &str) -> ApiError {
                 // has the link they were given.
                 ("invite_required", _) => INVITE_REQUIRED.to_owned(),
                 ("invite_invalid", _) => INVITE_INVALID.to_owned(),
+                ("worker_blocked", _) => WORKER_BLOCKED.to_owned(),
                 (_, Some(field)) if !error.message.contains(&field) => {
                     format!("{} (field: {field})", error.message)
                 }
@@ -209,6 +213,13 @@ mod tests {
             e.message
         );
         assert!(!e.message.contains("Bearer"));
+        let body = r#"{"error":{"code":"worker_blocked","message":"worker \"w\" can no longer take tasks"}}"#;
+        let e = error_from_body(403, "Forbidden", body);
+        assert!(
+            e.message.starts_with("Thank you for your help."),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -28,15 +28,20 @@ pub struct JobOverview {
     pub images_done: u64,
     /// Images that are not done and that a worker holds an unexpired lease on.
     pub images_in_progress: u64,
+    /// Images that are not done, not leased, and have answers already: waiting for another opinion (their
+    /// workers disagreed, or a blocked worker's answer stopped counting).
+    #[serde(default)]
+    pub images_waiting: u64,
     pub submissions: u64,
 }
 
 impl JobOverview {
-    /// Images neither done nor leased.
+    /// Images neither done, leased nor waiting for another opinion: nobody has answered them yet.
     pub fn images_open(&self) -> u64 {
         self.images_total
             .saturating_sub(self.images_done)
             .saturating_sub(self.images_in_progress)
+            .saturating_sub(self.images_waiting)
     }
 }
 
@@ -138,6 +143,9 @@ pub struct ProgressEvent {
     pub images_total: u64,
     pub images_done: u64,
     pub images_in_progress: u64,
+    /// See [`JobOverview::images_waiting`].
+    #[serde(default)]
+    pub images_waiting: u64,
     pub submissions: u64,
 }
 
@@ -322,6 +330,25 @@ pub struct WorkerStats {
     /// IoU ≥ 0.5 with the same label; a box without a match counts 0); `None` when no such image exists yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement_iou: Option<f64>,
+    /// Gold tasks submitted (not counted in `tasks`).
+    #[serde(default)]
+    pub gold_tasks: u64,
+    /// Mean IoU of their boxes that matched known gold boxes (IoU ≥ 0.5, same label); `None` before one matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gold_mean_iou: Option<f64>,
+    /// Share of known gold boxes they found; `None` before their first gold task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gold_recall: Option<f64>,
+    /// Share of their gold boxes that match a known one; `None` before their first gold task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gold_precision: Option<f64>,
+    /// Their quality score in [0, 1] (`crowdbox_core::quality::worker_score`): what their boxes weigh in
+    /// consolidation and what `--block-below` compares.
+    #[serde(default)]
+    pub score: f64,
+    /// Whether the job blocked them.
+    #[serde(default)]
+    pub blocked: bool,
 }
 
 /// `crowdbox stats --json` and `GET /api/jobs/{job}/stats`.

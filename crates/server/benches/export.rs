@@ -80,6 +80,7 @@ async fn main() -> anyhow::Result<()> {
         mode: TaskMode::Draw,
         allow_carry_forward: false,
         examples: Vec::new(),
+        quality: Default::default(),
     };
     let mut tx = pool.begin_write().await?;
     let job = db::jobs::create_job(&mut tx, &spec, 0).await?;
@@ -133,7 +134,7 @@ async fn main() -> anyhow::Result<()> {
     let rt = tokio::runtime::Handle::current();
     let load = |method| {
         tokio::task::block_in_place(|| {
-            rt.block_on(load_job_dataset(&pool, "seed", method))
+            rt.block_on(load_job_dataset(&pool, "seed", method, Default::default()))
                 .unwrap()
         })
     };
@@ -149,7 +150,7 @@ async fn main() -> anyhow::Result<()> {
         )
     };
     let database = dir.path().join("bench.sqlite3");
-    let t_rows = time(|| read_job_blocking(&database, job.id, false).unwrap());
+    let t_rows = time(|| read_job_blocking(&database, job.id, Default::default()).unwrap());
     row("read the rows (rusqlite: images, boxes)", t_rows);
     let t_load = time(|| load(None));
     row(
@@ -194,6 +195,7 @@ async fn main() -> anyhow::Result<()> {
                 "seed",
                 ExportFormat::Coco,
                 None,
+                Default::default(),
                 &output,
                 0,
             ))

@@ -58,6 +58,12 @@ pub enum ApiError {
         "this invite is already used by another worker; ask the job owner for your own invite"
     )]
     InviteUsedByAnother,
+    /// Quality control stopped taking this worker's work (`--block-below`).
+    #[error(
+        "worker {worker_id:?} can no longer take tasks of job {job:?}: their boxes too often disagreed with \
+         the known answers; thank you for your time"
+    )]
+    WorkerBlocked { job: String, worker_id: String },
     #[error("too many requests from {who}; try again in {retry_after_s} s")]
     RateLimited { who: String, retry_after_s: u64 },
     #[error("internal error")]
@@ -103,7 +109,9 @@ impl ApiError {
             Self::OwnerTokenMissing | Self::OwnerTokenWrong | Self::InviteRequired(_) => {
                 StatusCode::UNAUTHORIZED
             }
-            Self::InviteInvalid(_) | Self::InviteUsedByAnother => StatusCode::FORBIDDEN,
+            Self::InviteInvalid(_) | Self::InviteUsedByAnother | Self::WorkerBlocked { .. } => {
+                StatusCode::FORBIDDEN
+            }
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -132,6 +140,7 @@ impl ApiError {
             Self::InviteRequired(_) => "invite_required",
             Self::InviteInvalid(_) => "invite_invalid",
             Self::InviteUsedByAnother => "invite_used",
+            Self::WorkerBlocked { .. } => "worker_blocked",
             Self::RateLimited { .. } => "rate_limited",
             Self::Internal(_) => "internal_error",
         }

@@ -5,20 +5,26 @@
 //! image's submissions are merged by core's Ground Truth or CVAT style consolidation (an image with an imported
 //! final submission keeps exactly those boxes), and confidences are written where the format has them.
 //! In COCO, image ids are the task ids and annotation ids are 1..n in (image id, storage) order.
+//!
+//! Consolidation weighs each worker's boxes by their quality score (`crowdbox_core::quality`) unless asked
+//! for equal weights; a blocked worker's boxes never count. Gold images are left out unless asked for, and
+//! then carry their known boxes.
 
 use std::path::Path;
 
 use crowdbox_core::coco::{CocoDataset, CocoInfo, CocoLicense};
 use crowdbox_core::consolidate::{
-    consolidate_cvat, consolidate_ground_truth, ConsolidatedBox, CvatParams, GroundTruthParams,
+    consolidate_cvat_weighted, consolidate_ground_truth_weighted, ConsolidatedBox, CvatParams,
+    GroundTruthParams, Weighted,
 };
 use crowdbox_core::formats::{
     export_ground_truth_output_manifest, export_open_images, export_voc, export_yolo, to_coco,
     CocoExportOptions, Dataset, DatasetBox, DatasetImage, GroundTruthExportOptions,
 };
 use crowdbox_core::geometry::ImageRect;
+use crowdbox_core::quality::worker_score;
 
-use crate::db::bulk::{self, BoxRow, JobRows};
+use crate::db::bulk::{self, BoxRow, JobRows, ReadOptions};
 use crate::db::to_u64;
 use crate::db::{self, Store};
 use crate::formats_io::write::{write_atomically, write_files};
@@ -60,6 +66,15 @@ pub enum ConsolidationMethod {
     Cvat,
 }
 
+/// What an export holds besides the job's images and the workers' boxes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DatasetOptions {
+    /// Also the gold images, with their known boxes.
+    pub include_gold: bool,
+    /// Consolidate with equal weights instead of the workers' scores (blocked workers still count for nothing).
+    pub unweighted: bool,
+}
+
 /// A job as core's neutral dataset; `image_ids[i]` is the task id of `dataset.images[i]`.
 pub struct JobDataset {
     pub job: Job,
@@ -72,6 +87,7 @@ pub async fn load_job_dataset(
     store: &Store,
     job_name: &str,
     method: Option<ConsolidationMethod>,
+    options: DatasetOptions,
 ) -> anyhow::Result<JobDataset> {
     let job = require_job(store, job_name).await?;
     let labels = {
@@ -79,8 +95,12 @@ pub async fn load_job_dataset(
         db::jobs::labels(&mut conn, &job).await?
     };
     // Every submission, also those without boxes, when consolidating: "nothing here" counts.
-    let rows = bulk::read_job(store, job.id, method.is_some()).await?;
-    Ok(job_dataset(job, labels, rows, method))
+    let read = ReadOptions {
+        with_submissions: method.is_some(),
+        include_gold: options.include_gold,
+    };
+    let rows = bulk::read_job(store, job.id, read).await?;
+    Ok(job_dataset(job, labels, rows, method, options.unweighted))
 }
 
 /// Reads the job's images with one worker's boxes only (what they drew, not the consolidated or reviewed
@@ -95,7 +115,7 @@ pub async fn load_worker_dataset(
         let mut conn = store.pool().acquire().await?;
         db::jobs::labels(&mut conn, &job).await?
     };
-    let mut rows = bulk::read_job(store, job.id, true).await?;
+    let mut rows = bulk::read_job(store, job.id, ReadOptions::WITH_SUBMISSIONS).await?;
     rows.submissions
         .retain(|submission| !submission.imported && submission.worker_id == worker_id);
     if rows.submissions.is_empty() {
@@ -114,7 +134,7 @@ pub async fn load_worker_dataset(
     // Outcome counts and reviews are the whole crowd's, not this worker's.
     rows.outcomes.clear();
     rows.reviewed.clear();
-    Ok(job_dataset(job, labels, rows, None))
+    Ok(job_dataset(job, labels, rows, None, false))
 }
 
 /// A per-worker export for a worker who submitted nothing to the job.
@@ -131,6 +151,7 @@ pub(crate) fn job_dataset(
     labels: Vec<String>,
     rows: JobRows,
     method: Option<ConsolidationMethod>,
+    unweighted: bool,
 ) -> JobDataset {
     let JobRows {
         images,
@@ -138,7 +159,19 @@ pub(crate) fn job_dataset(
         submissions,
         outcomes,
         reviewed,
+        evidence,
+        blocked,
     } = rows;
+    // A worker's weight in consolidation: 0 once blocked, else their score (or 1 for all when unweighted).
+    let weight_of = |worker_id: &str| {
+        if blocked.contains(worker_id) {
+            0.0
+        } else if unweighted {
+            1.0
+        } else {
+            worker_score(&evidence.get(worker_id).copied().unwrap_or_default())
+        }
+    };
     let reviewed: std::collections::HashMap<i64, i64> = reviewed
         .into_iter()
         .map(|review| (review.image_id, review.submission_id))
@@ -198,13 +231,15 @@ pub(crate) fn job_dataset(
                 .map(to_box)
                 .collect(),
             Some(method) => {
-                let per_worker: Vec<Vec<DatasetBox>> = image_submissions
+                let per_worker: Vec<Weighted<Vec<DatasetBox>>> = image_submissions
                     .iter()
                     .map(|submission| {
-                        rows.iter()
+                        let boxes = rows
+                            .iter()
                             .filter(|row| row.submission_id == submission.id)
                             .map(to_box)
-                            .collect()
+                            .collect();
+                        Weighted::new(boxes, weight_of(&submission.worker_id))
                     })
                     .collect();
                 consolidate(&per_worker, method)
@@ -222,15 +257,18 @@ pub(crate) fn job_dataset(
     }
 }
 
-fn consolidate(per_worker: &[Vec<DatasetBox>], method: ConsolidationMethod) -> Vec<DatasetBox> {
+fn consolidate(
+    per_worker: &[Weighted<Vec<DatasetBox>>],
+    method: ConsolidationMethod,
+) -> Vec<DatasetBox> {
     if per_worker.is_empty() {
         return Vec::new();
     }
     let merged: Vec<ConsolidatedBox> = match method {
         ConsolidationMethod::Groundtruth => {
-            consolidate_ground_truth(per_worker, &GroundTruthParams::default())
+            consolidate_ground_truth_weighted(per_worker, &GroundTruthParams::default())
         }
-        ConsolidationMethod::Cvat => consolidate_cvat(per_worker, &CvatParams::default()),
+        ConsolidationMethod::Cvat => consolidate_cvat_weighted(per_worker, &CvatParams::default()),
     };
     merged
         .into_iter()
@@ -277,7 +315,10 @@ pub async fn export_coco(
     job_name: &str,
     now_ms: i64,
 ) -> anyhow::Result<CocoDataset> {
-    coco_for(&load_job_dataset(store, job_name, None).await?, now_ms)
+    coco_for(
+        &load_job_dataset(store, job_name, None, DatasetOptions::default()).await?,
+        now_ms,
+    )
 }
 
 /// What an export wrote.
@@ -348,10 +389,11 @@ pub async fn export_to(
     job_name: &str,
     format: ExportFormat,
     method: Option<ConsolidationMethod>,
+    options: DatasetOptions,
     output: &Path,
     now_ms: i64,
 ) -> anyhow::Result<ExportSummary> {
-    let job_dataset = load_job_dataset(store, job_name, method).await?;
+    let job_dataset = load_job_dataset(store, job_name, method, options).await?;
     write_export(&job_dataset, format, output, now_ms)
 }
 

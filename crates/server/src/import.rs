@@ -229,6 +229,7 @@ async fn create_job(
         mode: Default::default(),
         allow_carry_forward: false,
         examples: Vec::new(),
+        quality: Default::default(),
     };
     db::jobs::create_job(tx, &spec, now_ms).await
 }
@@ -280,6 +281,7 @@ async fn add_images(
             width: probed.width,
             height: probed.height,
             source_url: None,
+            is_gold: false,
         });
         next_id += 1;
     }

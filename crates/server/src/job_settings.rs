@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::{ensure, Context};
+use crowdbox_core::quality::JobQuality;
 use crowdbox_core::wire::TaskMode;
 
 use crate::db::jobs::Setting;
@@ -15,7 +16,7 @@ use crate::db::{self, Store};
 use crate::jobs::{self, Job};
 
 /// The settings to change; `None` keeps the current value.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobChanges {
     pub instructions: Option<String>,
     pub workers_per_image: Option<u32>,
@@ -25,6 +26,34 @@ pub struct JobChanges {
     pub allow_carry_forward: Option<bool>,
     /// Objects per label the owner aims for (replaces them all).
     pub label_targets: Option<BTreeMap<String, u64>>,
+    pub quality: QualityChanges,
+}
+
+/// Changes to a job's [`JobQuality`]; `None` keeps the current value, `Some(None)` turns a setting off.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct QualityChanges {
+    pub gold_rate: Option<f64>,
+    pub block_below: Option<Option<f64>>,
+    pub min_gold_tasks: Option<u64>,
+    pub min_workers_per_image: Option<Option<u32>>,
+    pub agreement_iou: Option<f64>,
+    pub finish_first: Option<bool>,
+}
+
+impl QualityChanges {
+    /// `current` with these changes.
+    pub fn applied_to(&self, current: JobQuality) -> JobQuality {
+        JobQuality {
+            gold_rate: self.gold_rate.unwrap_or(current.gold_rate),
+            block_below: self.block_below.unwrap_or(current.block_below),
+            min_gold_tasks: self.min_gold_tasks.unwrap_or(current.min_gold_tasks),
+            min_workers_per_image: self
+                .min_workers_per_image
+                .unwrap_or(current.min_workers_per_image),
+            agreement_iou: self.agreement_iou.unwrap_or(current.agreement_iou),
+            finish_first: self.finish_first.unwrap_or(current.finish_first),
+        }
+    }
 }
 
 impl JobChanges {
@@ -42,15 +71,33 @@ impl JobChanges {
         ensure!(
             *self != Self::default(),
             "nothing to change: give at least one of --instructions, --instructions-file, \
-             --workers-per-image, --batch-size, --lease-seconds, --mode, --allow-carry-forward"
+             --workers-per-image, --batch-size, --lease-seconds, --mode, --allow-carry-forward, --gold-rate, \
+             --block-below, --no-blocking, --min-gold-tasks, --min-workers-per-image, --fixed-workers, \
+             --agreement-iou, --finish-first"
         );
         Ok(())
     }
 }
 
 impl JobChanges {
-    /// The settings to change, in the order `job show` lists them.
-    fn settings(&self) -> Vec<Setting> {
+    /// The settings to change, in the order `job show` lists them. The quality settings are checked against
+    /// the job as it will be (its new `workers_per_image`).
+    fn settings(&self, job: &Job) -> anyhow::Result<Vec<Setting>> {
+        let quality = self.quality.applied_to(job.quality);
+        let workers_per_image = self
+            .workers_per_image
+            .unwrap_or(u32::try_from(job.workers_per_image).unwrap_or(u32::MAX));
+        quality
+            .check(workers_per_image)
+            .map_err(|error| anyhow::anyhow!("{}: {error}", error.flag()))?;
+        Ok(self
+            .plain_settings()
+            .into_iter()
+            .chain([Setting::Quality(quality)])
+            .collect())
+    }
+
+    fn plain_settings(&self) -> Vec<Setting> {
         [
             self.instructions.clone().map(Setting::Instructions),
             self.mode.map(Setting::Mode),
@@ -67,7 +114,7 @@ impl JobChanges {
 }
 
 /// What an update did: the job as it is now and the names of the settings whose value changed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct JobUpdated {
     pub job: Job,
     pub changed: Vec<&'static str>,
@@ -85,7 +132,7 @@ pub async fn update_job(
     let job = jobs::require_job(store, name).await?;
     let mut tx = store.begin_write().await?;
     let mut changed = Vec::new();
-    for setting in changes.settings() {
+    for setting in changes.settings(&job)? {
         if !setting.is_current(&job) {
             db::jobs::set_setting(&mut tx, job.id, &setting).await?;
             changed.push(setting.name());

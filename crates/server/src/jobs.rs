@@ -52,6 +52,7 @@ pub async fn overview(store: &Store, job: Job, now_ms: i64) -> Result<JobOvervie
     let labels = db::jobs::labels(&mut conn, &job).await?;
     let progress = db::jobs::progress(&mut conn, job.id).await?;
     let images_in_progress = db::jobs::images_in_progress(&mut conn, job.id, now_ms).await?;
+    let images_waiting = db::jobs::images_waiting(&mut conn, job.id, now_ms).await?;
     let submissions = db::jobs::submission_count(&mut conn, job.id).await?;
     let count = |value: i64| u32::try_from(value).unwrap_or(u32::MAX);
     Ok(JobOverview {
@@ -68,6 +69,7 @@ pub async fn overview(store: &Store, job: Job, now_ms: i64) -> Result<JobOvervie
         images_total: progress.images_total,
         images_done: progress.images_done,
         images_in_progress,
+        images_waiting,
         submissions,
     })
 }
@@ -84,6 +86,7 @@ pub async fn progress_event(
         images_total: progress.images_total,
         images_done: progress.images_done,
         images_in_progress: db::jobs::images_in_progress(&mut conn, job_id, now_ms).await?,
+        images_waiting: db::jobs::images_waiting(&mut conn, job_id, now_ms).await?,
         submissions: db::jobs::submission_count(&mut conn, job_id).await?,
     })
 }
@@ -200,7 +203,7 @@ impl std::fmt::Display for JobTable {
 }
 
 /// Everything `crowdbox job show` prints.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct JobDetails {
     pub name: String,
     pub labels: Vec<String>,
@@ -214,6 +217,8 @@ pub struct JobDetails {
     pub images_total: u64,
     pub images_done: u64,
     pub pre_annotated_images: u64,
+    pub quality: crowdbox_core::quality::JobQuality,
+    pub gold_images: u64,
 }
 
 pub async fn describe_job(store: &Store, job: Job) -> Result<JobDetails, sqlx::Error> {
@@ -221,6 +226,7 @@ pub async fn describe_job(store: &Store, job: Job) -> Result<JobDetails, sqlx::E
     let labels = db::jobs::labels(&mut conn, &job).await?;
     let progress = db::jobs::progress(&mut conn, job.id).await?;
     let pre_annotated_images = db::jobs::pre_annotated_images(&mut conn, job.id).await?;
+    let gold_images = db::jobs::gold_images(&mut conn, job.id).await?;
     Ok(JobDetails {
         name: job.name,
         labels,
@@ -234,6 +240,8 @@ pub async fn describe_job(store: &Store, job: Job) -> Result<JobDetails, sqlx::E
         images_total: progress.images_total,
         images_done: progress.images_done,
         pre_annotated_images,
+        quality: job.quality,
+        gold_images,
     })
 }
 
@@ -259,6 +267,34 @@ impl std::fmt::Display for JobDetails {
             "images: {} total, {} done, {} with pre-annotations",
             self.images_total, self.images_done, self.pre_annotated_images
         )?;
+        let quality = &self.quality;
+        writeln!(
+            f,
+            "gold: {} images, rate {}",
+            self.gold_images, quality.gold_rate
+        )?;
+        match quality.block_below {
+            Some(score) => writeln!(
+                f,
+                "blocking: below score {score} after {} gold tasks",
+                quality.min_gold_tasks
+            )?,
+            None => writeln!(f, "blocking: off")?,
+        }
+        match quality.min_workers_per_image {
+            Some(min) => writeln!(
+                f,
+                "adaptive redundancy: done when {min} agree at IoU {} (at most {}){}",
+                quality.agreement_iou,
+                self.workers_per_image,
+                if quality.finish_first {
+                    ", finishing images first"
+                } else {
+                    ""
+                }
+            )?,
+            None => writeln!(f, "adaptive redundancy: off")?,
+        }
         if self.instructions.is_empty() {
             write!(f, "instructions: none")
         } else {

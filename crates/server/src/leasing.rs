@@ -1,6 +1,7 @@
 //! Handing out batches of tasks.
 //!
-//! Rules: an image is done when it has the job's `workers_per_image` submissions; a worker never gets an image
+//! Rules: an image is done when it has the job's `workers_per_image` counted submissions (or, in an adaptive
+//! job, when they agree: see [`crate::quality`]); a blocked worker gets nothing; a worker never gets an image
 //! it has submitted; an image is offered only while its submissions plus the other workers' unexpired leases
 //! leave room; a worker who still holds unexpired, unsubmitted leases in the job gets exactly those again (a
 //! reload resumes); expired leases count for nothing.
@@ -44,6 +45,7 @@ pub(crate) fn lease_one(
     let facts = tx.job(&pending.job_name)?;
     let job = &facts.job;
     let (worker_id, now_ms) = (pending.worker_id.as_str(), pending.now_ms);
+    crate::quality::check_not_blocked(tx, &facts, worker_id)?;
     let progress = tx.progress(job.id)?;
 
     let held = tx.held_leases(job.id, worker_id, now_ms)?;
@@ -55,7 +57,7 @@ pub(crate) fn lease_one(
                 false,
             )
         } else {
-            let images = tx.available_images(&facts, worker_id, now_ms)?;
+            let images = crate::quality::batch_images(tx, &facts, worker_id, now_ms)?;
             if images.is_empty() {
                 // Nothing free now: the job is over for this worker when nothing ever will be (every image is
                 // done or was submitted by it), else come back when the first blocking lease runs out.

@@ -20,6 +20,7 @@ pub mod job_settings;
 pub mod jobs;
 pub mod leasing;
 pub mod limits;
+pub mod quality;
 pub mod review;
 pub mod security;
 pub mod serve;

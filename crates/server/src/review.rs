@@ -26,7 +26,7 @@ pub async fn review_page(
     labels: &[String],
     query: &ReviewQuery,
 ) -> Result<ReviewPage, ApiError> {
-    let rows = bulk::read_job(store, job.id, true).await?;
+    let rows = bulk::read_job(store, job.id, bulk::ReadOptions::WITH_SUBMISSIONS).await?;
     let label_of = |category_id: i64| label_name(labels, category_id);
     let to_box = |row: &BoxRow| DatasetBox {
         label: label_of(row.category_id),

@@ -68,6 +68,7 @@ pub(crate) fn store_one(
             ))
         };
     }
+    crate::quality::check_not_blocked(tx, &facts, &submission.worker_id)?;
     let task_not_found = || ApiError::TaskNotFound {
         job: facts.job.name.clone(),
         task_id: submission.task_id,
@@ -103,6 +104,14 @@ pub(crate) fn store_one(
             received_at: pending.now_ms,
         },
         &boxes,
+    )?;
+    crate::quality::after_submission(
+        tx,
+        &facts,
+        image_id,
+        &submission.worker_id,
+        &boxes,
+        pending.now_ms,
     )?;
     Ok((
         Outcome::Stored,

@@ -101,10 +101,11 @@ pub async fn import_upload(
         None => None,
         Some("pre") => Some(ImportAs::Pre),
         Some("final") => Some(ImportAs::Final),
+        Some("gold") => Some(ImportAs::Gold),
         Some(other) => {
             return Err(refuse(
                 "as",
-                format!("as must be pre or final, not {other:?}"),
+                format!("as must be pre, final or gold, not {other:?}"),
             ))
         }
     };

@@ -32,6 +32,7 @@
 mod done;
 mod matching;
 mod score;
+mod settings;
 
 pub use done::{
     image_verdict, AdaptiveParams, AgreementRule, ImageVerdict, DEFAULT_AGREEMENT_IOU,
@@ -42,6 +43,7 @@ pub use score::{
     check_gold_rate, worker_score, BlockRule, QualitySettingError, WorkerEvidence,
     AGREEMENT_TASK_WEIGHT, DEFAULT_MIN_GOLD_TASKS, MAX_GOLD_RATE, PRIOR_SCORE, PRIOR_TASKS,
 };
+pub use settings::{JobQuality, DEFAULT_GOLD_RATE};
 
 use crate::consolidate::{consolidate_ground_truth_weighted, GroundTruthParams, Weighted};
 use crate::formats::DatasetBox;

@@ -67,6 +67,30 @@ pub struct JobUpdateArgs {
     /// Whether the app may start a task with the boxes of the previous image.
     #[arg(long, value_name = "true|false", action = clap::ArgAction::Set)]
     pub allow_carry_forward: Option<bool>,
+    /// The share of each volunteer's tasks that are gold images, in [0, 0.5].
+    #[arg(long, value_name = "RATE")]
+    pub gold_rate: Option<f64>,
+    /// Block volunteers whose score falls below SCORE (after --min-gold-tasks gold tasks).
+    #[arg(long, value_name = "SCORE", conflicts_with = "no_blocking")]
+    pub block_below: Option<f64>,
+    /// Stop blocking volunteers (those blocked stay blocked).
+    #[arg(long)]
+    pub no_blocking: bool,
+    /// Gold tasks a volunteer must have done before --block-below applies.
+    #[arg(long, value_name = "N")]
+    pub min_gold_tasks: Option<u64>,
+    /// Adaptive redundancy: an image is done once N volunteers agree (up to --workers-per-image).
+    #[arg(long, value_name = "N", conflicts_with = "fixed_workers")]
+    pub min_workers_per_image: Option<u32>,
+    /// Stop adaptive redundancy: every image takes --workers-per-image volunteers.
+    #[arg(long)]
+    pub fixed_workers: bool,
+    /// Boxes of one object agree at this IoU or more.
+    #[arg(long, value_name = "IOU")]
+    pub agreement_iou: Option<f64>,
+    /// Lease images that need one more volunteer to finish before fresh ones.
+    #[arg(long, value_name = "true|false", action = clap::ArgAction::Set)]
+    pub finish_first: Option<bool>,
 }
 
 #[derive(Debug, Args)]
@@ -74,7 +98,8 @@ pub struct JobCreateArgs {
     /// A job file, .toml or .json (keys as the flags, with underscores); excludes the other flags.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["name", "labels", "instructions", "instructions_file",
         "workers_per_image", "batch_size", "lease_seconds", "mode", "allow_carry_forward", "good_example",
-        "bad_example"])]
+        "bad_example", "gold_rate", "block_below", "min_gold_tasks", "min_workers_per_image", "agreement_iou",
+        "finish_first"])]
     pub file: Option<PathBuf>,
     /// The job's name, as used in the app's URL (`/?job=NAME`).
     #[arg(long, value_name = "NAME", required_unless_present = "file")]
@@ -114,6 +139,24 @@ pub struct JobCreateArgs {
     /// A path or URL of an example of what not to do (repeatable).
     #[arg(long, value_name = "PATH|URL")]
     pub bad_example: Vec<String>,
+    /// The share of each volunteer's tasks that are gold images (`import --as gold`), in [0, 0.5].
+    #[arg(long, value_name = "RATE", default_value_t = job_file::default_gold_rate())]
+    pub gold_rate: f64,
+    /// Block volunteers whose score falls below SCORE, in [0, 1] (off unless given).
+    #[arg(long, value_name = "SCORE")]
+    pub block_below: Option<f64>,
+    /// Gold tasks a volunteer must have done before --block-below applies.
+    #[arg(long, value_name = "N", default_value_t = job_file::default_min_gold_tasks())]
+    pub min_gold_tasks: u64,
+    /// Adaptive redundancy: an image is done once N volunteers agree, or at --workers-per-image.
+    #[arg(long, value_name = "N")]
+    pub min_workers_per_image: Option<u32>,
+    /// Boxes of one object agree at this IoU or more (adaptive redundancy).
+    #[arg(long, value_name = "IOU", default_value_t = job_file::default_agreement_iou())]
+    pub agreement_iou: f64,
+    /// Lease images that need one more volunteer to finish before fresh ones.
+    #[arg(long)]
+    pub finish_first: bool,
 }
 
 #[derive(Debug, Args)]
@@ -214,6 +257,12 @@ pub struct ExportArgs {
     /// voc and yolo: write only the annotation files, not the images (`JPEGImages/`, `images/`).
     #[arg(long)]
     pub no_images: bool,
+    /// Also export the gold images, with their known boxes.
+    #[arg(long)]
+    pub include_gold: bool,
+    /// With --consolidated: every volunteer's boxes weigh the same (by default each weighs their score).
+    #[arg(long, requires = "consolidated")]
+    pub unweighted: bool,
 }
 
 #[derive(Debug, Args)]

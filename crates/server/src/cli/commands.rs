@@ -35,6 +35,12 @@ pub(super) async fn create_job(database: &Path, args: JobCreateArgs) -> anyhow::
                 allow_carry_forward: args.allow_carry_forward,
                 good_examples: args.good_example,
                 bad_examples: args.bad_example,
+                gold_rate: args.gold_rate,
+                block_below: args.block_below,
+                min_gold_tasks: args.min_gold_tasks,
+                min_workers_per_image: args.min_workers_per_image,
+                agreement_iou: args.agreement_iou,
+                finish_first: args.finish_first,
             },
             PathBuf::new(),
         ),
@@ -71,6 +77,22 @@ pub(super) async fn update_job(database: &Path, args: JobUpdateArgs) -> anyhow::
         mode: args.mode,
         allow_carry_forward: args.allow_carry_forward,
         label_targets: None,
+        quality: crate::job_settings::QualityChanges {
+            gold_rate: args.gold_rate,
+            block_below: match (args.block_below, args.no_blocking) {
+                (_, true) => Some(None),
+                (Some(score), false) => Some(Some(score)),
+                (None, false) => None,
+            },
+            min_gold_tasks: args.min_gold_tasks,
+            min_workers_per_image: match (args.min_workers_per_image, args.fixed_workers) {
+                (_, true) => Some(None),
+                (Some(n), false) => Some(Some(n)),
+                (None, false) => None,
+            },
+            agreement_iou: args.agreement_iou,
+            finish_first: args.finish_first,
+        },
     };
     let pool = open_database(database).await?;
     let updated = crate::job_settings::update_job(&pool, &args.job, &changes).await?;
@@ -146,6 +168,10 @@ pub(super) async fn import(database: &Path, args: ImportArgs) -> anyhow::Result<
 pub(super) async fn export(database: &Path, args: ExportArgs) -> anyhow::Result<()> {
     let pool = open_database(database).await?;
     let method = args.consolidated.then_some(args.method);
+    let options = export::DatasetOptions {
+        include_gold: args.include_gold,
+        unweighted: args.unweighted,
+    };
     let output = args.output.filter(|path| path.as_os_str() != "-");
     let folder_format = args.format.is_folder();
     let Some(output) = output else {
@@ -156,7 +182,7 @@ pub(super) async fn export(database: &Path, args: ExportArgs) -> anyhow::Result<
         );
         let job_dataset = match &args.worker {
             Some(worker) => export::load_worker_dataset(&pool, &args.job, worker).await?,
-            None => export::load_job_dataset(&pool, &args.job, method).await?,
+            None => export::load_job_dataset(&pool, &args.job, method, options).await?,
         };
         if let Rendered::File(bytes) = export::render(&job_dataset, args.format, system_now_ms())? {
             std::io::stdout()
@@ -177,6 +203,7 @@ pub(super) async fn export(database: &Path, args: ExportArgs) -> anyhow::Result<
                 &args.job,
                 args.format,
                 method,
+                options,
                 &output,
                 system_now_ms(),
             )

@@ -9,8 +9,11 @@
 use std::path::Path;
 use std::time::Duration;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use anyhow::Context;
 use crowdbox_core::owner::ReviewState;
+use crowdbox_core::quality::{MatchCounts, WorkerEvidence};
 use rusqlite::{Connection, OpenFlags};
 
 use super::Store;
@@ -64,6 +67,10 @@ pub struct JobRows {
     pub outcomes: Vec<(i64, String, u32)>,
     /// Reviewed images, in image id order.
     pub reviewed: Vec<ReviewRow>,
+    /// Each worker's quality evidence (gold results and agreement sums), by worker id.
+    pub evidence: BTreeMap<String, WorkerEvidence>,
+    /// The workers the job has blocked.
+    pub blocked: BTreeSet<String>,
 }
 
 /// The owner's decision about an image and the submission that holds its final boxes.
@@ -80,14 +87,29 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How much of the database file a read maps into memory (SQLite maps at most the file's size).
 const MMAP_BYTES: i64 = 1 << 30;
 
-/// Reads job `job_id`'s images and boxes (and every submission when `with_submissions`), off the async threads.
-pub async fn read_job(
-    store: &Store,
-    job_id: i64,
-    with_submissions: bool,
-) -> anyhow::Result<JobRows> {
+/// Which rows [`read_job`] reads besides the job's images and boxes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Every submission (consolidation and statistics need them).
+    pub with_submissions: bool,
+    /// The gold images too, each with its known boxes as one imported final submission (workers' answers to
+    /// gold images are never read: they are scores, not data).
+    pub include_gold: bool,
+}
+
+impl ReadOptions {
+    /// Every submission, no gold images.
+    pub const WITH_SUBMISSIONS: Self = Self {
+        with_submissions: true,
+        include_gold: false,
+    };
+}
+
+/// Reads job `job_id`'s images and boxes (gold images left out) and what `options` asks for, off the async
+/// threads.
+pub async fn read_job(store: &Store, job_id: i64, options: ReadOptions) -> anyhow::Result<JobRows> {
     let path = store.path().to_owned();
-    tokio::task::spawn_blocking(move || read_job_blocking(&path, job_id, with_submissions))
+    tokio::task::spawn_blocking(move || read_job_blocking(&path, job_id, options))
         .await
         .context("the export reader stopped")?
 }
@@ -96,7 +118,7 @@ pub async fn read_job(
 pub fn read_job_blocking(
     path: &Path,
     job_id: i64,
-    with_submissions: bool,
+    options: ReadOptions,
 ) -> anyhow::Result<JobRows> {
     // Read-write without create: a read-only connection cannot open a WAL database whose `-shm` file is gone.
     // `query_only` makes sure this connection never writes.
@@ -110,10 +132,11 @@ pub fn read_job_blocking(
     // A new connection starts with an empty page cache: map the file instead of a `pread` per 4 KiB page.
     conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
     let snapshot = conn.transaction()?;
-    let images = read_images(&snapshot, job_id).context("reading the job's images")?;
+    let mut images = read_images(&snapshot, job_id).context("reading the job's images")?;
     let job_images = JobImageIds::new(&snapshot, &images).context("counting the images")?;
-    let boxes = read_boxes(&snapshot, job_id, &job_images).context("reading the job's boxes")?;
-    let submissions = if with_submissions {
+    let mut boxes =
+        read_boxes(&snapshot, job_id, &job_images).context("reading the job's boxes")?;
+    let mut submissions = if options.with_submissions {
         read_submissions(&snapshot, job_id).context("reading the job's submissions")?
     } else {
         Vec::new()
@@ -121,6 +144,27 @@ pub fn read_job_blocking(
     let outcomes =
         read_outcomes(&snapshot, job_id, &job_images).context("reading the job's outcomes")?;
     let reviewed = read_reviewed(&snapshot, job_id).context("reading the job's reviews")?;
+    if options.include_gold {
+        let (gold_images, gold_boxes) =
+            read_gold(&snapshot, job_id).context("reading the job's gold images")?;
+        if options.with_submissions {
+            submissions.extend(gold_images.iter().map(|image| SubmissionRow {
+                image_id: image.id,
+                id: gold_submission_id(image.id),
+                imported: true,
+                worker_id: super::ingest::IMPORT_WORKER.to_owned(),
+                received_at: 0,
+                duration_ms: None,
+            }));
+            submissions.sort_unstable();
+        }
+        images.extend(gold_images);
+        images.sort_by_key(|image| image.id);
+        boxes.extend(gold_boxes);
+        boxes.sort_by_key(|row| row.image_id);
+    }
+    let (evidence, blocked) =
+        read_quality(&snapshot, job_id).context("reading the workers' quality")?;
     snapshot.finish()?;
     Ok(JobRows {
         images,
@@ -128,25 +172,101 @@ pub fn read_job_blocking(
         submissions,
         outcomes,
         reviewed,
+        evidence,
+        blocked,
     })
 }
 
+/// The id standing for a gold image's known boxes as a submission (no `submissions` row has a negative id).
+fn gold_submission_id(image_id: i64) -> i64 {
+    -image_id
+}
+
+/// The job's gold images and their known boxes, in image id order.
+fn read_gold(conn: &Connection, job_id: i64) -> rusqlite::Result<(Vec<ImageRow>, Vec<BoxRow>)> {
+    let mut statement = conn.prepare(
+        "SELECT id, file_name, width, height, source_url FROM images
+         WHERE job_id = ?1 AND is_gold = 1 ORDER BY id",
+    )?;
+    let images = statement
+        .query_map([job_id], image_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut statement = conn.prepare(
+        "SELECT g.image_id, g.category_id, g.x, g.y, g.w, g.h, g.iscrowd
+         FROM images i JOIN gold_boxes g ON g.image_id = i.id
+         WHERE i.job_id = ?1 AND i.is_gold = 1 ORDER BY g.image_id, g.id",
+    )?;
+    let boxes = statement
+        .query_map([job_id], |row| {
+            let image_id: i64 = row.get(0)?;
+            Ok(BoxRow {
+                image_id,
+                submission_id: gold_submission_id(image_id),
+                category_id: row.get(1)?,
+                x: row.get(2)?,
+                y: row.get(3)?,
+                w: row.get(4)?,
+                h: row.get(5)?,
+                iscrowd: row.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((images, boxes))
+}
+
+/// Each worker's summed gold results and agreement rows, and the blocked workers.
+fn read_quality(
+    conn: &Connection,
+    job_id: i64,
+) -> rusqlite::Result<(BTreeMap<String, WorkerEvidence>, BTreeSet<String>)> {
+    let mut evidence: BTreeMap<String, WorkerEvidence> = BTreeMap::new();
+    for table in ["gold_results", "agreement"] {
+        let mut statement = conn.prepare(&format!(
+            "SELECT worker_id, COUNT(*), SUM(submitted), SUM(reference), SUM(matched), SUM(matched_iou_sum)
+             FROM {table} WHERE job_id = ?1 GROUP BY worker_id"
+        ))?;
+        let mut rows = statement.query([job_id])?;
+        while let Some(row) = rows.next()? {
+            let tasks = super::to_u64(row.get(1)?);
+            let counts = MatchCounts {
+                submitted: super::to_u64(row.get(2)?),
+                reference: super::to_u64(row.get(3)?),
+                matched: super::to_u64(row.get(4)?),
+                matched_iou_sum: row.get(5)?,
+            };
+            let worker = evidence.entry(row.get(0)?).or_default();
+            if table == "gold_results" {
+                (worker.gold_tasks, worker.gold) = (tasks, counts);
+            } else {
+                (worker.agreement_tasks, worker.agreement) = (tasks, counts);
+            }
+        }
+    }
+    let blocked = conn
+        .prepare("SELECT worker_id FROM blocked_workers WHERE job_id = ?1")?
+        .query_map([job_id], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((evidence, blocked))
+}
+
+fn image_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ImageRow> {
+    Ok(ImageRow {
+        id: row.get(0)?,
+        file_name: row.get(1)?,
+        width: u32::try_from(row.get::<_, i64>(2)?).unwrap_or_default(),
+        height: u32::try_from(row.get::<_, i64>(3)?).unwrap_or_default(),
+        source_url: row.get(4)?,
+    })
+}
+
+/// The job's images but its gold ones, in id order.
 fn read_images(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<ImageRow>> {
     let mut statement = conn.prepare(
-        "SELECT id, file_name, width, height, source_url FROM images WHERE job_id = ?1 ORDER BY id",
+        "SELECT id, file_name, width, height, source_url FROM images
+         WHERE job_id = ?1 AND is_gold = 0 ORDER BY id",
     )?;
-    let mut rows = statement.query([job_id])?;
-    let mut images = Vec::new();
-    while let Some(row) = rows.next()? {
-        images.push(ImageRow {
-            id: row.get(0)?,
-            file_name: row.get(1)?,
-            width: u32::try_from(row.get::<_, i64>(2)?).unwrap_or_default(),
-            height: u32::try_from(row.get::<_, i64>(3)?).unwrap_or_default(),
-            source_url: row.get(4)?,
-        });
-    }
-    Ok(images)
+    let rows = statement.query_map([job_id], image_row)?;
+    rows.collect()
 }
 
 /// The ids of a job's images, for telling its rows apart when a whole table is read.
@@ -218,7 +338,7 @@ fn read_boxes(
     } else {
         conn.prepare(
             "SELECT a.image_id, a.id, a.submission_id, a.category_id, a.x, a.y, a.w, a.h, a.iscrowd
-             FROM images i JOIN annotations a ON a.image_id = i.id WHERE i.job_id = ?1",
+             FROM images i JOIN annotations a ON a.image_id = i.id WHERE i.job_id = ?1 AND i.is_gold = 0",
         )?
     };
     let mut rows = if job_images.most_of_the_database {
@@ -266,7 +386,7 @@ fn read_outcomes(
     } else {
         conn.prepare(
             "SELECT s.image_id, s.outcome, COUNT(*) FROM images i JOIN submissions s ON s.image_id = i.id
-             WHERE i.job_id = ?1 AND s.outcome <> 'boxed'
+             WHERE i.job_id = ?1 AND i.is_gold = 0 AND s.outcome <> 'boxed'
              GROUP BY s.image_id, s.outcome ORDER BY s.image_id, s.outcome",
         )?
     };
@@ -288,7 +408,7 @@ fn read_outcomes(
 fn read_submissions(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<SubmissionRow>> {
     let mut statement = conn.prepare(
         "SELECT s.image_id, s.id, s.imported, s.worker_id, s.received_at, s.duration_ms
-         FROM images i JOIN submissions s ON s.image_id = i.id WHERE i.job_id = ?1",
+         FROM images i JOIN submissions s ON s.image_id = i.id WHERE i.job_id = ?1 AND i.is_gold = 0",
     )?;
     let mut rows = statement.query([job_id])?;
     let mut submissions = Vec::new();

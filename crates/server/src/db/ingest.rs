@@ -25,6 +25,8 @@ pub struct NewImage {
     pub width: u32,
     pub height: u32,
     pub source_url: Option<String>,
+    /// A gold image (`import --as gold`).
+    pub is_gold: bool,
 }
 
 /// A box to store for an image, in natural image pixels, already clipped to it.
@@ -43,6 +45,8 @@ pub enum BoxTable {
     Pre,
     /// `annotations` of an imported final submission.
     Final,
+    /// `gold_boxes`: a gold image's known boxes.
+    Gold,
 }
 
 /// The id SQLite would give the next row of `table` (one more than the largest; the import's transaction holds
@@ -83,7 +87,7 @@ pub async fn insert_images(
     for chunk in images.chunks(CHUNK) {
         let mut insert = QueryBuilder::<Sqlite>::new(
             "INSERT INTO images (id, job_id, file_name, sha256, store_path, mime, width, height, added_at, \
-             source_url) ",
+             source_url, is_gold) ",
         );
         insert.push_values(chunk, |mut row, image| {
             row.push_bind(image.id)
@@ -95,11 +99,27 @@ pub async fn insert_images(
                 .push_bind(image.width)
                 .push_bind(image.height)
                 .push_bind(now_ms)
-                .push_bind(image.source_url.clone());
+                .push_bind(image.source_url.clone())
+                .push_bind(image.is_gold);
         });
         insert.build().execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// The job's gold images.
+pub async fn gold_image_ids(
+    conn: &mut SqliteConnection,
+    job_id: i64,
+) -> Result<HashSet<i64>, sqlx::Error> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM images WHERE job_id = $1 AND is_gold = 1")
+            .bind(job_id)
+            .fetch_all(conn)
+            .await?
+            .into_iter()
+            .collect(),
+    )
 }
 
 /// The job's images that already have imported boxes of this kind.
@@ -116,6 +136,10 @@ pub async fn images_with_boxes(
         BoxTable::Final => {
             "SELECT s.image_id FROM submissions s JOIN images i ON i.id = s.image_id
              WHERE i.job_id = $1 AND s.imported"
+        }
+        BoxTable::Gold => {
+            "SELECT DISTINCT g.image_id FROM gold_boxes g JOIN images i ON i.id = g.image_id
+             WHERE i.job_id = $1"
         }
     };
     Ok(sqlx::query_scalar(sql)
@@ -158,6 +182,7 @@ pub async fn insert_boxes(
     }
     let columns = match table {
         BoxTable::Pre => "pre_annotations (image_id",
+        BoxTable::Gold => "gold_boxes (image_id",
         BoxTable::Final => "annotations (submission_id, image_id",
     };
     for chunk in boxes.chunks(CHUNK) {

@@ -48,7 +48,11 @@ fn job_facts(conn: &Connection, job_name: &str) -> rusqlite::Result<Option<JobFa
                 (row.get(3)?, row.get(4)?, row.get(5)?),
                 &row.get::<_, String>(6)?,
                 (row.get(7)?, row.get(8)?),
-                (&row.get::<_, String>(9)?, &row.get::<_, String>(10)?),
+                (
+                    &row.get::<_, String>(9)?,
+                    &row.get::<_, String>(10)?,
+                    &row.get::<_, String>(11)?,
+                ),
             ))
         })
         .optional()?;

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use crowdbox_core::coco::CocoCategory;
+use crowdbox_core::quality::JobQuality;
 use crowdbox_core::wire::TaskMode;
 use sqlx::SqliteConnection;
 
@@ -11,7 +12,7 @@ use crate::formats_io::job_file::{Example, JobSpec};
 
 /// A job as it is stored. The one definition: requests, the writer thread, the command line and exports all read
 /// this.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Job {
     pub id: i64,
     pub name: String,
@@ -26,12 +27,14 @@ pub struct Job {
     pub examples: Vec<Example>,
     /// Objects per label the owner aims for.
     pub label_targets: BTreeMap<String, u64>,
+    /// Gold rate, blocking and adaptive redundancy.
+    pub quality: JobQuality,
 }
 
 /// The columns a [`Job`] is read from, in [`job_from_row`]'s order.
 pub(super) const JOB_COLUMNS: &str =
     "id, name, instructions, workers_per_image, batch_size, lease_seconds, mode, allow_carry_forward, \
-     requires_invite, examples, label_targets";
+     requires_invite, examples, label_targets, quality";
 
 /// A `jobs` row as SQLite gives it (the mode and the examples are text there).
 #[derive(sqlx::FromRow)]
@@ -47,6 +50,7 @@ struct JobRow {
     requires_invite: bool,
     examples: String,
     label_targets: String,
+    quality: String,
 }
 
 impl From<JobRow> for Job {
@@ -56,7 +60,7 @@ impl From<JobRow> for Job {
             (row.workers_per_image, row.batch_size, row.lease_seconds),
             &row.mode,
             (row.allow_carry_forward, row.requires_invite),
-            (&row.examples, &row.label_targets),
+            (&row.examples, &row.label_targets, &row.quality),
         )
     }
 }
@@ -68,7 +72,7 @@ pub(super) fn job_from_parts(
     (workers_per_image, batch_size, lease_seconds): (i64, i64, i64),
     mode: &str,
     (allow_carry_forward, requires_invite): (bool, bool),
-    (examples, label_targets): (&str, &str),
+    (examples, label_targets, quality): (&str, &str, &str),
 ) -> Job {
     Job {
         id,
@@ -82,6 +86,7 @@ pub(super) fn job_from_parts(
         requires_invite,
         examples: serde_json::from_str(examples).unwrap_or_default(),
         label_targets: serde_json::from_str(label_targets).unwrap_or_default(),
+        quality: serde_json::from_str(quality).unwrap_or_default(),
     }
 }
 
@@ -95,7 +100,7 @@ pub struct Progress {
 }
 
 /// One line of `crowdbox jobs`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct JobSummary {
     pub job: Job,
     pub progress: Progress,
@@ -114,7 +119,7 @@ pub struct JobImage {
 }
 
 /// A setting `crowdbox job update` (and a re-import with flags) can change.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Setting {
     Instructions(String),
     WorkersPerImage(u32),
@@ -123,6 +128,7 @@ pub enum Setting {
     Mode(TaskMode),
     AllowCarryForward(bool),
     LabelTargets(BTreeMap<String, u64>),
+    Quality(JobQuality),
 }
 
 impl Setting {
@@ -136,6 +142,7 @@ impl Setting {
             Self::Mode(_) => "mode",
             Self::AllowCarryForward(_) => "allow_carry_forward",
             Self::LabelTargets(_) => "label_targets",
+            Self::Quality(_) => "quality",
         }
     }
 
@@ -149,6 +156,7 @@ impl Setting {
             Self::Mode(mode) => *mode == job.mode,
             Self::AllowCarryForward(allow) => *allow == job.allow_carry_forward,
             Self::LabelTargets(targets) => *targets == job.label_targets,
+            Self::Quality(quality) => *quality == job.quality,
         }
     }
 }
@@ -292,8 +300,8 @@ pub async fn create_job(
     );
     sqlx::query(
         "INSERT INTO jobs (name, instructions, workers_per_image, batch_size, lease_seconds, mode,
-                           allow_carry_forward, examples, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                           allow_carry_forward, examples, created_at, quality)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&spec.name)
     .bind(&spec.instructions)
@@ -304,6 +312,7 @@ pub async fn create_job(
     .bind(spec.allow_carry_forward)
     .bind(serde_json::to_string(&spec.examples)?)
     .bind(now_ms)
+    .bind(serde_json::to_string(&spec.quality)?)
     .execute(&mut *conn)
     .await?;
     let job = find_job(conn, &spec.name)
@@ -340,6 +349,9 @@ pub async fn set_setting(
         Setting::LabelTargets(targets) => {
             query.bind(serde_json::to_string(targets).unwrap_or_else(|_| "{}".to_owned()))
         }
+        Setting::Quality(quality) => {
+            query.bind(serde_json::to_string(quality).unwrap_or_else(|_| "{}".to_owned()))
+        }
     };
     query.bind(job_id).execute(conn).await?;
     Ok(())
@@ -353,11 +365,40 @@ pub async fn images_in_progress(
 ) -> Result<u64, sqlx::Error> {
     let count: i64 = sqlx::query_scalar(
         "SELECT COUNT(DISTINCT l.image_id) FROM leases l JOIN images i ON i.id = l.image_id
-         WHERE i.job_id = $1 AND NOT i.done AND l.expires_at > $2",
+         WHERE i.job_id = $1 AND NOT i.done AND i.is_gold = 0 AND l.expires_at > $2",
     )
     .bind(job_id)
     .bind(now_ms)
     .fetch_one(conn)
     .await?;
+    Ok(to_u64(count))
+}
+
+/// How many of the job's images are not done and not leased at `now_ms` but have counted answers: waiting for
+/// another opinion.
+pub async fn images_waiting(
+    conn: &mut SqliteConnection,
+    job_id: i64,
+    now_ms: i64,
+) -> Result<u64, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM images i
+         WHERE i.job_id = $1 AND i.done = 0 AND i.is_gold = 0 AND i.submission_count > 0
+           AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.image_id = i.id AND l.expires_at > $2)",
+    )
+    .bind(job_id)
+    .bind(now_ms)
+    .fetch_one(conn)
+    .await?;
+    Ok(to_u64(count))
+}
+
+/// How many gold images the job has.
+pub async fn gold_images(conn: &mut SqliteConnection, job_id: i64) -> Result<u64, sqlx::Error> {
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM images WHERE job_id = $1 AND is_gold = 1")
+            .bind(job_id)
+            .fetch_one(conn)
+            .await?;
     Ok(to_u64(count))
 }

@@ -156,10 +156,12 @@ pub async fn reopen(store: &Store, image_id: i64) -> anyhow::Result<Reopened> {
     let outcome = match (has_final, done, had_review) {
         (true, _, _) => Reopened::HasImportedFinal,
         (false, true, _) => {
-            sqlx::query("UPDATE images SET extra_workers = extra_workers + 1 WHERE id = $1")
-                .bind(image_id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE images SET extra_workers = extra_workers + 1, agreed = 0 WHERE id = $1",
+            )
+            .bind(image_id)
+            .execute(&mut *tx)
+            .await?;
             Reopened::ForAnotherWorker
         }
         (false, false, true) => Reopened::ReviewUndone,

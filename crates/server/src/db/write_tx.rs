@@ -14,7 +14,7 @@ use crate::error::ApiError;
 
 /// One request's view of the group transaction (a savepoint of it).
 pub struct WriteTx<'a> {
-    conn: &'a Connection,
+    pub(super) conn: &'a Connection,
     jobs: &'a mut JobsSeen,
 }
 
@@ -77,18 +77,21 @@ impl<'a> WriteTx<'a> {
             .collect()
     }
 
-    /// Up to `limit` images this worker may take now, in image id order: not done, not submitted by this
-    /// worker, and with room left beside the other workers' unexpired leases.
+    /// Up to `limit` images (not gold) this worker may take now, in image id order: not done, not submitted by
+    /// this worker, and with room left beside the other workers' unexpired leases. With `started_only`, only
+    /// images that have submissions already (waiting for another opinion).
     pub fn available_images(
         &self,
         job: &JobFacts,
         worker_id: &str,
         now_ms: i64,
+        limit: i64,
+        started_only: bool,
     ) -> rusqlite::Result<Vec<JobImage>> {
         self.conn
             .prepare_cached(
                 "SELECT i.id, i.file_name, i.width, i.height, i.source_url FROM images i
-                 WHERE i.job_id = ?1 AND i.done = 0
+                 WHERE i.job_id = ?1 AND i.done = 0 AND i.is_gold = 0 AND (?6 = 0 OR i.submission_count > 0)
                    AND (i.submission_count = 0
                         OR NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.worker_id = ?2))
                    AND i.submission_count
@@ -103,7 +106,8 @@ impl<'a> WriteTx<'a> {
                     worker_id,
                     now_ms,
                     job.job.workers_per_image,
-                    job.job.batch_size
+                    limit,
+                    started_only
                 ],
                 job_image,
             )?
@@ -124,7 +128,7 @@ impl<'a> WriteTx<'a> {
                         MIN((SELECT MIN(l.expires_at) FROM leases l
                              WHERE l.image_id = i.id AND l.worker_id <> ?2 AND l.expires_at > ?3))
                  FROM images i
-                 WHERE i.job_id = ?1 AND i.done = 0
+                 WHERE i.job_id = ?1 AND i.done = 0 AND i.is_gold = 0
                    AND (i.submission_count = 0
                         OR NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.worker_id = ?2))",
             )?
@@ -242,7 +246,8 @@ impl<'a> WriteTx<'a> {
     }
 
     /// How many more workers the image takes besides `worker_id`: the job's `workers_per_image` plus the workers
-    /// a reopened image still needs, less its submissions and the other workers' unexpired leases.
+    /// a reopened image still needs, less its counted submissions and the other workers' unexpired leases. A
+    /// gold image always has room.
     pub fn room_left(
         &self,
         image_id: i64,
@@ -252,9 +257,9 @@ impl<'a> WriteTx<'a> {
     ) -> rusqlite::Result<i64> {
         self.conn
             .prepare_cached(
-                "SELECT ?4 + i.extra_workers
-                      - (SELECT COUNT(*) FROM submissions WHERE image_id = ?1)
+                "SELECT CASE WHEN i.is_gold = 1 THEN 1 ELSE ?4 + i.extra_workers - i.submission_count
                       - (SELECT COUNT(*) FROM leases WHERE image_id = ?1 AND worker_id <> ?2 AND expires_at > ?3)
+                      END
                  FROM images i WHERE i.id = ?1",
             )?
             .query_row(params![image_id, worker_id, now_ms, workers_per_image], |row| {

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 
 use anyhow::bail;
-use crowdbox_core::formats::{clip_to_image, DatasetBox};
+use crowdbox_core::formats::clip_to_image;
 use sha2::{Digest, Sha256};
 
-use super::ingest::ImportAs;
+use super::ingest::{ImageBoxes, ImportAs};
 use super::sources::LoadedSource;
 use crate::db::ingest::{BoxTable, NewBox};
 use crate::db::{self, WriteTransaction};
@@ -19,27 +19,38 @@ pub(super) async fn store_boxes(
     tx: &mut WriteTransaction,
     job: &Job,
     kind: ImportAs,
-    boxes_of: &[(i64, Vec<&DatasetBox>, u32, u32)],
+    boxes_of: &[ImageBoxes<'_>],
     category_of: &HashMap<String, i64>,
     now_ms: i64,
 ) -> anyhow::Result<(usize, usize, usize)> {
     let table = match kind {
         ImportAs::Pre => BoxTable::Pre,
         ImportAs::Final => BoxTable::Final,
+        ImportAs::Gold => BoxTable::Gold,
     };
     let already = db::ingest::images_with_boxes(tx, job.id, table).await?;
     let mut rows: Vec<NewBox> = Vec::new();
     let (mut dropped, mut skipped) = (0, 0);
     let mut finals: Vec<(i64, String)> = Vec::new();
-    for (image_id, boxes, width, height) in boxes_of {
+    for (image_id, boxes, width, height, file_name) in boxes_of {
         if already.contains(image_id) {
             skipped += 1;
             continue;
         }
         let bounds = crowdbox_core::formats::DatasetImage::new("", *width, *height);
         let mut content = Sha256::new();
-        for dataset_box in boxes {
+        for (index, dataset_box) in boxes.iter().enumerate() {
             let Some(rect) = clip_to_image(&dataset_box.rect, &bounds) else {
+                // Volunteers are scored against gold boxes: one that is not a box of the image is refused.
+                if kind == ImportAs::Gold {
+                    bail!(
+                        "gold image `{file_name}`: box {} ({} at {:?}) is not a box inside the \
+                         {width}×{height} image; gold boxes must be right",
+                        index + 1,
+                        dataset_box.label,
+                        dataset_box.rect
+                    );
+                }
                 dropped += 1;
                 continue;
             };

@@ -25,6 +25,9 @@ pub enum ImportAs {
     Pre,
     /// Final annotations: an "imported" submission; the image counts as done and exports as is.
     Final,
+    /// Gold: new images whose boxes are known to be right, mixed into batches at the job's gold rate to score
+    /// volunteers (see `crowdbox_core::quality`); left out of progress and of exports unless asked for.
+    Gold,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +52,7 @@ impl std::fmt::Display for DatasetImportReport {
         let kind = match self.import_as {
             Some(ImportAs::Pre) => "pre-annotation",
             Some(ImportAs::Final) => "final",
+            Some(ImportAs::Gold) => "gold",
             None => "no",
         };
         write!(
@@ -248,6 +252,7 @@ async fn store_rows(
                 mode: Default::default(),
                 allow_carry_forward: false,
                 examples: Vec::new(),
+                quality: Default::default(),
             };
             (db::jobs::create_job(&mut tx, &spec, now_ms).await?, true)
         }
@@ -279,6 +284,9 @@ async fn store_rows(
 
 type Counts = (usize, usize, usize, usize, usize);
 
+/// An image's id, the source's boxes for it, its width and height, and its file name.
+pub(super) type ImageBoxes<'a> = (i64, Vec<&'a DatasetBox>, u32, u32, &'a str);
+
 #[allow(clippy::too_many_arguments)]
 async fn store_images_and_boxes(
     tx: &mut WriteTransaction,
@@ -290,6 +298,7 @@ async fn store_images_and_boxes(
     now_ms: i64,
 ) -> anyhow::Result<Counts> {
     let mut id_of = db::ingest::image_ids(tx, job.id).await?;
+    let gold = db::ingest::gold_image_ids(tx, job.id).await?;
     let mut new_rows: Vec<NewImage> = Vec::new();
     let mut seen = HashSet::new();
     let mut images_present = 0;
@@ -299,7 +308,17 @@ async fn store_images_and_boxes(
         if !seen.insert(image.sha256.as_str()) {
             continue;
         }
-        if id_of.contains_key(&image.sha256) {
+        if let Some(&id) = id_of.get(&image.sha256) {
+            // A gold image's answer must not also be a task's: volunteers would be scored on their own work.
+            if (import_as == Some(ImportAs::Gold)) != gold.contains(&id) {
+                bail!(
+                    "{}: image `{}` is already {} of job {}; gold images are imported once, as gold",
+                    source.origin,
+                    image.file_name,
+                    if gold.contains(&id) { "a gold image" } else { "a task" },
+                    job.name
+                );
+            }
             images_present += 1;
             continue;
         }
@@ -321,25 +340,28 @@ async fn store_images_and_boxes(
             width: image.width,
             height: image.height,
             source_url,
+            is_gold: import_as == Some(ImportAs::Gold),
         });
         next_id += 1;
     }
     db::ingest::insert_images(tx, job.id, &new_rows, now_ms).await?;
 
     // Every source image's boxes, by image id (two source images with the same bytes share one id).
-    let mut boxes_of: Vec<(i64, Vec<&DatasetBox>, u32, u32)> = Vec::new();
+    let mut boxes_of: Vec<ImageBoxes> = Vec::new();
     let mut position: HashMap<i64, usize> = HashMap::new();
     for (image, dataset_image) in prepared.iter().zip(&source.dataset.images) {
         let id = id_of[&image.sha256];
         let index = *position.entry(id).or_insert_with(|| {
-            boxes_of.push((id, Vec::new(), image.width, image.height));
+            boxes_of.push((id, Vec::new(), image.width, image.height, &image.file_name));
             boxes_of.len() - 1
         });
         boxes_of[index].1.extend(&dataset_image.boxes);
     }
     let (boxes_stored, boxes_dropped, images_skipped) = match import_as {
         None => (0, 0, 0),
-        Some(kind) => store_boxes(tx, job, kind, &boxes_of, category_of, now_ms).await?,
+        Some(kind) => store_boxes(tx, job, kind, &boxes_of, category_of, now_ms)
+            .await
+            .map_err(|error| anyhow::anyhow!("{}: {error:#}", source.origin))?,
     };
     Ok((
         new_rows.len(),

@@ -11,11 +11,18 @@
 //! allow_carry_forward = false
 //! good_examples = ["examples/good-1.jpg"]
 //! bad_examples = ["https://example.org/bad.jpg"]
+//! gold_rate = 0.1                         # quality control: see crowdbox_core::quality::JobQuality
+//! block_below = 0.4
+//! min_gold_tasks = 5
+//! min_workers_per_image = 2               # adaptive: 2 agreeing workers, up to workers_per_image
+//! agreement_iou = 0.7
+//! finish_first = false
 //! ```
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{ensure, Context};
+use crowdbox_core::quality::JobQuality;
 use crowdbox_core::wire::TaskMode;
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +49,7 @@ impl Example {
 }
 
 /// A job as written in a job file; every field but `name` and `labels` has a default.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JobFile {
     pub name: String,
@@ -66,6 +73,28 @@ pub struct JobFile {
     pub good_examples: Vec<String>,
     #[serde(default)]
     pub bad_examples: Vec<String>,
+    #[serde(default = "default_gold_rate")]
+    pub gold_rate: f64,
+    #[serde(default)]
+    pub block_below: Option<f64>,
+    #[serde(default = "default_min_gold_tasks")]
+    pub min_gold_tasks: u64,
+    #[serde(default)]
+    pub min_workers_per_image: Option<u32>,
+    #[serde(default = "default_agreement_iou")]
+    pub agreement_iou: f64,
+    #[serde(default)]
+    pub finish_first: bool,
+}
+
+pub const fn default_gold_rate() -> f64 {
+    crowdbox_core::quality::DEFAULT_GOLD_RATE
+}
+pub const fn default_min_gold_tasks() -> u64 {
+    crowdbox_core::quality::DEFAULT_MIN_GOLD_TASKS
+}
+pub const fn default_agreement_iou() -> f64 {
+    crowdbox_core::quality::DEFAULT_AGREEMENT_IOU
 }
 
 pub const fn default_workers_per_image() -> u32 {
@@ -79,7 +108,7 @@ pub const fn default_lease_seconds() -> u32 {
 }
 
 /// A checked job: what `jobs::create_job` stores.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct JobSpec {
     pub name: String,
     pub labels: Vec<String>,
@@ -90,6 +119,7 @@ pub struct JobSpec {
     pub mode: TaskMode,
     pub allow_carry_forward: bool,
     pub examples: Vec<Example>,
+    pub quality: JobQuality,
 }
 
 impl JobFile {
@@ -141,6 +171,17 @@ impl JobFile {
         ] {
             ensure!(value >= 1, "{setting} must be at least 1");
         }
+        let quality = JobQuality {
+            gold_rate: self.gold_rate,
+            block_below: self.block_below,
+            min_gold_tasks: self.min_gold_tasks,
+            min_workers_per_image: self.min_workers_per_image,
+            agreement_iou: self.agreement_iou,
+            finish_first: self.finish_first,
+        };
+        quality
+            .check(self.workers_per_image)
+            .map_err(|error| anyhow::anyhow!("{}: {error}", error.flag()))?;
         let examples = self
             .good_examples
             .into_iter()
@@ -170,6 +211,7 @@ impl JobFile {
             mode: self.mode,
             allow_carry_forward: self.allow_carry_forward,
             examples,
+            quality,
         })
     }
 }

@@ -85,7 +85,7 @@ pub async fn job_stats(store: &Store, job_name: &str) -> anyhow::Result<JobStats
             db::stats::done_images(&mut conn, job.id).await?,
         )
     };
-    let rows = bulk::read_job(store, job.id, true).await?;
+    let rows = bulk::read_job(store, job.id, bulk::ReadOptions::WITH_SUBMISSIONS).await?;
     let mut boxes_per_label: Vec<(String, u64)> = labels.iter().map(|l| (l.clone(), 0)).collect();
     for row in &rows.boxes {
         if let Some((_, count)) =
@@ -109,8 +109,14 @@ pub async fn job_stats(store: &Store, job_name: &str) -> anyhow::Result<JobStats
     let box_sizes = work::box_sizes(&labels, &rows.boxes);
     let label_targets = job.label_targets.clone();
     let job_name = job.name.clone();
-    let consolidated =
-        job_dataset(job, labels, rows, Some(ConsolidationMethod::Groundtruth)).dataset;
+    let consolidated = job_dataset(
+        job,
+        labels,
+        rows,
+        Some(ConsolidationMethod::Groundtruth),
+        false,
+    )
+    .dataset;
     let objects_per_label = boxes_per_label
         .iter()
         .map(|(label, _)| {
@@ -184,20 +190,35 @@ impl std::fmt::Display for StatsTable<'_> {
                 .max(6);
             writeln!(
                 f,
-                "  {:<width$}  {:>6}  {:>13}  {:>9}",
-                "worker", "tasks", "median time s", "agreement"
+                "  {:<width$}  {:>6}  {:>13}  {:>9}  {:>4}  {:>8}  {:>6}  {:>9}  {:>5}  blocked",
+                "worker",
+                "tasks",
+                "median time s",
+                "agreement",
+                "gold",
+                "gold IoU",
+                "recall",
+                "precision",
+                "score",
             )?;
+            let figure = |value: Option<f64>| value.map_or("-".to_owned(), |v| format!("{v:.3}"));
             for worker in &stats.workers {
                 let median = worker
                     .median_task_ms
                     .map_or("-".to_owned(), |ms| format!("{:.1}", ms / 1000.0));
-                let agreement = worker
-                    .agreement_iou
-                    .map_or("-".to_owned(), |iou| format!("{iou:.3}"));
                 writeln!(
                     f,
-                    "  {:<width$}  {:>6}  {:>13}  {:>9}",
-                    worker.worker_id, worker.tasks, median, agreement
+                    "  {:<width$}  {:>6}  {:>13}  {:>9}  {:>4}  {:>8}  {:>6}  {:>9}  {:>5.3}  {}",
+                    worker.worker_id,
+                    worker.tasks,
+                    median,
+                    figure(worker.agreement_iou),
+                    worker.gold_tasks,
+                    figure(worker.gold_mean_iou),
+                    figure(worker.gold_recall),
+                    figure(worker.gold_precision),
+                    worker.score,
+                    if worker.blocked { "yes" } else { "no" }
                 )?;
             }
         }

@@ -7,6 +7,7 @@ use crowdbox_core::consolidate::{consolidate_ground_truth, GroundTruthParams};
 use crowdbox_core::formats::DatasetBox;
 use crowdbox_core::geometry::ImageRect;
 use crowdbox_core::owner::{BoxSizes, HourCount, WorkerStats};
+use crowdbox_core::quality::worker_score;
 
 use crate::db::bulk::{BoxRow, JobRows, SubmissionRow};
 
@@ -119,8 +120,9 @@ pub fn agreement(mine: &[DatasetBox], reference: &[DatasetBox]) -> f64 {
     sum / total as f64
 }
 
-/// Per worker (imported and reviewed final submissions are nobody's): tasks, median task time, and mean
-/// [`agreement`] with the Ground Truth style consolidation of the images that at least one other worker boxed.
+/// Per worker (imported and reviewed final submissions are nobody's): tasks (gold ones apart), median task
+/// time, mean [`agreement`] with the Ground Truth style consolidation of the images that at least one other
+/// worker boxed, their gold results, quality score and whether they are blocked.
 pub fn worker_stats(labels: &[String], rows: &JobRows) -> Vec<WorkerStats> {
     let label_of = |category_id: i64| {
         labels
@@ -179,16 +181,28 @@ pub fn worker_stats(labels: &[String], rows: &JobRows) -> Vec<WorkerStats> {
             }
         }
     }
+    // Workers who have only done gold tasks so far are listed too.
+    for worker_id in rows.evidence.keys() {
+        tasks.entry(worker_id).or_default();
+    }
     tasks
         .into_iter()
         .map(|(worker_id, (count, mut durations, agreements))| {
             durations.sort_by(f64::total_cmp);
+            let evidence = rows.evidence.get(worker_id).copied().unwrap_or_default();
+            let gold = (evidence.gold_tasks > 0).then_some(evidence.gold);
             WorkerStats {
                 worker_id: worker_id.to_owned(),
                 tasks: count,
                 median_task_ms: median(&durations),
                 agreement_iou: (!agreements.is_empty())
                     .then(|| agreements.iter().sum::<f64>() / agreements.len() as f64),
+                gold_tasks: evidence.gold_tasks,
+                gold_mean_iou: gold.and_then(|counts| counts.mean_iou()),
+                gold_recall: gold.map(|counts| counts.recall()),
+                gold_precision: gold.map(|counts| counts.precision()),
+                score: worker_score(&evidence),
+                blocked: rows.blocked.contains(worker_id),
             }
         })
         .collect()

@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 use crowdbox_server::export::{
-    load_job_dataset, render, ConsolidationMethod, ExportFormat, Rendered,
+    load_job_dataset, render, ConsolidationMethod, DatasetOptions, ExportFormat, Rendered,
 };
 
 use crate::cli_support::{assert_golden, coco_check, export, run_err, run_ok};
@@ -48,12 +48,21 @@ pub async fn three_worker_job() -> TestApp {
     app
 }
 
-async fn rendered(
+/// The job in `format`; consolidation weighs every worker the same unless `weighted` (the golden files of
+/// equal weights are those of before weights existed).
+async fn rendered_with(
     app: &TestApp,
     format: ExportFormat,
     method: Option<ConsolidationMethod>,
+    weighted: bool,
 ) -> String {
-    let job = load_job_dataset(&app.db, "tri", method).await.unwrap();
+    let options = DatasetOptions {
+        include_gold: false,
+        unweighted: !weighted,
+    };
+    let job = load_job_dataset(&app.db, "tri", method, options)
+        .await
+        .unwrap();
     match render(&job, format, START_MS).unwrap() {
         Rendered::File(bytes) => String::from_utf8(bytes).unwrap(),
         Rendered::Folder(files) => files
@@ -61,6 +70,14 @@ async fn rendered(
             .map(|file| format!("== {}\n{}", file.path, file.contents))
             .collect(),
     }
+}
+
+async fn rendered(
+    app: &TestApp,
+    format: ExportFormat,
+    method: Option<ConsolidationMethod>,
+) -> String {
+    rendered_with(app, format, method, false).await
 }
 
 #[tokio::test]
@@ -74,6 +91,11 @@ async fn every_format_of_a_three_worker_job_matches_its_golden_file() {
     assert_golden(
         "tri_consolidated.coco.json",
         &rendered(&app, ExportFormat::Coco, consolidated).await,
+    );
+    // Weighted by the workers' agreement scores, the edges move towards the workers who agree most.
+    assert_golden(
+        "tri_consolidated_weighted.coco.json",
+        &rendered_with(&app, ExportFormat::Coco, consolidated, true).await,
     );
     assert_golden(
         "tri_consolidated.manifest",
@@ -222,7 +244,9 @@ async fn stored_floats_come_back_out_of_the_export_bit_for_bit() {
             .await
             .unwrap();
     // Read as exports read (before the exporters clip, which is arithmetic of its own).
-    let job = load_job_dataset(&app.db, "floats", None).await.unwrap();
+    let job = load_job_dataset(&app.db, "floats", None, Default::default())
+        .await
+        .unwrap();
     let exported: Vec<[f64; 4]> = job.dataset.images[0]
         .boxes
         .iter()

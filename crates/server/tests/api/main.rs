@@ -26,6 +26,7 @@ mod owner_events;
 mod owner_jobs;
 mod owner_review;
 mod owner_upload;
+mod quality;
 mod roundtrip;
 mod security;
 mod stats_cli;

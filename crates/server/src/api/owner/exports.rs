@@ -16,8 +16,8 @@ use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::export::{
-    load_job_dataset, load_worker_dataset, render, ConsolidationMethod, ExportFormat, NoSuchWorker,
-    Rendered,
+    load_job_dataset, load_worker_dataset, render, ConsolidationMethod, DatasetOptions,
+    ExportFormat, NoSuchWorker, Rendered,
 };
 use crate::stats::{job_stats, JobStats};
 use crate::{jobs, AppState};
@@ -41,6 +41,12 @@ struct ExportQuery {
     method: Option<String>,
     /// Only this worker's boxes (not with `consolidated`).
     worker: Option<String>,
+    /// Also the gold images, with their known boxes.
+    #[serde(default)]
+    include_gold: bool,
+    /// With `consolidated=true`: every worker's boxes weigh the same (by default each weighs their score).
+    #[serde(default)]
+    unweighted: bool,
 }
 
 /// The job's export file, as `crowdbox export` writes it.
@@ -107,7 +113,13 @@ async fn export_job(
                 Ok(missing) => FieldError::new("worker", missing.to_string()).into(),
                 Err(error) => ApiError::Internal(error),
             })?,
-        None => load_job_dataset(&state.db, &job_name, method).await?,
+        None => {
+            let options = DatasetOptions {
+                include_gold: query.include_gold,
+                unweighted: query.unweighted,
+            };
+            load_job_dataset(&state.db, &job_name, method, options).await?
+        }
     };
     let bytes = match render(&job_dataset, format, state.clock.now_ms()) {
         Ok(Rendered::File(bytes)) => bytes,

@@ -116,6 +116,12 @@ fn job_file(new: NewJob) -> Result<JobFile, ApiError> {
         allow_carry_forward: new.allow_carry_forward.unwrap_or(false),
         good_examples: new.good_examples,
         bad_examples: new.bad_examples,
+        gold_rate: job_file::default_gold_rate(),
+        block_below: None,
+        min_gold_tasks: job_file::default_min_gold_tasks(),
+        min_workers_per_image: None,
+        agreement_iou: job_file::default_agreement_iou(),
+        finish_first: false,
     })
 }
 
@@ -171,6 +177,7 @@ pub(crate) async fn patch_job(
         mode: patch.mode,
         allow_carry_forward: patch.allow_carry_forward,
         label_targets: patch.label_targets,
+        quality: Default::default(),
     };
     let updated = update_job(&state.db, &job_name, &changes)
         .await
