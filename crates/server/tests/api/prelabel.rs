@@ -238,3 +238,47 @@ fn bad_models_and_class_maps_are_clear_errors_and_store_nothing() {
     assert!(error.contains("nowhere"), "{error}");
     assert_eq!(s.pre_annotations(), []);
 }
+
+#[tokio::test]
+async fn a_leased_task_gives_the_pre_labels_with_their_scores() {
+    let app = crate::helpers::TestApp::spawn().await;
+    let folder = app.dir.path().join("photos");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("a.png"), png_fixture(640, 640, 10)).unwrap();
+    let model = app.dir.path().join("detector.onnx");
+    std::fs::write(&model, detector_model()).unwrap();
+    crate::cli_support::run_ok(
+        &app,
+        &[
+            "import",
+            "--job",
+            "street",
+            "--images",
+            folder.to_str().unwrap(),
+            "--labels",
+            "car,person",
+        ],
+    );
+    crate::cli_support::run_ok(
+        &app,
+        &[
+            "prelabel",
+            "--job",
+            "street",
+            "--model",
+            model.to_str().unwrap(),
+        ],
+    );
+    let batch = app.lease("street", "w1").await;
+    let given = &batch.tasks[0].initial_annotations;
+    let scores: Vec<(u64, f64)> = given
+        .iter()
+        .map(|a| (a.category_id, (a.score.unwrap() * 1000.0).round() / 1000.0))
+        .collect();
+    assert_eq!(scores, [(1, 0.9), (2, 0.6)]);
+    let json = serde_json::to_value(&given[0]).unwrap();
+    assert!(
+        (json["score"].as_f64().unwrap() - 0.9).abs() < 1e-6,
+        "{json}"
+    );
+}
