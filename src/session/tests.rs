@@ -56,6 +56,7 @@ fn result(image_id: u64, boxes: usize) -> CocoResult {
                 bbox: [1.0, 2.0, 3.0, 4.0],
                 area: 12.0,
                 iscrowd: 0,
+                score: None,
             })
             .collect(),
         categories: vec![],

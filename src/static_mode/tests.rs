@@ -29,6 +29,7 @@ fn result(id: u64, file_name: &str, boxes: &[(u64, [f64; 4])]) -> (u64, CocoResu
                 bbox: *bbox,
                 area: bbox[2] * bbox[3],
                 iscrowd: 0,
+                score: None,
             })
             .collect(),
         categories: categories(&labels),

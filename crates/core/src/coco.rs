@@ -67,6 +67,9 @@ pub struct CocoAnnotation {
     pub bbox: [f64; 4],
     pub area: f64,
     pub iscrowd: u8,
+    /// A model's score (0–1) for a box `crowdbox prelabel` stored; absent for boxes people drew or imported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -162,6 +162,7 @@ async fn client(index: usize, address: String) -> anyhow::Result<Vec<Duration>> 
                         bbox,
                         area: bbox[2] * bbox[3],
                         iscrowd: 0,
+                        score: None,
                     }
                 })
                 .collect();

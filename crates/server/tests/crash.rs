@@ -118,6 +118,7 @@ fn submission(
             bbox: *bbox,
             area: bbox[2] * bbox[3],
             iscrowd: 0,
+            score: None,
         })
         .collect();
     let categories: Vec<CocoCategory> = batch.categories.clone();

@@ -42,6 +42,7 @@ impl Editor {
                 bbox: a.rect.to_coco(),
                 area: a.rect.area(),
                 iscrowd: 0,
+                score: None,
             })
             .collect();
         CocoResult {

@@ -98,6 +98,7 @@ impl Editor {
                 bbox: g.rect.to_coco(),
                 area: g.rect.area(),
                 iscrowd: 0,
+                score: None,
             })
             .collect();
         let mut changes: Vec<BoxChange> = accepted

@@ -162,6 +162,7 @@ pub fn tasks(
                 bbox: [b.left, b.top, b.width, b.height],
                 area: b.width * b.height,
                 iscrowd: 0,
+                score: None,
             });
         }
         out.push(Task {

@@ -96,6 +96,7 @@ fn host_tasks_become_crowdbox_tasks_with_their_initial_boxes() {
             bbox: [10.0, 20.0, 30.0, 40.0],
             area: 1200.0,
             iscrowd: 0,
+            score: None,
         }]
     );
     assert_eq!(tasks[1].task_id, 7);
@@ -157,6 +158,7 @@ fn result(bboxes: &[(u64, [f64; 4])]) -> CocoResult {
                 bbox,
                 area: bbox[2] * bbox[3],
                 iscrowd: 0,
+                score: None,
             })
             .collect(),
         categories: categories(&["cat".to_owned(), "dog".to_owned()]),

@@ -70,6 +70,7 @@ pub fn to_coco(dataset: &Dataset, options: &CocoExportOptions) -> Result<CocoDat
                 bbox: rect.to_coco(),
                 area: rect.area(),
                 iscrowd: u8::from(dataset_box.iscrowd),
+                score: None,
             });
         }
     }

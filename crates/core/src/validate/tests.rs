@@ -39,6 +39,7 @@ fn annotation(id: u64, bbox: [f64; 4]) -> CocoAnnotation {
         bbox,
         area: bbox[2] * bbox[3],
         iscrowd: 0,
+        score: None,
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod args;
 mod commands;
+mod prelabel;
 #[cfg(test)]
 mod tests;
 
@@ -52,6 +53,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// The same as `crowdbox job list`.
     Jobs,
+    /// Run an ONNX object detector over a job's images and store its boxes as pre-annotations with scores.
+    Prelabel(Box<prelabel::PrelabelArgs>),
     /// Make a job invite-only and hand out invites, or open it again.
     Invite(crate::invites::InviteArgs),
 }
@@ -75,6 +78,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             serve::serve(&database, &args.bind, args.static_dir, &args.options).await
         }
         Command::Invite(args) => crate::invites::run(&database, args).await,
+        Command::Prelabel(args) => prelabel::prelabel(&database, *args).await,
         Command::Job(JobCommand::Create(args)) => create_job(&database, *args).await,
         Command::Job(JobCommand::Update(args)) => update_job(&database, args).await,
         Command::Job(JobCommand::List) | Command::Jobs => {

@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod invites;
 mod job_facts;
 pub mod jobs;
+pub mod prelabel;
 pub mod quality;
 pub mod review;
 pub mod stats;

@@ -159,7 +159,7 @@ impl<'a> WriteTx<'a> {
     /// The image's pre-annotations (boxes imported with `--as pre`) in storage order, ids 1..n.
     pub fn pre_annotations(&self, image_id: i64) -> rusqlite::Result<Vec<CocoAnnotation>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT category_id, x, y, w, h, iscrowd FROM pre_annotations WHERE image_id = ?1 ORDER BY id",
+            "SELECT category_id, x, y, w, h, iscrowd, score FROM pre_annotations WHERE image_id = ?1 ORDER BY id",
         )?;
         let mut rows = statement.query([image_id])?;
         let mut boxes = Vec::new();
@@ -172,6 +172,7 @@ impl<'a> WriteTx<'a> {
                 bbox: [row.get(1)?, row.get(2)?, w, h],
                 area: w * h,
                 iscrowd: u8::from(row.get::<_, bool>(5)?),
+                score: row.get(6)?,
             });
         }
         Ok(boxes)

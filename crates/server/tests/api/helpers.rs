@@ -379,6 +379,7 @@ pub fn submission_for(
                     bbox: *bbox,
                     area: bbox[2] * bbox[3],
                     iscrowd: 0,
+                    score: None,
                 })
                 .collect(),
             categories: batch.categories.clone(),

@@ -20,12 +20,15 @@ mod limits;
 mod malformed;
 mod malformed_cases;
 mod malformed_cli;
+#[path = "../../../prelabel/tests/support/onnx_graph.rs"]
+mod onnx_graph;
 mod openapi;
 mod outcomes;
 mod owner_events;
 mod owner_jobs;
 mod owner_review;
 mod owner_upload;
+mod prelabel;
 mod quality;
 mod roundtrip;
 mod security;
