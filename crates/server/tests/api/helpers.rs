@@ -116,7 +116,18 @@ impl TestApp {
 
     /// The app with a given configuration (owner token, CORS, frame ancestors, rate limits).
     pub async fn spawn_with(config: ServerConfig) -> Self {
+        Self::spawn_in(tempfile::tempdir().expect("a temporary folder"), config).await
+    }
+
+    /// The app on a copy of `data`, a folder with `crowdbox.sqlite3` and its image store (as `scripts/run`
+    /// keeps them), opened (and so migrated) by today's server.
+    pub async fn spawn_on_copy_of(data: &std::path::Path) -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
+        copy_folder(data, &dir.path().join("data"));
+        Self::spawn_in(dir, ServerConfig::default()).await
+    }
+
+    async fn spawn_in(dir: tempfile::TempDir, config: ServerConfig) -> Self {
         let database = dir.path().join("data").join("crowdbox.sqlite3");
         let db = open_database(&database).await.expect("the database opens");
         let store = image_store_dir(&database);
@@ -392,4 +403,18 @@ pub fn category_names(categories: &[CocoCategory]) -> Vec<&str> {
         .iter()
         .map(|category| category.name.as_str())
         .collect()
+}
+
+/// Copies the folder `from` to `to` (created), recursively.
+pub fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
