@@ -407,3 +407,76 @@ async fn a_bad_order_is_refused_naming_the_flag_and_a_job_file_can_set_it() {
     assert!(crate::cli_support::run_ok(&app, &["job", "show", "y"])
         .contains("lease order: uncertain-first\n"));
 }
+
+#[tokio::test]
+async fn stats_compare_the_models_boxes_with_the_volunteers_per_label() {
+    let app = crate::helpers::TestApp::spawn().await;
+    let folder = app.dir.path().join("photos");
+    std::fs::create_dir_all(&folder).unwrap();
+    for (index, name) in ["a.png", "b.png"].iter().enumerate() {
+        std::fs::write(folder.join(name), png_fixture(640, 640, index as u8 * 50)).unwrap();
+    }
+    let model = app.dir.path().join("detector.onnx");
+    std::fs::write(&model, detector_model()).unwrap();
+    let folder = folder.to_str().unwrap().to_owned();
+    let model = model.to_str().unwrap().to_owned();
+    let import = [
+        "import",
+        "--job",
+        "street",
+        "--images",
+        &folder,
+        "--labels",
+        "car,person",
+    ];
+    crate::cli_support::run_ok(&app, &import);
+    // Both images get the model's car [288, 304, 64, 32] and person [80, 80, 40, 40].
+    crate::cli_support::run_ok(&app, &["prelabel", "--job", "street", "--model", &model]);
+    let stats = |app: &crate::helpers::TestApp| -> serde_json::Value {
+        serde_json::from_str(&crate::cli_support::run_ok(
+            app,
+            &["stats", "--job", "street", "--json"],
+        ))
+        .unwrap()
+    };
+    assert!(
+        stats(&app).get("model_vs_human").is_none(),
+        "no volunteer has worked yet"
+    );
+
+    // One volunteer answers a.png (b.png, unanswered, is left out): the model's car (IoU ≈ 0.89) and a second
+    // car it missed; a person elsewhere than the model's.
+    let batch = app.lease("street", "w1").await;
+    let task = batch
+        .tasks
+        .iter()
+        .find(|task| task.image.file_name == "a.png")
+        .unwrap();
+    let boxes = [
+        (1, [290.0, 306.0, 64.0, 32.0]),
+        (1, [10.0, 400.0, 50.0, 50.0]),
+        (2, [300.0, 100.0, 40.0, 40.0]),
+    ];
+    let submission = crate::helpers::submission_for(&batch, task, "w1", "s1", &boxes);
+    assert_eq!(app.submit("street", &submission).await.status, 201);
+
+    let json = stats(&app);
+    assert_eq!(
+        json["model_vs_human"],
+        serde_json::json!([
+            {"label": "car", "model_boxes": 1, "human_boxes": 2, "matched": 1, "precision": 1.0, "recall": 0.5},
+            {"label": "person", "model_boxes": 1, "human_boxes": 1, "matched": 0, "precision": 0.0, "recall": 0.0}
+        ])
+    );
+    let text = crate::cli_support::run_ok(&app, &["stats", "--job", "street"]);
+    let (_, table) = text.split_once("model vs volunteers").unwrap();
+    let car = table
+        .lines()
+        .find(|line| line.trim_start().starts_with("car "))
+        .unwrap();
+    assert_eq!(
+        car.split_whitespace().collect::<Vec<_>>(),
+        ["car", "1", "2", "1", "1.000", "0.500"],
+        "{text}"
+    );
+}
