@@ -351,6 +351,28 @@ pub struct WorkerStats {
     pub blocked: bool,
 }
 
+/// How a label's model boxes (scored pre-annotations from `crowdbox prelabel`) compare with the consolidated
+/// volunteer boxes, over the images that have both model boxes and at least one volunteer's submission. A model
+/// box and a volunteer box pair up at IoU ≥ 0.5 with the same label, each at most once
+/// (`crowdbox_core::quality::match_boxes`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModelLabelStats {
+    pub label: String,
+    /// The model's boxes of this label on those images.
+    pub model_boxes: u64,
+    /// The consolidated volunteer boxes of this label on those images.
+    pub human_boxes: u64,
+    /// Pairs of a model box and a volunteer box.
+    pub matched: u64,
+    /// Share of the model's boxes that volunteers confirmed; `None` when the model gave none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<f64>,
+    /// Share of the volunteers' boxes the model found; `None` when volunteers drew none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recall: Option<f64>,
+}
+
 /// `crowdbox stats --json` and `GET /api/jobs/{job}/stats`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -383,4 +405,8 @@ pub struct JobStats {
     pub workers: Vec<WorkerStats>,
     pub median_task_ms: Option<f64>,
     pub timed_tasks: u64,
+    /// Model vs consolidated volunteer boxes per label, in the job's label order (labels neither side has are
+    /// left out); empty until volunteers have worked on pre-labelled images.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub model_vs_human: Vec<ModelLabelStats>,
 }

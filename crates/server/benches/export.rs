@@ -81,6 +81,7 @@ async fn main() -> anyhow::Result<()> {
         allow_carry_forward: false,
         examples: Vec::new(),
         quality: Default::default(),
+        lease_order: Default::default(),
     };
     let mut tx = pool.begin_write().await?;
     let job = db::jobs::create_job(&mut tx, &spec, 0).await?;

@@ -230,6 +230,7 @@ async fn create_job(
         allow_carry_forward: false,
         examples: Vec::new(),
         quality: Default::default(),
+        lease_order: Default::default(),
     };
     db::jobs::create_job(tx, &spec, now_ms).await
 }

@@ -13,6 +13,7 @@ use crowdbox_core::wire::TaskMode;
 
 use crate::db::jobs::Setting;
 use crate::db::{self, Store};
+use crate::formats_io::job_file::LeaseOrder;
 use crate::jobs::{self, Job};
 
 /// The settings to change; `None` keeps the current value.
@@ -27,6 +28,8 @@ pub struct JobChanges {
     /// Objects per label the owner aims for (replaces them all).
     pub label_targets: Option<BTreeMap<String, u64>>,
     pub quality: QualityChanges,
+    /// The order leasing offers images in.
+    pub lease_order: Option<LeaseOrder>,
 }
 
 /// Changes to a job's [`JobQuality`]; `None` keeps the current value, `Some(None)` turns a setting off.
@@ -73,7 +76,7 @@ impl JobChanges {
             "nothing to change: give at least one of --instructions, --instructions-file, \
              --workers-per-image, --batch-size, --lease-seconds, --mode, --allow-carry-forward, --gold-rate, \
              --block-below, --no-blocking, --min-gold-tasks, --min-workers-per-image, --fixed-workers, \
-             --agreement-iou, --finish-first"
+             --agreement-iou, --finish-first, --order"
         );
         Ok(())
     }
@@ -106,6 +109,7 @@ impl JobChanges {
             self.lease_seconds.map(Setting::LeaseSeconds),
             self.allow_carry_forward.map(Setting::AllowCarryForward),
             self.label_targets.clone().map(Setting::LabelTargets),
+            self.lease_order.map(Setting::LeaseOrder),
         ]
         .into_iter()
         .flatten()

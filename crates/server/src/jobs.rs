@@ -219,6 +219,7 @@ pub struct JobDetails {
     pub pre_annotated_images: u64,
     pub quality: crowdbox_core::quality::JobQuality,
     pub gold_images: u64,
+    pub lease_order: crate::formats_io::job_file::LeaseOrder,
 }
 
 pub async fn describe_job(store: &Store, job: Job) -> Result<JobDetails, sqlx::Error> {
@@ -242,6 +243,7 @@ pub async fn describe_job(store: &Store, job: Job) -> Result<JobDetails, sqlx::E
         pre_annotated_images,
         quality: job.quality,
         gold_images,
+        lease_order: job.lease_order,
     })
 }
 
@@ -295,6 +297,7 @@ impl std::fmt::Display for JobDetails {
             )?,
             None => writeln!(f, "adaptive redundancy: off")?,
         }
+        writeln!(f, "lease order: {}", self.lease_order)?;
         if self.instructions.is_empty() {
             write!(f, "instructions: none")
         } else {

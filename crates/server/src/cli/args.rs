@@ -8,7 +8,7 @@ use crate::export::{ConsolidationMethod, ExportFormat};
 use crate::formats_io::ingest::ImportAs;
 use crowdbox_core::wire::TaskMode;
 
-use crate::formats_io::job_file;
+use crate::formats_io::job_file::{self, LeaseOrder};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -91,6 +91,9 @@ pub struct JobUpdateArgs {
     /// Lease images that need one more volunteer to finish before fresh ones.
     #[arg(long, value_name = "true|false", action = clap::ArgAction::Set)]
     pub finish_first: Option<bool>,
+    /// The order images are leased in: by id, or least certain pre-labels (`crowdbox prelabel`) first.
+    #[arg(long, value_name = "id|uncertain-first")]
+    pub order: Option<LeaseOrder>,
 }
 
 #[derive(Debug, Args)]
@@ -99,7 +102,7 @@ pub struct JobCreateArgs {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["name", "labels", "instructions", "instructions_file",
         "workers_per_image", "batch_size", "lease_seconds", "mode", "allow_carry_forward", "good_example",
         "bad_example", "gold_rate", "block_below", "min_gold_tasks", "min_workers_per_image", "agreement_iou",
-        "finish_first"])]
+        "finish_first", "order"])]
     pub file: Option<PathBuf>,
     /// The job's name, as used in the app's URL (`/?job=NAME`).
     #[arg(long, value_name = "NAME", required_unless_present = "file")]
@@ -157,6 +160,9 @@ pub struct JobCreateArgs {
     /// Lease images that need one more volunteer to finish before fresh ones.
     #[arg(long)]
     pub finish_first: bool,
+    /// The order images are leased in: by id, or least certain pre-labels (`crowdbox prelabel`) first.
+    #[arg(long, value_name = "id|uncertain-first", default_value_t = LeaseOrder::Id)]
+    pub order: LeaseOrder,
 }
 
 #[derive(Debug, Args)]

@@ -41,6 +41,7 @@ pub(super) async fn create_job(database: &Path, args: JobCreateArgs) -> anyhow::
                 min_workers_per_image: args.min_workers_per_image,
                 agreement_iou: args.agreement_iou,
                 finish_first: args.finish_first,
+                order: args.order,
             },
             PathBuf::new(),
         ),
@@ -93,6 +94,7 @@ pub(super) async fn update_job(database: &Path, args: JobUpdateArgs) -> anyhow::
             agreement_iou: args.agreement_iou,
             finish_first: args.finish_first,
         },
+        lease_order: args.order,
     };
     let pool = open_database(database).await?;
     let updated = crate::job_settings::update_job(&pool, &args.job, &changes).await?;

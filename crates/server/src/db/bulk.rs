@@ -73,6 +73,55 @@ pub struct JobRows {
     pub blocked: BTreeSet<String>,
 }
 
+/// A box a model gave (a scored pre-annotation, see `crowdbox prelabel`), in natural image pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ModelBoxRow {
+    pub image_id: i64,
+    pub category_id: i64,
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub score: f64,
+}
+
+/// The job's scored pre-annotations (the model's boxes; imported pre-annotations have no score), gold images
+/// left out, in (image id, box id) order, off the async threads.
+pub async fn read_model_boxes(store: &Store, job_id: i64) -> anyhow::Result<Vec<ModelBoxRow>> {
+    let path = store.path().to_owned();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<ModelBoxRow>> {
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("cannot open the database {} to read", path.display()))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "query_only", true)?;
+        let mut statement = conn.prepare(
+            "SELECT p.image_id, p.category_id, p.x, p.y, p.w, p.h, p.score
+             FROM images i JOIN pre_annotations p ON p.image_id = i.id
+             WHERE i.job_id = ?1 AND i.is_gold = 0 AND p.score IS NOT NULL ORDER BY p.image_id, p.id",
+        )?;
+        let rows = statement
+            .query_map([job_id], |row| {
+                Ok(ModelBoxRow {
+                    image_id: row.get(0)?,
+                    category_id: row.get(1)?,
+                    x: row.get(2)?,
+                    y: row.get(3)?,
+                    w: row.get(4)?,
+                    h: row.get(5)?,
+                    score: row.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()
+            .context("reading the job's model boxes")?;
+        Ok(rows)
+    })
+    .await
+    .context("the model box reader stopped")?
+}
+
 /// The owner's decision about an image and the submission that holds its final boxes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReviewRow {

@@ -46,7 +46,7 @@ fn job_facts(conn: &Connection, job_name: &str) -> rusqlite::Result<Option<JobFa
             Ok(job_from_parts(
                 (row.get(0)?, row.get(1)?, row.get(2)?),
                 (row.get(3)?, row.get(4)?, row.get(5)?),
-                &row.get::<_, String>(6)?,
+                (&row.get::<_, String>(6)?, &row.get::<_, String>(12)?),
                 (row.get(7)?, row.get(8)?),
                 (
                     &row.get::<_, String>(9)?,

@@ -8,7 +8,7 @@ use crowdbox_core::wire::TaskMode;
 use sqlx::SqliteConnection;
 
 use super::{to_u64, Store};
-use crate::formats_io::job_file::{Example, JobSpec};
+use crate::formats_io::job_file::{Example, JobSpec, LeaseOrder};
 
 /// A job as it is stored. The one definition: requests, the writer thread, the command line and exports all read
 /// this.
@@ -29,12 +29,14 @@ pub struct Job {
     pub label_targets: BTreeMap<String, u64>,
     /// Gold rate, blocking and adaptive redundancy.
     pub quality: JobQuality,
+    /// The order leasing offers images in.
+    pub lease_order: LeaseOrder,
 }
 
 /// The columns a [`Job`] is read from, in [`job_from_row`]'s order.
 pub(super) const JOB_COLUMNS: &str =
     "id, name, instructions, workers_per_image, batch_size, lease_seconds, mode, allow_carry_forward, \
-     requires_invite, examples, label_targets, quality";
+     requires_invite, examples, label_targets, quality, lease_order";
 
 /// A `jobs` row as SQLite gives it (the mode and the examples are text there).
 #[derive(sqlx::FromRow)]
@@ -51,6 +53,7 @@ struct JobRow {
     examples: String,
     label_targets: String,
     quality: String,
+    lease_order: String,
 }
 
 impl From<JobRow> for Job {
@@ -58,19 +61,20 @@ impl From<JobRow> for Job {
         job_from_parts(
             (row.id, row.name, row.instructions),
             (row.workers_per_image, row.batch_size, row.lease_seconds),
-            &row.mode,
+            (&row.mode, &row.lease_order),
             (row.allow_carry_forward, row.requires_invite),
             (&row.examples, &row.label_targets, &row.quality),
         )
     }
 }
 
-/// A [`Job`] from its stored parts. The migrations' CHECK keeps `mode` one of [`TaskMode`]'s names; `examples`
+/// A [`Job`] from its stored parts. The migrations' CHECKs keep `mode` one of [`TaskMode`]'s names and
+/// `lease_order` one of [`LeaseOrder`]'s; `examples`
 /// (a JSON array) and `label_targets` (a JSON object) are written by this module only.
 pub(super) fn job_from_parts(
     (id, name, instructions): (i64, String, String),
     (workers_per_image, batch_size, lease_seconds): (i64, i64, i64),
-    mode: &str,
+    (mode, lease_order): (&str, &str),
     (allow_carry_forward, requires_invite): (bool, bool),
     (examples, label_targets, quality): (&str, &str, &str),
 ) -> Job {
@@ -87,6 +91,7 @@ pub(super) fn job_from_parts(
         examples: serde_json::from_str(examples).unwrap_or_default(),
         label_targets: serde_json::from_str(label_targets).unwrap_or_default(),
         quality: serde_json::from_str(quality).unwrap_or_default(),
+        lease_order: lease_order.parse().unwrap_or_default(),
     }
 }
 
@@ -129,6 +134,7 @@ pub enum Setting {
     AllowCarryForward(bool),
     LabelTargets(BTreeMap<String, u64>),
     Quality(JobQuality),
+    LeaseOrder(LeaseOrder),
 }
 
 impl Setting {
@@ -143,6 +149,7 @@ impl Setting {
             Self::AllowCarryForward(_) => "allow_carry_forward",
             Self::LabelTargets(_) => "label_targets",
             Self::Quality(_) => "quality",
+            Self::LeaseOrder(_) => "lease_order",
         }
     }
 
@@ -157,6 +164,7 @@ impl Setting {
             Self::AllowCarryForward(allow) => *allow == job.allow_carry_forward,
             Self::LabelTargets(targets) => *targets == job.label_targets,
             Self::Quality(quality) => *quality == job.quality,
+            Self::LeaseOrder(order) => *order == job.lease_order,
         }
     }
 }
@@ -300,8 +308,8 @@ pub async fn create_job(
     );
     sqlx::query(
         "INSERT INTO jobs (name, instructions, workers_per_image, batch_size, lease_seconds, mode,
-                           allow_carry_forward, examples, created_at, quality)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                           allow_carry_forward, examples, created_at, quality, lease_order)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&spec.name)
     .bind(&spec.instructions)
@@ -313,6 +321,7 @@ pub async fn create_job(
     .bind(serde_json::to_string(&spec.examples)?)
     .bind(now_ms)
     .bind(serde_json::to_string(&spec.quality)?)
+    .bind(spec.lease_order.as_str())
     .execute(&mut *conn)
     .await?;
     let job = find_job(conn, &spec.name)
@@ -345,6 +354,7 @@ pub async fn set_setting(
             query.bind(i64::from(*n))
         }
         Setting::Mode(mode) => query.bind(mode.as_str()),
+        Setting::LeaseOrder(order) => query.bind(order.as_str()),
         Setting::AllowCarryForward(allow) => query.bind(*allow),
         Setting::LabelTargets(targets) => {
             query.bind(serde_json::to_string(targets).unwrap_or_else(|_| "{}".to_owned()))

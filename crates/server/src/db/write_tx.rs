@@ -11,6 +11,20 @@ use super::jobs::JobImage;
 use super::{to_u64, JobsSeen};
 use crate::db::JobFacts;
 use crate::error::ApiError;
+use crate::formats_io::job_file::LeaseOrder;
+
+/// The images a worker may be leased (see [`WriteTx::available_images`]), without their order.
+macro_rules! available_images_sql {
+    () => {
+        "SELECT i.id, i.file_name, i.width, i.height, i.source_url FROM images i
+                 WHERE i.job_id = ?1 AND i.done = 0 AND i.is_gold = 0 AND (?6 = 0 OR i.submission_count > 0)
+                   AND (i.submission_count = 0
+                        OR NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.worker_id = ?2))
+                   AND i.submission_count
+                     + (SELECT COUNT(*) FROM leases l
+                        WHERE l.image_id = i.id AND l.worker_id <> ?2 AND l.expires_at > ?3) < ?4 + i.extra_workers"
+    };
+}
 
 /// One request's view of the group transaction (a savepoint of it).
 pub struct WriteTx<'a> {
@@ -88,18 +102,19 @@ impl<'a> WriteTx<'a> {
         limit: i64,
         started_only: bool,
     ) -> rusqlite::Result<Vec<JobImage>> {
+        // The same filter in both; only the order differs, so the default keeps its plain `ORDER BY i.id`.
+        let sql = match job.job.lease_order {
+            LeaseOrder::Id => concat!(available_images_sql!(), " ORDER BY i.id LIMIT ?5"),
+            // Scores are at most 1 (the migration's CHECK), so images without scored pre-annotations (MAX is
+            // NULL) come after all scored ones.
+            LeaseOrder::UncertainFirst => concat!(
+                available_images_sql!(),
+                " ORDER BY COALESCE((SELECT MAX(p.score) FROM pre_annotations p WHERE p.image_id = i.id), 2), i.id
+                 LIMIT ?5"
+            ),
+        };
         self.conn
-            .prepare_cached(
-                "SELECT i.id, i.file_name, i.width, i.height, i.source_url FROM images i
-                 WHERE i.job_id = ?1 AND i.done = 0 AND i.is_gold = 0 AND (?6 = 0 OR i.submission_count > 0)
-                   AND (i.submission_count = 0
-                        OR NOT EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.worker_id = ?2))
-                   AND i.submission_count
-                     + (SELECT COUNT(*) FROM leases l
-                        WHERE l.image_id = i.id AND l.worker_id <> ?2 AND l.expires_at > ?3) < ?4 + i.extra_workers
-                 ORDER BY i.id
-                 LIMIT ?5",
-            )?
+            .prepare_cached(sql)?
             .query_map(
                 params![
                     job.job.id,

@@ -253,6 +253,7 @@ async fn store_rows(
                 allow_carry_forward: false,
                 examples: Vec::new(),
                 quality: Default::default(),
+                lease_order: Default::default(),
             };
             (db::jobs::create_job(&mut tx, &spec, now_ms).await?, true)
         }

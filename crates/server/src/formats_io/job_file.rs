@@ -17,6 +17,7 @@
 //! min_workers_per_image = 2               # adaptive: 2 agreeing workers, up to workers_per_image
 //! agreement_iou = 0.7
 //! finish_first = false
+//! order = "id"                            # id | uncertain-first (least certain pre-labels first)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -45,6 +46,47 @@ pub struct Example {
 impl Example {
     pub fn is_url(&self) -> bool {
         self.src.starts_with("https://") || self.src.starts_with("http://")
+    }
+}
+
+/// The order in which leasing offers a job's open images (`--order`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LeaseOrder {
+    /// By image id: the order they were imported in.
+    #[default]
+    Id,
+    /// Images whose pre-labels are least certain first (ascending highest pre-annotation score), then images
+    /// without scored pre-annotations, each by id.
+    UncertainFirst,
+}
+
+impl LeaseOrder {
+    pub const ALL: [LeaseOrder; 2] = [LeaseOrder::Id, LeaseOrder::UncertainFirst];
+
+    /// The name job files, the command line and the database (`jobs.lease_order`) use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::UncertainFirst => "uncertain-first",
+        }
+    }
+}
+
+impl std::fmt::Display for LeaseOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl std::str::FromStr for LeaseOrder {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|order| order.as_str() == text)
+            .ok_or_else(|| format!("unknown order {text:?}: the orders are id and uncertain-first"))
     }
 }
 
@@ -85,6 +127,9 @@ pub struct JobFile {
     pub agreement_iou: f64,
     #[serde(default)]
     pub finish_first: bool,
+    /// The order leasing offers images in.
+    #[serde(default)]
+    pub order: LeaseOrder,
 }
 
 pub const fn default_gold_rate() -> f64 {
@@ -120,6 +165,7 @@ pub struct JobSpec {
     pub allow_carry_forward: bool,
     pub examples: Vec<Example>,
     pub quality: JobQuality,
+    pub lease_order: LeaseOrder,
 }
 
 impl JobFile {
@@ -212,6 +258,7 @@ impl JobFile {
             allow_carry_forward: self.allow_carry_forward,
             examples,
             quality,
+            lease_order: self.order,
         })
     }
 }

@@ -7,15 +7,20 @@
 //! [`summarize`] is pure (counts in, figures out), so an HTTP endpoint can serve the same numbers;
 //! [`job_stats`] reads the counts from the database.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
+use crowdbox_core::formats::DatasetBox;
+use crowdbox_core::geometry::ImageRect;
 pub use crowdbox_core::owner::JobStats;
-use crowdbox_core::owner::{BoxSizes, HourCount, LabelCount, LabelObjects, WorkerStats};
+use crowdbox_core::owner::{
+    BoxSizes, HourCount, LabelCount, LabelObjects, ModelLabelStats, WorkerStats,
+};
 
 use crate::db::{self, bulk, Store};
 use crate::export::{job_dataset, ConsolidationMethod};
 use crate::jobs::require_job;
 
+pub mod model;
 pub mod work;
 
 /// What [`summarize`] makes the figures from.
@@ -31,6 +36,7 @@ pub struct StatsInput {
     pub throughput: Vec<HourCount>,
     pub workers: Vec<WorkerStats>,
     pub durations_ms: Vec<u64>,
+    pub model_vs_human: Vec<ModelLabelStats>,
 }
 
 /// Sorts the counts (most first), adds them up and works out the imbalance ratios and the median task time.
@@ -71,6 +77,7 @@ pub fn summarize(input: StatsInput) -> JobStats {
         workers: input.workers,
         median_task_ms: work::median(&durations),
         timed_tasks: durations.len() as u64,
+        model_vs_human: input.model_vs_human,
     }
 }
 
@@ -109,14 +116,48 @@ pub async fn job_stats(store: &Store, job_name: &str) -> anyhow::Result<JobStats
     let box_sizes = work::box_sizes(&labels, &rows.boxes);
     let label_targets = job.label_targets.clone();
     let job_name = job.name.clone();
-    let consolidated = job_dataset(
+    let volunteered: HashSet<i64> = rows
+        .submissions
+        .iter()
+        .filter(|submission| !submission.imported)
+        .map(|submission| submission.image_id)
+        .collect();
+    let model_boxes = bulk::read_model_boxes(store, job.id).await?;
+    let label_of = |category_id: i64| {
+        labels
+            .get(usize::try_from(category_id - 1).unwrap_or(usize::MAX))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let model_boxes: Vec<(i64, DatasetBox)> = model_boxes
+        .iter()
+        .filter(|row| volunteered.contains(&row.image_id))
+        .map(|row| {
+            let found = DatasetBox {
+                label: label_of(row.category_id),
+                rect: ImageRect::new(row.x, row.y, row.w, row.h),
+                iscrowd: false,
+                confidence: Some(row.score),
+            };
+            (row.image_id, found)
+        })
+        .collect();
+    let job_dataset = job_dataset(
         job,
-        labels,
+        labels.clone(),
         rows,
         Some(ConsolidationMethod::Groundtruth),
         false,
-    )
-    .dataset;
+    );
+    let consolidated = job_dataset.dataset;
+    let human: HashMap<i64, Vec<DatasetBox>> = job_dataset
+        .image_ids
+        .iter()
+        .zip(&consolidated.images)
+        .filter(|(id, _)| volunteered.contains(id))
+        .map(|(id, image)| (*id, image.boxes.clone()))
+        .collect();
+    let model_vs_human = model::model_vs_human(&labels, &model_boxes, &human);
     let objects_per_label = boxes_per_label
         .iter()
         .map(|(label, _)| {
@@ -140,6 +181,7 @@ pub async fn job_stats(store: &Store, job_name: &str) -> anyhow::Result<JobStats
         throughput,
         workers,
         durations_ms,
+        model_vs_human,
     }))
 }
 
@@ -219,6 +261,37 @@ impl std::fmt::Display for StatsTable<'_> {
                     figure(worker.gold_precision),
                     worker.score,
                     if worker.blocked { "yes" } else { "no" }
+                )?;
+            }
+        }
+        if !stats.model_vs_human.is_empty() {
+            let width = stats
+                .model_vs_human
+                .iter()
+                .map(|label| label.label.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(5);
+            writeln!(
+                f,
+                "model vs volunteers, per label (pre-labelled images volunteers answered; IoU >= 0.5):"
+            )?;
+            writeln!(
+                f,
+                "  {:<width$}  {:>6}  {:>10}  {:>7}  {:>9}  {:>6}",
+                "label", "model", "volunteer", "matched", "precision", "recall"
+            )?;
+            let figure = |value: Option<f64>| value.map_or("-".to_owned(), |v| format!("{v:.3}"));
+            for label in &stats.model_vs_human {
+                writeln!(
+                    f,
+                    "  {:<width$}  {:>6}  {:>10}  {:>7}  {:>9}  {:>6}",
+                    label.label,
+                    label.model_boxes,
+                    label.human_boxes,
+                    label.matched,
+                    figure(label.precision),
+                    figure(label.recall)
                 )?;
             }
         }

@@ -54,6 +54,7 @@ async fn a_job_created_from_flags_is_listed_and_shown_with_every_setting() {
                 {"kind": "bad", "src": "https://example.org/bad.jpg"}
             ],
             "images_total": 0, "images_done": 0, "pre_annotated_images": 0, "gold_images": 0,
+            "lease_order": "id",
             "quality": {"gold_rate": 0.1, "block_below": null, "min_gold_tasks": 5,
                         "min_workers_per_image": null, "agreement_iou": 0.7, "finish_first": false}
         })

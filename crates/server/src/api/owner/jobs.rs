@@ -122,6 +122,7 @@ fn job_file(new: NewJob) -> Result<JobFile, ApiError> {
         min_workers_per_image: None,
         agreement_iou: job_file::default_agreement_iou(),
         finish_first: false,
+        order: Default::default(),
     })
 }
 
@@ -178,6 +179,7 @@ pub(crate) async fn patch_job(
         allow_carry_forward: patch.allow_carry_forward,
         label_targets: patch.label_targets,
         quality: Default::default(),
+        lease_order: None,
     };
     let updated = update_job(&state.db, &job_name, &changes)
         .await
