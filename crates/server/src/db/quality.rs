@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::jobs::JobImage;
 use super::to_u64;
-use super::write_tx::WriteTx;
+use super::write_tx::{job_image, WriteTx};
 
 /// An image's part in quality control.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,22 +91,12 @@ impl WriteTx<'_> {
         worker_id: &str,
         counts: &MatchCounts,
     ) -> rusqlite::Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO gold_results (image_id, job_id, worker_id, submitted, reference, matched,
-                                           matched_iou_sum)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                image_id,
-                job_id,
-                worker_id,
-                to_i64(counts.submitted),
-                to_i64(counts.reference),
-                to_i64(counts.matched),
-                counts.matched_iou_sum
-            ])?;
-        Ok(())
+        insert_counts(
+            self.conn,
+            "gold_results",
+            (image_id, job_id, worker_id),
+            counts,
+        )
     }
 
     /// The sums of the worker's gold results and agreement rows in the job.
@@ -159,20 +149,13 @@ impl WriteTx<'_> {
         self.conn
             .prepare_cached("DELETE FROM agreement WHERE image_id = ?1")?
             .execute([image_id])?;
-        let mut insert = self.conn.prepare_cached(
-            "INSERT INTO agreement (image_id, job_id, worker_id, submitted, reference, matched, matched_iou_sum)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
         for (worker_id, counts) in rows {
-            insert.execute(params![
-                image_id,
-                job_id,
-                worker_id,
-                to_i64(counts.submitted),
-                to_i64(counts.reference),
-                to_i64(counts.matched),
-                counts.matched_iou_sum
-            ])?;
+            insert_counts(
+                self.conn,
+                "agreement",
+                (image_id, job_id, worker_id),
+                counts,
+            )?;
         }
         Ok(())
     }
@@ -229,6 +212,29 @@ impl WriteTx<'_> {
     }
 }
 
+/// A row of `gold_results` or `agreement` (the same columns): one image's match counts for one worker.
+fn insert_counts(
+    conn: &Connection,
+    table: &'static str,
+    (image_id, job_id, worker_id): (i64, i64, &str),
+    counts: &MatchCounts,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(&format!(
+        "INSERT INTO {table} (image_id, job_id, worker_id, submitted, reference, matched, matched_iou_sum)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    ))?
+    .execute(params![
+        image_id,
+        job_id,
+        worker_id,
+        to_i64(counts.submitted),
+        to_i64(counts.reference),
+        to_i64(counts.matched),
+        counts.matched_iou_sum
+    ])?;
+    Ok(())
+}
+
 /// The sums of a worker's gold results and agreement rows in a job.
 pub(super) fn evidence(
     conn: &Connection,
@@ -273,16 +279,6 @@ pub(super) fn dataset_box(row: &rusqlite::Row<'_>) -> rusqlite::Result<DatasetBo
         rect: ImageRect::new(row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?),
         iscrowd: row.get(5)?,
         confidence: None,
-    })
-}
-
-fn job_image(row: &rusqlite::Row<'_>) -> rusqlite::Result<JobImage> {
-    Ok(JobImage {
-        id: row.get(0)?,
-        file_name: row.get(1)?,
-        width: row.get(2)?,
-        height: row.get(3)?,
-        source_url: row.get(4)?,
     })
 }
 

@@ -360,7 +360,8 @@ impl<'a> WriteTx<'a> {
     }
 }
 
-fn job_image(row: &rusqlite::Row<'_>) -> rusqlite::Result<JobImage> {
+/// A row of `id, file_name, width, height, source_url`.
+pub(super) fn job_image(row: &rusqlite::Row<'_>) -> rusqlite::Result<JobImage> {
     Ok(JobImage {
         id: row.get(0)?,
         file_name: row.get(1)?,
