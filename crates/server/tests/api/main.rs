@@ -34,4 +34,5 @@ mod roundtrip;
 mod security;
 mod stats_cli;
 mod submissions;
+mod tiles;
 mod validation;
