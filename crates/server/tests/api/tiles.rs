@@ -4,7 +4,7 @@ use std::io::Cursor;
 
 use crowdbox_server::import::ImportRequest;
 
-use crate::cli_support::{run_err, write_pngs};
+use crate::cli_support::{database, failure, run_err, stdout, write_pngs};
 use crate::helpers::{png_fixture, TestApp};
 
 fn request(job: &str, folder: std::path::PathBuf) -> ImportRequest {
@@ -138,4 +138,154 @@ async fn a_dataset_naming_a_bomb_or_a_truncated_image_is_refused_naming_the_file
         assert_eq!(app.row_counts().await, before);
         assert_eq!(app.stored_files(), files);
     }
+}
+
+/// A folder with a 1100×800 PNG (0.88 Mpx) and a 40×30 one.
+fn big_and_small(app: &TestApp) -> std::path::PathBuf {
+    let folder = app.dir.path().join("mixed");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("big.png"), png_fixture(1100, 800, 9)).unwrap();
+    std::fs::write(folder.join("small.png"), png_fixture(40, 30, 9)).unwrap();
+    folder
+}
+
+#[tokio::test]
+async fn an_image_above_the_threshold_gets_a_pyramid_in_the_store_and_its_task_describes_it() {
+    let app = TestApp::spawn().await;
+    let request = ImportRequest {
+        pyramid_threshold_mpx: Some(0.5),
+        ..request("birds", big_and_small(&app))
+    };
+    assert_eq!(app.import(&request).await.unwrap().added, 2);
+
+    let batch = app.lease("birds", "worker-a").await;
+    let tiles: Vec<(String, Option<serde_json::Value>)> = batch
+        .tasks
+        .iter()
+        .map(|t| {
+            let tiles = t.tiles.map(|p| serde_json::to_value(p).unwrap());
+            (t.image.file_name.clone(), tiles)
+        })
+        .collect();
+    // 1100 px halves to 550 and 275: three levels of 512 px tiles.
+    assert_eq!(
+        tiles,
+        [
+            (
+                "big.png".to_owned(),
+                Some(
+                    serde_json::json!({"tile_size": 512, "levels": 3, "width": 1100,
+                                        "height": 800, "format": "jpeg"})
+                )
+            ),
+            ("small.png".to_owned(), None),
+        ]
+    );
+    let files = app.stored_files();
+    let tile_files: Vec<&String> = files.iter().filter(|f| f.starts_with("tiles/")).collect();
+    // Level 0: 1 tile, level 1: 2×1, level 2: 3×2; and the description.
+    assert_eq!(tile_files.len(), 1 + 2 + 6 + 1, "{tile_files:?}");
+    assert!(
+        tile_files.iter().any(|f| f.ends_with("/2/2/1.jpg")),
+        "{tile_files:?}"
+    );
+}
+
+#[tokio::test]
+async fn images_at_or_below_the_threshold_get_no_pyramid() {
+    let app = TestApp::spawn().await;
+    app.import(&request("birds", big_and_small(&app)))
+        .await
+        .unwrap();
+    let response = app
+        .post_json(
+            "/api/jobs/birds/batches",
+            &serde_json::json!({ "worker_id": "worker-a" }),
+        )
+        .await;
+    let batch: serde_json::Value = response.json();
+    assert_eq!(batch["tasks"].as_array().unwrap().len(), 2);
+    assert!(
+        !response.text().contains("tiles"),
+        "a task without a pyramid leaves `tiles` out: {}",
+        response.text()
+    );
+    assert!(!app.stored_files().iter().any(|f| f.starts_with("tiles/")));
+}
+
+#[tokio::test]
+async fn a_failed_import_removes_the_pyramids_it_made() {
+    let app = TestApp::spawn().await;
+    app.create_job("birds", &["gull"], 2, 1, 5).await;
+    let (before, files) = (app.row_counts().await, app.stored_files());
+    let request = ImportRequest {
+        labels: Some(vec!["tern".into()]),
+        pyramid_threshold_mpx: Some(0.5),
+        ..request("birds", big_and_small(&app))
+    };
+
+    let error = app.import(&request).await.unwrap_err().to_string();
+
+    assert!(error.contains("labels"), "{error}");
+    assert_eq!(app.row_counts().await, before);
+    assert_eq!(app.stored_files(), files);
+    assert!(!app
+        .store
+        .join("tiles")
+        .read_dir()
+        .is_ok_and(|mut d| d.next().is_some()));
+}
+
+/// `crowdbox import --coco FILE` with the tiling threshold set through the environment.
+fn import_coco_with_threshold(
+    app: &TestApp,
+    file: &std::path::Path,
+    mpx: &str,
+) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_crowdbox"))
+        .args(["import", "--job", "pets", "--coco", file.to_str().unwrap()])
+        .env("CROWDBOX_DATABASE", database(app))
+        .env("CROWDBOX_PYRAMID_THRESHOLD_MPX", mpx)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("crowdbox runs")
+}
+
+#[tokio::test]
+async fn a_dataset_import_tiles_images_above_the_threshold_from_the_environment() {
+    let app = TestApp::spawn().await;
+    let root = app.dir.path().join("coco");
+    write_pngs(&root, &[("big.png", 1100, 800), ("small.png", 40, 30)]);
+    let file = root.join("instances.json");
+    std::fs::write(
+        &file,
+        r#"{"images": [{"id": 1, "file_name": "big.png", "width": 1100, "height": 800},
+                       {"id": 2, "file_name": "small.png", "width": 40, "height": 30}],
+            "annotations": [], "categories": [{"id": 1, "name": "cat"}]}"#,
+    )
+    .unwrap();
+    let (before, files) = (app.row_counts().await, app.stored_files());
+    let error = failure(&import_coco_with_threshold(&app, &file, "lots"));
+    assert!(
+        error.contains("CROWDBOX_PYRAMID_THRESHOLD_MPX") && error.contains("lots"),
+        "{error}"
+    );
+    assert_eq!(
+        (app.row_counts().await, app.stored_files()),
+        (before, files)
+    );
+
+    stdout(&import_coco_with_threshold(&app, &file, "0.5"));
+
+    let batch = app.lease("pets", "worker-a").await;
+    let tiles: Vec<Option<(u32, u32, u32, u32)>> = batch
+        .tasks
+        .iter()
+        .map(|t| t.tiles.map(|p| (p.tile_size, p.levels, p.width, p.height)))
+        .collect();
+    assert_eq!(tiles, [Some((512, 3, 1100, 800)), None]);
+    assert!(app
+        .stored_files()
+        .iter()
+        .any(|f| f.starts_with("tiles/") && f.ends_with("/pyramid.json")));
 }
