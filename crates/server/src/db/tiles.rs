@@ -5,6 +5,7 @@ use rusqlite::OptionalExtension;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::write_tx::WriteTx;
+use super::Store;
 
 /// Rows per multi-row INSERT (6 values a row, well under SQLite's 32,766 bound values).
 const CHUNK: usize = 500;
@@ -33,7 +34,7 @@ pub async fn insert_pyramids(
 
 /// The image's pyramid and its tiles' folder in the store, if it has one.
 pub async fn pyramid_of(
-    conn: &mut SqliteConnection,
+    store: &Store,
     image_id: i64,
 ) -> Result<Option<(TilePyramid, String)>, sqlx::Error> {
     let row: Option<(u32, u32, u32, String)> = sqlx::query_as(
@@ -41,7 +42,7 @@ pub async fn pyramid_of(
          JOIN images i ON i.id = p.image_id WHERE p.image_id = $1",
     )
     .bind(image_id)
-    .fetch_optional(conn)
+    .fetch_optional(store.pool())
     .await?;
     Ok(row.and_then(|(tile_size, width, height, sha256)| {
         let pyramid = TilePyramid::new(width, height, tile_size, TileFormat::Jpeg).ok()?;

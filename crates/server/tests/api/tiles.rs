@@ -289,3 +289,114 @@ async fn a_dataset_import_tiles_images_above_the_threshold_from_the_environment(
         .iter()
         .any(|f| f.starts_with("tiles/") && f.ends_with("/pyramid.json")));
 }
+
+/// Imports the 1100×800 PNG (tiled at a threshold of 0.5 Mpx) and the 40×30 one; returns their image ids.
+async fn tiled_job(app: &TestApp) -> (u64, u64) {
+    let request = ImportRequest {
+        pyramid_threshold_mpx: Some(0.5),
+        ..request("birds", big_and_small(app))
+    };
+    app.import(&request).await.unwrap();
+    let batch = app.lease("birds", "worker-a").await;
+    let id_of = |name: &str| {
+        batch
+            .tasks
+            .iter()
+            .find(|t| t.image.file_name == name)
+            .unwrap()
+            .task_id
+    };
+    (id_of("big.png"), id_of("small.png"))
+}
+
+#[tokio::test]
+async fn a_tile_is_served_as_a_jpeg_cached_for_good_with_an_etag() {
+    use axum::body::Body;
+    use axum::http::{header, Request, StatusCode};
+
+    let app = TestApp::spawn().await;
+    let (big, _) = tiled_job(&app).await;
+    // The finest level's bottom-right tile: what is left of 1100×800 after 2×1 full tiles.
+    let response = app.get(&format!("/api/images/{big}/tiles/2/2/1")).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    let header_of = |name| response.headers.get(name).unwrap().to_str().unwrap();
+    assert_eq!(header_of(header::CONTENT_TYPE), "image/jpeg");
+    assert_eq!(
+        header_of(header::CACHE_CONTROL),
+        "public, max-age=31536000, immutable"
+    );
+    let tile =
+        image::load_from_memory_with_format(&response.body, image::ImageFormat::Jpeg).unwrap();
+    assert_eq!((tile.width(), tile.height()), (1100 - 1024, 800 - 512));
+    let overview = app.get(&format!("/api/images/{big}/tiles/0/0/0")).await;
+    assert_eq!(overview.status, StatusCode::OK);
+    let overview = image::load_from_memory(&overview.body).unwrap();
+    assert_eq!((overview.width(), overview.height()), (275, 200));
+
+    let etag = header_of(header::ETAG).to_owned();
+    let other = app.get(&format!("/api/images/{big}/tiles/2/1/1")).await;
+    assert_ne!(
+        other.headers.get(header::ETAG).unwrap().to_str().unwrap(),
+        etag,
+        "each tile has its own validator"
+    );
+    let cached = app
+        .request(
+            Request::get(format!("/api/images/{big}/tiles/2/2/1"))
+                .header(header::IF_NONE_MATCH, &etag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(cached.status, StatusCode::NOT_MODIFIED);
+    assert!(cached.body.is_empty());
+}
+
+#[tokio::test]
+async fn a_tile_out_of_range_not_a_number_or_a_traversal_attempt_is_a_json_404() {
+    use axum::http::StatusCode;
+
+    let app = TestApp::spawn().await;
+    let (big, small) = tiled_job(&app).await;
+    let cases = [
+        // Level 2 has 3×2 tiles, level 0 one; there is no level 3.
+        (format!("/api/images/{big}/tiles/3/0/0"), "tile_not_found"),
+        (format!("/api/images/{big}/tiles/2/3/0"), "tile_not_found"),
+        (format!("/api/images/{big}/tiles/2/0/2"), "tile_not_found"),
+        (format!("/api/images/{big}/tiles/0/1/0"), "tile_not_found"),
+        (
+            format!("/api/images/{big}/tiles/4294967296/0/0"),
+            "tile_not_found",
+        ),
+        (format!("/api/images/{big}/tiles/a/0/0"), "tile_not_found"),
+        (format!("/api/images/{big}/tiles/-1/0/0"), "tile_not_found"),
+        (format!("/api/images/{big}/tiles/01/0/0"), "tile_not_found"),
+        (
+            format!("/api/images/{big}/tiles/0/0/0.jpg"),
+            "tile_not_found",
+        ),
+        (
+            format!("/api/images/{big}/tiles/..%2F..%2F..%2Fetc/0/0"),
+            "tile_not_found",
+        ),
+        (
+            format!("/api/images/{big}/tiles/0/0/..%2F..%2Fpyramid.json"),
+            "tile_not_found",
+        ),
+        (format!("/api/images/{big}/tiles/0/../0/0"), "not_found"),
+        // The small image has no pyramid; image 999 does not exist.
+        (format!("/api/images/{small}/tiles/0/0/0"), "tile_not_found"),
+        ("/api/images/999/tiles/0/0/0".to_owned(), "image_not_found"),
+        ("/api/images/x/tiles/0/0/0".to_owned(), "image_not_found"),
+    ];
+    for (uri, code) in cases {
+        let response = app.get(&uri).await;
+        assert_eq!(
+            response.status,
+            StatusCode::NOT_FOUND,
+            "{uri}: {}",
+            response.text()
+        );
+        assert_eq!(response.error().code, code, "{uri}");
+    }
+}
