@@ -36,6 +36,7 @@ fn batch(task_ids: &[u64], job_done: bool) -> TaskBatch {
                 image: image(id),
                 image_url: format!("/api/images/{id}"),
                 initial_annotations: Vec::new(),
+                tiles: None,
             })
             .collect(),
         lease_expires_at: 0,

@@ -194,6 +194,7 @@ async fn manifest_tasks(text: &str, manifest_url: &str) -> Result<Vec<Task>, Str
             },
             image_url: url,
             initial_annotations: Vec::new(),
+            tiles: None,
         });
     }
     if tasks.is_empty() {
@@ -243,6 +244,7 @@ pub async fn file_tasks(files: Vec<web_sys::File>) -> (Vec<Task>, Vec<String>) {
                     },
                     image_url: url,
                     initial_annotations: Vec::new(),
+                    tiles: None,
                 });
             }
             _ => {

@@ -122,6 +122,10 @@ pub struct Task {
     /// Boxes to start from (imported pre-annotations), natural image pixels; empty when there are none.
     #[serde(default)]
     pub initial_annotations: Vec<CocoAnnotation>,
+    /// The image's tile pyramid when it is huge (above the import's threshold): draw its tiles from
+    /// `/api/images/{id}/tiles/{level}/{x}/{y}` rather than loading `image_url` whole. Absent for other images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tiles: Option<crate::tiles::TilePyramid>,
 }
 
 /// One image's result, sent once per task. `submission_id` is made in the browser and is an idempotency key.

@@ -15,6 +15,8 @@ pub enum ApiError {
     JobExists(String),
     #[error("there is no image with id {0}")]
     ImageNotFound(String),
+    #[error("image {image} has no tile {tile} (level/x/y)")]
+    TileNotFound { image: String, tile: String },
     #[error("job {job:?} has no example image {index}")]
     ExampleNotFound { job: String, index: String },
     #[error("task {task_id} is not an image of job {job:?}")]
@@ -94,6 +96,7 @@ impl ApiError {
             Self::JobNotFound(_)
             | Self::ImageNotFound(_)
             | Self::ExampleNotFound { .. }
+            | Self::TileNotFound { .. }
             | Self::TaskNotFound { .. }
             | Self::RouteNotFound(_) => StatusCode::NOT_FOUND,
             Self::TaskNotLeased(_) => StatusCode::FORBIDDEN,
@@ -124,6 +127,7 @@ impl ApiError {
             Self::JobExists(_) => "job_exists",
             Self::ImageNotFound(_) => "image_not_found",
             Self::ExampleNotFound { .. } => "example_not_found",
+            Self::TileNotFound { .. } => "tile_not_found",
             Self::TaskNotFound { .. } => "task_not_found",
             Self::TaskNotLeased(_) => "task_not_leased",
             Self::TaskAlreadySubmitted { .. } => "task_already_submitted",

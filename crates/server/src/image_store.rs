@@ -5,6 +5,7 @@
 
 use std::io::Cursor;
 
+use crowdbox_tiles::TileErrorKind;
 use sha2::{Digest, Sha256};
 
 /// What an image file is, found from its bytes (not its name).
@@ -46,6 +47,10 @@ impl ImageKind {
 pub const IMPORTED_EXTENSIONS: [&str; 4] = ["jpg", "jpeg", "png", "webp"];
 
 /// Reads type, display size and hash from an image's bytes. The error is a sentence about what is wrong.
+///
+/// Refuses, before anything is stored: a decompression bomb (a header claiming more than
+/// [`crowdbox_tiles::DEFAULT_MAX_PIXELS`]) and a file whose data ends before the structure its header starts is
+/// complete (see [`check_complete`]).
 pub fn probe_image(bytes: &[u8]) -> Result<ProbedImage, String> {
     let kind = match imagesize::image_type(bytes) {
         Ok(imagesize::ImageType::Jpeg) => ImageKind::Jpeg,
@@ -70,11 +75,93 @@ pub fn probe_image(bytes: &[u8]) -> Result<ProbedImage, String> {
     } else {
         (stored_width, stored_height)
     };
+    let max_pixels = crowdbox_tiles::DEFAULT_MAX_PIXELS;
+    if u64::from(width) * u64::from(height) > max_pixels {
+        let kind = TileErrorKind::TooManyPixels {
+            width,
+            height,
+            max_pixels,
+        };
+        return Err(kind.to_string());
+    }
+    if !check_complete(bytes, kind) {
+        return Err(TileErrorKind::Truncated.to_string());
+    }
     Ok(ProbedImage {
         sha256: hex::encode(Sha256::digest(bytes)),
         kind,
         width,
         height,
+    })
+}
+
+/// Whether the file holds the whole structure it starts, read without decoding pixels (cheap enough for every
+/// imported file): a JPEG's marker segments up to its image data and an end-of-image marker after it; every
+/// PNG chunk in full, up to `IEND`; a WebP's whole RIFF container. A file cut short fails this; a complete file
+/// whose compressed data holds fewer rows than its header claims is only found by decoding it (tiling does).
+pub fn check_complete(bytes: &[u8], kind: ImageKind) -> bool {
+    match kind {
+        ImageKind::Jpeg => jpeg_complete(bytes),
+        ImageKind::Png => png_complete(bytes),
+        ImageKind::Webp => webp_complete(bytes),
+    }
+}
+
+/// Walks the segments after SOI by their lengths to the first start of scan, then looks for EOI after it
+/// (inside entropy-coded data a 0xFF byte is always followed by 0x00 or a restart marker, so FF D9 is the end).
+fn jpeg_complete(bytes: &[u8]) -> bool {
+    let mut at = 2;
+    loop {
+        // Fill bytes (0xFF) may precede a marker.
+        while bytes.get(at) == Some(&0xFF) && bytes.get(at + 1) == Some(&0xFF) {
+            at += 1;
+        }
+        let (Some(&0xFF), Some(&marker)) = (bytes.get(at), bytes.get(at + 1)) else {
+            return false;
+        };
+        if marker == 0xD9 {
+            return false; // the image ends before any image data
+        }
+        if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+            at += 2; // markers without a length
+            continue;
+        }
+        let Some(length) = bytes.get(at + 2..at + 4) else {
+            return false;
+        };
+        let end = at + 2 + usize::from(u16::from_be_bytes([length[0], length[1]]));
+        if end > bytes.len() {
+            return false;
+        }
+        if marker == 0xDA {
+            return bytes[end..].windows(2).any(|pair| pair == [0xFF, 0xD9]);
+        }
+        at = end;
+    }
+}
+
+/// Walks the chunks after the signature by their lengths; each must be there whole, up to `IEND`.
+fn png_complete(bytes: &[u8]) -> bool {
+    let mut at = 8;
+    while let Some(head) = bytes.get(at..at + 8) {
+        let length = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let end = at.saturating_add(12).saturating_add(length);
+        if end > bytes.len() {
+            return false;
+        }
+        if &head[4..8] == b"IEND" {
+            return true;
+        }
+        at = end;
+    }
+    false
+}
+
+/// The RIFF header says how long the container is; the file must hold all of it.
+fn webp_complete(bytes: &[u8]) -> bool {
+    bytes.get(4..8).is_some_and(|size| {
+        let size = u32::from_le_bytes([size[0], size[1], size[2], size[3]]) as usize;
+        bytes.len() >= size.saturating_add(8)
     })
 }
 
@@ -143,6 +230,7 @@ mod tests {
         bytes.extend_from_slice(&width.to_be_bytes());
         bytes.extend_from_slice(&height.to_be_bytes());
         bytes.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        bytes.extend_from_slice(b"\0\0\0\0IEND\xaeB`\x82");
         bytes
     }
 
@@ -152,6 +240,47 @@ mod tests {
         assert_eq!(probed.kind, ImageKind::Png);
         assert_eq!((probed.width, probed.height), (3, 2));
         assert_eq!(probed.sha256.len(), 64);
+    }
+
+    fn encoded(format: image::ImageFormat) -> Vec<u8> {
+        let picture =
+            image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
+        let mut bytes = Cursor::new(Vec::new());
+        picture.write_to(&mut bytes, format).unwrap();
+        bytes.into_inner()
+    }
+
+    #[test]
+    fn whole_files_are_complete_and_every_cut_of_them_is_not() {
+        for (format, kind) in [
+            (image::ImageFormat::Jpeg, ImageKind::Jpeg),
+            (image::ImageFormat::Png, ImageKind::Png),
+        ] {
+            let bytes = encoded(format);
+            assert!(check_complete(&bytes, kind), "{kind:?}");
+            for cut in 0..bytes.len() - 1 {
+                assert!(
+                    !check_complete(&bytes[..cut], kind),
+                    "{kind:?} cut at {cut}"
+                );
+            }
+        }
+        let mut webp = b"RIFF\x0c\0\0\0WEBPVP8L".to_vec();
+        webp.extend_from_slice(&[0; 4]);
+        assert!(check_complete(&webp, ImageKind::Webp));
+        assert!(!check_complete(&webp[..19], ImageKind::Webp));
+    }
+
+    #[test]
+    fn a_header_claiming_more_pixels_than_the_limit_is_refused_as_a_bomb() {
+        let error = probe_image(&png_header(60_000, 40_000)).unwrap_err();
+        assert!(
+            error.contains("60000 × 40000") && error.contains("more than the limit"),
+            "{error}"
+        );
+        let cut = encoded(image::ImageFormat::Jpeg);
+        let error = probe_image(&cut[..cut.len() / 2]).unwrap_err();
+        assert!(error.contains("truncated"), "{error}");
     }
 
     #[test]

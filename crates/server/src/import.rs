@@ -14,6 +14,8 @@ use crate::formats_io::job_file::{self, JobSpec};
 use crate::formats_io::store_files::{probe_and_store, remove_all, Keep};
 use crate::image_store::{probe_image, store_relative_path, ProbedImage, IMPORTED_EXTENSIONS};
 use crate::jobs::Job;
+use crate::tiles::{make_pyramids, ToTile};
+use crowdbox_tiles::TilePyramid;
 
 /// What to import. `None` settings leave an existing job's value alone (or use the default for a new job).
 #[derive(Clone, Debug, Default)]
@@ -26,6 +28,9 @@ pub struct ImportRequest {
     pub workers_per_image: Option<u32>,
     pub batch_size: Option<u32>,
     pub lease_seconds: Option<u32>,
+    /// Images above this many megapixels get a tile pyramid (default: [`crate::tiles::THRESHOLD_ENV`], else
+    /// [`crowdbox_tiles::DEFAULT_PYRAMID_THRESHOLD_MPX`]).
+    pub pyramid_threshold_mpx: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,7 +66,9 @@ impl std::fmt::Display for ImportReport {
 
 struct Candidate {
     file_name: String,
+    path: PathBuf,
     probed: ProbedImage,
+    pyramid: Option<TilePyramid>,
 }
 
 /// Imports `request.images_dir`'s JPEG/PNG/WebP files (by extension, case-insensitive, in file name order)
@@ -86,11 +93,32 @@ pub async fn import_images(
     ] {
         ensure!(value != Some(0), "{flag} must be at least 1");
     }
-    let (candidates, written) = read_candidates(&request.images_dir, store_dir)?;
+    let threshold = crate::tiles::threshold_mpx(request.pyramid_threshold_mpx)?;
+    let (mut candidates, written) = read_candidates(&request.images_dir, store_dir)?;
+    let to_tile: Vec<ToTile> = candidates
+        .iter()
+        .map(|c| ToTile {
+            sha256: &c.probed.sha256,
+            source: &c.path,
+            width: c.probed.width,
+            height: c.probed.height,
+        })
+        .collect();
+    let (pyramids, made) = match make_pyramids(store_dir, &to_tile, threshold) {
+        Ok(done) => done,
+        Err(error) => {
+            remove_all(&written);
+            return Err(error);
+        }
+    };
+    for candidate in &mut candidates {
+        candidate.pyramid = pyramids.get(&candidate.probed.sha256).copied();
+    }
     let outcome = store_rows(store, request, labels, &candidates, now_ms).await;
     if outcome.is_err() {
-        // The transaction rolled back: remove the store files only this run created.
+        // The transaction rolled back: remove the store files and pyramids only this run created.
         remove_all(&written);
+        crate::tiles::remove_all(&made);
     }
     outcome
 }
@@ -205,7 +233,13 @@ fn read_candidates(dir: &Path, store_dir: &Path) -> anyhow::Result<(Vec<Candidat
             sha256: probed.sha256.clone(),
             kind: probed.kind,
         };
-        Ok((Candidate { file_name, probed }, Some(keep)))
+        let candidate = Candidate {
+            file_name,
+            path: path.clone(),
+            probed,
+            pyramid: None,
+        };
+        Ok((candidate, Some(keep)))
     })
 }
 
@@ -267,6 +301,7 @@ async fn add_images(
     let known = db::ingest::image_ids(tx, job_id).await?;
     let mut seen = HashSet::new();
     let mut new = Vec::new();
+    let mut pyramids = Vec::new();
     let mut next_id = db::ingest::next_image_id(tx).await?;
     for candidate in candidates {
         let probed = &candidate.probed;
@@ -284,8 +319,12 @@ async fn add_images(
             source_url: None,
             is_gold: false,
         });
+        if let Some(pyramid) = candidate.pyramid {
+            pyramids.push((next_id, pyramid));
+        }
         next_id += 1;
     }
     db::ingest::insert_images(tx, job_id, &new, now_ms).await?;
+    db::tiles::insert_pyramids(tx, &pyramids).await?;
     Ok((new.len(), candidates.len() - new.len()))
 }

@@ -159,6 +159,7 @@ impl JobImage {
             image: self.to_coco(),
             image_url: image_url(self.id, self.source_url.as_deref()),
             initial_annotations: Vec::new(),
+            tiles: None,
         }
     }
 }

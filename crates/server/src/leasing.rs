@@ -72,11 +72,13 @@ pub(crate) fn lease_one(
             }
         };
 
-    // Each task starts with the image's pre-annotations (boxes imported with `--as pre`).
+    // Each task starts with the image's pre-annotations (boxes imported with `--as pre`) and has its tile
+    // pyramid when the image is huge.
     let mut tasks = Vec::with_capacity(images.len());
     for image in &images {
         let mut task = image.to_task();
         task.initial_annotations = tx.pre_annotations(image.id)?;
+        task.tiles = tx.tile_pyramid(image.id)?;
         tasks.push(task);
     }
     Ok(TaskBatch {

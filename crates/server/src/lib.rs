@@ -26,6 +26,7 @@ pub mod security;
 pub mod serve;
 pub mod stats;
 pub mod submissions;
+pub mod tiles;
 pub mod upload;
 
 use std::path::{Path, PathBuf};

@@ -178,6 +178,7 @@ pub fn tasks(
             },
             image_url: task.src.clone(),
             initial_annotations,
+            tiles: None,
         });
     }
     Ok(out)

@@ -21,6 +21,7 @@ pub fn needs_pyramid(width: u32, height: u32, threshold_mpx: f64) -> bool {
 
 /// The file format of the tiles.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum TileFormat {
     #[default]
@@ -85,6 +86,7 @@ impl std::error::Error for TilePyramidError {}
 /// left out: JPEG). Reading one checks that `levels` is the number the other fields make, so a description that
 /// does not match its tiles is refused rather than drawn wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "PyramidFields")]
 pub struct TilePyramid {
     pub tile_size: u32,

@@ -1,9 +1,12 @@
 //! `GET /api/images/{image_id}`: an image's bytes; `GET /api/jobs/{job}/examples/{index}`: a job's example image.
-//! The file is found by looking the id up in the database, so no part of the URL ever becomes a file path.
+//! `GET /api/images/{image_id}/tiles/{level}/{x}/{y}`: one tile of a huge image's pyramid.
+//! The file is found by looking the id up in the database, so no part of the URL ever becomes a file path (a
+//! tile's path is made from the numbers parsed out of the URL).
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use crowdbox_core::tiles::TileKey;
 use crowdbox_core::wire::ErrorBody;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -14,6 +17,7 @@ use crate::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(image))
+        .routes(routes!(tile))
         .routes(routes!(example))
 }
 
@@ -83,6 +87,65 @@ async fn image(
         not_found,
     )
     .await
+}
+
+/// One JPEG tile of a huge image's pyramid (see the task's `tiles`), cached like images: level 0 is the whole image
+/// in one tile, `x` the column and `y` the row from the top-left.
+#[utoipa::path(get, path = "/images/{image_id}/tiles/{level}/{x}/{y}", tag = "volunteer",
+    params(
+        ("image_id" = u64, Path, description = "The image's id (a task's `task_id`)"),
+        ("level" = u32, Path, description = "The pyramid level, 0 = the whole image in one tile"),
+        ("x" = u32, Path, description = "The tile's column in the level, from 0 at the left"),
+        ("y" = u32, Path, description = "The tile's row in the level, from 0 at the top"),
+    ),
+    responses(
+        (status = 200, description = "The tile's bytes", content_type = "image/jpeg"),
+        (status = 304, description = "The client's copy is current (`If-None-Match`)"),
+        (status = 404, description = "No such image (`image_not_found`), or the image has no pyramid or no such tile: a level, column or row out of range or not a number (`tile_not_found`)", body = ErrorBody),
+    ))]
+async fn tile(
+    State(state): State<AppState>,
+    Path((image_id, level, x, y)): Path<(String, String, String, String)>,
+    request_headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let not_found = || ApiError::TileNotFound {
+        image: image_id.clone(),
+        tile: format!("{level}/{x}/{y}"),
+    };
+    let id: i64 = image_id
+        .parse()
+        .map_err(|_| ApiError::ImageNotFound(image_id.clone()))?;
+    let key = match (number(&level), number(&x), number(&y)) {
+        (Some(level), Some(x), Some(y)) => TileKey::new(level, x, y),
+        _ => return Err(not_found()),
+    };
+    let Some((pyramid, sha256)) = crate::db::tiles::pyramid_of(&state.db, id).await? else {
+        return match crate::db::images::stored_file(&state.db, id).await? {
+            Some(_) => Err(not_found()),
+            None => Err(ApiError::ImageNotFound(image_id.clone())),
+        };
+    };
+    if !pyramid.contains(key) {
+        return Err(not_found());
+    }
+    let store_path = format!("tiles/{sha256}/{}", key.path(pyramid.format));
+    // The image's bytes and the tile's place name the tile's bytes for good.
+    let etag = format!("{sha256}-{}-{}-{}", key.level, key.x, key.y);
+    serve_stored(
+        &state,
+        &store_path,
+        pyramid.format.mime_type(),
+        &etag,
+        &request_headers,
+        not_found,
+    )
+    .await
+}
+
+/// A level, column or row: decimal digits only, written the shortest way (so a tile has one URL).
+fn number(text: &str) -> Option<u32> {
+    let value: u32 = text.parse().ok()?;
+    (value.to_string() == text).then_some(value)
 }
 
 /// Answers with the stored file's bytes, or 304 when the client has them (`If-None-Match`).

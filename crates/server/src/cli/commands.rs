@@ -131,6 +131,7 @@ pub(super) async fn import(database: &Path, args: ImportArgs) -> anyhow::Result<
             workers_per_image: args.workers_per_image,
             batch_size: args.batch_size,
             lease_seconds: args.lease_seconds,
+            pyramid_threshold_mpx: None,
         };
         println!(
             "{}",

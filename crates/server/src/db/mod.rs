@@ -20,6 +20,7 @@ pub mod prelabel;
 pub mod quality;
 pub mod review;
 pub mod stats;
+pub mod tiles;
 pub mod write_tx;
 pub mod writer;
 

@@ -86,6 +86,8 @@ struct Prepared {
     height: u32,
     location: ImageLocation,
     file_name: String,
+    /// Its tile pyramid, for a stored image above the tiling threshold.
+    pyramid: Option<crowdbox_tiles::TilePyramid>,
 }
 
 /// Checks every image (readable, an image, the size the source says), hashes it and copies it into the store,
@@ -143,6 +145,7 @@ fn prepare(
             height,
             location: location.clone(),
             file_name: image.file_name.clone(),
+            pyramid: None,
         };
         Ok((prepared, keep))
     })
@@ -205,8 +208,31 @@ pub async fn import_dataset_timed(
             source.origin
         );
     }
+    let threshold = crate::tiles::threshold_mpx(None)?;
     let started = Instant::now();
-    let (prepared, written) = prepare(&source, store_dir)?;
+    let (mut prepared, written) = prepare(&source, store_dir)?;
+    let to_tile: Vec<crate::tiles::ToTile> = prepared
+        .iter()
+        .filter_map(|p| match (&p.location, p.kind) {
+            (ImageLocation::File(path), Some(_)) => Some(crate::tiles::ToTile {
+                sha256: &p.sha256,
+                source: path,
+                width: p.width,
+                height: p.height,
+            }),
+            _ => None,
+        })
+        .collect();
+    let (pyramids, made) = match crate::tiles::make_pyramids(store_dir, &to_tile, threshold) {
+        Ok(done) => done,
+        Err(error) => {
+            remove_all(&written);
+            return Err(error);
+        }
+    };
+    for image in &mut prepared {
+        image.pyramid = pyramids.get(&image.sha256).copied();
+    }
     let files_done = started.elapsed();
     let outcome = store_rows(
         store, job_name, &source, &prepared, import_as, labels, now_ms,
@@ -222,6 +248,7 @@ pub async fn import_dataset_timed(
         )),
         Err(error) => {
             remove_all(&written);
+            crate::tiles::remove_all(&made);
             Err(error)
         }
     }
@@ -301,6 +328,7 @@ async fn store_images_and_boxes(
     let mut id_of = db::ingest::image_ids(tx, job.id).await?;
     let gold = db::ingest::gold_image_ids(tx, job.id).await?;
     let mut new_rows: Vec<NewImage> = Vec::new();
+    let mut pyramids = Vec::new();
     let mut seen = HashSet::new();
     let mut images_present = 0;
     // Ids are given here, as SQLite would give them, so they need not be read back row by row.
@@ -343,9 +371,13 @@ async fn store_images_and_boxes(
             source_url,
             is_gold: import_as == Some(ImportAs::Gold),
         });
+        if let Some(pyramid) = image.pyramid {
+            pyramids.push((next_id, pyramid));
+        }
         next_id += 1;
     }
     db::ingest::insert_images(tx, job.id, &new_rows, now_ms).await?;
+    db::tiles::insert_pyramids(tx, &pyramids).await?;
 
     // Every source image's boxes, by image id (two source images with the same bytes share one id).
     let mut boxes_of: Vec<ImageBoxes> = Vec::new();

@@ -187,6 +187,7 @@ impl TestApp {
             workers_per_image: Some(workers_per_image),
             batch_size: Some(batch_size),
             lease_seconds: None,
+            pyramid_threshold_mpx: None,
         };
         self.import(&request).await.expect("the import succeeds")
     }

@@ -285,6 +285,7 @@ async fn progress_counters_follow_submissions_imports_and_setting_changes() {
         workers_per_image: Some(1),
         batch_size: None,
         lease_seconds: None,
+        pyramid_threshold_mpx: None,
     };
     app.import(&request).await.expect("the import succeeds");
     // The 4 images already there are skipped, 2 are new.

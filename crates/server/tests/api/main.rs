@@ -34,5 +34,6 @@ mod roundtrip;
 mod security;
 mod stats_cli;
 mod submissions;
+mod tiles;
 mod upgrade;
 mod validation;
