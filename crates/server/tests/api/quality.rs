@@ -99,6 +99,25 @@ async fn submit_all(
     stored
 }
 
+/// Half of each batch gold, and blocking below a score of 0.4 after `min_gold_tasks` gold tasks.
+fn half_gold_and_blocking_after(app: &TestApp, min_gold_tasks: u64) {
+    let min_gold_tasks = min_gold_tasks.to_string();
+    let args = [
+        "job",
+        "update",
+        "--job",
+        "tools",
+        "--gold-rate",
+        "0.5",
+        "--block-below",
+        "0.4",
+    ];
+    run_ok(
+        app,
+        &[&args[..], &["--min-gold-tasks", &min_gold_tasks]].concat(),
+    );
+}
+
 fn stats(app: &TestApp) -> serde_json::Value {
     serde_json::from_str(&run_ok(app, &["stats", "--job", "tools", "--json"])).unwrap()
 }
@@ -221,21 +240,7 @@ async fn a_gold_submission_is_scored_and_no_worker_gets_a_gold_image_twice() {
 #[tokio::test]
 async fn a_worker_who_keeps_missing_gold_boxes_is_blocked_and_their_images_go_back_to_the_pool() {
     let app = job_with_gold(6, 1, 4).await;
-    run_ok(
-        &app,
-        &[
-            "job",
-            "update",
-            "--job",
-            "tools",
-            "--gold-rate",
-            "0.5",
-            "--block-below",
-            "0.4",
-            "--min-gold-tasks",
-            "2",
-        ],
-    );
+    half_gold_and_blocking_after(&app, 2);
     // The first batch of 4 holds 2 gold tasks: both answered with a box far from the known one.
     let batch = app.lease("tools", "bad").await;
     assert_eq!(gold_tasks(&batch).len(), 2, "{batch:?}");
@@ -383,21 +388,7 @@ async fn finish_first_leases_images_waiting_for_another_opinion_before_fresh_one
 #[tokio::test]
 async fn consolidation_weighs_workers_by_score_and_leaves_blocked_workers_out() {
     let app = job_with_gold(1, 3, 4).await;
-    run_ok(
-        &app,
-        &[
-            "job",
-            "update",
-            "--job",
-            "tools",
-            "--gold-rate",
-            "0.5",
-            "--block-below",
-            "0.4",
-            "--min-gold-tasks",
-            "1",
-        ],
-    );
+    half_gold_and_blocking_after(&app, 1);
     // The careful workers find the hammer on gold and on the task image; the sloppy one draws a saw everywhere.
     for (worker, gold, other) in [
         (
