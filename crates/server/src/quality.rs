@@ -60,7 +60,7 @@ pub(crate) fn batch_images(
         tx.available_images(facts, worker_id, now_ms, size, false)?
     };
     // Gold only beside real work: a batch of gold alone would tell the volunteer what it is.
-    if images.is_empty() || job.quality.gold_rate <= 0.0 {
+    if images.is_empty() || !facts.has_gold || job.quality.gold_rate <= 0.0 {
         return Ok(images);
     }
     let (submitted, gold_submitted) = tx.submitted_counts(job.id, worker_id)?;

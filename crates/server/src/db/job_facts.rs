@@ -20,6 +20,8 @@ pub struct JobFacts {
     /// The example images as batches show them ([`Job::example_images`]).
     pub examples: Vec<ExampleImage>,
     pub categories: Vec<CocoCategory>,
+    /// Whether the job has gold images (leasing mixes them in only then).
+    pub has_gold: bool,
 }
 
 /// The jobs a group transaction has looked up, by name (`None`: no such job).
@@ -72,9 +74,13 @@ fn job_facts(conn: &Connection, job_name: &str) -> rusqlite::Result<Option<JobFa
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let has_gold = conn
+        .prepare_cached("SELECT 1 FROM images WHERE job_id = ?1 AND is_gold = 1 LIMIT 1")?
+        .exists([job.id])?;
     Ok(Some(JobFacts {
         examples: job.example_images(),
         categories,
+        has_gold,
         job,
     }))
 }
