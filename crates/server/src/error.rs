@@ -72,18 +72,6 @@ pub enum ApiError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(error: sqlx::Error) -> Self {
-        Self::Internal(anyhow::Error::new(error).context("database error"))
-    }
-}
-
-impl From<rusqlite::Error> for ApiError {
-    fn from(error: rusqlite::Error) -> Self {
-        Self::Internal(anyhow::Error::new(error).context("database error"))
-    }
-}
-
 impl From<FieldError> for ApiError {
     fn from(error: FieldError) -> Self {
         Self::InvalidField(error)

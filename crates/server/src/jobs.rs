@@ -47,7 +47,7 @@ pub async fn requested_job(store: &Store, name: &str) -> Result<Job, ApiError> {
 }
 
 /// The job with its labels and where it stands at `now_ms`, as the owner API describes it.
-pub async fn overview(store: &Store, job: Job, now_ms: i64) -> Result<JobOverview, sqlx::Error> {
+pub async fn overview(store: &Store, job: Job, now_ms: i64) -> Result<JobOverview, db::DbError> {
     let mut conn = store.pool().acquire().await?;
     let labels = db::jobs::labels(&mut conn, &job).await?;
     let progress = db::jobs::progress(&mut conn, job.id).await?;
@@ -79,7 +79,7 @@ pub async fn progress_event(
     store: &Store,
     job_id: i64,
     now_ms: i64,
-) -> Result<ProgressEvent, sqlx::Error> {
+) -> Result<ProgressEvent, db::DbError> {
     let mut conn = store.pool().acquire().await?;
     let progress = db::jobs::progress(&mut conn, job_id).await?;
     Ok(ProgressEvent {
@@ -223,7 +223,7 @@ pub struct JobDetails {
     pub lease_order: crate::formats_io::job_file::LeaseOrder,
 }
 
-pub async fn describe_job(store: &Store, job: Job) -> Result<JobDetails, sqlx::Error> {
+pub async fn describe_job(store: &Store, job: Job) -> Result<JobDetails, db::DbError> {
     let mut conn = store.pool().acquire().await?;
     let labels = db::jobs::labels(&mut conn, &job).await?;
     let progress = db::jobs::progress(&mut conn, job.id).await?;

@@ -36,6 +36,9 @@ pub use job_facts::JobFacts;
 pub(crate) use job_facts::JobsSeen;
 pub use jobs::{Job, JobImage, JobSummary, Progress};
 
+/// What a failed read or write of the storage layer returns (the driver's error, kept behind this name).
+pub type DbError = sqlx::Error;
+
 /// A transaction that holds the database's write lock.
 pub type WriteTransaction = sqlx::Transaction<'static, sqlx::Sqlite>;
 
@@ -128,4 +131,18 @@ static WRITE_QUEUE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 /// SQLite stores integers as i64; ids and counts are never negative.
 pub(crate) fn to_u64(value: i64) -> u64 {
     u64::try_from(value).unwrap_or_default()
+}
+
+// A database failure is the server's, never the request's: the API answers 500 and logs the details. These live
+// here so that the drivers' types stay inside the storage layer.
+impl From<sqlx::Error> for crate::error::ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Internal(anyhow::Error::new(error).context("database error"))
+    }
+}
+
+impl From<rusqlite::Error> for crate::error::ApiError {
+    fn from(error: rusqlite::Error) -> Self {
+        Self::Internal(anyhow::Error::new(error).context("database error"))
+    }
 }

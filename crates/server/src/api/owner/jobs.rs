@@ -185,7 +185,7 @@ pub(crate) async fn patch_job(
         .await
         .map_err(|error| {
             // What the update refuses is the request's content; a database failure is the server's.
-            if error.is::<sqlx::Error>() {
+            if error.is::<crate::db::DbError>() {
                 ApiError::Internal(error)
             } else {
                 FieldError::new("body", error.to_string()).into()
