@@ -13,10 +13,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Context;
 use crowdbox_core::owner::ReviewState;
-use crowdbox_core::quality::{MatchCounts, WorkerEvidence};
+use crowdbox_core::quality::WorkerEvidence;
 use rusqlite::{Connection, OpenFlags};
 
 use super::Store;
+
+mod quality;
+
+use quality::{gold_submission_id, read_gold, read_quality};
+pub use quality::{read_model_boxes, ModelBoxRow};
 
 /// An image of the job as exports need it.
 #[derive(Clone, Debug, PartialEq)]
@@ -73,55 +78,6 @@ pub struct JobRows {
     pub blocked: BTreeSet<String>,
 }
 
-/// A box a model gave (a scored pre-annotation, see `crowdbox prelabel`), in natural image pixels.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ModelBoxRow {
-    pub image_id: i64,
-    pub category_id: i64,
-    pub x: f64,
-    pub y: f64,
-    pub w: f64,
-    pub h: f64,
-    pub score: f64,
-}
-
-/// The job's scored pre-annotations (the model's boxes; imported pre-annotations have no score), gold images
-/// left out, in (image id, box id) order, off the async threads.
-pub async fn read_model_boxes(store: &Store, job_id: i64) -> anyhow::Result<Vec<ModelBoxRow>> {
-    let path = store.path().to_owned();
-    tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<ModelBoxRow>> {
-        let conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .with_context(|| format!("cannot open the database {} to read", path.display()))?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.pragma_update(None, "query_only", true)?;
-        let mut statement = conn.prepare(
-            "SELECT p.image_id, p.category_id, p.x, p.y, p.w, p.h, p.score
-             FROM images i JOIN pre_annotations p ON p.image_id = i.id
-             WHERE i.job_id = ?1 AND i.is_gold = 0 AND p.score IS NOT NULL ORDER BY p.image_id, p.id",
-        )?;
-        let rows = statement
-            .query_map([job_id], |row| {
-                Ok(ModelBoxRow {
-                    image_id: row.get(0)?,
-                    category_id: row.get(1)?,
-                    x: row.get(2)?,
-                    y: row.get(3)?,
-                    w: row.get(4)?,
-                    h: row.get(5)?,
-                    score: row.get(6)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()
-            .context("reading the job's model boxes")?;
-        Ok(rows)
-    })
-    .await
-    .context("the model box reader stopped")?
-}
-
 /// The owner's decision about an image and the submission that holds its final boxes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReviewRow {
@@ -163,21 +119,26 @@ pub async fn read_job(store: &Store, job_id: i64, options: ReadOptions) -> anyho
         .context("the export reader stopped")?
 }
 
-/// [`read_job`] on the calling thread.
-pub fn read_job_blocking(
-    path: &Path,
-    job_id: i64,
-    options: ReadOptions,
-) -> anyhow::Result<JobRows> {
-    // Read-write without create: a read-only connection cannot open a WAL database whose `-shm` file is gone.
-    // `query_only` makes sure this connection never writes.
-    let mut conn = Connection::open_with_flags(
+/// A connection on the database file that only reads. Read-write without create: a read-only connection cannot
+/// open a WAL database whose `-shm` file is gone; `query_only` makes sure this one never writes.
+fn open_reader(path: &Path) -> anyhow::Result<Connection> {
+    let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .with_context(|| format!("cannot open the database {} to read", path.display()))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "query_only", true)?;
+    Ok(conn)
+}
+
+/// [`read_job`] on the calling thread.
+pub fn read_job_blocking(
+    path: &Path,
+    job_id: i64,
+    options: ReadOptions,
+) -> anyhow::Result<JobRows> {
+    let mut conn = open_reader(path)?;
     // A new connection starts with an empty page cache: map the file instead of a `pread` per 4 KiB page.
     conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
     let snapshot = conn.transaction()?;
@@ -226,79 +187,7 @@ pub fn read_job_blocking(
     })
 }
 
-/// The id standing for a gold image's known boxes as a submission (no `submissions` row has a negative id).
-fn gold_submission_id(image_id: i64) -> i64 {
-    -image_id
-}
-
-/// The job's gold images and their known boxes, in image id order.
-fn read_gold(conn: &Connection, job_id: i64) -> rusqlite::Result<(Vec<ImageRow>, Vec<BoxRow>)> {
-    let mut statement = conn.prepare(
-        "SELECT id, file_name, width, height, source_url FROM images
-         WHERE job_id = ?1 AND is_gold = 1 ORDER BY id",
-    )?;
-    let images = statement
-        .query_map([job_id], image_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut statement = conn.prepare(
-        "SELECT g.image_id, g.category_id, g.x, g.y, g.w, g.h, g.iscrowd
-         FROM images i JOIN gold_boxes g ON g.image_id = i.id
-         WHERE i.job_id = ?1 AND i.is_gold = 1 ORDER BY g.image_id, g.id",
-    )?;
-    let boxes = statement
-        .query_map([job_id], |row| {
-            let image_id: i64 = row.get(0)?;
-            Ok(BoxRow {
-                image_id,
-                submission_id: gold_submission_id(image_id),
-                category_id: row.get(1)?,
-                x: row.get(2)?,
-                y: row.get(3)?,
-                w: row.get(4)?,
-                h: row.get(5)?,
-                iscrowd: row.get(6)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok((images, boxes))
-}
-
-/// Each worker's summed gold results and agreement rows, and the blocked workers.
-fn read_quality(
-    conn: &Connection,
-    job_id: i64,
-) -> rusqlite::Result<(BTreeMap<String, WorkerEvidence>, BTreeSet<String>)> {
-    let mut evidence: BTreeMap<String, WorkerEvidence> = BTreeMap::new();
-    for table in ["gold_results", "agreement"] {
-        let mut statement = conn.prepare(&format!(
-            "SELECT worker_id, COUNT(*), SUM(submitted), SUM(reference), SUM(matched), SUM(matched_iou_sum)
-             FROM {table} WHERE job_id = ?1 GROUP BY worker_id"
-        ))?;
-        let mut rows = statement.query([job_id])?;
-        while let Some(row) = rows.next()? {
-            let tasks = super::to_u64(row.get(1)?);
-            let counts = MatchCounts {
-                submitted: super::to_u64(row.get(2)?),
-                reference: super::to_u64(row.get(3)?),
-                matched: super::to_u64(row.get(4)?),
-                matched_iou_sum: row.get(5)?,
-            };
-            let worker = evidence.entry(row.get(0)?).or_default();
-            if table == "gold_results" {
-                (worker.gold_tasks, worker.gold) = (tasks, counts);
-            } else {
-                (worker.agreement_tasks, worker.agreement) = (tasks, counts);
-            }
-        }
-    }
-    let blocked = conn
-        .prepare("SELECT worker_id FROM blocked_workers WHERE job_id = ?1")?
-        .query_map([job_id], |row| row.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok((evidence, blocked))
-}
-
-fn image_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ImageRow> {
+pub(super) fn image_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ImageRow> {
     Ok(ImageRow {
         id: row.get(0)?,
         file_name: row.get(1)?,

@@ -1,0 +1,129 @@
+//! The bulk reads of quality control and pre-labelling: gold images with their known boxes, each worker's
+//! summed evidence and the blocked workers, and the model's scored boxes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::Context;
+use crowdbox_core::quality::{MatchCounts, WorkerEvidence};
+use rusqlite::Connection;
+
+use super::{image_row, BoxRow, ImageRow};
+use crate::db::{to_u64, Store};
+
+/// A box a model gave (a scored pre-annotation, see `crowdbox prelabel`), in natural image pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ModelBoxRow {
+    pub image_id: i64,
+    pub category_id: i64,
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub score: f64,
+}
+
+/// The job's scored pre-annotations (the model's boxes; imported pre-annotations have no score), gold images
+/// left out, in (image id, box id) order, off the async threads.
+pub async fn read_model_boxes(store: &Store, job_id: i64) -> anyhow::Result<Vec<ModelBoxRow>> {
+    let path = store.path().to_owned();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<ModelBoxRow>> {
+        let conn = super::open_reader(&path)?;
+        let mut statement = conn.prepare(
+            "SELECT p.image_id, p.category_id, p.x, p.y, p.w, p.h, p.score
+             FROM images i JOIN pre_annotations p ON p.image_id = i.id
+             WHERE i.job_id = ?1 AND i.is_gold = 0 AND p.score IS NOT NULL ORDER BY p.image_id, p.id",
+        )?;
+        let rows = statement
+            .query_map([job_id], |row| {
+                Ok(ModelBoxRow {
+                    image_id: row.get(0)?,
+                    category_id: row.get(1)?,
+                    x: row.get(2)?,
+                    y: row.get(3)?,
+                    w: row.get(4)?,
+                    h: row.get(5)?,
+                    score: row.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()
+            .context("reading the job's model boxes")?;
+        Ok(rows)
+    })
+    .await
+    .context("the model box reader stopped")?
+}
+
+/// The id standing for a gold image's known boxes as a submission (no `submissions` row has a negative id).
+pub(super) fn gold_submission_id(image_id: i64) -> i64 {
+    -image_id
+}
+
+/// The job's gold images and their known boxes, in image id order.
+pub(super) fn read_gold(
+    conn: &Connection,
+    job_id: i64,
+) -> rusqlite::Result<(Vec<ImageRow>, Vec<BoxRow>)> {
+    let mut statement = conn.prepare(
+        "SELECT id, file_name, width, height, source_url FROM images
+         WHERE job_id = ?1 AND is_gold = 1 ORDER BY id",
+    )?;
+    let images = statement
+        .query_map([job_id], image_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut statement = conn.prepare(
+        "SELECT g.image_id, g.category_id, g.x, g.y, g.w, g.h, g.iscrowd
+         FROM images i JOIN gold_boxes g ON g.image_id = i.id
+         WHERE i.job_id = ?1 AND i.is_gold = 1 ORDER BY g.image_id, g.id",
+    )?;
+    let boxes = statement
+        .query_map([job_id], |row| {
+            let image_id: i64 = row.get(0)?;
+            Ok(BoxRow {
+                image_id,
+                submission_id: gold_submission_id(image_id),
+                category_id: row.get(1)?,
+                x: row.get(2)?,
+                y: row.get(3)?,
+                w: row.get(4)?,
+                h: row.get(5)?,
+                iscrowd: row.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((images, boxes))
+}
+
+/// Each worker's summed gold results and agreement rows, and the blocked workers.
+pub(super) fn read_quality(
+    conn: &Connection,
+    job_id: i64,
+) -> rusqlite::Result<(BTreeMap<String, WorkerEvidence>, BTreeSet<String>)> {
+    let mut evidence: BTreeMap<String, WorkerEvidence> = BTreeMap::new();
+    for table in ["gold_results", "agreement"] {
+        let mut statement = conn.prepare(&format!(
+            "SELECT worker_id, COUNT(*), SUM(submitted), SUM(reference), SUM(matched), SUM(matched_iou_sum)
+             FROM {table} WHERE job_id = ?1 GROUP BY worker_id"
+        ))?;
+        let mut rows = statement.query([job_id])?;
+        while let Some(row) = rows.next()? {
+            let tasks = to_u64(row.get(1)?);
+            let counts = MatchCounts {
+                submitted: to_u64(row.get(2)?),
+                reference: to_u64(row.get(3)?),
+                matched: to_u64(row.get(4)?),
+                matched_iou_sum: row.get(5)?,
+            };
+            let worker = evidence.entry(row.get(0)?).or_default();
+            if table == "gold_results" {
+                (worker.gold_tasks, worker.gold) = (tasks, counts);
+            } else {
+                (worker.agreement_tasks, worker.agreement) = (tasks, counts);
+            }
+        }
+    }
+    let blocked = conn
+        .prepare("SELECT worker_id FROM blocked_workers WHERE job_id = ?1")?
+        .query_map([job_id], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((evidence, blocked))
+}
