@@ -30,6 +30,8 @@ mod owner_review;
 mod owner_upload;
 mod prelabel;
 mod quality;
+mod quality_redundancy;
+mod quality_support;
 mod roundtrip;
 mod security;
 mod stats_cli;
