@@ -5,10 +5,53 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::quality::JobQuality;
 use crate::wire::TaskMode;
 
+/// The order in which leasing offers a job's open images (`--order`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum LeaseOrder {
+    /// By image id: the order they were imported in.
+    #[default]
+    Id,
+    /// Images whose pre-labels are least certain first (ascending highest pre-annotation score), then images
+    /// without scored pre-annotations, each by id.
+    UncertainFirst,
+}
+
+impl LeaseOrder {
+    pub const ALL: [LeaseOrder; 2] = [LeaseOrder::Id, LeaseOrder::UncertainFirst];
+
+    /// The name job files, the command line and the database (`jobs.lease_order`) use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::UncertainFirst => "uncertain-first",
+        }
+    }
+}
+
+impl std::fmt::Display for LeaseOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl std::str::FromStr for LeaseOrder {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|order| order.as_str() == text)
+            .ok_or_else(|| format!("unknown order {text:?}: the orders are id and uncertain-first"))
+    }
+}
+
 /// A job with its settings and where it stands.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobOverview {
     pub name: String,
@@ -24,6 +67,12 @@ pub struct JobOverview {
     /// Objects per label the owner aims for (e.g. 1,000 per class); labels without a target are left out.
     #[serde(default)]
     pub label_targets: BTreeMap<String, u64>,
+    /// Gold rate, blocking and adaptive redundancy.
+    #[serde(default)]
+    pub quality: JobQuality,
+    /// The order leasing offers open images in.
+    #[serde(default)]
+    pub order: LeaseOrder,
     pub images_total: u64,
     pub images_done: u64,
     /// Images that are not done and that a worker holds an unexpired lease on.
@@ -46,14 +95,14 @@ impl JobOverview {
 }
 
 /// `GET /api/jobs`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobList {
     pub jobs: Vec<JobOverview>,
 }
 
 /// `POST /api/jobs`: the fields of `crowdbox job create` (example images as http(s) URLs).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewJob {
@@ -76,10 +125,31 @@ pub struct NewJob {
     pub good_examples: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bad_examples: Vec<String>,
+    /// The share of tasks that are gold images, in [0, 0.5] (default 0.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gold_rate: Option<f64>,
+    /// Block workers whose score falls below this (off when absent or null).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_below: Option<f64>,
+    /// Gold tasks a worker does before blocking can apply (default 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_gold_tasks: Option<u64>,
+    /// Adaptive redundancy: an image is done once this many workers agree (up to `workers_per_image`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_workers_per_image: Option<u32>,
+    /// Boxes agree at this IoU or more (default 0.7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement_iou: Option<f64>,
+    /// Lease images waiting for another opinion before fresh ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish_first: Option<bool>,
+    /// The order leasing offers open images in (default `id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<LeaseOrder>,
 }
 
 /// `PATCH /api/jobs/{job}`: the settings to change (`crowdbox job update`), all or nothing.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct JobPatch {
@@ -99,10 +169,46 @@ pub struct JobPatch {
     /// Replaces every label target; a label missing from the map has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_targets: Option<BTreeMap<String, u64>>,
+    /// The share of tasks that are gold images, in [0, 0.5].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gold_rate: Option<f64>,
+    /// Block workers whose score falls below this; `null` stops blocking.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>, nullable))]
+    pub block_below: Option<Option<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_gold_tasks: Option<u64>,
+    /// Adaptive redundancy's minimum of agreeing workers; `null` makes every image take `workers_per_image`.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>, nullable))]
+    pub min_workers_per_image: Option<Option<u32>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement_iou: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish_first: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<LeaseOrder>,
+}
+
+/// A field given in a patch, `null` included: `Some(None)` turns a setting off, absence (`None`) keeps it.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// What `PATCH /api/jobs/{job}` did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobPatched {
     pub job: JobOverview,

@@ -65,6 +65,8 @@ pub async fn overview(store: &Store, job: Job, now_ms: i64) -> Result<JobOvervie
         allow_carry_forward: job.allow_carry_forward,
         requires_invite: job.requires_invite,
         label_targets: job.label_targets,
+        quality: job.quality,
+        order: job.lease_order,
         name: job.name,
         images_total: progress.images_total,
         images_done: progress.images_done,

@@ -14,6 +14,7 @@ pub const DEFAULT_GOLD_RATE: f64 = 0.1;
 /// A job's gold rate, blocking rule and adaptive redundancy. Every field has a default, so a job stored before
 /// these settings existed (an empty JSON object) reads as the defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct JobQuality {
     /// The share of a worker's tasks that are gold images (when the job has any), in [0, 0.5].
@@ -81,6 +82,18 @@ impl JobQuality {
 }
 
 impl QualitySettingError {
+    /// The JSON field of the owner API (`POST`/`PATCH /api/jobs`) that holds the wrong setting.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::BlockBelow(_) => "block_below",
+            Self::MinGoldTasks => "min_gold_tasks",
+            Self::GoldRate(_) => "gold_rate",
+            Self::MinWorkers | Self::MinAboveMax { .. } => "min_workers_per_image",
+            Self::AgreementIou(_) => "agreement_iou",
+            Self::SettledMargin(_) => "settled_margin",
+        }
+    }
+
     /// The command-line flag (and job file key, with underscores) of the setting at fault.
     pub fn flag(&self) -> &'static str {
         match self {

@@ -49,46 +49,7 @@ impl Example {
     }
 }
 
-/// The order in which leasing offers a job's open images (`--order`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum LeaseOrder {
-    /// By image id: the order they were imported in.
-    #[default]
-    Id,
-    /// Images whose pre-labels are least certain first (ascending highest pre-annotation score), then images
-    /// without scored pre-annotations, each by id.
-    UncertainFirst,
-}
-
-impl LeaseOrder {
-    pub const ALL: [LeaseOrder; 2] = [LeaseOrder::Id, LeaseOrder::UncertainFirst];
-
-    /// The name job files, the command line and the database (`jobs.lease_order`) use.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::UncertainFirst => "uncertain-first",
-        }
-    }
-}
-
-impl std::fmt::Display for LeaseOrder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl std::str::FromStr for LeaseOrder {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|order| order.as_str() == text)
-            .ok_or_else(|| format!("unknown order {text:?}: the orders are id and uncertain-first"))
-    }
-}
+pub use crowdbox_core::owner::LeaseOrder;
 
 /// A job as written in a job file; every field but `name` and `labels` has a default.
 #[derive(Clone, Debug, PartialEq, Deserialize)]

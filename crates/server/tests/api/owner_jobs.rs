@@ -1,9 +1,10 @@
 //! The owner's job endpoints: list, create, change; invites over HTTP.
 
 use axum::http::{Method, StatusCode};
-use crowdbox_core::owner::{Invites, JobList, JobOverview, JobPatched};
+use crowdbox_core::owner::{Invites, JobList, JobOverview, JobPatched, LeaseOrder};
 use serde_json::json;
 
+use crate::cli_support::run_ok;
 use crate::helpers::{submission_for, TestApp};
 
 #[tokio::test]
@@ -156,6 +157,130 @@ async fn patching_a_job_changes_the_given_settings_all_or_nothing() {
         )
         .await;
     assert_eq!(missing.error().code, "job_not_found");
+}
+
+#[tokio::test]
+async fn a_job_created_over_http_takes_the_quality_settings_and_the_order() {
+    let app = TestApp::spawn_owned().await;
+    let body = json!({
+        "name": "tools", "labels": ["hammer"], "workers_per_image": 4, "gold_rate": 0.2,
+        "block_below": 0.4, "min_gold_tasks": 3, "min_workers_per_image": 2, "agreement_iou": 0.8,
+        "finish_first": true, "order": "uncertain-first"
+    });
+    let response = app.owner(Method::POST, "/api/jobs", Some(&body)).await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text());
+    let created: JobOverview = response.json();
+    let quality = created.quality;
+    assert_eq!(
+        (
+            quality.gold_rate,
+            quality.block_below,
+            quality.min_gold_tasks
+        ),
+        (0.2, Some(0.4), 3)
+    );
+    assert_eq!(
+        (
+            quality.min_workers_per_image,
+            quality.agreement_iou,
+            quality.finish_first
+        ),
+        (Some(2), 0.8, true)
+    );
+    assert_eq!(created.order, LeaseOrder::UncertainFirst);
+
+    let shown = run_ok(&app, &["job", "show", "tools"]);
+    for setting in ["0.2", "0.4", "uncertain-first"] {
+        assert!(shown.contains(setting), "{setting}: {shown}");
+    }
+}
+
+#[tokio::test]
+async fn quality_settings_that_do_not_fit_are_refused_over_http_naming_the_field() {
+    let app = TestApp::spawn_owned().await;
+    let cases = [
+        (json!({"gold_rate": 0.7}), "gold_rate"),
+        (json!({"block_below": 1.5}), "block_below"),
+        (json!({"min_gold_tasks": 0}), "min_gold_tasks"),
+        (json!({"min_workers_per_image": 3}), "min_workers_per_image"),
+        (json!({"agreement_iou": 0.0}), "agreement_iou"),
+        (json!({"order": "random"}), "order"),
+    ];
+    for (fields, field) in &cases {
+        let mut body = json!({"name": "x", "labels": ["a"], "workers_per_image": 2});
+        body.as_object_mut()
+            .unwrap()
+            .extend(fields.as_object().unwrap().clone());
+        let response = app.owner(Method::POST, "/api/jobs", Some(&body)).await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            response.text()
+        );
+        let error = response.error();
+        assert!(
+            error.field.as_deref() == Some(*field) || error.message.contains(field),
+            "{body}: {error:?}"
+        );
+    }
+    assert_eq!(app.row_counts().await.jobs, 0);
+
+    app.create_job("birds", &["gull"], 2, 1, 2).await;
+    let before = app.owner(Method::GET, "/api/jobs", None).await.text();
+    for (body, field) in cases {
+        let response = app
+            .owner(Method::PATCH, "/api/jobs/birds", Some(&body))
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            response.text()
+        );
+        let error = response.error();
+        assert!(
+            error.field.as_deref() == Some(field) || error.message.contains(field),
+            "{body}: {error:?}"
+        );
+    }
+    assert_eq!(
+        app.owner(Method::GET, "/api/jobs", None).await.text(),
+        before,
+        "nothing changed"
+    );
+}
+
+#[tokio::test]
+async fn patching_quality_settings_changes_them_and_null_turns_one_off() {
+    let app = TestApp::spawn_owned().await;
+    app.create_job("birds", &["gull"], 3, 3, 2).await;
+    let body = json!({"block_below": 0.5, "min_workers_per_image": 2, "order": "uncertain-first"});
+    let response = app
+        .owner(Method::PATCH, "/api/jobs/birds", Some(&body))
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    let patched: JobPatched = response.json();
+    assert_eq!(patched.changed, ["lease_order", "quality"]);
+    assert_eq!(patched.job.quality.block_below, Some(0.5));
+    assert_eq!(patched.job.quality.min_workers_per_image, Some(2));
+    assert_eq!(patched.job.order, LeaseOrder::UncertainFirst);
+
+    let off = json!({"block_below": null, "gold_rate": 0.05});
+    let response = app
+        .owner(Method::PATCH, "/api/jobs/birds", Some(&off))
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    let patched: JobPatched = response.json();
+    assert_eq!(patched.changed, ["quality"]);
+    let quality = patched.job.quality;
+    assert_eq!(quality.block_below, None, "null stops blocking");
+    assert_eq!(quality.gold_rate, 0.05);
+    assert_eq!(
+        quality.min_workers_per_image,
+        Some(2),
+        "a setting the patch does not name stays"
+    );
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use crowdbox_core::owner::{JobList, JobOverview, JobPatch, JobPatched, NewJob};
+use crowdbox_core::quality::JobQuality;
 use crowdbox_core::validate::FieldError;
 use crowdbox_core::wire::ErrorBody;
 use utoipa_axum::router::OpenApiRouter;
@@ -17,7 +18,7 @@ use crate::auth::Owner;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::formats_io::job_file::{self, JobFile};
-use crate::job_settings::{update_job, JobChanges};
+use crate::job_settings::{update_job, JobChanges, QualityChanges};
 use crate::{db, jobs, AppState};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -100,14 +101,28 @@ fn job_file(new: NewJob) -> Result<JobFile, ApiError> {
             .into());
         }
     }
+    let workers_per_image = new
+        .workers_per_image
+        .unwrap_or(job_file::default_workers_per_image());
+    let quality = JobQuality {
+        gold_rate: new.gold_rate.unwrap_or(job_file::default_gold_rate()),
+        block_below: new.block_below,
+        min_gold_tasks: new
+            .min_gold_tasks
+            .unwrap_or(job_file::default_min_gold_tasks()),
+        min_workers_per_image: new.min_workers_per_image,
+        agreement_iou: new
+            .agreement_iou
+            .unwrap_or(job_file::default_agreement_iou()),
+        finish_first: new.finish_first.unwrap_or(false),
+    };
+    check_quality(&quality, workers_per_image)?;
     Ok(JobFile {
         name: new.name,
         labels: new.labels,
         instructions: new.instructions,
         instructions_file: None,
-        workers_per_image: new
-            .workers_per_image
-            .unwrap_or(job_file::default_workers_per_image()),
+        workers_per_image,
         batch_size: new.batch_size.unwrap_or(job_file::default_batch_size()),
         lease_seconds: new
             .lease_seconds
@@ -116,18 +131,25 @@ fn job_file(new: NewJob) -> Result<JobFile, ApiError> {
         allow_carry_forward: new.allow_carry_forward.unwrap_or(false),
         good_examples: new.good_examples,
         bad_examples: new.bad_examples,
-        gold_rate: job_file::default_gold_rate(),
-        block_below: None,
-        min_gold_tasks: job_file::default_min_gold_tasks(),
-        min_workers_per_image: None,
-        agreement_iou: job_file::default_agreement_iou(),
-        finish_first: false,
-        order: Default::default(),
+        gold_rate: quality.gold_rate,
+        block_below: quality.block_below,
+        min_gold_tasks: quality.min_gold_tasks,
+        min_workers_per_image: quality.min_workers_per_image,
+        agreement_iou: quality.agreement_iou,
+        finish_first: quality.finish_first,
+        order: new.order.unwrap_or_default(),
     })
 }
 
 /// Changes `crowdbox job update`'s fields and the per-label targets, all or nothing. Routed with the volunteers'
 /// `GET /api/jobs/{job}`, so it checks the owner token itself.
+/// Refuses quality settings that do not fit together, naming the JSON field at fault.
+fn check_quality(quality: &JobQuality, workers_per_image: u32) -> Result<(), ApiError> {
+    quality
+        .check(workers_per_image)
+        .map_err(|error| FieldError::new(error.field(), error.to_string()).into())
+}
+
 #[utoipa::path(patch, path = "/jobs/{job}", tag = "owner", security(("owner_token" = [])),
     params(("job" = String, Path, description = "The job's name")), request_body = JobPatch,
     responses(
@@ -170,6 +192,18 @@ pub(crate) async fn patch_job(
             return Err(FieldError::new(field, format!("{field} must be at least 1")).into());
         }
     }
+    let quality = QualityChanges {
+        gold_rate: patch.gold_rate,
+        block_below: patch.block_below,
+        min_gold_tasks: patch.min_gold_tasks,
+        min_workers_per_image: patch.min_workers_per_image,
+        agreement_iou: patch.agreement_iou,
+        finish_first: patch.finish_first,
+    };
+    let workers_per_image = patch
+        .workers_per_image
+        .unwrap_or(u32::try_from(job.workers_per_image).unwrap_or(u32::MAX));
+    check_quality(&quality.applied_to(job.quality), workers_per_image)?;
     let changes = JobChanges {
         instructions: patch.instructions,
         workers_per_image: patch.workers_per_image,
@@ -178,8 +212,8 @@ pub(crate) async fn patch_job(
         mode: patch.mode,
         allow_carry_forward: patch.allow_carry_forward,
         label_targets: patch.label_targets,
-        quality: Default::default(),
-        lease_order: None,
+        quality,
+        lease_order: patch.order,
     };
     let updated = update_job(&state.db, &job_name, &changes)
         .await
