@@ -90,6 +90,32 @@ fn export_then_import_gives_back_the_clipped_dataset() {
 }
 
 #[test]
+fn scores_are_written_only_when_asked_and_read_back_as_confidences() {
+    let dataset = sample_dataset();
+    let plain = to_coco(&dataset, &CocoExportOptions::default()).unwrap();
+    assert!(plain.annotations.iter().all(|a| a.score.is_none()));
+
+    let options = CocoExportOptions {
+        scores: true,
+        ..CocoExportOptions::default()
+    };
+    let scored = to_coco(&dataset, &options).unwrap();
+    let confidences: Vec<Option<f64>> = dataset
+        .images
+        .iter()
+        .flat_map(|image| image.boxes.iter().map(|b| b.confidence))
+        .collect();
+    let scores: Vec<Option<f64>> = scored.annotations.iter().map(|a| a.score).collect();
+    assert_eq!(scores, confidences);
+    assert!(
+        scores.iter().any(Option::is_some),
+        "the sample has a confidence"
+    );
+    let back = import_coco(&export_coco_json(&dataset, &options).unwrap()).unwrap();
+    assert_eq!(back, as_exported(&dataset, true, Confidence::Kept));
+}
+
+#[test]
 fn a_file_with_ids_from_zero_and_no_area_or_supercategory_is_read() {
     let dataset = import_coco(&read_golden("import/coco_from_another_tool.json")).unwrap();
     let mut a = DatasetImage::new("bench/a.jpg", 640, 480);

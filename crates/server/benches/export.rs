@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use crowdbox_core::wire::TaskMode;
 use crowdbox_server::db::bulk::read_job_blocking;
 use crowdbox_server::export::{
-    coco_for, export_to, load_job_dataset, render, ConsolidationMethod, ExportFormat, Rendered,
+    coco_for, export_to, load_job_dataset, render, ConsolidationMethod, ExportFormat, ExportSource,
+    Rendered,
 };
 use crowdbox_server::formats_io::job_file::JobSpec;
 use crowdbox_server::{db, open_database};
@@ -195,8 +196,7 @@ async fn main() -> anyhow::Result<()> {
                 &pool,
                 "seed",
                 ExportFormat::Coco,
-                None,
-                Default::default(),
+                &ExportSource::default(),
                 &output,
                 0,
             ))

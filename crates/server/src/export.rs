@@ -75,9 +75,51 @@ pub struct DatasetOptions {
     pub unweighted: bool,
 }
 
+/// Whose boxes an export holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExportSource {
+    /// Every worker's boxes and imported final ones, or with a method each image's consolidated set; an image
+    /// the owner reviewed gives its final boxes either way.
+    Job {
+        method: Option<ConsolidationMethod>,
+        options: DatasetOptions,
+    },
+    /// What one worker drew.
+    Worker(String),
+    /// The pre-annotations volunteers start from: imported ones, and a model's with their scores (COCO
+    /// `score`, Ground Truth `confidence`, Open Images `Confidence`).
+    PreAnnotations,
+}
+
+impl Default for ExportSource {
+    fn default() -> Self {
+        Self::Job {
+            method: None,
+            options: DatasetOptions::default(),
+        }
+    }
+}
+
+/// Reads the job's images with the boxes `source` names.
+pub async fn load_dataset(
+    store: &Store,
+    job_name: &str,
+    source: &ExportSource,
+) -> anyhow::Result<JobDataset> {
+    match source {
+        ExportSource::Job { method, options } => {
+            load_job_dataset(store, job_name, *method, *options).await
+        }
+        ExportSource::Worker(worker_id) => load_worker_dataset(store, job_name, worker_id).await,
+        ExportSource::PreAnnotations => load_pre_annotation_dataset(store, job_name).await,
+    }
+}
+
 /// A job as core's neutral dataset; `image_ids[i]` is the task id of `dataset.images[i]`.
 pub struct JobDataset {
     pub job: Job,
+    /// The boxes' confidences are a model's scores (pre-annotations), written as COCO `score`.
+    pub scored: bool,
     pub image_ids: Vec<i64>,
     pub dataset: Dataset,
 }
@@ -137,6 +179,55 @@ pub async fn load_worker_dataset(
     Ok(job_dataset(job, labels, rows, None, false))
 }
 
+/// Reads the job's images (gold left out) with their pre-annotations; a model's boxes carry their score as
+/// confidence.
+pub async fn load_pre_annotation_dataset(
+    store: &Store,
+    job_name: &str,
+) -> anyhow::Result<JobDataset> {
+    let job = require_job(store, job_name).await?;
+    let labels = {
+        let mut conn = store.pool().acquire().await?;
+        db::jobs::labels(&mut conn, &job).await?
+    };
+    let bulk::PreAnnotations { images, boxes } = bulk::read_pre_annotations(store, job.id).await?;
+    let mut image_ids = Vec::with_capacity(images.len());
+    let mut dataset_images = Vec::with_capacity(images.len());
+    let mut next_box = 0;
+    for image in images {
+        image_ids.push(image.id);
+        let mut dataset_image = DatasetImage::new(image.file_name, image.width, image.height);
+        while next_box < boxes.len() && boxes[next_box].image_id == image.id {
+            let row = &boxes[next_box];
+            dataset_image.boxes.push(DatasetBox {
+                label: label_name(&labels, row.category_id),
+                rect: ImageRect::new(row.x, row.y, row.w, row.h),
+                iscrowd: false,
+                confidence: row.score,
+            });
+            next_box += 1;
+        }
+        dataset_images.push(dataset_image);
+    }
+    Ok(JobDataset {
+        image_ids,
+        dataset: Dataset {
+            images: dataset_images,
+            labels,
+        },
+        scored: true,
+        job,
+    })
+}
+
+/// The job's label of a 1-based category id.
+fn label_name(labels: &[String], category_id: i64) -> String {
+    labels
+        .get(usize::try_from(category_id - 1).unwrap_or(usize::MAX))
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// A per-worker export for a worker who submitted nothing to the job.
 #[derive(Debug, thiserror::Error)]
 #[error("worker {worker_id:?} has no submissions in job {job:?}")]
@@ -177,14 +268,8 @@ pub(crate) fn job_dataset(
         .map(|review| (review.image_id, review.submission_id))
         .collect();
     let mut next_outcome = 0;
-    let label_of = |category_id: i64| {
-        labels
-            .get(usize::try_from(category_id - 1).unwrap_or(usize::MAX))
-            .cloned()
-            .unwrap_or_default()
-    };
     let to_box = |row: &BoxRow| DatasetBox {
-        label: label_of(row.category_id),
+        label: label_name(&labels, row.category_id),
         rect: ImageRect::new(row.x, row.y, row.w, row.h),
         iscrowd: row.iscrowd,
         confidence: None,
@@ -253,6 +338,7 @@ pub(crate) fn job_dataset(
             images: dataset_images,
             labels,
         },
+        scored: false,
         job,
     }
 }
@@ -290,6 +376,7 @@ pub fn coco_for(job_dataset: &JobDataset, now_ms: i64) -> anyhow::Result<CocoDat
         },
         supercategory: job_dataset.job.name.clone(),
         pretty: true,
+        scores: job_dataset.scored,
     };
     let mut coco = to_coco(&job_dataset.dataset, &options)?;
     // Core numbers images 1..n in dataset order; use the task ids instead.
@@ -383,17 +470,16 @@ fn ground_truth_attribute(job_name: &str) -> String {
     }
 }
 
-/// Exports job `job_name` to `output`: a file for COCO and Ground Truth, a folder for VOC and YOLO.
+/// Exports job `job_name` to `output`: a file for COCO, Ground Truth and Open Images, a folder for VOC and YOLO.
 pub async fn export_to(
     store: &Store,
     job_name: &str,
     format: ExportFormat,
-    method: Option<ConsolidationMethod>,
-    options: DatasetOptions,
+    source: &ExportSource,
     output: &Path,
     now_ms: i64,
 ) -> anyhow::Result<ExportSummary> {
-    let job_dataset = load_job_dataset(store, job_name, method, options).await?;
+    let job_dataset = load_dataset(store, job_name, source).await?;
     write_export(&job_dataset, format, output, now_ms)
 }
 

@@ -18,6 +18,9 @@ pub struct CocoExportOptions {
     pub supercategory: String,
     /// Indent the JSON for people (about 3× larger); compact otherwise.
     pub pretty: bool,
+    /// Write each box's confidence as the annotation's `score` (as detector results files do). Off for
+    /// people's boxes, whose consolidation confidence is not a detection score.
+    pub scores: bool,
 }
 
 impl Default for CocoExportOptions {
@@ -29,6 +32,7 @@ impl Default for CocoExportOptions {
             },
             supercategory: "object".into(),
             pretty: false,
+            scores: false,
         }
     }
 }
@@ -70,7 +74,7 @@ pub fn to_coco(dataset: &Dataset, options: &CocoExportOptions) -> Result<CocoDat
                 bbox: rect.to_coco(),
                 area: rect.area(),
                 iscrowd: u8::from(dataset_box.iscrowd),
-                score: None,
+                score: dataset_box.confidence.filter(|_| options.scores),
             });
         }
     }

@@ -263,6 +263,10 @@ pub struct ExportArgs {
     /// voc and yolo: write only the annotation files, not the images (`JPEGImages/`, `images/`).
     #[arg(long)]
     pub no_images: bool,
+    /// The pre-annotations volunteers start from instead of their boxes: imported ones, and a model's
+    /// (`crowdbox prelabel`) with their scores.
+    #[arg(long, conflicts_with_all = ["consolidated", "worker", "include_gold"])]
+    pub pre_annotations: bool,
     /// Also export the gold images, with their known boxes.
     #[arg(long)]
     pub include_gold: bool,

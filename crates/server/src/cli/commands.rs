@@ -170,23 +170,25 @@ pub(super) async fn import(database: &Path, args: ImportArgs) -> anyhow::Result<
 
 pub(super) async fn export(database: &Path, args: ExportArgs) -> anyhow::Result<()> {
     let pool = open_database(database).await?;
-    let method = args.consolidated.then_some(args.method);
-    let options = export::DatasetOptions {
-        include_gold: args.include_gold,
-        unweighted: args.unweighted,
+    let source = match (&args.worker, args.pre_annotations) {
+        (Some(worker), _) => export::ExportSource::Worker(worker.clone()),
+        (None, true) => export::ExportSource::PreAnnotations,
+        (None, false) => export::ExportSource::Job {
+            method: args.consolidated.then_some(args.method),
+            options: export::DatasetOptions {
+                include_gold: args.include_gold,
+                unweighted: args.unweighted,
+            },
+        },
     };
     let output = args.output.filter(|path| path.as_os_str() != "-");
-    let folder_format = args.format.is_folder();
     let Some(output) = output else {
         ensure!(
-            !folder_format,
+            !args.format.is_folder(),
             "--format {:?} writes a folder: give --output DIR",
             args.format
         );
-        let job_dataset = match &args.worker {
-            Some(worker) => export::load_worker_dataset(&pool, &args.job, worker).await?,
-            None => export::load_job_dataset(&pool, &args.job, method, options).await?,
-        };
+        let job_dataset = export::load_dataset(&pool, &args.job, &source).await?;
         if let Rendered::File(bytes) = export::render(&job_dataset, args.format, system_now_ms())? {
             std::io::stdout()
                 .lock()
@@ -195,24 +197,15 @@ pub(super) async fn export(database: &Path, args: ExportArgs) -> anyhow::Result<
         }
         return Ok(());
     };
-    let summary = match &args.worker {
-        Some(worker) => {
-            let job_dataset = export::load_worker_dataset(&pool, &args.job, worker).await?;
-            export::write_export(&job_dataset, args.format, &output, system_now_ms())?
-        }
-        None => {
-            export::export_to(
-                &pool,
-                &args.job,
-                args.format,
-                method,
-                options,
-                &output,
-                system_now_ms(),
-            )
-            .await?
-        }
-    };
+    let summary = export::export_to(
+        &pool,
+        &args.job,
+        args.format,
+        &source,
+        &output,
+        system_now_ms(),
+    )
+    .await?;
     eprintln!(
         "job {}: exported {} images and {} boxes to {}",
         args.job,
@@ -220,7 +213,7 @@ pub(super) async fn export(database: &Path, args: ExportArgs) -> anyhow::Result<
         summary.boxes,
         output.display()
     );
-    if folder_format && !args.no_images {
+    if args.format.is_folder() && !args.no_images {
         let images = write_export_images(
             &pool,
             &image_store_dir(database),

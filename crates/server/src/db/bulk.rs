@@ -21,7 +21,7 @@ use super::Store;
 mod quality;
 
 use quality::{gold_submission_id, read_gold, read_quality};
-pub use quality::{read_model_boxes, ModelBoxRow};
+pub use quality::{read_pre_annotations, PreAnnotationRow, PreAnnotations};
 
 /// An image of the job as exports need it.
 #[derive(Clone, Debug, PartialEq)]
@@ -198,7 +198,7 @@ pub(super) fn image_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ImageRow> {
 }
 
 /// The job's images but its gold ones, in id order.
-fn read_images(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<ImageRow>> {
+pub(super) fn read_images(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<ImageRow>> {
     let mut statement = conn.prepare(
         "SELECT id, file_name, width, height, source_url FROM images
          WHERE job_id = ?1 AND is_gold = 0 ORDER BY id",

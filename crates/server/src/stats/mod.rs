@@ -122,22 +122,24 @@ pub async fn job_stats(store: &Store, job_name: &str) -> anyhow::Result<JobStats
         .filter(|submission| !submission.imported)
         .map(|submission| submission.image_id)
         .collect();
-    let model_boxes = bulk::read_model_boxes(store, job.id).await?;
+    let pre_annotations = bulk::read_pre_annotations(store, job.id).await?;
     let label_of = |category_id: i64| {
         labels
             .get(usize::try_from(category_id - 1).unwrap_or(usize::MAX))
             .cloned()
             .unwrap_or_default()
     };
-    let model_boxes: Vec<(i64, DatasetBox)> = model_boxes
+    // The model's boxes are the scored pre-annotations (imported ones have no score).
+    let model_boxes: Vec<(i64, DatasetBox)> = pre_annotations
+        .boxes
         .iter()
-        .filter(|row| volunteered.contains(&row.image_id))
+        .filter(|row| row.score.is_some() && volunteered.contains(&row.image_id))
         .map(|row| {
             let found = DatasetBox {
                 label: label_of(row.category_id),
                 rect: ImageRect::new(row.x, row.y, row.w, row.h),
                 iscrowd: false,
-                confidence: Some(row.score),
+                confidence: row.score,
             };
             (row.image_id, found)
         })

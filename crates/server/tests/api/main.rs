@@ -29,6 +29,7 @@ mod owner_jobs;
 mod owner_review;
 mod owner_upload;
 mod prelabel;
+mod prelabel_edges;
 mod quality;
 mod quality_redundancy;
 mod quality_support;

@@ -13,7 +13,7 @@ const ANCHORS: usize = 8;
 /// A YOLOv8-style model on a fixed 640×640 input with classes car, person and tree, giving the same three boxes
 /// for every image: a car at centre (320, 320) 64×32 scoring 0.9, a person at (100, 100) 40×40 scoring 0.6 and
 /// a tree at (500, 500) 40×40 scoring 0.7.
-fn detector_model() -> Vec<u8> {
+pub fn detector_model() -> Vec<u8> {
     let mut rows = vec![
         [320.0, 320.0, 64.0, 32.0, 0.9, 0.0, 0.0],
         [100.0, 100.0, 40.0, 40.0, 0.0, 0.6, 0.0],
@@ -31,28 +31,28 @@ fn detector_model() -> Vec<u8> {
     )
 }
 
-struct Setup {
+pub struct Setup {
     _dir: tempfile::TempDir,
-    root: PathBuf,
-    database: PathBuf,
+    pub root: PathBuf,
+    pub database: PathBuf,
     model: PathBuf,
 }
 
 impl Setup {
-    fn path(&self, name: &str) -> String {
+    pub fn path(&self, name: &str) -> String {
         self.root.join(name).to_str().unwrap().to_owned()
     }
 
-    fn model(&self) -> String {
+    pub fn model(&self) -> String {
         self.model.to_str().unwrap().to_owned()
     }
 
-    fn run(&self, args: &[&str]) -> std::process::Output {
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
         crowdbox(&self.database, args)
     }
 
     /// The stored pre-annotations: (image file, category id, x, y, w, h, score).
-    fn pre_annotations(&self) -> Vec<(String, i64, [f64; 4], Option<f64>)> {
+    pub fn pre_annotations(&self) -> Vec<(String, i64, [f64; 4], Option<f64>)> {
         let conn = rusqlite::Connection::open(&self.database).unwrap();
         let mut statement = conn
             .prepare(
@@ -76,7 +76,7 @@ impl Setup {
 }
 
 /// A job `street` with labels car and person and two 640×640 images, and the model file.
-fn setup() -> Setup {
+pub fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_owned();
     let database = root.join("data").join("crowdbox.sqlite3");

@@ -16,8 +16,8 @@ use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::export::{
-    load_job_dataset, load_worker_dataset, render, ConsolidationMethod, DatasetOptions,
-    ExportFormat, NoSuchWorker, Rendered,
+    load_dataset, render, ConsolidationMethod, DatasetOptions, ExportFormat, ExportSource,
+    NoSuchWorker, Rendered,
 };
 use crate::stats::{job_stats, JobStats};
 use crate::{jobs, AppState};
@@ -41,6 +41,10 @@ struct ExportQuery {
     method: Option<String>,
     /// Only this worker's boxes (not with `consolidated`).
     worker: Option<String>,
+    /// The pre-annotations volunteers start from instead of their boxes (a model's with their scores); not with
+    /// `consolidated`, `worker` or `include_gold`.
+    #[serde(default)]
+    pre_annotations: bool,
     /// Also the gold images, with their known boxes.
     #[serde(default)]
     include_gold: bool,
@@ -83,6 +87,24 @@ async fn export_job(
             .into())
         }
     };
+    if query.pre_annotations {
+        let other = [
+            ("consolidated", query.consolidated),
+            ("worker", query.worker.is_some()),
+            ("include_gold", query.include_gold),
+        ]
+        .into_iter()
+        .find(|(_, given)| *given);
+        if let Some((field, _)) = other {
+            return Err(FieldError::new(
+                field,
+                format!(
+                    "pre_annotations=true exports the pre-annotations; it does not go with {field}"
+                ),
+            )
+            .into());
+        }
+    }
     if query.consolidated && query.worker.is_some() {
         return Err(FieldError::new(
             "worker",
@@ -106,21 +128,24 @@ async fn export_job(
         }
     };
     jobs::requested_job(&state.db, &job_name).await?;
-    let job_dataset = match &query.worker {
-        Some(worker) => load_worker_dataset(&state.db, &job_name, worker)
+    let source = match &query.worker {
+        Some(worker) => ExportSource::Worker(worker.clone()),
+        None if query.pre_annotations => ExportSource::PreAnnotations,
+        None => ExportSource::Job {
+            method,
+            options: DatasetOptions {
+                include_gold: query.include_gold,
+                unweighted: query.unweighted,
+            },
+        },
+    };
+    let job_dataset =
+        load_dataset(&state.db, &job_name, &source)
             .await
             .map_err(|error| match error.downcast::<NoSuchWorker>() {
                 Ok(missing) => FieldError::new("worker", missing.to_string()).into(),
                 Err(error) => ApiError::Internal(error),
-            })?,
-        None => {
-            let options = DatasetOptions {
-                include_gold: query.include_gold,
-                unweighted: query.unweighted,
-            };
-            load_job_dataset(&state.db, &job_name, method, options).await?
-        }
-    };
+            })?;
     let bytes = match render(&job_dataset, format, state.clock.now_ms()) {
         Ok(Rendered::File(bytes)) => bytes,
         Ok(Rendered::Folder(files)) => zip_files(&files)?,

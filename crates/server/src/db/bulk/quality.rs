@@ -1,5 +1,5 @@
 //! The bulk reads of quality control and pre-labelling: gold images with their known boxes, each worker's
-//! summed evidence and the blocked workers, and the model's scored boxes.
+//! summed evidence and the blocked workers, and the pre-annotations (a model's with their scores).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,32 +10,41 @@ use rusqlite::Connection;
 use super::{image_row, BoxRow, ImageRow};
 use crate::db::{to_u64, Store};
 
-/// A box a model gave (a scored pre-annotation, see `crowdbox prelabel`), in natural image pixels.
+/// A box volunteers start from, in natural image pixels: imported (`import --as pre`, no score) or a model's
+/// (`crowdbox prelabel`, with its score 0–1).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ModelBoxRow {
+pub struct PreAnnotationRow {
     pub image_id: i64,
     pub category_id: i64,
     pub x: f64,
     pub y: f64,
     pub w: f64,
     pub h: f64,
-    pub score: f64,
+    pub score: Option<f64>,
 }
 
-/// The job's scored pre-annotations (the model's boxes; imported pre-annotations have no score), gold images
-/// left out, in (image id, box id) order, off the async threads.
-pub async fn read_model_boxes(store: &Store, job_id: i64) -> anyhow::Result<Vec<ModelBoxRow>> {
+/// A job's images (gold left out) and their pre-annotations, both in image id order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PreAnnotations {
+    pub images: Vec<ImageRow>,
+    pub boxes: Vec<PreAnnotationRow>,
+}
+
+/// The job's images and pre-annotations, in one snapshot, off the async threads.
+pub async fn read_pre_annotations(store: &Store, job_id: i64) -> anyhow::Result<PreAnnotations> {
     let path = store.path().to_owned();
-    tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<ModelBoxRow>> {
-        let conn = super::open_reader(&path)?;
-        let mut statement = conn.prepare(
+    tokio::task::spawn_blocking(move || -> anyhow::Result<PreAnnotations> {
+        let mut conn = super::open_reader(&path)?;
+        let snapshot = conn.transaction()?;
+        let images = super::read_images(&snapshot, job_id).context("reading the job's images")?;
+        let mut statement = snapshot.prepare(
             "SELECT p.image_id, p.category_id, p.x, p.y, p.w, p.h, p.score
              FROM images i JOIN pre_annotations p ON p.image_id = i.id
-             WHERE i.job_id = ?1 AND i.is_gold = 0 AND p.score IS NOT NULL ORDER BY p.image_id, p.id",
+             WHERE i.job_id = ?1 AND i.is_gold = 0 ORDER BY p.image_id, p.id",
         )?;
-        let rows = statement
+        let boxes = statement
             .query_map([job_id], |row| {
-                Ok(ModelBoxRow {
+                Ok(PreAnnotationRow {
                     image_id: row.get(0)?,
                     category_id: row.get(1)?,
                     x: row.get(2)?,
@@ -46,11 +55,11 @@ pub async fn read_model_boxes(store: &Store, job_id: i64) -> anyhow::Result<Vec<
                 })
             })?
             .collect::<rusqlite::Result<_>>()
-            .context("reading the job's model boxes")?;
-        Ok(rows)
+            .context("reading the job's pre-annotations")?;
+        Ok(PreAnnotations { images, boxes })
     })
     .await
-    .context("the model box reader stopped")?
+    .context("the pre-annotation reader stopped")?
 }
 
 /// The id standing for a gold image's known boxes as a submission (no `submissions` row has a negative id).
