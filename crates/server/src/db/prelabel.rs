@@ -24,7 +24,8 @@ pub struct ScoredBox {
     pub score: f64,
 }
 
-/// The job's images in id order: all of them with `replace`, else those without any pre-annotation.
+/// The job's images in id order: all of them with `replace`, else those no model has been run over and that
+/// have no imported pre-annotations.
 pub async fn images_to_prelabel(
     conn: &mut SqliteConnection,
     job_id: i64,
@@ -33,14 +34,14 @@ pub async fn images_to_prelabel(
     let sql = if replace {
         "SELECT id, store_path, width, height, source_url FROM images WHERE job_id = $1 ORDER BY id"
     } else {
-        "SELECT id, store_path, width, height, source_url FROM images i WHERE job_id = $1
+        "SELECT id, store_path, width, height, source_url FROM images i WHERE job_id = $1 AND prelabelled = 0
          AND NOT EXISTS (SELECT 1 FROM pre_annotations p WHERE p.image_id = i.id) ORDER BY id"
     };
     sqlx::query_as(sql).bind(job_id).fetch_all(conn).await
 }
 
-/// Replaces the pre-annotations of each image in `images` by its boxes (an image with no boxes keeps none).
-/// The caller's transaction makes a chunk all or nothing.
+/// Replaces the pre-annotations of each image in `images` by its boxes (an image with no boxes keeps none) and
+/// marks the images as run over. The caller's transaction makes a chunk all or nothing.
 pub async fn store_prelabels(
     conn: &mut SqliteConnection,
     images: &[(i64, Vec<ScoredBox>)],
@@ -54,6 +55,14 @@ pub async fn store_prelabels(
         }
         delete.push(")");
         delete.build().execute(&mut *conn).await?;
+        let mut mark =
+            QueryBuilder::<Sqlite>::new("UPDATE images SET prelabelled = 1 WHERE id IN (");
+        let mut ids = mark.separated(", ");
+        for (id, _) in chunk {
+            ids.push_bind(*id);
+        }
+        mark.push(")");
+        mark.build().execute(&mut *conn).await?;
     }
     let rows: Vec<(i64, ScoredBox)> = images
         .iter()

@@ -173,6 +173,43 @@ fn a_second_run_skips_pre_labelled_images_and_replace_runs_over_all_of_them_agai
 }
 
 #[test]
+fn images_where_the_model_found_nothing_are_not_run_again() {
+    let s = setup();
+    let model = s.model();
+    let first = stdout(&s.run(&[
+        "prelabel",
+        "--job",
+        "street",
+        "--model",
+        &model,
+        "--min-score",
+        "0.95",
+    ]));
+    assert!(
+        first.starts_with("job street: 2 images pre-labelled, 0 boxes stored"),
+        "{first}"
+    );
+    let again = stdout(&s.run(&["prelabel", "--job", "street", "--model", &model]));
+    assert!(
+        again.starts_with("job street: 0 images pre-labelled, 0 boxes stored"),
+        "{again}"
+    );
+    assert!(s.pre_annotations().is_empty());
+    let replaced = stdout(&s.run(&[
+        "prelabel",
+        "--job",
+        "street",
+        "--model",
+        &model,
+        "--replace",
+    ]));
+    assert!(
+        replaced.starts_with("job street: 2 images pre-labelled, 4 boxes stored"),
+        "{replaced}"
+    );
+}
+
+#[test]
 fn a_class_map_sends_a_model_class_to_a_job_label() {
     let s = setup();
     std::fs::write(s.root.join("map.toml"), "tree = \"person\"\n").unwrap();
