@@ -16,6 +16,7 @@ use crowdbox_core::quality::{
 };
 
 use crate::db::jobs::JobImage;
+use crate::db::quality::ImageQuality;
 use crate::db::write_tx::WriteTx;
 use crate::db::JobFacts;
 use crate::error::ApiError;
@@ -98,16 +99,17 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// Quality control's part of storing a submission of `image_id` by `worker_id` with these (clipped) boxes.
+/// Quality control's part of storing a submission of `image_id` by `worker_id` with these (clipped) boxes;
+/// `image` as it is with this submission stored.
 pub(crate) fn after_submission(
     tx: &WriteTx<'_>,
     facts: &JobFacts,
     image_id: i64,
+    image: ImageQuality,
     worker_id: &str,
     boxes: &[(u64, [f64; 4])],
     now_ms: i64,
 ) -> Result<(), ApiError> {
-    let image = tx.image_quality(image_id)?;
     let touched = if image.is_gold {
         let known = tx.gold_boxes(image_id)?;
         let submitted: Vec<DatasetBox> = boxes

@@ -75,7 +75,7 @@ pub(crate) fn store_one(
     };
     // A task id beyond i64 names no image.
     let image_id = i64::try_from(submission.task_id).map_err(|_| task_not_found())?;
-    let image = tx
+    let (image, mut image_quality) = tx
         .job_image(facts.job.id, image_id)?
         .ok_or_else(task_not_found)?;
     check_lease(tx, &facts, image_id, submission, pending.now_ms)?;
@@ -105,10 +105,13 @@ pub(crate) fn store_one(
         },
         &boxes,
     )?;
+    // The worker is not blocked (checked above), so this submission counts.
+    image_quality.counted_submissions += 1;
     crate::quality::after_submission(
         tx,
         &facts,
         image_id,
+        image_quality,
         &submission.worker_id,
         &boxes,
         pending.now_ms,

@@ -63,17 +63,6 @@ impl WriteTx<'_> {
             })
     }
 
-    pub fn image_quality(&self, image_id: i64) -> rusqlite::Result<ImageQuality> {
-        self.conn
-            .prepare_cached("SELECT is_gold, submission_count FROM images WHERE id = ?1")?
-            .query_row([image_id], |row| {
-                Ok(ImageQuality {
-                    is_gold: row.get(0)?,
-                    counted_submissions: row.get(1)?,
-                })
-            })
-    }
-
     /// A gold image's known boxes, labelled by category id.
     pub fn gold_boxes(&self, image_id: i64) -> rusqlite::Result<Vec<DatasetBox>> {
         self.conn

@@ -8,6 +8,7 @@ use crowdbox_core::wire::{Receipt, Submission};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::jobs::JobImage;
+use super::quality::ImageQuality;
 use super::{to_u64, JobsSeen};
 use crate::db::JobFacts;
 use crate::error::ApiError;
@@ -226,14 +227,20 @@ impl<'a> WriteTx<'a> {
             .optional()
     }
 
-    /// The job's image `image_id` as COCO describes it, if the job has it.
-    pub fn job_image(&self, job_id: i64, image_id: i64) -> rusqlite::Result<Option<CocoImage>> {
+    /// The job's image `image_id` as COCO describes it, with its gold flag and counted submissions, if the job
+    /// has it.
+    pub fn job_image(
+        &self,
+        job_id: i64,
+        image_id: i64,
+    ) -> rusqlite::Result<Option<(CocoImage, ImageQuality)>> {
         self.conn
             .prepare_cached(
-                "SELECT file_name, width, height FROM images WHERE id = ?1 AND job_id = ?2",
+                "SELECT file_name, width, height, is_gold, submission_count FROM images
+                 WHERE id = ?1 AND job_id = ?2",
             )?
             .query_row([image_id, job_id], |row| {
-                Ok(CocoImage {
+                let image = CocoImage {
                     id: to_u64(image_id),
                     file_name: row.get(0)?,
                     width: u32::try_from(row.get::<_, i64>(1)?).unwrap_or_default(),
@@ -241,7 +248,12 @@ impl<'a> WriteTx<'a> {
                     license: None,
                     date_captured: None,
                     outcomes: Default::default(),
-                })
+                };
+                let quality = ImageQuality {
+                    is_gold: row.get(3)?,
+                    counted_submissions: row.get(4)?,
+                };
+                Ok((image, quality))
             })
             .optional()
     }
