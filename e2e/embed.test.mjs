@@ -335,3 +335,64 @@ test('the element fits a small container and reports bad attributes as crowdbox-
     portal.close();
   }
 });
+
+test("Ground Truth's sample templates move over unchanged, and an unreadable attribute is told in the element", async () => {
+  const portal = await startPortal();
+  const server = await startServer({ job: 'embed', serveArgs: ['--frame-ancestors', portal.base] });
+  const browser = await launchBrowser();
+  try {
+    const { page, errors } = await openPage(browser, { width: 1100, height: 800 });
+    await page.goto(`${portal.base}/portal/?app=${server.baseUrl}/`);
+    await page.waitForFunction(() => customElements.get('crowdbox-bounding-box'));
+    // AWS's bounding-box sample: single-quoted labels; the adjustment sample's Liquid loop: bare keys, `to_json`
+    // labels and a trailing comma; a header that went through Liquid's `escape` once more than needed.
+    await page.evaluate(() => {
+      document.querySelectorAll('crowdbox-bounding-box').forEach((e) => e.remove());
+      const holder = document.createElement('div');
+      holder.innerHTML = `<crowd-form-like>
+        <crowdbox-bounding-box id="sample" name="boundingBox" src="../static-site/images/chelsea.webp"
+          header="Draw a box around each cat &amp;amp; dog"
+          labels="['Cat', 'Dog']"
+          initial-value='[{ label: "Cat", left: 20, top: 30, width: 100, height: 80, },{ label: "Dog", left: 200, top: 100, width: 60, height: 50, },]'
+          style="width: 1000px; height: 600px">
+        </crowdbox-bounding-box></crowd-form-like>`;
+      document.body.prepend(holder);
+    });
+    const frame = page.frameLocator('#sample iframe');
+    await frame.getByText('task 1 of 1').waitFor();
+    await frame.getByText('Draw a box around each cat & dog').first().waitFor();
+    await frame.getByRole('radio', { name: 'Cat' }).waitFor();
+    await frame.getByRole('radio', { name: 'Dog' }).waitFor();
+    await frame.getByRole('button', { name: 'Delete box 2' }).waitFor();
+    await frame.getByRole('button', { name: /Submit/ }).click();
+    await page.waitForFunction(() => document.getElementById('sample').value);
+    const answer = await page.evaluate(() => document.getElementById('sample').value);
+    assert.deepEqual(answer.boundingBoxes, [
+      { label: 'Cat', left: 20, top: 30, width: 100, height: 80 },
+      { label: 'Dog', left: 200, top: 100, width: 60, height: 50 },
+    ]);
+
+    // Really malformed: refused, named to the host, and told to the volunteer where the app would be.
+    const failure = page.evaluate(() => new Promise((resolve) => {
+      const bad = document.createElement('crowdbox-bounding-box');
+      bad.id = 'broken';
+      bad.setAttribute('src', '../static-site/images/brick.jpg');
+      bad.setAttribute('labels', "['Cat', ");
+      bad.addEventListener('crowdbox-error', (e) => resolve(e.detail));
+      document.body.appendChild(bad);
+    }));
+    const detail = await failure;
+    assert.equal(detail.code, 'bad_attribute');
+    assert.equal(detail.field, 'labels');
+    assert.match(detail.message, /`labels` attribute is not JSON/);
+    const alert = page.locator('#broken').getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /This task cannot start: .*"labels" setting.*Please tell whoever published the task/);
+    assert.equal(await page.locator('#broken iframe').isVisible(), false, 'no endless waiting screen');
+    assert.deepEqual(errors, [], 'no page errors');
+  } finally {
+    await browser.close();
+    await server.stop();
+    portal.close();
+  }
+});

@@ -52,6 +52,58 @@
     return out.replace(/\n{3,}/g, '\n\n');
   }
 
+  // Ground Truth's templates write attribute values as JavaScript literals rather than JSON: single-quoted strings
+  // (labels="['Cat', 'Dog']"), bare keys and trailing commas (the adjustment template's initial-value loop,
+  // `{ label: {{ label | to_json }}, left: 10, … },`). This rewrites exactly those forms into JSON and leaves
+  // everything else as it is, for JSON.parse to accept or refuse.
+  function jsonFromLiteral(text) {
+    let out = '';
+    let i = 0;
+    while (i < text.length) {
+      const c = text[i];
+      if (c === '"' || c === "'") {
+        let j = i + 1;
+        let body = '';
+        while (j < text.length && text[j] !== c) {
+          if (text[j] === '\\' && j + 1 < text.length) {
+            body += c === "'" && text[j + 1] === "'" ? "'" : text[j] + text[j + 1];
+            j += 2;
+          } else {
+            body += c === "'" && text[j] === '"' ? '\\"' : text[j];
+            j += 1;
+          }
+        }
+        if (j >= text.length) throw new Error('a quoted text is not closed');
+        out += `"${body}"`;
+        i = j + 1;
+      } else if (/[A-Za-z_$]/.test(c)) {
+        const word = /^[A-Za-z_$][\w$]*/.exec(text.slice(i))[0];
+        i += word.length;
+        out += /^\s*:/.test(text.slice(i)) ? `"${word}"` : word;
+      } else if (c === ',' && /^,\s*[\]}]/.test(text.slice(i))) {
+        i += 1;
+      } else {
+        out += c;
+        i += 1;
+      }
+    }
+    return JSON.parse(out);
+  }
+
+  // Templates pass Liquid's `escape` output through; an attribute with entities left in it reads as its text.
+  function textOf(value) {
+    if (!/&(#\d+|#x[0-9a-f]+|[a-z]+);/i.test(value)) return value;
+    return new DOMParser().parseFromString(value, 'text/html').documentElement.textContent;
+  }
+
+  /** An attribute that cannot be read, named, with a sentence a volunteer understands. */
+  class AttributeError extends Error {
+    constructor(attribute, detail) {
+      super(`the \`${attribute}\` attribute is not JSON or a list in Ground Truth's form (${detail})`);
+      this.field = attribute;
+    }
+  }
+
   class CrowdboxBoundingBox extends HTMLElement {
     static get observedAttributes() { return ['src', 'labels', 'initial-value', 'header', 'name', 'app', 'job']; }
 
@@ -96,21 +148,33 @@
       this._appOrigin = app.origin;
       app.searchParams.set('embed', window.location.origin);
       if (this._frame) this._frame.remove();
+      if (this._alert) { this._alert.remove(); this._alert = null; }
       this._frame = document.createElement('iframe');
-      this._frame.title = this.getAttribute('header') || 'Draw boxes';
+      this._frame.title = textOf(this.getAttribute('header') || '') || 'Draw boxes';
       this._frame.src = app.href;
       this.shadowRoot.appendChild(this._frame);
     }
 
     _fail(code, message, field) {
+      // The volunteer sees why nothing starts, in place of the app; the host page gets the details.
+      if (this._frame) this._frame.style.display = 'none';
+      if (!this._alert) {
+        this._alert = document.createElement('p');
+        this._alert.setAttribute('role', 'alert');
+        this._alert.style.cssText = 'margin:0;padding:1rem;font:1rem/1.4 system-ui,sans-serif;'
+          + 'color:var(--cb-text,#1f2328);background:var(--cb-danger-soft,#ffebe9);border-radius:var(--cb-radius,6px)';
+        this.shadowRoot.appendChild(this._alert);
+      }
+      this._alert.textContent = 'This task cannot start: the page it is on gave the box tool '
+        + (field ? `a "${field}" setting` : 'a setting') + ' it cannot read. Please tell whoever published the task.';
       this.dispatchEvent(new CustomEvent('crowdbox-error', { bubbles: true, composed: true, detail: { code, message, field } }));
     }
 
     _json(attribute, fallback) {
       const text = this.getAttribute(attribute);
       if (text === null || text.trim() === '') return fallback;
-      try { return JSON.parse(text); } catch (e) {
-        throw new Error(`the \`${attribute}\` attribute is not JSON (${e.message})`);
+      try { return JSON.parse(text); } catch (notJson) {
+        try { return jsonFromLiteral(text); } catch (e) { throw new AttributeError(attribute, notJson.message); }
       }
     }
 
@@ -128,7 +192,7 @@
       const full = this.querySelector('full-instructions');
       const init = { type: 'init', labels, name: this.name, theme };
       if (src) init.tasks = [{ src: new URL(src, document.baseURI).href, initial_value: initialValue }];
-      const header = this.getAttribute('header');
+      const header = textOf(this.getAttribute('header') || '');
       if (header) init.header = header;
       if (short) init.short_instructions = markdownOf(short).trim();
       if (full) init.full_instructions = markdownOf(full).trim();
@@ -148,7 +212,7 @@
       switch (message.type) {
         case 'ready': {
           let init;
-          try { init = this._init(); } catch (e) { this._fail('bad_attribute', e.message); return; }
+          try { init = this._init(); } catch (e) { this._fail('bad_attribute', e.message, e.field); return; }
           this._frame.contentWindow.postMessage(init, this._appOrigin);
           break;
         }
