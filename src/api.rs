@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crowdbox_core::wire::{ErrorBody, LeaseRequest, Receipt, TaskBatch};
+use crowdbox_core::wire::{ErrorBody, ErrorCode, LeaseRequest, Receipt, TaskBatch};
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 
@@ -26,7 +26,7 @@ pub struct ApiError {
     /// The HTTP status when the server answered; `None` when it could not be reached.
     pub status: Option<u16>,
     /// The server's machine-readable code (`ErrorBody.error.code`), when it sent one.
-    pub code: Option<String>,
+    pub code: Option<ErrorCode>,
     pub message: String,
 }
 
@@ -131,12 +131,12 @@ const WORKER_BLOCKED: &str = "Thank you for your help. Your recent boxes too oft
 fn error_from_body(status: u16, status_text: &str, body: &str) -> ApiError {
     match serde_json::from_str::<ErrorBody>(body) {
         Ok(ErrorBody { error }) => {
-            let message = match (error.code.as_str(), error.field) {
+            let message = match (error.code, error.field) {
                 // The server's words for these address a developer (which header to send); a volunteer only
                 // has the link they were given.
-                ("invite_required", _) => INVITE_REQUIRED.to_owned(),
-                ("invite_invalid", _) => INVITE_INVALID.to_owned(),
-                ("worker_blocked", _) => WORKER_BLOCKED.to_owned(),
+                (ErrorCode::InviteRequired, _) => INVITE_REQUIRED.to_owned(),
+                (ErrorCode::InviteInvalid, _) => INVITE_INVALID.to_owned(),
+                (ErrorCode::WorkerBlocked, _) => WORKER_BLOCKED.to_owned(),
                 (_, Some(field)) if !error.message.contains(&field) => {
                     format!("{} (field: {field})", error.message)
                 }
@@ -188,7 +188,7 @@ mod tests {
         let body = r#"{"error":{"code":"invalid_field","message":"bbox is outside the image","field":"result.annotations[0].bbox"}}"#;
         let e = error_from_body(422, "Unprocessable Entity", body);
         assert_eq!(e.status, Some(422));
-        assert_eq!(e.code.as_deref(), Some("invalid_field"));
+        assert_eq!(e.code, Some(ErrorCode::InvalidField));
         assert_eq!(
             e.message,
             "bbox is outside the image (field: result.annotations[0].bbox)"
@@ -206,7 +206,7 @@ mod tests {
         let body =
             r#"{"error":{"code":"invite_required","message":"send `Authorization: Bearer`"}}"#;
         let e = error_from_body(401, "Unauthorized", body);
-        assert_eq!(e.code.as_deref(), Some("invite_required"));
+        assert_eq!(e.code, Some(ErrorCode::InviteRequired));
         assert!(
             e.message.starts_with("This job is invite-only."),
             "{}",

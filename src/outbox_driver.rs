@@ -5,7 +5,7 @@
 mod run;
 
 use crowdbox_core::outbox::{AttemptOutcome, EntryState, Outbox, RetryPolicy};
-use crowdbox_core::wire::{Receipt, Submission};
+use crowdbox_core::wire::{ErrorCode, Receipt, Submission};
 use serde::{Deserialize, Serialize};
 
 use crate::api::ApiError;
@@ -86,7 +86,7 @@ pub(crate) fn task_of(body: &str) -> Option<u64> {
 pub fn outcome_of(answer: &Result<Receipt, ApiError>) -> AttemptOutcome {
     match answer {
         Ok(_) => AttemptOutcome::Status(200),
-        Err(e) if e.status == Some(409) && e.code.as_deref() == Some("task_already_submitted") => {
+        Err(e) if e.status == Some(409) && e.code == Some(ErrorCode::TaskAlreadySubmitted) => {
             AttemptOutcome::Status(200)
         }
         Err(e) => e

@@ -37,7 +37,8 @@ fn receipt(id: &str) -> Result<Receipt, ApiError> {
 fn refusal(status: Option<u16>, code: &str, message: &str) -> Result<Receipt, ApiError> {
     Err(ApiError {
         status,
-        code: (!code.is_empty()).then(|| code.to_owned()),
+        code: (!code.is_empty())
+            .then(|| serde_json::from_value(serde_json::Value::from(code)).unwrap()),
         message: message.into(),
     })
 }

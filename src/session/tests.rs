@@ -67,7 +67,7 @@ fn result(image_id: u64, boxes: usize) -> CocoResult {
 fn server_error(message: &str) -> ApiError {
     ApiError {
         status: Some(422),
-        code: Some("invalid_field".into()),
+        code: Some(crowdbox_core::wire::ErrorCode::InvalidField),
         message: message.into(),
     }
 }

@@ -5,7 +5,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use crowdbox_core::validate::FieldError;
-use crowdbox_core::wire::{ErrorBody, ErrorDetail};
+use crowdbox_core::wire::{ErrorBody, ErrorCode, ErrorDetail};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -109,32 +109,32 @@ impl ApiError {
     }
 
     /// The stable machine-readable code clients branch on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::JobNotFound(_) => "job_not_found",
-            Self::JobExists(_) => "job_exists",
-            Self::ImageNotFound(_) => "image_not_found",
-            Self::ExampleNotFound { .. } => "example_not_found",
-            Self::TileNotFound { .. } => "tile_not_found",
-            Self::TaskNotFound { .. } => "task_not_found",
-            Self::TaskNotLeased(_) => "task_not_leased",
-            Self::TaskAlreadySubmitted { .. } => "task_already_submitted",
-            Self::SubmissionIdReused(_) => "submission_id_reused",
-            Self::InvalidField(_) => "invalid_field",
-            Self::MalformedJson(_) => "malformed_json",
-            Self::UnsupportedMediaType => "unsupported_media_type",
-            Self::PayloadTooLarge { .. } => "payload_too_large",
-            Self::UnreadableBody(_) => "unreadable_body",
-            Self::RouteNotFound(_) => "not_found",
-            Self::MethodNotAllowed(_) => "method_not_allowed",
-            Self::Timeout => "timeout",
-            Self::OwnerTokenMissing | Self::OwnerTokenWrong => "unauthorized",
-            Self::InviteRequired(_) => "invite_required",
-            Self::InviteInvalid(_) => "invite_invalid",
-            Self::InviteUsedByAnother => "invite_used",
-            Self::WorkerBlocked { .. } => "worker_blocked",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::Internal(_) => "internal_error",
+            Self::JobNotFound(_) => ErrorCode::JobNotFound,
+            Self::JobExists(_) => ErrorCode::JobExists,
+            Self::ImageNotFound(_) => ErrorCode::ImageNotFound,
+            Self::ExampleNotFound { .. } => ErrorCode::ExampleNotFound,
+            Self::TileNotFound { .. } => ErrorCode::TileNotFound,
+            Self::TaskNotFound { .. } => ErrorCode::TaskNotFound,
+            Self::TaskNotLeased(_) => ErrorCode::TaskNotLeased,
+            Self::TaskAlreadySubmitted { .. } => ErrorCode::TaskAlreadySubmitted,
+            Self::SubmissionIdReused(_) => ErrorCode::SubmissionIdReused,
+            Self::InvalidField(_) => ErrorCode::InvalidField,
+            Self::MalformedJson(_) => ErrorCode::MalformedJson,
+            Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            Self::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            Self::UnreadableBody(_) => ErrorCode::UnreadableBody,
+            Self::RouteNotFound(_) => ErrorCode::NotFound,
+            Self::MethodNotAllowed(_) => ErrorCode::MethodNotAllowed,
+            Self::Timeout => ErrorCode::Timeout,
+            Self::OwnerTokenMissing | Self::OwnerTokenWrong => ErrorCode::Unauthorized,
+            Self::InviteRequired(_) => ErrorCode::InviteRequired,
+            Self::InviteInvalid(_) => ErrorCode::InviteInvalid,
+            Self::InviteUsedByAnother => ErrorCode::InviteUsed,
+            Self::WorkerBlocked { .. } => ErrorCode::WorkerBlocked,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::Internal(_) => ErrorCode::InternalError,
         }
     }
 
@@ -153,7 +153,7 @@ impl ApiError {
     pub fn body(&self) -> ErrorBody {
         ErrorBody {
             error: ErrorDetail {
-                code: self.code().to_owned(),
+                code: self.code(),
                 message: self.to_string(),
                 field: self.field(),
             },

@@ -17,7 +17,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use crowdbox_core::wire::{ErrorBody, ErrorDetail};
+use crowdbox_core::wire::{ErrorBody, ErrorCode, ErrorDetail};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -111,17 +111,17 @@ async fn json_errors(request: Request, next: Next) -> Response {
         _ => status.canonical_reason().unwrap_or("error").to_owned(),
     };
     let code = match status {
-        StatusCode::NOT_FOUND => "not_found",
-        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-        StatusCode::UNPROCESSABLE_ENTITY => "invalid_field",
-        _ if status.is_server_error() => "internal_error",
-        _ => "bad_request",
+        StatusCode::NOT_FOUND => ErrorCode::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+        StatusCode::UNPROCESSABLE_ENTITY => ErrorCode::InvalidField,
+        _ if status.is_server_error() => ErrorCode::InternalError,
+        _ => ErrorCode::BadRequest,
     };
     let body = ErrorBody {
         error: ErrorDetail {
-            code: code.to_owned(),
+            code,
             message: text,
             field: None,
         },

@@ -213,7 +213,10 @@ async fn image_urls_that_try_to_leave_the_store_are_refused() {
             "{uri}: {}",
             response.status
         );
-        assert!(response.error().code.ends_with("not_found"), "{uri}");
+        assert!(
+            response.error().code.as_str().ends_with("not_found"),
+            "{uri}"
+        );
         assert!(!response.text().contains("root:"), "{uri}");
     }
 }
