@@ -4,15 +4,10 @@ use crate::strings::text as t;
 use crowdbox_core::coco::CocoCategory;
 use leptos::prelude::*;
 
-/// The number key that picks the category at `index` (0-based): 1–9 for the first nine, none after.
+/// The number key that picks the category at `index` (0-based): 1–9 for the first nine, none after (the key
+/// table's `Command::Label`).
 pub fn hotkey_for_index(index: usize) -> Option<u32> {
     u32::try_from(index + 1).ok().filter(|n| *n <= 9)
-}
-
-/// The category a number key picks: the inverse of [`hotkey_for_index`].
-pub fn category_for_hotkey(categories: &[CocoCategory], key: &str) -> Option<u64> {
-    let digit = key.parse::<usize>().ok().filter(|d| (1..=9).contains(d))?;
-    categories.get(digit - 1).map(|c| c.id)
 }
 
 /// The sentence that tells which number keys pick labels.
@@ -74,25 +69,9 @@ mod tests {
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    fn categories(n: u64) -> Vec<CocoCategory> {
-        (1..=n)
-            .map(|id| CocoCategory {
-                id: id * 10,
-                name: format!("c{id}"),
-                supercategory: String::new(),
-            })
-            .collect()
-    }
-
     #[test]
     fn number_keys_pick_the_first_nine_labels_in_order() {
-        let cats = categories(12);
-        assert_eq!(category_for_hotkey(&cats, "1"), Some(10));
-        assert_eq!(category_for_hotkey(&cats, "9"), Some(90));
-        assert_eq!(category_for_hotkey(&cats, "0"), None);
-        assert_eq!(category_for_hotkey(&cats, "10"), None);
-        assert_eq!(category_for_hotkey(&cats, "a"), None);
-        assert_eq!(category_for_hotkey(&categories(2), "3"), None);
+        assert_eq!(hotkey_for_index(0), Some(1));
         assert_eq!(hotkey_for_index(8), Some(9));
         assert_eq!(hotkey_for_index(9), None);
     }

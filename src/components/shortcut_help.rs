@@ -1,7 +1,7 @@
 //! The key help (opened with ?): every binding in words, and a small panel to move some shortcuts to other keys.
 //! The volunteer's keys are kept in the browser (localStorage) and handed to each task's editor.
 
-use crowdbox_core::editor::{Action, Editor, Keymap, APP_KEYS, KEY_BINDINGS};
+use crowdbox_core::editor::{Action, Editor, Keymap, KEY_BINDINGS};
 use leptos::prelude::*;
 
 use crate::components::dialog::Dialog;
@@ -86,11 +86,14 @@ pub fn ShortcutHelp(open: RwSignal<bool>, editor: RwSignal<Editor>) -> impl Into
     };
     let rows = KEY_BINDINGS
         .iter()
-        .map(|b| view! { <tr><th scope="row">{b.keys}</th><td>{b.action}</td></tr> })
-        .collect_view();
-    let app_rows = APP_KEYS
-        .iter()
-        .map(|(k, does)| view! { <tr><th scope="row">{key_name(k)}</th><td>{format!("Anywhere but a text field: {does}")}</td></tr> })
+        .map(|b| {
+            let action = if b.anywhere() {
+                format!("Anywhere but a text field: {}", b.action)
+            } else {
+                b.action.to_owned()
+            };
+            view! { <tr><th scope="row">{b.keys}</th><td>{action}</td></tr> }
+        })
         .collect_view();
     let remap_rows = Action::ALL
         .into_iter()
@@ -121,7 +124,7 @@ pub fn ShortcutHelp(open: RwSignal<bool>, editor: RwSignal<Editor>) -> impl Into
         <Dialog open title="Keys" id="key-help">
             <table class="key-table">
                 <caption class="visually-hidden">"What each key does"</caption>
-                <tbody>{rows}{app_rows}</tbody>
+                <tbody>{rows}</tbody>
             </table>
             <section class="remap" aria-labelledby="remap-heading">
                 <h3 id="remap-heading">{t("change_keys")}</h3>

@@ -15,7 +15,7 @@ use crate::app::submit_current_task;
 use crate::canvas::BoxCanvas;
 use crate::components::box_list::{BoxList, EditField};
 use crate::components::instructions::Instructions;
-use crate::components::label_picker::{category_for_hotkey, LabelPicker};
+use crate::components::label_picker::LabelPicker;
 use crate::components::outcome_controls::OutcomeControls;
 use crate::components::shortcut_help::{load_keymap, ShortcutHelp};
 use crate::components::status::ErrorAlert;
@@ -204,23 +204,32 @@ pub fn TaskView(
         }
         let key = event.key();
         let command = editor.with_untracked(|e| e.keymap().command_for(&key, Modifiers::NONE));
-        if key == "?" {
-            event.prevent_default();
-            help_open.set(true);
-        } else if key.eq_ignore_ascii_case("i") {
-            event.prevent_default();
-            full_instructions_open.set(true);
-        } else if key.eq_ignore_ascii_case("c") && allow_carry {
-            event.prevent_default();
-            carry_forward();
-        } else if verify {
+        match command {
+            Some(Command::KeyHelp) => {
+                event.prevent_default();
+                help_open.set(true);
+            }
+            Some(Command::Instructions) => {
+                event.prevent_default();
+                full_instructions_open.set(true);
+            }
+            Some(Command::CopyPrevious) if allow_carry => {
+                event.prevent_default();
+                carry_forward();
+            }
             // Labels and deleting do not apply when boxes are only judged.
-        } else if command == Some(Command::DeleteSelected) && has_selection.get_untracked() {
-            event.prevent_default();
-            delete_selected();
-        } else if let Some(id) = category_for_hotkey(&hotkey_categories, &key) {
-            event.prevent_default();
-            choose_category(id);
+            _ if verify => {}
+            Some(Command::DeleteSelected) if has_selection.get_untracked() => {
+                event.prevent_default();
+                delete_selected();
+            }
+            Some(Command::Label(index)) => {
+                if let Some(id) = hotkey_categories.get(index).map(|c| c.id) {
+                    event.prevent_default();
+                    choose_category(id);
+                }
+            }
+            _ => {}
         }
     });
     on_cleanup(move || hotkeys.remove());

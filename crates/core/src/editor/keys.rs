@@ -12,7 +12,12 @@ const ARROW_PAN_PX: f64 = 40.0;
 
 impl Editor {
     pub(crate) fn key_down(&mut self, key: &str, mods: Modifiers) -> Outcome {
-        let Some(command) = self.keymap.command_for(key, mods) else {
+        // The app answers its own keys (help, instructions, copying the previous boxes) outside the editor.
+        let Some(command) = self
+            .keymap
+            .command_for(key, mods)
+            .filter(|command| !command.is_app_command())
+        else {
             return Outcome::ignored();
         };
         if !matches!(command, Command::Move { .. } | Command::MoveEdge { .. }) {
@@ -136,7 +141,11 @@ impl Editor {
                     Outcome::consumed().say("Boxes shown")
                 }
             }
-            Command::Escape | Command::PanMode => Outcome::ignored(),
+            Command::Escape
+            | Command::PanMode
+            | Command::KeyHelp
+            | Command::Instructions
+            | Command::CopyPrevious => Outcome::ignored(),
         }
     }
 

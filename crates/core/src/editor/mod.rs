@@ -33,7 +33,7 @@ pub(crate) use gesture::Gesture;
 use history::{Edit, History};
 pub use input::{Cursor, Input, Modifiers, PointerButton, Response};
 pub use keymap::{command_for, Command, KeyBinding, KEY_BINDINGS};
-pub use remap::{Action, Keymap, APP_KEYS};
+pub use remap::{Action, Keymap};
 pub use touch::{Touch, TouchPhase};
 
 /// A press that moves less than this many CSS pixels (in both axes) before release is a click, not a drag.

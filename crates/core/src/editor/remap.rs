@@ -3,17 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::keymap::{binding_of, normalise, plain_keys};
 use super::{command_for, Command, Editor, Modifiers};
-
-/// Keys the app itself answers outside the editor, so no editor action may take them: (key, what it does).
-pub const APP_KEYS: &[(&str, &str)] = &[
-    ("?", "opens the key help"),
-    ("i", "opens the full instructions"),
-    (
-        "c",
-        "copies the previous image's boxes (in jobs that allow it)",
-    ),
-];
 
 /// An editor action that can be moved to another key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,16 +51,9 @@ impl Action {
         }
     }
 
-    /// The keys it has by default (the first is the one shown).
+    /// The keys it has by default, from the key table (the first is the one shown).
     pub fn default_keys(self) -> &'static [&'static str] {
-        match self {
-            Action::NewBox => &["n"],
-            Action::DeleteSelected => &["Delete", "Backspace"],
-            Action::ToggleBoxes => &["h"],
-            Action::ZoomIn => &["+", "="],
-            Action::ZoomOut => &["-", "_"],
-            Action::Fit => &["0"],
-        }
+        plain_keys(self.command())
     }
 }
 
@@ -77,15 +61,6 @@ impl Action {
 const UNBINDABLE: &[&str] = &[
     "Tab", "Escape", "Enter", " ", "Shift", "Control", "Alt", "Meta", "AltGraph", "CapsLock",
 ];
-
-/// One letter keys compare without case; named keys (`Delete`, `F2`) as they are.
-fn normalise(key: &str) -> String {
-    if key.chars().count() == 1 {
-        key.to_lowercase()
-    } else {
-        key.to_owned()
-    }
-}
 
 /// The volunteer's changes to the default keys.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -131,10 +106,11 @@ impl Keymap {
             ));
         }
         let key = normalise(key);
-        if let Some((_, does)) = APP_KEYS.iter().find(|(k, _)| *k == key) {
-            return Err(format!("{key} already {does}."));
-        }
         match self.command_for(&key, Modifiers::NONE) {
+            Some(command) if command.is_app_command() => {
+                let does = binding_of(&key).map_or("does something else", |b| b.action);
+                return Err(format!("{key} already {does}."));
+            }
             Some(command) if command != action.command() => {
                 let other = Action::ALL
                     .iter()

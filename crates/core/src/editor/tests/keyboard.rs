@@ -277,3 +277,13 @@ fn a_just_drawn_box_is_relabelled_once_selected_on_purpose_or_edited() {
         "the relabel is one undo step"
     );
 }
+
+#[test]
+fn the_apps_own_keys_pass_through_the_editor_untouched() {
+    let mut e = editor_with(&[rect(10.0, 10.0, 50.0, 50.0)]);
+    for k in ["?", "i", "c"] {
+        let response = key(&mut e, k);
+        assert!(!response.consumed, "{k} is the app's");
+    }
+    assert_eq!(e.annotations().len(), 1);
+}
