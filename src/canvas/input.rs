@@ -93,8 +93,10 @@ pub fn pointer_cancel() -> Input {
     Input::PointerCancel
 }
 
-pub fn pointer_leave() -> Input {
-    Input::PointerLeave
+/// The pointer left the canvas; `None` for a finger, which never hovers (the editor ends its touch when it is
+/// lifted).
+pub fn pointer_leave(ev: &PointerEvent) -> Option<Input> {
+    (ev.pointer_type() != "touch").then_some(Input::PointerLeave)
 }
 
 /// `None` while an input method is composing text (the keys belong to it).

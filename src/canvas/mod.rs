@@ -180,9 +180,8 @@ pub fn BoxCanvas(
     let on_pointer_leave = {
         let surface = Rc::clone(&surface);
         move |ev: web_sys::PointerEvent| {
-            // A finger never hovers; the editor ends its touch when it is lifted.
-            if ev.pointer_type() != "touch" {
-                surface.handle(input::pointer_leave());
+            if let Some(input) = input::pointer_leave(&ev) {
+                surface.handle(input);
             }
         }
     };
