@@ -1,7 +1,9 @@
 //! Hooks for the browser benchmark (`e2e/bench/paint.mjs`), present only on a page opened with `?bench` in its
 //! address: `window.__crowdboxRepaint()` repaints the canvas at once (display list, painting, and the browser
 //! finishing the drawing) and returns how long that took in ms; `window.__crowdboxImageDrawn` holds
-//! `[url, performance.now()]` of the first paint of each task's image.
+//! `[url, performance.now()]` of the first paint of each task's image; for a tiled image,
+//! `window.__crowdboxTiles` holds `[missing, in flight, decoded bytes cached]` as of the last paint (missing:
+//! the visible tiles of the matching level not loaded yet, so `[0, 0, …]` is a sharp, finished frame).
 
 use std::cell::Cell;
 
@@ -12,6 +14,7 @@ pub type Hook = Closure<dyn FnMut() -> f64>;
 
 const REPAINT: &str = "__crowdboxRepaint";
 const IMAGE_DRAWN: &str = "__crowdboxImageDrawn";
+const TILES: &str = "__crowdboxTiles";
 
 thread_local! {
     static ENABLED: Cell<Option<bool>> = const { Cell::new(None) };
@@ -69,4 +72,14 @@ pub fn image_drawn(url: &str) {
         let pair = js_sys::Array::of2(&JsValue::from_str(url), &JsValue::from_f64(now()));
         set(IMAGE_DRAWN, &pair);
     }
+}
+
+/// Notes the tiles of the last paint: `missing` visible tiles not loaded, `in_flight` on their way, `bytes` cached.
+pub fn tiles(missing: usize, in_flight: usize, bytes: usize) {
+    let state = js_sys::Array::of3(
+        &JsValue::from_f64(missing as f64),
+        &JsValue::from_f64(in_flight as f64),
+        &JsValue::from_f64(bytes as f64),
+    );
+    set(TILES, &state);
 }

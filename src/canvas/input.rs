@@ -1,7 +1,7 @@
 //! The only place that turns browser events into editor [`Input`]s: pointer coordinates become CSS pixels
 //! relative to the canvas's top-left corner, buttons and modifier keys become the core's types.
 
-use crowdbox_core::editor::{Input, Modifiers, PointerButton};
+use crowdbox_core::editor::{Input, Modifiers, PointerButton, Touch, TouchPhase};
 use crowdbox_core::geometry::ScreenPoint;
 use web_sys::{Element, KeyboardEvent, MouseEvent, PointerEvent, WheelEvent};
 
@@ -77,12 +77,26 @@ pub fn pointer_up(canvas: &Element, ev: &PointerEvent) -> Option<Input> {
     })
 }
 
+/// A finger's pointer event (`pointerType` touch) as the editor's touch input, every finger told apart by its
+/// pointer id: the editor decides what one finger (draw) or two (pinch and pan) do. `None` for a mouse or pen.
+pub fn touch(canvas: &Element, ev: &PointerEvent, phase: TouchPhase) -> Option<Input> {
+    (ev.pointer_type() == "touch").then(|| {
+        Input::Touch(Touch {
+            id: ev.pointer_id(),
+            phase,
+            at: canvas_point(canvas, ev),
+        })
+    })
+}
+
 pub fn pointer_cancel() -> Input {
     Input::PointerCancel
 }
 
-pub fn pointer_leave() -> Input {
-    Input::PointerLeave
+/// The pointer left the canvas; `None` for a finger, which never hovers (the editor ends its touch when it is
+/// lifted).
+pub fn pointer_leave(ev: &PointerEvent) -> Option<Input> {
+    (ev.pointer_type() != "touch").then_some(Input::PointerLeave)
 }
 
 /// `None` while an input method is composing text (the keys belong to it).

@@ -17,18 +17,22 @@ mod loading;
 mod painter;
 mod prefetch;
 mod surface;
+mod tiles;
 
 pub use prefetch::prefetch;
+pub use tiles::overview_url;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use crowdbox_core::editor::Editor;
+use crowdbox_core::editor::{Editor, TouchPhase};
+use crowdbox_core::tiles::TilePyramid;
 use leptos::html;
 use leptos::prelude::*;
 use web_sys::{HtmlCanvasElement, HtmlImageElement};
 
 use surface::{ImageLoad, Surface};
+use tiles::TileLayer;
 
 /// Short help read by screen readers with the canvas's name.
 const CANVAS_HELP: &str = "Drag to draw a box with the chosen label. Click a box to select it; drag \
@@ -42,6 +46,9 @@ const CANVAS_HELP: &str = "Drag to draw a box with the chosen label. Click a box
 pub fn BoxCanvas(
     editor: RwSignal<Editor>,
     #[prop(into)] image_url: String,
+    /// The image's tile pyramid when it has one: then only its tiles are fetched and drawn (see
+    /// [`crowdbox_core::tiles::tile_url`] for where they are), never the whole image.
+    tiles: Option<TilePyramid>,
     /// A CSS filter applied to the image only (not the boxes), e.g. `brightness(120%)`.
     #[prop(into, optional)]
     image_filter: Signal<String>,
@@ -51,11 +58,15 @@ pub fn BoxCanvas(
     let load = RwSignal::new(ImageLoad::Loading);
     let cursor = RwSignal::new("default");
     let announcement = RwSignal::new(String::new());
-    let image = prefetch::take(&image_url)
-        .unwrap_or_else(|| HtmlImageElement::new().expect("a document can always create an <img>"));
+    let image = match tiles {
+        Some(_) => None,
+        None => prefetch::take(&image_url),
+    }
+    .unwrap_or_else(|| HtmlImageElement::new().expect("a document can always create an <img>"));
     let surface = Rc::new(Surface {
         editor,
         image,
+        tiles: tiles.map(|pyramid| TileLayer::new(pyramid, &image_url)),
         load,
         cursor,
         announcement,
@@ -67,7 +78,11 @@ pub fn BoxCanvas(
         image_callbacks: RefCell::new(Vec::new()),
         bench_hook: RefCell::new(None),
     });
-    surface.load_image(&image_url);
+    if surface.tiles.is_some() {
+        surface.load_tiles();
+    } else {
+        surface.load_image(&image_url);
+    }
 
     {
         let surface = Rc::clone(&surface);
@@ -107,8 +122,9 @@ pub fn BoxCanvas(
                 let options = web_sys::FocusOptions::new();
                 options.set_prevent_scroll(true);
                 let _ = canvas.focus_with_options(&options);
-                let Some(response) =
-                    input::pointer_down(canvas, &ev).and_then(|i| surface.handle(i))
+                let Some(response) = input::touch(canvas, &ev, TouchPhase::Start)
+                    .or_else(|| input::pointer_down(canvas, &ev))
+                    .and_then(|i| surface.handle(i))
                 else {
                     return;
                 };
@@ -124,8 +140,9 @@ pub fn BoxCanvas(
         let surface = Rc::clone(&surface);
         move |ev: web_sys::PointerEvent| {
             with_canvas(&|canvas| {
-                if let Some(response) =
-                    input::pointer_move(canvas, &ev).and_then(|i| surface.handle(i))
+                if let Some(response) = input::touch(canvas, &ev, TouchPhase::Move)
+                    .or_else(|| input::pointer_move(canvas, &ev))
+                    .and_then(|i| surface.handle(i))
                 {
                     if response.consumed {
                         ev.prevent_default();
@@ -138,8 +155,9 @@ pub fn BoxCanvas(
         let surface = Rc::clone(&surface);
         move |ev: web_sys::PointerEvent| {
             with_canvas(&|canvas| {
-                if let Some(response) =
-                    input::pointer_up(canvas, &ev).and_then(|i| surface.handle(i))
+                if let Some(response) = input::touch(canvas, &ev, TouchPhase::End)
+                    .or_else(|| input::pointer_up(canvas, &ev))
+                    .and_then(|i| surface.handle(i))
                 {
                     if response.consumed {
                         ev.prevent_default();
@@ -150,14 +168,21 @@ pub fn BoxCanvas(
     };
     let on_pointer_cancel = {
         let surface = Rc::clone(&surface);
-        move |_: web_sys::PointerEvent| {
-            surface.handle(input::pointer_cancel());
+        move |ev: web_sys::PointerEvent| {
+            with_canvas(&|canvas| {
+                // A finger that is still known (not lifted) is cancelled alone; a lifted one is ignored.
+                let input = input::touch(canvas, &ev, TouchPhase::Cancel)
+                    .unwrap_or_else(input::pointer_cancel);
+                surface.handle(input);
+            })
         }
     };
     let on_pointer_leave = {
         let surface = Rc::clone(&surface);
-        move |_: web_sys::PointerEvent| {
-            surface.handle(input::pointer_leave());
+        move |ev: web_sys::PointerEvent| {
+            if let Some(input) = input::pointer_leave(&ev) {
+                surface.handle(input);
+            }
         }
     };
     let on_key_down = {

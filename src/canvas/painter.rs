@@ -7,6 +7,16 @@ use crowdbox_core::scene::{Color, DrawCmd, ScreenRect, Stroke};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlImageElement};
 
+use super::tiles::TileImage;
+
+/// What the display list's image stands for.
+pub enum Picture<'a> {
+    /// The whole image, once it has loaded.
+    Whole(Option<&'a HtmlImageElement>),
+    /// A huge image's tiles, bottom first, each in its own place (the display list's image rect is unused).
+    Tiles(&'a [TileImage]),
+}
+
 /// The UI font for tags and the readout (the size comes with each command).
 const FONT_FAMILY: &str = "system-ui, -apple-system, 'Segoe UI', sans-serif";
 /// Dash pattern for dashed strokes, in CSS pixels.
@@ -44,6 +54,11 @@ impl Painter {
         })
     }
 
+    /// Device pixels per CSS pixel, as last sized.
+    pub fn ratio(&self) -> f64 {
+        self.ratio
+    }
+
     /// Sizes the backing store to the canvas's CSS size times the device pixel ratio. Resizing clears the
     /// canvas, so it only happens when something changed.
     pub fn resize(&mut self, css_width: f64, css_height: f64, ratio: f64) {
@@ -64,9 +79,9 @@ impl Painter {
             .set_height((css_height * ratio).round().max(1.0) as u32);
     }
 
-    /// Draws `cmds` in order; `image` is drawn where the list says once it has loaded, through the CSS
+    /// Draws `cmds` in order; the picture is drawn where the list has its image, through the CSS
     /// `image_filter` (`none` or empty for none), which touches the image only.
-    pub fn paint(&self, cmds: &[DrawCmd], image: Option<&HtmlImageElement>, image_filter: &str) {
+    pub fn paint(&self, cmds: &[DrawCmd], picture: Picture<'_>, image_filter: &str) {
         let ctx = &self.ctx;
         // Resizing the backing store resets the context's state: start from nothing known.
         self.fill.set(None);
@@ -88,7 +103,10 @@ impl Painter {
                     self.set_fill(*color);
                     ctx.fill_rect(0.0, 0.0, self.css_width, self.css_height);
                 }
-                DrawCmd::Image { rect } => self.draw_image(rect, image, image_filter),
+                DrawCmd::Image { rect } => match picture {
+                    Picture::Whole(image) => self.draw_image(rect, image, image_filter),
+                    Picture::Tiles(tiles) => self.draw_tiles(rect, tiles, image_filter),
+                },
                 DrawCmd::Rect { rect, fill, stroke } => {
                     if let Some(fill) = fill {
                         self.set_fill(*fill);
@@ -148,6 +166,38 @@ impl Painter {
                 self.set_fill(Color::rgb(255, 255, 255).with_alpha(0.08));
                 ctx.fill_rect(rect.x, rect.y, rect.w, rect.h);
             }
+        }
+    }
+
+    /// Draws each tile scaled into its place; the placeholder while not even the overview has arrived.
+    fn draw_tiles(&self, rect: &ScreenRect, tiles: &[TileImage], filter: &str) {
+        if tiles.is_empty() {
+            return self.draw_image(rect, None, filter);
+        }
+        let ctx = &self.ctx;
+        let filtered = !filter.is_empty() && filter != "none";
+        if filtered {
+            ctx.set_filter(filter);
+        }
+        let mut smoothing = None;
+        for tile in tiles {
+            // As for the whole image: past 2 screen pixels per pixel, show the pixels themselves.
+            let smooth = tile.magnification < 2.0;
+            if smoothing != Some(smooth) {
+                ctx.set_image_smoothing_enabled(smooth);
+                smoothing = Some(smooth);
+            }
+            let d = &tile.dest;
+            let _ = ctx.draw_image_with_html_image_element_and_dw_and_dh(
+                &tile.image,
+                d.x,
+                d.y,
+                d.w,
+                d.h,
+            );
+        }
+        if filtered {
+            ctx.set_filter("none");
         }
     }
 

@@ -12,7 +12,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, HtmlDivElement, HtmlImageElement, ResizeObserver};
 
 use super::bench;
-use super::painter::Painter;
+use super::painter::{Painter, Picture};
+use super::tiles::TileLayer;
 
 /// Where the task's image is in loading.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,7 +29,10 @@ type ResizeCallback = Closure<dyn FnMut(js_sys::Array, ResizeObserver)>;
 /// The canvas's non-reactive state: the painter, the image, and the animation-frame bookkeeping.
 pub(super) struct Surface {
     pub(super) editor: RwSignal<Editor>,
+    /// The whole image, for images without a pyramid (never loaded when `tiles` is there).
     pub(super) image: HtmlImageElement,
+    /// A huge image's tiles, drawn instead of the whole image.
+    pub(super) tiles: Option<TileLayer>,
     pub(super) load: RwSignal<ImageLoad>,
     pub(super) cursor: RwSignal<&'static str>,
     pub(super) announcement: RwSignal<String>,
@@ -80,24 +84,40 @@ impl Surface {
         });
     }
 
-    pub(super) fn paint_now(&self) {
+    pub(super) fn paint_now(self: &Rc<Self>) {
         let painter = self.painter.borrow();
         let Some(painter) = painter.as_ref() else {
             return;
         };
-        let Some(cmds) = self.editor.try_with_untracked(scene) else {
+        let Some((cmds, view, viewport)) = self
+            .editor
+            .try_with_untracked(|e| (scene(e), e.view(), e.viewport()))
+        else {
             return;
         };
-        let image = (self.load.get_untracked() == ImageLoad::Ready).then_some(&self.image);
         let filter = self.image_filter.get_untracked();
-        painter.paint(&cmds, image, &filter);
-        if image.is_some() && bench::enabled() {
-            bench::image_drawn(&self.image.src());
+        let Some(layer) = self.tiles.as_ref() else {
+            let image = (self.load.get_untracked() == ImageLoad::Ready).then_some(&self.image);
+            painter.paint(&cmds, Picture::Whole(image), &filter);
+            if image.is_some() && bench::enabled() {
+                bench::image_drawn(&self.image.src());
+            }
+            return;
+        };
+        let (draws, missing) = layer.frame(&view, viewport, painter.ratio());
+        painter.paint(&cmds, Picture::Tiles(&draws), &filter);
+        self.fetch_tiles(&missing);
+        if bench::enabled() {
+            if !draws.is_empty() {
+                bench::image_drawn(layer.image_url());
+            }
+            let (in_flight, bytes) = layer.stats();
+            bench::tiles(missing.len(), in_flight, bytes);
         }
     }
 
     /// The container changed size (or the page zoom did): size the backing store and refit the view.
-    pub(super) fn resized(&self) {
+    pub(super) fn resized(self: &Rc<Self>) {
         let Some((width, height)) = self
             .container
             .borrow()
@@ -155,6 +175,9 @@ impl Surface {
         self.image.set_onload(None);
         self.image.set_onerror(None);
         self.image_callbacks.borrow_mut().clear();
+        if let Some(layer) = &self.tiles {
+            layer.clear();
+        }
         if self.bench_hook.borrow_mut().take().is_some() {
             bench::uninstall();
         }

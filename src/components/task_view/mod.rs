@@ -235,17 +235,22 @@ pub fn TaskView(
     on_cleanup(move || hotkeys.remove());
 
     let image_url = api_url(&task.image_url);
+    let tiles = task.tiles;
+    // A huge image's next task is fetched ahead by its overview tile only.
     let upcoming: Vec<String> = session.with_untracked(|s| {
         s.upcoming_tasks()
             .iter()
-            .map(|t| api_url(&t.image_url))
+            .map(|t| match &t.tiles {
+                Some(pyramid) => crate::canvas::overview_url(&api_url(&t.image_url), pyramid),
+                None => api_url(&t.image_url),
+            })
             .collect()
     });
     crate::canvas::prefetch(upcoming.iter().map(String::as_str));
     let has_previous = Signal::derive(move || previous_boxes.with(|b| !b.is_empty()));
     view! {
         <main class="canvas-area">
-            <BoxCanvas editor image_url image_filter />
+            <BoxCanvas editor image_url tiles image_filter />
         </main>
         <aside class="sidebar" aria-label="Labels and boxes">
             <Instructions

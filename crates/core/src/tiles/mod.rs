@@ -21,6 +21,8 @@
 //! Level `l` is the image scaled by `2^-(levels-1-l)`, its size rounded up ([`TilePyramid::level_size`]).
 //! Every tile is `tile_size` square except the last column and row of a level, which hold what is left. The
 //! server serves the same tiles at `/api/images/{id}/tiles/{level}/{x}/{y}` ([`TileKey::path`] names the file).
+//! A static site's task batch gives a task with `tiles` the pyramid folder's URL, ending in `/`, as its
+//! `image_url` ([`tile_url`]).
 
 mod cache;
 mod pyramid;
@@ -33,7 +35,7 @@ mod tests;
 
 pub use cache::{TileCache, DEFAULT_TILE_CACHE_BYTES};
 pub use pyramid::{
-    needs_pyramid, TileFormat, TileKey, TilePyramid, TilePyramidError,
+    needs_pyramid, tile_url, TileFormat, TileKey, TilePyramid, TilePyramidError,
     DEFAULT_PYRAMID_THRESHOLD_MPX, DEFAULT_TILE_SIZE, PYRAMID_FILE,
 };
 pub use view::{

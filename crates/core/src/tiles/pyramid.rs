@@ -68,6 +68,19 @@ impl TileKey {
     }
 }
 
+/// Where the app fetches a tile of the image whose task says `image_url` (already resolved against the API or
+/// the task list):
+/// - a published pyramid folder (`image_url` ends with `/`, as in a static site's task batch): the tile's file in
+///   it, `<folder><level>/<x>/<y>.jpg` ([`TileKey::path`]);
+/// - anything else is the server's image: its tile endpoint `<image_url>/tiles/<level>/<x>/<y>`.
+pub fn tile_url(image_url: &str, key: TileKey, format: TileFormat) -> String {
+    if image_url.ends_with('/') {
+        format!("{image_url}{}", key.path(format))
+    } else {
+        format!("{image_url}/tiles/{}/{}/{}", key.level, key.x, key.y)
+    }
+}
+
 /// What is wrong with a pyramid description.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TilePyramidError(pub String);

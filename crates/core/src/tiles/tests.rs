@@ -102,6 +102,23 @@ fn tile_files_are_named_level_column_row() {
 }
 
 #[test]
+fn a_tile_comes_from_the_server_below_its_image_or_from_a_published_folder() {
+    let key = TileKey::new(6, 39, 29);
+    assert_eq!(
+        tile_url("http://h:8080/api/images/42", key, TileFormat::Jpeg),
+        "http://h:8080/api/images/42/tiles/6/39/29"
+    );
+    assert_eq!(
+        tile_url(
+            "https://cdn.example/job/photo.tiles/",
+            key,
+            TileFormat::Jpeg
+        ),
+        "https://cdn.example/job/photo.tiles/6/39/29.jpg"
+    );
+}
+
+#[test]
 fn the_threshold_tiles_only_images_above_it() {
     assert!(!needs_pyramid(4000, 4000, DEFAULT_PYRAMID_THRESHOLD_MPX));
     assert!(needs_pyramid(4000, 4001, DEFAULT_PYRAMID_THRESHOLD_MPX));

@@ -18,10 +18,16 @@ pub fn level_for_view(pyramid: &TilePyramid, view: &ViewTransform, device_pixel_
     if !(needed.is_finite() && needed > 0.0) || needed >= 1.0 {
         return pyramid.finest_level();
     }
-    // Level l has 2^-halvings level pixels per image pixel; halve as often as stays ≥ needed. The epsilon keeps
-    // an exact fit (scale 0.25 → two halvings) from losing a level to rounding.
-    let halvings = (-needed.log2() + 1e-9).floor() as u32;
-    pyramid.finest_level().saturating_sub(halvings)
+    // Level l has 2^-halvings level pixels per image pixel; halve as often as stays ≥ needed. The tolerance
+    // keeps an exact fit (scale 0.25 → two halvings) from losing a level to rounding. (Halving in a loop rather
+    // than `log2`: exact, and no logarithm code in the worker app's bundle.)
+    let mut halvings = 0;
+    let mut next = 0.5;
+    while needed <= next * (1.0 + 1e-9) && halvings < pyramid.finest_level() {
+        halvings += 1;
+        next *= 0.5;
+    }
+    pyramid.finest_level() - halvings
 }
 
 /// A rectangle of tiles of one level: columns `x0..x1`, rows `y0..y1` (half open; empty when nothing shows).
@@ -154,13 +160,16 @@ pub fn plan_draw(
             }
         }
     }
-    stand_ins.sort_by_key(|k| k.level);
+    insertion_sort(&mut stand_ins, |a, b| a.level < b.level);
     let centre = view.to_image(ScreenPoint::new(canvas.0 / 2.0, canvas.1 / 2.0));
-    missing.sort_by(|a, b| {
-        let da = distance_sq(pyramid, *a, centre);
-        let db = distance_sq(pyramid, *b, centre);
-        da.total_cmp(&db).then(a.cmp(b))
+    let mut by_distance: Vec<(f64, TileKey)> = missing
+        .iter()
+        .map(|k| (distance_sq(pyramid, *k, centre), *k))
+        .collect();
+    insertion_sort(&mut by_distance, |a, b| {
+        a.0 < b.0 || (a.0 == b.0 && a.1 < b.1)
     });
+    let missing: Vec<TileKey> = by_distance.into_iter().map(|(_, k)| k).collect();
     let draws = stand_ins
         .into_iter()
         .chain(loaded)
@@ -173,6 +182,18 @@ pub fn plan_draw(
         level,
         draws,
         missing,
+    }
+}
+
+/// A stable sort by `less`. The lists are a screen of tiles at most, and the standard library's sort would add
+/// several kilobytes to the worker app's bundle for each type sorted.
+fn insertion_sort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && less(&v[j], &v[j - 1]) {
+            v.swap(j, j - 1);
+            j -= 1;
+        }
     }
 }
 
