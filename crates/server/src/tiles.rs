@@ -72,7 +72,24 @@ pub fn make_pyramids(
                 std::fs::create_dir_all(store_dir.join("tiles")).with_context(|| {
                     format!("cannot create the tiles folder in {}", store_dir.display())
                 })?;
-                let pyramid = make_pyramid(image.source, &dest, &options, |_| {})?;
+                let file = image.source.display().to_string();
+                let started = std::time::Instant::now();
+                tracing::info!(%file, width = image.width, height = image.height, "making a tile pyramid");
+                // Progress in tenths, so a 1 Gpx image (about 5,000 tiles) logs ten lines, not thousands.
+                let mut logged_tenths = 0;
+                let pyramid = make_pyramid(image.source, &dest, &options, |p| {
+                    let tenths = (p.tiles_written * 10).checked_div(p.tiles_total).unwrap_or(10);
+                    if tenths > logged_tenths && tenths < 10 {
+                        logged_tenths = tenths;
+                        tracing::info!(%file, tiles = p.tiles_written, of = p.tiles_total, "tiling");
+                    }
+                })?;
+                tracing::info!(
+                    %file,
+                    levels = pyramid.levels,
+                    seconds = started.elapsed().as_secs_f64(),
+                    "tile pyramid made"
+                );
                 made.push(dest.clone());
                 Ok(pyramid)
             },

@@ -236,7 +236,8 @@ async fn a_failed_import_removes_the_pyramids_it_made() {
         .is_ok_and(|mut d| d.next().is_some()));
 }
 
-/// `crowdbox import --coco FILE` with the tiling threshold set through the environment.
+/// `crowdbox import --coco FILE` with the tiling threshold set through the environment (and the default log
+/// level, which shows the pyramids' progress).
 fn import_coco_with_threshold(
     app: &TestApp,
     file: &std::path::Path,
@@ -246,7 +247,7 @@ fn import_coco_with_threshold(
         .args(["import", "--job", "pets", "--coco", file.to_str().unwrap()])
         .env("CROWDBOX_DATABASE", database(app))
         .env("CROWDBOX_PYRAMID_THRESHOLD_MPX", mpx)
-        .env("RUST_LOG", "warn")
+        .env_remove("RUST_LOG")
         .output()
         .expect("crowdbox runs")
 }
@@ -275,7 +276,15 @@ async fn a_dataset_import_tiles_images_above_the_threshold_from_the_environment(
         (before, files)
     );
 
-    stdout(&import_coco_with_threshold(&app, &file, "0.5"));
+    let imported = import_coco_with_threshold(&app, &file, "0.5");
+    stdout(&imported);
+    let log = String::from_utf8_lossy(&imported.stderr);
+    assert!(
+        log.contains("making a tile pyramid") && log.contains("big.png"),
+        "the import says which image it tiles: {log}"
+    );
+    assert!(log.contains("tile pyramid made"), "{log}");
+    assert!(!log.contains("small.png"), "{log}");
 
     let batch = app.lease("pets", "worker-a").await;
     let tiles: Vec<Option<(u32, u32, u32, u32)>> = batch
