@@ -7,6 +7,7 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod console;
 pub mod drafts;
 pub mod embed;
 pub mod invite;
