@@ -16,7 +16,7 @@ use super::{api, Owner};
 const ROW: f64 = 34.0;
 const LABEL_W: f64 = 150.0;
 const CHART_W: f64 = 720.0;
-const BAR_W: f64 = CHART_W - LABEL_W - 150.0;
+const BAR_W: f64 = CHART_W - LABEL_W - 210.0;
 
 fn describe_ratio(ratio: Option<f64>) -> String {
     ratio.map_or_else(

@@ -25,12 +25,14 @@ pub(crate) struct JobState {
     pub progress: RwSignal<ProgressEvent>,
     pub error: RwSignal<Option<String>>,
     refreshing: StoredValue<(bool, bool)>,
+    /// Kept here: the reloads also run from the events stream's callbacks, outside any reactive owner.
+    owner: Owner,
 }
 
 impl JobState {
     /// Reads the job (settings and counts) again.
     pub fn reload_job(self) {
-        let owner = Owner::from_context();
+        let owner = self.owner;
         spawn_local(async move {
             match api::get::<JobList>(&owner.token(), "/api/jobs").await {
                 Ok(list) => {
@@ -55,23 +57,30 @@ impl JobState {
 
     /// Reads the statistics again; a request asked for while one runs is made once it is back.
     pub fn reload_stats(self) {
-        let (running, _) = self.refreshing.get_value();
+        let Some((running, _)) = self.refreshing.try_get_value() else {
+            return;
+        };
         if running {
             self.refreshing.set_value((true, true));
             return;
         }
         self.refreshing.set_value((true, false));
-        let owner = Owner::from_context();
+        let owner = self.owner;
         spawn_local(async move {
             let path = format!("{}/stats", api::job_path(&self.name.get_value()));
             match api::get::<JobStats>(&owner.token(), &path).await {
-                Ok(stats) => self.stats.set(Some(stats)),
+                Ok(stats) => {
+                    let _ = self.stats.try_set(Some(stats));
+                }
                 Err(e) => {
                     owner.check(&e);
-                    self.error.set(Some(e.message));
+                    let _ = self.error.try_set(Some(e.message));
                 }
             }
-            let (_, again) = self.refreshing.get_value();
+            // The page may be gone by now.
+            let Some((_, again)) = self.refreshing.try_get_value() else {
+                return;
+            };
             self.refreshing.set_value((false, false));
             if again {
                 self.reload_stats();
@@ -94,6 +103,7 @@ pub(crate) fn JobPage(job: String) -> impl IntoView {
         progress: RwSignal::new(ProgressEvent::default()),
         error: RwSignal::new(None),
         refreshing: StoredValue::new((false, false)),
+        owner,
     };
     provide_context(state);
     state.reload_job();
@@ -114,7 +124,7 @@ pub(crate) fn JobPage(job: String) -> impl IntoView {
             job.clone(),
             signal,
             move |event: ProgressEvent| {
-                tracker.update_value(|t| {
+                tracker.try_update_value(|t| {
                     t.record(ProgressSample {
                         at_ms: now_ms(),
                         images_done: event.images_done,

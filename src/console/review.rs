@@ -41,17 +41,23 @@ fn query_string(filter: &ReviewFilter, cursor: Option<&str>) -> String {
         .join("&")
 }
 
+/// Whether the key goes into a text field or a select (a checkbox or radio with focus still lets keys act).
 fn typing_in_a_field(event: &web_sys::KeyboardEvent) -> bool {
     use wasm_bindgen::JsCast;
-    event
+    let Some(element) = event
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|e| {
-            matches!(
-                e.tag_name().to_ascii_lowercase().as_str(),
-                "input" | "textarea" | "select"
-            )
-        })
+    else {
+        return false;
+    };
+    match element.tag_name().to_ascii_lowercase().as_str() {
+        "textarea" | "select" => true,
+        "input" => !matches!(
+            element.get_attribute("type").unwrap_or_default().as_str(),
+            "checkbox" | "radio" | "button" | "submit"
+        ),
+        _ => false,
+    }
 }
 
 #[component]
