@@ -153,3 +153,71 @@ test('the owner creates a job, uploads images, sees a submission live, corrects 
     await server.stop();
   }
 });
+
+test('the review screen walks the queue and accepts and reopens images with the keyboard', async () => {
+  process.env.CROWDBOX_OWNER_TOKEN = OWNER_TOKEN;
+  const server = await startServer({ job: 'e2e' });
+  const browser = await launchBrowser();
+  try {
+    // A volunteer answers the first three images of their batch without boxes.
+    const volunteer = await openPage(browser, { width: 1024, height: 700 });
+    await volunteer.page.goto(`${server.baseUrl}/?job=e2e`);
+    for (let k = 1; k <= 3; k++) {
+      await volunteer.page.getByText(`task ${k} of 5`).waitFor();
+      await volunteer.page.getByRole('button', { name: /Submit/ }).click();
+    }
+    await volunteer.page.locator('#sync-status').filter({ hasText: /^3 saved$/ }).waitFor();
+
+    const owner = await openPage(browser, { width: 1280, height: 800 });
+    const page = owner.page;
+    await page.goto(`${server.baseUrl}/owner/#review=e2e`);
+    await page.getByLabel('Owner token').fill(OWNER_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const position = page.locator('.queue-position');
+    await position.filter({ hasText: 'Image 1 of 3' }).waitFor();
+    const shownImage = async () => (await page.locator('svg.review-image').getAttribute('aria-label')).split(':')[0];
+    await page.locator('svg.review-image').waitFor();
+    const first = await shownImage();
+
+    await page.keyboard.press('n');
+    await position.filter({ hasText: 'Image 2 of 3' }).waitFor();
+    await page.keyboard.press('ArrowRight');
+    await position.filter({ hasText: 'Image 3 of 3' }).waitFor();
+    await page.keyboard.press('n');
+    await page.getByText('This is the last image.').waitFor();
+    await page.keyboard.press('p');
+    await page.keyboard.press('ArrowLeft');
+    await position.filter({ hasText: 'Image 1 of 3' }).waitFor();
+    await page.waitForFunction((name) => document.querySelector('svg.review-image')?.getAttribute('aria-label').startsWith(`${name}:`), first);
+
+    await page.keyboard.press('a');
+    await page.getByText('Accepted: the consolidated boxes are final.').waitFor();
+    await page.getByText(/· accepted$/).waitFor();
+    const reviewed = async () => {
+      const response = await fetch(`${server.baseUrl}/api/jobs/e2e/review?reviewed=true`, {
+        headers: { Authorization: `Bearer ${OWNER_TOKEN}` },
+      });
+      return (await response.json()).images.map((i) => i.file_name);
+    };
+    assert.deepEqual(await reviewed(), [first], 'the accepted image is reviewed on the server');
+    await page.keyboard.press('r');
+    await page.getByText('Reopened: the image goes back to more workers.').waitFor();
+    await page.getByText(/· not reviewed$/).waitFor();
+    assert.deepEqual(await reviewed(), [], 'reopening undoes the review');
+
+    // Keys typed into the filter's field are text, not commands.
+    await page.getByLabel('Images').selectOption('worker');
+    await page.getByLabel('Which').fill('nobody-anr');
+    await position.filter({ hasText: 'Image 1 of 3' }).waitFor();
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByText('No image matches this filter.').waitFor();
+    assert.deepEqual(await reviewed(), [], 'typing a and r in the field reviewed nothing');
+
+    assert.deepEqual(owner.errors, [], 'no page errors in the console');
+    assert.deepEqual(volunteer.errors, [], 'no page errors in the volunteer app');
+  } finally {
+    delete process.env.CROWDBOX_OWNER_TOKEN;
+    await browser.close();
+    await server.stop();
+  }
+});
