@@ -87,4 +87,7 @@ crowdbox_tools() {
 build_frontend() {
   say "building the worker app (release)"
   (cd "$REPO_ROOT" && trunk build --release --offline)
+  # After the worker app: its build empties dist/, this one only dist/owner/.
+  say "building the owner console (release, dist/owner/)"
+  (cd "$REPO_ROOT" && trunk build --release --offline --dist dist/owner owner/index.html)
 }

@@ -7,6 +7,9 @@
 pub mod api;
 pub mod app;
 pub mod components;
+/// The owner console (`--features console`, its own bundle).
+#[cfg(feature = "console")]
+pub mod console;
 pub mod drafts;
 pub mod embed;
 pub mod invite;

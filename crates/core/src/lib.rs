@@ -3,6 +3,8 @@
 //! No web, UI or async runtime crates here, so all of it is tested natively with `cargo test`.
 
 pub mod coco;
+#[cfg(any(feature = "console", test))]
+pub mod console;
 pub mod consolidate;
 pub mod editor;
 pub mod embed;

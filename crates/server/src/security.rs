@@ -107,17 +107,29 @@ impl Guards {
     }
 }
 
+/// The pages of the static folder whose inline scripts the CSP allows: the volunteer app and the owner console
+/// (`/owner/`, its own bundle).
+pub const APP_PAGES: [&str; 2] = ["index.html", "owner/index.html"];
+
 /// The headers every response carries, computed once at start-up.
 pub struct SecurityHeaders {
     headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl SecurityHeaders {
-    /// Builds the CSP for the worker app in `static_dir`: inline scripts of its `index.html` (trunk's loader)
-    /// are allowed by their SHA-256 hash, nothing else inline.
+    /// Builds the CSP for the apps in `static_dir`: inline scripts of their pages ([`APP_PAGES`], trunk's
+    /// loaders) are allowed by their SHA-256 hash, nothing else inline.
     pub fn new(config: &ServerConfig, static_dir: &Path) -> Self {
-        let index = std::fs::read_to_string(static_dir.join("index.html")).unwrap_or_default();
-        let script_hashes: String = inline_script_hashes(&index)
+        let mut hashes: Vec<String> = Vec::new();
+        for page in APP_PAGES {
+            let html = std::fs::read_to_string(static_dir.join(page)).unwrap_or_default();
+            for hash in inline_script_hashes(&html) {
+                if !hashes.contains(&hash) {
+                    hashes.push(hash);
+                }
+            }
+        }
+        let script_hashes: String = hashes
             .iter()
             .map(|hash| format!(" 'sha256-{hash}'"))
             .collect();

@@ -111,6 +111,64 @@ async fn an_inline_loader_script_is_allowed_by_its_hash_only() {
     );
 }
 
+#[tokio::test]
+async fn the_owner_console_at_owner_is_served_and_its_loader_script_allowed_by_its_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let static_dir = dir.path().join("dist");
+    std::fs::create_dir_all(static_dir.join("owner")).unwrap();
+    let worker_script = "import init from './app.js'; await init();";
+    let console_script = "import init from './crowdbox-console.js'; await init();";
+    std::fs::write(
+        static_dir.join("index.html"),
+        format!("<!doctype html><script type=\"module\">{worker_script}</script>"),
+    )
+    .unwrap();
+    let console_page = format!(
+        "<!doctype html><title>console</title><script type=\"module\">{console_script}</script>"
+    );
+    std::fs::write(static_dir.join("owner/index.html"), &console_page).unwrap();
+    let database = dir.path().join("db.sqlite3");
+    let db = open_database(&database).await.unwrap();
+    let router = app_with(
+        AppState {
+            writer: GroupWriter::start(&db).unwrap(),
+            db,
+            image_store: image_store_dir(&database),
+            static_dir,
+            clock: Arc::new(SystemClock),
+        },
+        ServerConfig::default(),
+    );
+    let response = router
+        .clone()
+        .oneshot(Request::get("/owner/").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    assert_eq!(std::str::from_utf8(&body).unwrap(), console_page);
+    for script in [worker_script, console_script] {
+        let hash = base64_sha256(script);
+        assert!(
+            policy.contains(&format!(" 'sha256-{hash}'")),
+            "{script} not allowed: {policy}"
+        );
+    }
+    // Without the trailing slash the browser is sent to the folder, so the console's relative asset URLs work.
+    let bare = router
+        .oneshot(Request::get("/owner").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert!(bare.status().is_redirection(), "{}", bare.status());
+    assert_eq!(bare.headers()[header::LOCATION], "/owner/");
+}
+
 /// Base64 of SHA-256, written out here so the test does not reuse the server's own encoder.
 fn base64_sha256(text: &str) -> String {
     use sha2::Digest;

@@ -1,0 +1,16 @@
+//! The owner console's browser entry point: mounts [`crowdbox_app::console::Console`]. Built by trunk from
+//! `owner/index.html` into `dist/owner/`, its own bundle, so the volunteer app's first load does not grow.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(crowdbox_app::console::Console);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!(
+        "crowdbox-console runs in a browser: build it with `trunk build --release owner/index.html` and serve dist/"
+    );
+    std::process::exit(2);
+}
