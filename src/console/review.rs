@@ -337,7 +337,7 @@ pub(crate) fn ReviewPage(job: String) -> impl IntoView {
                             let image_filter = Signal::derive(move || display.get().css_filter());
                             view! {
                                 <div class="review-canvas">
-                                    <BoxCanvas editor image_url=d.image_url.clone() image_filter />
+                                    <BoxCanvas editor image_url=d.image_url.clone() tiles=d.tiles image_filter />
                                 </div>
                                 <ViewControls editor display />
                             }

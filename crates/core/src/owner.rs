@@ -359,6 +359,9 @@ pub struct ImageDetail {
     pub width: u32,
     pub height: u32,
     pub image_url: String,
+    /// The image's tile pyramid when it is huge, as in a task (`Task::tiles`): review draws its tiles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tiles: Option<crate::tiles::TilePyramid>,
     pub consolidated: Vec<LabelledBox>,
     pub submissions: Vec<ImageSubmission>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -138,6 +138,9 @@ pub async fn image_detail(
 ) -> Result<ImageDetail, ApiError> {
     let image = job_image(store, job, image_id).await?;
     let record = rows::image_record(store, image.id).await?;
+    let tiles = crate::db::tiles::pyramid_of(store, image.id)
+        .await?
+        .map(|(pyramid, _)| pyramid);
     let boxes_of = |submission_id: i64| -> Vec<&StoredBox> {
         record
             .boxes
@@ -192,6 +195,7 @@ pub async fn image_detail(
         width: u32::try_from(image.width).unwrap_or_default(),
         height: u32::try_from(image.height).unwrap_or_default(),
         image_url: image_url(image.id, image.source_url.as_deref()),
+        tiles,
         consolidated,
         submissions,
         reviewed: record.review.map(|(state, _)| state),

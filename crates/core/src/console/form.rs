@@ -80,6 +80,8 @@ impl JobForm {
             allow_carry_forward: Some(self.allow_carry_forward),
             good_examples: urls("good_examples", &self.good_examples)?,
             bad_examples: urls("bad_examples", &self.bad_examples)?,
+            // Quality control and the lease order keep the server's defaults (the form does not ask yet).
+            ..NewJob::default()
         })
     }
 
@@ -108,6 +110,7 @@ impl JobForm {
             allow_carry_forward: (self.allow_carry_forward != job.allow_carry_forward)
                 .then_some(self.allow_carry_forward),
             label_targets: None,
+            ..JobPatch::default()
         })
     }
 }
