@@ -16,6 +16,8 @@ fn job() -> JobOverview {
         allow_carry_forward: false,
         requires_invite: false,
         label_targets: BTreeMap::new(),
+        quality: Default::default(),
+        order: Default::default(),
         images_total: 0,
         images_done: 0,
         images_in_progress: 0,
