@@ -3,14 +3,22 @@
 // volunteer's submission in a second browser context arrive in the progress and the class chart without a
 // reload, sets a target, corrects the image in review with the volunteers' editor, and finds the correction in
 // the COCO export it downloads (read back with pycocotools). Screenshots of the job page and the review screen
-// at 1280×800 go to docs/screenshots/.
+// at 1280×800 go to target/screenshots/, or to the README's docs/screenshots/ with UPDATE_SCREENSHOTS=1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, startServer, launchBrowser, openPage, readCocoWithPycocotools } from './harness.mjs';
 import { drag, fitView, assertNear } from './editor_helpers.mjs';
 
 const OWNER_TOKEN = 'e2e-owner-token-0123456789abcdef';
+
+/** Where a screenshot goes: a test run leaves the committed ones alone unless asked to replace them. */
+function screenshotPath(name) {
+  const folder = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : 'target/screenshots';
+  mkdirSync(path.join(REPO_ROOT, folder), { recursive: true });
+  return path.join(REPO_ROOT, folder, name);
+}
 const UPLOADED = ['astronaut.jpg', 'camera.jpg', 'rocket.jpg'];
 
 async function canvasView(page, width, height) {
@@ -106,7 +114,7 @@ test('the owner creates a job, uploads images, sees a submission live, corrects 
     await page.getByRole('button', { name: 'Save targets' }).click();
     await page.getByText('Short of their targets: screwdriver needs 1,000 more.').waitFor();
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshots/owner-job-page.png') });
+    await page.screenshot({ path: screenshotPath('owner-job-page.png') });
 
     // Review: the hammer image, with the worker's boxes as an overlay; the owner adds the screwdriver.
     await page.getByRole('button', { name: 'Review images' }).click();
@@ -120,7 +128,7 @@ test('the owner creates a job, uploads images, sees a submission live, corrects 
     await layers.nth(1).uncheck();
     assert.equal(await page.locator('g.layer').nth(1).getAttribute('visibility'), 'hidden');
     await layers.nth(1).check();
-    await page.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshots/owner-review.png') });
+    await page.screenshot({ path: screenshotPath('owner-review.png') });
 
     await page.keyboard.press('c'); // correct: the volunteers' editor on the consolidated boxes
     const rview = await canvasView(page, image.width, image.height);
