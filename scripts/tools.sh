@@ -1,7 +1,7 @@
 # Installs the tools crowdbox builds and tests with, each only when missing or at the wrong version.
 # Sourced by scripts/run and scripts/test; safe to source again and again (idempotent).
 #   crowdbox_tools build   -> wasm32 target, trunk, wasm-bindgen-cli, npm dev tools (wasm-opt)
-#   crowdbox_tools test    -> the above, plus Chromium + ChromeDriver and pycocotools
+#   crowdbox_tools test    -> the above, plus Chromium + ChromeDriver, sqlite3, pycocotools and Pillow
 # Versions are pinned here and nowhere else.
 
 TRUNK_VERSION="0.21.14"
@@ -70,6 +70,14 @@ ensure_pycocotools() {
   fi
 }
 
+ensure_pillow() {
+  # The huge-image e2e tests make their 300 Mpx JPEGs with Pillow (pycocotools only brings it by chance).
+  if ! python3 -c 'import PIL' 2>/dev/null; then
+    say "installing Pillow (makes the huge test images)"
+    python3 -m pip install --quiet pillow
+  fi
+}
+
 crowdbox_tools() {
   ensure_wasm_target
   ensure_trunk
@@ -79,6 +87,7 @@ crowdbox_tools() {
     ensure_chromium
     ensure_sqlite3_cli
     ensure_pycocotools
+    ensure_pillow
     rustup component list --installed | grep -q '^clippy' || rustup component add clippy
     rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
   fi
