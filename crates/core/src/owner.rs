@@ -519,3 +519,27 @@ pub struct JobStats {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub model_vs_human: Vec<ModelLabelStats>,
 }
+
+/// The file name `GET /api/jobs/{job}/export` gives its download (`Content-Disposition`) for `format` as the API
+/// names it: the job's name with anything but ASCII letters, digits, `-`, `_` and `.` made `_`, then the format's
+/// extension.
+pub fn export_file_name(job: &str, format: &str) -> String {
+    let stem: String = job
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let extension = match format {
+        "groundtruth" => "manifest.jsonl",
+        "openimages" => "openimages.csv",
+        "voc" => "voc.zip",
+        "yolo" => "yolo.zip",
+        _ => "coco.json",
+    };
+    format!("{stem}-{extension}")
+}

@@ -36,26 +36,7 @@ pub fn export_path(job: &str, format: &str, scope: &ExportScope) -> String {
 }
 
 /// The file name the server's `Content-Disposition` gives, for the download link.
-pub fn file_name(job: &str, format: &str) -> String {
-    let stem: String = job
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let extension = match format {
-        "groundtruth" => "manifest.jsonl",
-        "openimages" => "openimages.csv",
-        "voc" => "voc.zip",
-        "yolo" => "yolo.zip",
-        _ => "coco.json",
-    };
-    format!("{stem}-{extension}")
-}
+pub use crate::owner::export_file_name as file_name;
 
 /// Percent-encodes everything but the unreserved characters (RFC 3986), so any value is one path segment or
 /// one query value.

@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use crowdbox_core::owner::export_file_name;
 use crowdbox_core::validate::FieldError;
 use crowdbox_core::wire::ErrorBody;
 use serde::Deserialize;
@@ -67,16 +68,13 @@ async fn export_job(
 ) -> Result<Response, ApiError> {
     let Query(query) =
         query.map_err(|rejection| FieldError::new("query", rejection.body_text()))?;
-    let (format, extension, content_type) = match query.format.as_deref().unwrap_or("coco") {
-        "coco" => (ExportFormat::Coco, "coco.json", "application/json"),
-        "groundtruth" => (
-            ExportFormat::Groundtruth,
-            "manifest.jsonl",
-            "application/jsonl",
-        ),
-        "openimages" => (ExportFormat::Openimages, "openimages.csv", "text/csv"),
-        "voc" => (ExportFormat::Voc, "voc.zip", "application/zip"),
-        "yolo" => (ExportFormat::Yolo, "yolo.zip", "application/zip"),
+    let format_name = query.format.as_deref().unwrap_or("coco");
+    let (format, content_type) = match format_name {
+        "coco" => (ExportFormat::Coco, "application/json"),
+        "groundtruth" => (ExportFormat::Groundtruth, "application/jsonl"),
+        "openimages" => (ExportFormat::Openimages, "text/csv"),
+        "voc" => (ExportFormat::Voc, "application/zip"),
+        "yolo" => (ExportFormat::Yolo, "application/zip"),
         other => {
             return Err(FieldError::new(
                 "format",
@@ -152,22 +150,11 @@ async fn export_job(
         // What a format cannot hold (two images with one file stem, a label YOLO cannot write) is the data's.
         Err(error) => return Err(FieldError::new("format", format!("{error:#}")).into()),
     };
-    let file_name: String = job_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let file_name = export_file_name(&job_name, format_name);
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(value) =
-        HeaderValue::from_str(&format!("attachment; filename=\"{file_name}-{extension}\""))
-    {
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)
