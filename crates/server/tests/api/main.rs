@@ -30,6 +30,7 @@ mod owner_review;
 mod owner_upload;
 mod prelabel;
 mod prelabel_edges;
+mod prelabel_work;
 mod quality;
 mod quality_redundancy;
 mod quality_support;
