@@ -8,10 +8,26 @@ use axum::http::{Method, StatusCode};
 
 use crate::cli_support::{coco_check, crowdbox, database, failure, stdout};
 use crate::helpers::{png_fixture, TestApp};
-use crate::prelabel::{detector_model, setup};
+use crate::prelabel::{detector_model, setup, Setup};
 
 fn assert_near(actual: f64, expected: f64) {
     assert!((actual - expected).abs() < 1e-6, "{actual} != {expected}");
+}
+
+/// `crowdbox export --pre-annotations` of job `street` in `format` to the file `name`; returns its path.
+fn export_pre_annotations(s: &Setup, format: &str, name: &str) -> String {
+    let path = s.path(name);
+    stdout(&s.run(&[
+        "export",
+        "--job",
+        "street",
+        "--pre-annotations",
+        "--format",
+        format,
+        "--output",
+        &path,
+    ]));
+    path
 }
 
 #[test]
@@ -19,15 +35,7 @@ fn pre_annotation_exports_carry_the_models_scores_where_the_format_has_them() {
     let s = setup();
     stdout(&s.run(&["prelabel", "--job", "street", "--model", &s.model()]));
 
-    let coco = s.path("pre.coco.json");
-    stdout(&s.run(&[
-        "export",
-        "--job",
-        "street",
-        "--pre-annotations",
-        "--output",
-        &coco,
-    ]));
+    let coco = export_pre_annotations(&s, "coco", "pre.coco.json");
     let read = coco_check(std::path::Path::new(&coco));
     let annotations = read["annotations"].as_array().unwrap();
     assert_eq!(annotations.len(), 4, "two boxes on each of two images");
@@ -50,17 +58,7 @@ fn pre_annotation_exports_carry_the_models_scores_where_the_format_has_them() {
         assert!((actual - expected).abs() < 1e-3, "{bbox:?}");
     }
 
-    let manifest = s.path("pre.manifest");
-    stdout(&s.run(&[
-        "export",
-        "--job",
-        "street",
-        "--pre-annotations",
-        "--format",
-        "groundtruth",
-        "--output",
-        &manifest,
-    ]));
+    let manifest = export_pre_annotations(&s, "groundtruth", "pre.manifest");
     let text = std::fs::read_to_string(&manifest).unwrap();
     let mut confidences = Vec::new();
     for line in text.lines() {
@@ -75,17 +73,7 @@ fn pre_annotation_exports_carry_the_models_scores_where_the_format_has_them() {
         assert_near(*actual, f64::from(expected));
     }
 
-    let csv = s.path("pre.csv");
-    stdout(&s.run(&[
-        "export",
-        "--job",
-        "street",
-        "--pre-annotations",
-        "--format",
-        "openimages",
-        "--output",
-        &csv,
-    ]));
+    let csv = export_pre_annotations(&s, "openimages", "pre.csv");
     let text = std::fs::read_to_string(&csv).unwrap();
     let rows: Vec<Vec<&str>> = text
         .lines()
