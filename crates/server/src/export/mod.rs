@@ -124,11 +124,7 @@ pub async fn load_job_dataset(
     method: Option<ConsolidationMethod>,
     options: DatasetOptions,
 ) -> anyhow::Result<JobDataset> {
-    let job = require_job(store, job_name).await?;
-    let labels = {
-        let mut conn = store.pool().acquire().await?;
-        db::jobs::labels(&mut conn, &job).await?
-    };
+    let (job, labels) = job_and_labels(store, job_name).await?;
     // Every submission, also those without boxes, when consolidating: "nothing here" counts.
     let read = ReadOptions {
         with_submissions: method.is_some(),
@@ -145,11 +141,7 @@ pub async fn load_worker_dataset(
     job_name: &str,
     worker_id: &str,
 ) -> anyhow::Result<JobDataset> {
-    let job = require_job(store, job_name).await?;
-    let labels = {
-        let mut conn = store.pool().acquire().await?;
-        db::jobs::labels(&mut conn, &job).await?
-    };
+    let (job, labels) = job_and_labels(store, job_name).await?;
     let mut rows = bulk::read_job(store, job.id, ReadOptions::WITH_SUBMISSIONS).await?;
     rows.submissions
         .retain(|submission| !submission.imported && submission.worker_id == worker_id);
@@ -178,11 +170,7 @@ pub async fn load_pre_annotation_dataset(
     store: &Store,
     job_name: &str,
 ) -> anyhow::Result<JobDataset> {
-    let job = require_job(store, job_name).await?;
-    let labels = {
-        let mut conn = store.pool().acquire().await?;
-        db::jobs::labels(&mut conn, &job).await?
-    };
+    let (job, labels) = job_and_labels(store, job_name).await?;
     let bulk::PreAnnotations { images, boxes } = bulk::read_pre_annotations(store, job.id).await?;
     let mut image_ids = Vec::with_capacity(images.len());
     let mut dataset_images = Vec::with_capacity(images.len());
@@ -211,6 +199,14 @@ pub async fn load_pre_annotation_dataset(
         scored: true,
         job,
     })
+}
+
+/// The job called `job_name` (an error names the jobs there are when it is none of them) and its labels.
+async fn job_and_labels(store: &Store, job_name: &str) -> anyhow::Result<(Job, Vec<String>)> {
+    let job = require_job(store, job_name).await?;
+    let mut conn = store.pool().acquire().await?;
+    let labels = db::jobs::labels(&mut conn, &job).await?;
+    Ok((job, labels))
 }
 
 /// The job's label of a 1-based category id.
