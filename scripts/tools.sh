@@ -1,7 +1,7 @@
 # Installs the tools crowdbox builds and tests with, each only when missing or at the wrong version.
 # Sourced by scripts/run and scripts/test; safe to source again and again (idempotent).
 #   crowdbox_tools build   -> wasm32 target, trunk, wasm-bindgen-cli, npm dev tools (wasm-opt)
-#   crowdbox_tools test    -> the above, plus Chromium + ChromeDriver, sqlite3, pycocotools and Pillow
+#   crowdbox_tools test    -> the above, plus Chromium + ChromeDriver, sqlite3, pycocotools, Pillow and PostgreSQL
 # Versions are pinned here and nowhere else.
 
 TRUNK_VERSION="0.21.14"
@@ -88,6 +88,7 @@ crowdbox_tools() {
     ensure_sqlite3_cli
     ensure_pycocotools
     ensure_pillow
+    ensure_postgres
     rustup component list --installed | grep -q '^clippy' || rustup component add clippy
     rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
   fi
@@ -99,4 +100,42 @@ build_frontend() {
   # After the worker app: its build empties dist/, this one only dist/owner/.
   say "building the owner console (release, dist/owner/)"
   (cd "$REPO_ROOT" && trunk build --release --offline --dist dist/owner owner/index.html)
+}
+
+ensure_postgres() {
+  # The server's tests also run on PostgreSQL; the cluster is a throw-away one (start_throwaway_postgres).
+  if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    say "installing Debian postgresql"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+}
+
+# Starts a PostgreSQL cluster of its own in a temporary folder (data, unix socket and log there), listening on a
+# free loopback port, trusting local connections, and exports CROWDBOX_TEST_POSTGRES (a URL of its `postgres`
+# database) for the tests. As root the server runs as the `postgres` user that Debian's package made. The
+# caller stops it with stop_throwaway_postgres (scripts/test does on every exit, also when a test fails).
+start_throwaway_postgres() {
+  local bin run_as=()
+  bin="$(dirname "$(compgen -G "/usr/lib/postgresql/*/bin/initdb" | sort -V | tail -1)")"
+  PG_TMP="$(mktemp -d /tmp/crowdbox-postgres.XXXXXX)"
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres: "$PG_TMP"
+    run_as=(runuser -u postgres --)
+  fi
+  PG_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  "${run_as[@]}" "$bin/initdb" -D "$PG_TMP/data" -U crowdbox --auth=trust -E UTF8 --no-instructions >"$PG_TMP/initdb.log"
+  "${run_as[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_TMP -c max_connections=400" start >/dev/null
+  PG_STOP=("${run_as[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -m immediate stop)
+  export CROWDBOX_TEST_POSTGRES="postgres://crowdbox@127.0.0.1:$PG_PORT/postgres"
+  say "throw-away PostgreSQL on 127.0.0.1:$PG_PORT ($PG_TMP)"
+}
+
+stop_throwaway_postgres() {
+  if [ -n "${PG_TMP:-}" ]; then
+    "${PG_STOP[@]}" >/dev/null 2>&1 || true
+    rm -rf "$PG_TMP"
+    PG_TMP=""
+  fi
 }

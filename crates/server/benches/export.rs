@@ -12,8 +12,7 @@ use crowdbox_server::export::{
     Rendered,
 };
 use crowdbox_server::formats_io::job_file::JobSpec;
-use crowdbox_server::{db, open_database};
-use sqlx::{QueryBuilder, Sqlite};
+use crowdbox_server::{db, open_database, params, Location};
 
 const IMAGES: usize = 11_669;
 const BOXES: usize = 21_363;
@@ -60,7 +59,7 @@ fn time<T>(mut run: impl FnMut() -> T) -> Timing {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let pool = open_database(&dir.path().join("bench.sqlite3")).await?;
+    let pool = open_database(&Location::Sqlite(dir.path().join("bench.sqlite3"))).await?;
     let labels: Vec<String> = [
         "driller",
         "hammer",
@@ -85,53 +84,52 @@ async fn main() -> anyhow::Result<()> {
         lease_order: Default::default(),
     };
     let mut tx = pool.begin_write().await?;
-    let job = db::jobs::create_job(&mut tx, &spec, 0).await?;
-    for chunk in (0..IMAGES).collect::<Vec<_>>().chunks(500) {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO images (id, job_id, file_name, sha256, store_path, mime, width, height, added_at) ");
-        insert.push_values(chunk, |mut row, &i| {
-            row.push_bind(i as i64 + 1)
-                .push_bind(job.id)
-                .push_bind(format!("{:06}.jpg", i + 1))
-                .push_bind(format!("{:064x}", i))
-                .push_bind("x")
-                .push_bind("image/jpeg")
-                .push_bind(640 + (i % 7) as i64 * 10)
-                .push_bind(480)
-                .push_bind(0);
-        });
-        insert.build().execute(&mut *tx).await?;
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO submissions (id, submission_id, image_id, worker_id, content_sha256, duration_ms, received_at) ");
-        insert.push_values(chunk, |mut row, &i| {
-            row.push_bind(i as i64 + 1)
-                .push_bind(format!("s{i}"))
-                .push_bind(i as i64 + 1)
-                .push_bind("w")
-                .push_bind(format!("{:064x}", i))
-                .push_bind(4000)
-                .push_bind(0);
-        });
-        insert.build().execute(&mut *tx).await?;
-    }
-    for chunk in (0..BOXES).collect::<Vec<_>>().chunks(500) {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO annotations (submission_id, image_id, category_id, x, y, w, h) ",
-        );
-        insert.push_values(chunk, |mut row, &b| {
+    let job = db::jobs::create_job(&mut tx, &spec, 0)?;
+    let names: Vec<(String, String)> = (0..IMAGES)
+        .map(|i| (format!("{:06}.jpg", i + 1), format!("{:064x}", i)))
+        .collect();
+    tx.insert_rows(
+        "images (id, job_id, file_name, sha256, store_path, mime, width, height, added_at)",
+        names.iter().enumerate().map(|(i, (file_name, sha256))| {
+            params![
+                i + 1,
+                job.id,
+                file_name,
+                sha256,
+                "x",
+                "image/jpeg",
+                640 + (i % 7) * 10,
+                480_i64,
+                0_i64
+            ]
+            .to_vec()
+        }),
+    )?;
+    let keys: Vec<String> = (0..IMAGES).map(|i| format!("s{i}")).collect();
+    tx.insert_rows(
+        "submissions (id, submission_id, image_id, worker_id, content_sha256, duration_ms, received_at)",
+        keys.iter().zip(&names).enumerate().map(|(i, (key, (_, sha256)))| {
+            params![i + 1, key, i + 1, "w", sha256, 4000_i64, 0_i64].to_vec()
+        }),
+    )?;
+    tx.insert_rows(
+        "annotations (submission_id, image_id, category_id, x, y, w, h)",
+        (0..BOXES).map(|b| {
             let image = (b * 7919) % IMAGES + 1;
             let f = (b % 97) as f64;
-            row.push_bind(image as i64)
-                .push_bind(image as i64)
-                .push_bind((b % 6) as i64 + 1)
-                .push_bind(10.5 + f)
-                .push_bind(20.25 + f)
-                .push_bind(100.0 + f / 3.0)
-                .push_bind(80.0 + f / 7.0);
-        });
-        insert.build().execute(&mut *tx).await?;
-    }
-    tx.commit().await?;
+            params![
+                image,
+                image,
+                b % 6 + 1,
+                10.5 + f,
+                20.25 + f,
+                100.0 + f / 3.0,
+                80.0 + f / 7.0
+            ]
+            .to_vec()
+        }),
+    )?;
+    tx.commit()?;
 
     let rt = tokio::runtime::Handle::current();
     let load = |method| {
@@ -151,9 +149,8 @@ async fn main() -> anyhow::Result<()> {
             t.best.as_secs_f64() * 1000.0
         )
     };
-    let database = dir.path().join("bench.sqlite3");
-    let t_rows = time(|| read_job_blocking(&database, job.id, Default::default()).unwrap());
-    row("read the rows (rusqlite: images, boxes)", t_rows);
+    let t_rows = time(|| read_job_blocking(&pool, job.id, Default::default()).unwrap());
+    row("read the rows (images, boxes)", t_rows);
     let t_load = time(|| load(None));
     row(
         "read the job into core's dataset (`load_job_dataset`: job, labels, rows, grouping)",
@@ -212,16 +209,6 @@ async fn main() -> anyhow::Result<()> {
         to_bytes.ratio(serde_only),
         end_to_end.ratio(serde_only)
     );
-    // For comparison: the same boxes row by row through sqlx.
-    let mut conn = pool.pool().acquire().await?;
-    let mut times = Vec::new();
-    for _ in 0..RUNS {
-        let start = Instant::now();
-        let rows: Vec<(i64, i64, i64, f64, f64, f64, f64)> = sqlx::query_as("SELECT a.image_id, a.submission_id, a.category_id, a.x, a.y, a.w, a.h FROM annotations a ORDER BY a.image_id, a.id").fetch_all(&mut *conn).await?;
-        std::hint::black_box(rows);
-        times.push(start.elapsed());
-    }
-    row("(comparison) boxes row by row through sqlx", median(times));
     let t = time(|| load(Some(ConsolidationMethod::Groundtruth)));
     row("read + consolidate (Ground Truth style)", t);
     Ok(())

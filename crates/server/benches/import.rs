@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crowdbox_server::formats_io::ingest::{import_dataset_timed, DatasetImport, ImportAs};
 use crowdbox_server::formats_io::sources::load_coco;
-use crowdbox_server::{image_store_dir, open_database};
+use crowdbox_server::{image_store_dir, open_database, Location};
 
 const IMAGES: usize = 11_669;
 const BOXES: usize = 21_363;
@@ -71,7 +71,7 @@ async fn main() -> anyhow::Result<()> {
         let _ = std::process::Command::new("sync").status();
         let target = tempfile::tempdir()?;
         let db_path = target.path().join("crowdbox.sqlite3");
-        let pool = open_database(&db_path).await?;
+        let pool = open_database(&Location::Sqlite(db_path.clone())).await?;
         let start = Instant::now();
         let loaded = load_coco(&coco_path, None)?;
         reads.push(start.elapsed());
@@ -88,7 +88,7 @@ async fn main() -> anyhow::Result<()> {
         files.push(timings.files);
         database.push(timings.database);
         assert_eq!((report.images_added, report.boxes_stored), (IMAGES, BOXES));
-        pool.pool().close().await;
+        drop(pool);
         targets.push(target);
     }
     let each: Vec<String> = files

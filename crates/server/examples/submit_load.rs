@@ -15,8 +15,11 @@ use crowdbox_core::coco::CocoAnnotation;
 use crowdbox_core::wire::{CocoResult, Submission, TaskBatch};
 use crowdbox_server::clock::SystemClock;
 use crowdbox_server::db::writer::GroupWriter;
+use crowdbox_server::db::Conn;
 use crowdbox_server::limits::RateLimits;
-use crowdbox_server::{app_with, image_store_dir, open_database, AppState, ServerConfig};
+use crowdbox_server::{
+    app_with, image_store_dir, open_database, params, AppState, Location, ServerConfig,
+};
 use serde_json::json;
 
 fn main() -> anyhow::Result<()> {
@@ -40,8 +43,8 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     let address = server_runtime.block_on(async {
-        let db = open_database(&database).await?;
-        seed_job(db.pool(), submissions, batch_size).await?;
+        let db = open_database(&Location::Sqlite(database.clone())).await?;
+        seed_job(&mut *db.connect().await?, submissions, batch_size)?;
         let state = AppState {
             writer: GroupWriter::start(&db)?,
             db,
@@ -101,33 +104,39 @@ fn main() -> anyhow::Result<()> {
 }
 
 /// One job with `images` images (rows only: the bench never loads pixels) and 3 labels.
-async fn seed_job(db: &sqlx::SqlitePool, images: usize, batch_size: i64) -> anyhow::Result<()> {
-    let mut tx = db.begin().await?;
-    sqlx::query(
+fn seed_job(conn: &mut Conn, images: usize, batch_size: i64) -> anyhow::Result<()> {
+    conn.begin_write()?;
+    conn.execute(
         "INSERT INTO jobs (name, instructions, workers_per_image, batch_size, lease_seconds, created_at)
-         VALUES ('load', 'Box everything.', 1, ?, 1800, 0)",
-    )
-    .bind(batch_size)
-    .execute(&mut *tx)
-    .await?;
-    for (category_id, name) in [(1, "a"), (2, "b"), (3, "c")] {
-        sqlx::query("INSERT INTO labels (job_id, category_id, name) VALUES (1, ?, ?)")
-            .bind(category_id)
-            .bind(name)
-            .execute(&mut *tx)
-            .await?;
-    }
-    for index in 0..images {
-        sqlx::query(
-            "INSERT INTO images (job_id, file_name, sha256, store_path, mime, width, height, added_at)
-             VALUES (1, ?, ?, 'none.png', 'image/png', 640, 480, 0)",
-        )
-        .bind(format!("image-{index:06}.png"))
-        .bind(format!("{index:064x}"))
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
+         VALUES ('load', 'Box everything.', 1, ?1, 1800, 0)",
+        params![batch_size],
+    )?;
+    conn.insert_rows(
+        "labels (job_id, category_id, name)",
+        [(1_i64, "a"), (2, "b"), (3, "c")]
+            .into_iter()
+            .map(|(category_id, name)| params![1_i64, category_id, name].to_vec()),
+    )?;
+    let names: Vec<(String, String)> = (0..images)
+        .map(|index| (format!("image-{index:06}.png"), format!("{index:064x}")))
+        .collect();
+    conn.insert_rows(
+        "images (job_id, file_name, sha256, store_path, mime, width, height, added_at)",
+        names.iter().map(|(file_name, sha256)| {
+            params![
+                1_i64,
+                file_name,
+                sha256,
+                "none.png",
+                "image/png",
+                640_i64,
+                480_i64,
+                0_i64
+            ]
+            .to_vec()
+        }),
+    )?;
+    conn.commit()?;
     Ok(())
 }
 

@@ -154,10 +154,11 @@ impl std::fmt::Display for TokenSource {
     }
 }
 
-/// The owner token: from `token_file` if given, else from `env_token`, else the `owner-token` file next to the
-/// database, which is created with a random token if missing.
+/// The owner token: from `token_file` if given, else from `env_token`, else the `owner-token` file in `home` (the
+/// SQLite file's folder, or the image store shared by the processes on a PostgreSQL database; see
+/// [`crate::Storage::home`]), which is created with a random token if missing.
 pub fn resolve_owner_token(
-    database: &Path,
+    home: &Path,
     token_file: Option<&Path>,
     env_token: Option<String>,
 ) -> anyhow::Result<(OwnerToken, TokenSource)> {
@@ -171,10 +172,7 @@ pub fn resolve_owner_token(
         let token = OwnerToken::new(&text).context("in $CROWDBOX_OWNER_TOKEN")?;
         return Ok((token, TokenSource::Environment));
     }
-    let path = database
-        .parent()
-        .unwrap_or_else(|| Path::new(""))
-        .join(OWNER_TOKEN_FILE);
+    let path = home.join(OWNER_TOKEN_FILE);
     match std::fs::read_to_string(&path) {
         Ok(text) => {
             let token = OwnerToken::new(&text).with_context(|| format!("in {}", path.display()))?;
@@ -243,8 +241,7 @@ mod tests {
     #[test]
     fn a_generated_token_is_stored_privately_and_reused() {
         let dir = tempfile::tempdir().unwrap();
-        let database = dir.path().join("db.sqlite3");
-        let (first, source) = resolve_owner_token(&database, None, None).unwrap();
+        let (first, source) = resolve_owner_token(dir.path(), None, None).unwrap();
         let path = dir.path().join(OWNER_TOKEN_FILE);
         assert_eq!(source, TokenSource::Generated(path.clone()));
         #[cfg(unix)]
@@ -255,7 +252,7 @@ mod tests {
         }
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(first.matches(&text));
-        let (again, source) = resolve_owner_token(&database, None, None).unwrap();
+        let (again, source) = resolve_owner_token(dir.path(), None, None).unwrap();
         assert_eq!(source, TokenSource::Stored(path));
         assert!(again.matches(&text));
     }
@@ -265,9 +262,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("token");
         std::fs::write(&file, "from-the-file-0123456789\n").unwrap();
-        let database = dir.path().join("db.sqlite3");
         let (token, source) = resolve_owner_token(
-            &database,
+            dir.path(),
             Some(&file),
             Some("from-the-environment-0123".to_owned()),
         )
@@ -275,7 +271,7 @@ mod tests {
         assert_eq!(source, TokenSource::File(file));
         assert!(token.matches("from-the-file-0123456789"));
         let (token, source) = resolve_owner_token(
-            &database,
+            dir.path(),
             None,
             Some("from-the-environment-0123".to_owned()),
         )

@@ -132,12 +132,10 @@ async fn store_rows(
     now_ms: i64,
 ) -> anyhow::Result<ImportReport> {
     let mut tx = store.begin_write().await?;
-    let (job, job_created, settings_changed) = match db::jobs::find_job(&mut tx, &request.job)
-        .await?
-    {
+    let (job, job_created, settings_changed) = match db::jobs::find_job(&mut tx, &request.job)? {
         Some(job) => {
             if let Some(labels) = &labels {
-                let existing = db::jobs::labels(&mut tx, &job).await?;
+                let existing = db::jobs::labels(&mut tx, &job)?;
                 ensure!(
                     &existing == labels,
                     "job {} already has the labels {}; labels cannot change once a job exists (given: {})",
@@ -165,7 +163,7 @@ async fn store_rows(
     };
 
     let (added, already_present) = add_images(&mut tx, job.id, candidates, now_ms).await?;
-    tx.commit().await?;
+    tx.commit()?;
     Ok(ImportReport {
         job: job.name,
         job_created,
@@ -266,7 +264,7 @@ async fn create_job(
         quality: Default::default(),
         lease_order: Default::default(),
     };
-    db::jobs::create_job(tx, &spec, now_ms).await
+    db::jobs::create_job(tx, &spec, now_ms)
 }
 
 /// Applies the request's settings to an existing job; returns the names of those that changed.
@@ -284,7 +282,7 @@ async fn update_settings(
     let mut changed = Vec::new();
     for setting in wanted.into_iter().flatten() {
         if !setting.is_current(job) {
-            db::jobs::set_setting(tx, job.id, &setting).await?;
+            db::jobs::set_setting(tx, job.id, &setting)?;
             changed.push(setting.name());
         }
     }
@@ -298,11 +296,11 @@ async fn add_images(
     candidates: &[Candidate],
     now_ms: i64,
 ) -> anyhow::Result<(usize, usize)> {
-    let known = db::ingest::image_ids(tx, job_id).await?;
+    let known = db::ingest::image_ids(tx, job_id)?;
     let mut seen = HashSet::new();
     let mut new = Vec::new();
     let mut pyramids = Vec::new();
-    let mut next_id = db::ingest::next_image_id(tx).await?;
+    let mut next_id = db::ingest::next_image_id(tx)?;
     for candidate in candidates {
         let probed = &candidate.probed;
         if known.contains_key(&probed.sha256) || !seen.insert(probed.sha256.as_str()) {
@@ -324,7 +322,7 @@ async fn add_images(
         }
         next_id += 1;
     }
-    db::ingest::insert_images(tx, job_id, &new, now_ms).await?;
-    db::tiles::insert_pyramids(tx, &pyramids).await?;
+    db::ingest::insert_images(tx, job_id, &new, now_ms)?;
+    db::tiles::insert_pyramids(tx, &pyramids)?;
     Ok((new.len(), candidates.len() - new.len()))
 }

@@ -38,7 +38,7 @@ pub enum InviteCommand {
     },
 }
 
-pub async fn run(database: &std::path::Path, args: InviteArgs) -> anyhow::Result<()> {
+pub async fn run(database: &crate::db::Location, args: InviteArgs) -> anyhow::Result<()> {
     let pool = Store::open(database).await?;
     match args.command {
         InviteCommand::Create { job, count } => {
@@ -67,22 +67,22 @@ pub async fn create_invites(
     }
     let job = require_job(store, job).await?;
     let mut tx = store.begin_write().await?;
-    db::invites::set_requires_invite(&mut tx, job.id, true).await?;
+    db::invites::set_requires_invite(&mut tx, job.id, true)?;
     let mut tokens = Vec::new();
     for _ in 0..count {
         let token = generate_token()?;
-        db::invites::insert_invite(&mut tx, job.id, &hex::encode(sha256(&token)), now_ms).await?;
+        db::invites::insert_invite(&mut tx, job.id, &hex::encode(sha256(&token)), now_ms)?;
         tokens.push(token);
     }
-    tx.commit().await?;
+    tx.commit()?;
     Ok(tokens)
 }
 
 /// Closes (`true`) or opens the job.
 pub async fn set_requires_invite(store: &Store, job: &str, closed: bool) -> anyhow::Result<()> {
     let job = require_job(store, job).await?;
-    let mut conn = store.pool().acquire().await?;
-    db::invites::set_requires_invite(&mut conn, job.id, closed).await?;
+    let mut conn = store.connect().await?;
+    db::invites::set_requires_invite(&mut conn, job.id, closed)?;
     Ok(())
 }
 
@@ -97,7 +97,7 @@ fn matching(row: Option<InviteRow>, digest: &[u8; 32]) -> Option<InviteRow> {
 /// The invite check of a closed job inside the writer's group transaction: binds an unused invite to its first
 /// worker.
 pub(crate) fn authorize_in(
-    tx: &WriteTx<'_>,
+    tx: &mut WriteTx<'_>,
     job_id: i64,
     job_name: &str,
     invite: Option<&str>,

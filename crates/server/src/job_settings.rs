@@ -138,13 +138,11 @@ pub async fn update_job(
     let mut changed = Vec::new();
     for setting in changes.settings(&job)? {
         if !setting.is_current(&job) {
-            db::jobs::set_setting(&mut tx, job.id, &setting).await?;
+            db::jobs::set_setting(&mut tx, job.id, &setting)?;
             changed.push(setting.name());
         }
     }
-    let job = db::jobs::find_job(&mut tx, name)
-        .await?
-        .context("the job vanished during its update")?;
-    tx.commit().await?;
+    let job = db::jobs::find_job(&mut tx, name)?.context("the job vanished during its update")?;
+    tx.commit()?;
     Ok(JobUpdated { job, changed })
 }

@@ -27,8 +27,8 @@ fn known_jobs(known: &[String]) -> String {
 
 /// The job called `name`, or a [`MissingJob`] that lists the jobs there are.
 pub async fn require_job(store: &Store, name: &str) -> anyhow::Result<Job> {
-    let mut conn = store.pool().acquire().await?;
-    if let Some(job) = db::jobs::find_job(&mut conn, name).await? {
+    let mut conn = store.connect().await?;
+    if let Some(job) = db::jobs::find_job(&mut conn, name)? {
         return Ok(job);
     }
     Err(MissingJob {
@@ -40,20 +40,18 @@ pub async fn require_job(store: &Store, name: &str) -> anyhow::Result<Job> {
 
 /// The job an API request names: `job_not_found` (404) if there is none.
 pub async fn requested_job(store: &Store, name: &str) -> Result<Job, ApiError> {
-    let mut conn = store.pool().acquire().await?;
-    db::jobs::find_job(&mut conn, name)
-        .await?
-        .ok_or_else(|| ApiError::JobNotFound(name.to_owned()))
+    let mut conn = store.connect().await?;
+    db::jobs::find_job(&mut conn, name)?.ok_or_else(|| ApiError::JobNotFound(name.to_owned()))
 }
 
 /// The job with its labels and where it stands at `now_ms`, as the owner API describes it.
 pub async fn overview(store: &Store, job: Job, now_ms: i64) -> Result<JobOverview, db::DbError> {
-    let mut conn = store.pool().acquire().await?;
-    let labels = db::jobs::labels(&mut conn, &job).await?;
-    let progress = db::jobs::progress(&mut conn, job.id).await?;
-    let images_in_progress = db::jobs::images_in_progress(&mut conn, job.id, now_ms).await?;
-    let images_waiting = db::jobs::images_waiting(&mut conn, job.id, now_ms).await?;
-    let submissions = db::jobs::submission_count(&mut conn, job.id).await?;
+    let mut conn = store.connect().await?;
+    let labels = db::jobs::labels(&mut conn, &job)?;
+    let progress = db::jobs::progress(&mut conn, job.id)?;
+    let images_in_progress = db::jobs::images_in_progress(&mut conn, job.id, now_ms)?;
+    let images_waiting = db::jobs::images_waiting(&mut conn, job.id, now_ms)?;
+    let submissions = db::jobs::submission_count(&mut conn, job.id)?;
     let count = |value: i64| u32::try_from(value).unwrap_or(u32::MAX);
     Ok(JobOverview {
         labels,
@@ -82,14 +80,14 @@ pub async fn progress_event(
     job_id: i64,
     now_ms: i64,
 ) -> Result<ProgressEvent, db::DbError> {
-    let mut conn = store.pool().acquire().await?;
-    let progress = db::jobs::progress(&mut conn, job_id).await?;
+    let mut conn = store.connect().await?;
+    let progress = db::jobs::progress(&mut conn, job_id)?;
     Ok(ProgressEvent {
         images_total: progress.images_total,
         images_done: progress.images_done,
-        images_in_progress: db::jobs::images_in_progress(&mut conn, job_id, now_ms).await?,
-        images_waiting: db::jobs::images_waiting(&mut conn, job_id, now_ms).await?,
-        submissions: db::jobs::submission_count(&mut conn, job_id).await?,
+        images_in_progress: db::jobs::images_in_progress(&mut conn, job_id, now_ms)?,
+        images_waiting: db::jobs::images_waiting(&mut conn, job_id, now_ms)?,
+        submissions: db::jobs::submission_count(&mut conn, job_id)?,
     })
 }
 
@@ -226,11 +224,11 @@ pub struct JobDetails {
 }
 
 pub async fn describe_job(store: &Store, job: Job) -> Result<JobDetails, db::DbError> {
-    let mut conn = store.pool().acquire().await?;
-    let labels = db::jobs::labels(&mut conn, &job).await?;
-    let progress = db::jobs::progress(&mut conn, job.id).await?;
-    let pre_annotated_images = db::jobs::pre_annotated_images(&mut conn, job.id).await?;
-    let gold_images = db::jobs::gold_images(&mut conn, job.id).await?;
+    let mut conn = store.connect().await?;
+    let labels = db::jobs::labels(&mut conn, &job)?;
+    let progress = db::jobs::progress(&mut conn, job.id)?;
+    let pre_annotated_images = db::jobs::pre_annotated_images(&mut conn, job.id)?;
+    let gold_images = db::jobs::gold_images(&mut conn, job.id)?;
     Ok(JobDetails {
         name: job.name,
         labels,

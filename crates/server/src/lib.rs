@@ -39,7 +39,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::clock::Clock;
-pub use crate::db::{write_queue, Store};
+pub use crate::db::{write_queue, Location, Store};
 pub use crate::security::ServerConfig;
 
 /// What every request handler can reach.
@@ -91,15 +91,61 @@ pub fn app_with(state: AppState, config: ServerConfig) -> Router {
         .with_state(state)
 }
 
-/// Opens (creating it if missing) and migrates the database at `path`; see [`Store::open`].
-pub async fn open_database(path: &Path) -> anyhow::Result<Store> {
-    Store::open(path).await
+/// Opens (creating a SQLite file if missing) and migrates the database; see [`Store::open`].
+pub async fn open_database(database: &Location) -> anyhow::Result<Store> {
+    Store::open(database).await
 }
 
-/// The image store that belongs to a database file: the `images` folder next to it.
+/// The image store that belongs to a SQLite database file: the `images` folder next to it.
 pub fn image_store_dir(database: &Path) -> PathBuf {
     database
         .parent()
         .unwrap_or_else(|| Path::new(""))
         .join("images")
+}
+
+/// Where crowdbox keeps what it stores: the database, and the image store folder (imported images, their tiles,
+/// example images).
+#[derive(Clone, Debug)]
+pub struct Storage {
+    pub database: Location,
+    pub image_store: PathBuf,
+}
+
+impl Storage {
+    /// From `--database` and `--image-store`. A SQLite file keeps its images in the `images` folder next to it
+    /// unless told otherwise; with PostgreSQL the folder must be named, since every process must use the same
+    /// one.
+    pub fn new(database: &str, image_store: Option<PathBuf>) -> anyhow::Result<Self> {
+        let database = Location::parse(database);
+        let image_store = match (&database, image_store) {
+            (_, Some(dir)) => dir,
+            (Location::Sqlite(path), None) => image_store_dir(path),
+            (Location::Postgres(_), None) => anyhow::bail!(
+                "--image-store DIR (or CROWDBOX_IMAGE_STORE) is required with a PostgreSQL database: the folder \
+                 where every crowdbox process keeps and finds the images"
+            ),
+        };
+        Ok(Self {
+            database,
+            image_store,
+        })
+    }
+
+    /// A SQLite file with its images next to it.
+    pub fn sqlite(path: &Path) -> Self {
+        Self {
+            database: Location::Sqlite(path.to_owned()),
+            image_store: image_store_dir(path),
+        }
+    }
+
+    /// The folder for what belongs with the data besides the database (the owner token file): the SQLite
+    /// file's folder, or the image store that all processes on a PostgreSQL database share.
+    pub fn home(&self) -> PathBuf {
+        match &self.database {
+            Location::Sqlite(path) => path.parent().unwrap_or_else(|| Path::new("")).to_owned(),
+            Location::Postgres(_) => self.image_store.clone(),
+        }
+    }
 }

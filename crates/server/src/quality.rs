@@ -23,7 +23,7 @@ use crate::error::ApiError;
 
 /// Refuses a worker the job has blocked.
 pub(crate) fn check_not_blocked(
-    tx: &WriteTx<'_>,
+    tx: &mut WriteTx<'_>,
     facts: &JobFacts,
     worker_id: &str,
 ) -> Result<(), ApiError> {
@@ -40,7 +40,7 @@ pub(crate) fn check_not_blocked(
 /// when there are any, gold images at the job's gold rate, placed among them so that nothing in the order tells
 /// them apart.
 pub(crate) fn batch_images(
-    tx: &WriteTx<'_>,
+    tx: &mut WriteTx<'_>,
     facts: &JobFacts,
     worker_id: &str,
     now_ms: i64,
@@ -102,7 +102,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// Quality control's part of storing a submission of `image_id` by `worker_id` with these (clipped) boxes;
 /// `image` as it is with this submission stored.
 pub(crate) fn after_submission(
-    tx: &WriteTx<'_>,
+    tx: &mut WriteTx<'_>,
     facts: &JobFacts,
     image_id: i64,
     image: ImageQuality,
@@ -132,7 +132,7 @@ pub(crate) fn after_submission(
 /// Replaces the image's agreement rows and takes its adaptive verdict again, with each counted worker's weight
 /// of now. Returns the counted workers.
 fn refresh_image(
-    tx: &WriteTx<'_>,
+    tx: &mut WriteTx<'_>,
     facts: &JobFacts,
     image_id: i64,
 ) -> Result<Vec<String>, ApiError> {
@@ -168,7 +168,7 @@ fn refresh_image(
 /// Blocks each of `workers` whom the job's rule now blocks, and takes the verdicts of the images they had
 /// submitted again without them.
 fn block_if_due(
-    tx: &WriteTx<'_>,
+    tx: &mut WriteTx<'_>,
     facts: &JobFacts,
     workers: &[String],
     now_ms: i64,

@@ -270,10 +270,8 @@ async fn job_image(
         task_id: image_id,
     };
     let id = i64::try_from(image_id).map_err(|_| not_found())?;
-    let mut conn = store.pool().acquire().await?;
-    db::jobs::find_job_image(&mut conn, job, id)
-        .await?
-        .ok_or_else(not_found)
+    let mut conn = store.connect().await?;
+    db::jobs::find_job_image(&mut conn, job, id)?.ok_or_else(not_found)
 }
 
 fn label_name(labels: &[String], category_id: i64) -> String {

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -13,7 +13,7 @@ use crate::auth::resolve_owner_token;
 use crate::clock::SystemClock;
 use crate::db::writer::GroupWriter;
 use crate::limits::RateLimits;
-use crate::{app_with, image_store_dir, open_database, AppState, ServerConfig};
+use crate::{app_with, open_database, AppState, ServerConfig, Storage};
 
 /// `crowdbox serve` flags about who may do what.
 #[derive(Clone, Debug, Args)]
@@ -43,11 +43,11 @@ pub struct ServeOptions {
 }
 
 impl ServeOptions {
-    /// The server configuration these flags describe, with the owner token resolved for `database`.
-    pub fn config(&self, database: &Path) -> anyhow::Result<ServerConfig> {
+    /// The server configuration these flags describe, with the owner token resolved for `storage`.
+    pub fn config(&self, storage: &Storage) -> anyhow::Result<ServerConfig> {
         let env_token = std::env::var("CROWDBOX_OWNER_TOKEN").ok();
         let (owner_token, source) =
-            resolve_owner_token(database, self.owner_token_file.as_deref(), env_token)?;
+            resolve_owner_token(&storage.home(), self.owner_token_file.as_deref(), env_token)?;
         tracing::info!("owner token {source}");
         eprintln!("crowdbox owner token {source}");
         let config = ServerConfig {
@@ -70,13 +70,13 @@ impl ServeOptions {
 }
 
 pub async fn serve(
-    database: &Path,
+    storage: &Storage,
     bind: &str,
     static_dir: PathBuf,
     options: &ServeOptions,
 ) -> anyhow::Result<()> {
-    let config = options.config(database)?;
-    let db = open_database(database).await?;
+    let config = options.config(storage)?;
+    let db = open_database(&storage.database).await?;
     let listener = TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
@@ -90,7 +90,7 @@ pub async fn serve(
     let state = AppState {
         writer: GroupWriter::start(&db)?,
         db,
-        image_store: image_store_dir(database),
+        image_store: storage.image_store.clone(),
         static_dir,
         clock: Arc::new(SystemClock),
     };

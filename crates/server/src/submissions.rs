@@ -130,7 +130,7 @@ pub(crate) fn store_one(
 /// The worker must hold a lease on the image and not have submitted it yet. A lease that ran out still counts
 /// as long as nobody else needs the image meanwhile: late work is accepted rather than thrown away.
 fn check_lease(
-    tx: &WriteTx<'_>,
+    tx: &mut WriteTx<'_>,
     facts: &JobFacts,
     image_id: i64,
     submission: &Submission,

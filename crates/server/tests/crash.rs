@@ -1,10 +1,14 @@
-//! Crash test: the real `crowdbox serve` under concurrent submitting clients is killed with SIGKILL several
-//! times at random moments and restarted on the same database. Clients retry unacknowledged submissions with
-//! the same submission id. Afterwards every acknowledged submission is stored exactly once with exactly the
-//! boxes that were sent, and no submission is stored partially.
+//! Crash test: real `crowdbox serve` processes under concurrent submitting clients are killed with SIGKILL
+//! several times at random moments and restarted on the same database — one process on SQLite, three on one
+//! PostgreSQL database (when the tests run on PostgreSQL). Clients retry unacknowledged submissions with the
+//! same submission id, on another process when theirs went away. Afterwards every acknowledged submission is
+//! stored exactly once with exactly the boxes that were sent, no submission is stored partially, and no image
+//! was leased to two workers at once (every submission was accepted, which it is only under its own lease).
 
 #[path = "support/http1.rs"]
 mod http1;
+#[path = "support/storage.rs"]
+mod storage;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -16,6 +20,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crowdbox_core::coco::{CocoAnnotation, CocoCategory};
 use crowdbox_core::wire::{CocoResult, Submission, Task, TaskBatch};
+use crowdbox_server::db::{Backend, Conn};
+use crowdbox_server::{params, Storage};
 use serde_json::json;
 
 const CLIENTS: usize = 6;
@@ -31,11 +37,18 @@ struct Server {
     address: String,
 }
 
-fn start_server(database: &Path, static_dir: &Path, bind: &str) -> Server {
+/// The binary told where the data is.
+fn crowdbox(storage: &Storage) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_crowdbox"));
+    command
+        .env("CROWDBOX_DATABASE", storage.database.to_arg())
+        .env("CROWDBOX_IMAGE_STORE", &storage.image_store);
+    command
+}
+
+fn start_server(storage: &Storage, static_dir: &Path, bind: &str) -> Server {
     for _attempt in 0..50 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_crowdbox"))
-            .args(["--database"])
-            .arg(database)
+        let mut child = crowdbox(storage)
             .args(["serve", "--bind", bind, "--static-dir"])
             .arg(static_dir)
             .args(["--rate-limit-per-worker", "0", "--rate-limit-per-ip", "0"])
@@ -148,10 +161,11 @@ struct Ledger {
     failures: AtomicUsize,
 }
 
-/// Sends `body` until the server answers; returns the answer. Connection errors (the server was killed) are
-/// retried on a new connection after a short pause.
+/// Sends `body` until a server answers; returns the answer. Connection errors (the server was killed) are
+/// retried on a new connection to the next server after a short pause.
 async fn send(
-    address: &str,
+    addresses: &[String],
+    server: &mut usize,
     connection: &mut Option<http1::Connection>,
     path: &str,
     body: &[u8],
@@ -159,9 +173,10 @@ async fn send(
 ) -> http1::Response {
     loop {
         if connection.is_none() {
-            match http1::Connection::connect(address).await {
+            match http1::Connection::connect(&addresses[*server % addresses.len()]).await {
                 Ok(fresh) => *connection = Some(fresh),
                 Err(_) => {
+                    *server += 1;
                     tokio::time::sleep(Duration::from_millis(20)).await;
                     continue;
                 }
@@ -172,20 +187,24 @@ async fn send(
             Err(_) => {
                 ledger.failures.fetch_add(1, Ordering::Relaxed);
                 *connection = None;
+                *server += 1;
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         }
     }
 }
 
-async fn client(index: usize, address: String, ledger: Arc<Ledger>, seed: u64) {
+async fn client(index: usize, addresses: Arc<Vec<String>>, ledger: Arc<Ledger>, seed: u64) {
     let mut random = Random(seed ^ (index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let mut connection = None;
+    // Clients start spread over the servers.
+    let mut server = index;
     for round in 0.. {
         let worker = format!("client{index}-worker{round}");
         let lease = json!({ "worker_id": worker }).to_string();
         let response = send(
-            &address,
+            &addresses,
+            &mut server,
             &mut connection,
             "/api/jobs/crash/batches",
             lease.as_bytes(),
@@ -210,7 +229,8 @@ async fn client(index: usize, address: String, ledger: Arc<Ledger>, seed: u64) {
             let (submission, boxes) = submission(&batch, task, &worker, &mut random);
             let body = serde_json::to_vec(&submission).unwrap();
             let response = send(
-                &address,
+                &addresses,
+                &mut server,
                 &mut connection,
                 "/api/jobs/crash/submissions",
                 &body,
@@ -235,6 +255,29 @@ async fn client(index: usize, address: String, ledger: Arc<Ledger>, seed: u64) {
 
 #[test]
 fn acknowledged_submissions_survive_sigkill_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Storage::sqlite(&dir.path().join("data").join("crash.sqlite3"));
+    crash_test(dir.path(), &storage, 1);
+}
+
+#[test]
+fn three_processes_on_one_postgres_database_lose_and_double_nothing_when_killed() {
+    if std::env::var(storage::TEST_POSTGRES).is_err() {
+        eprintln!(
+            "skipped: {} is not set (scripts/test sets it)",
+            storage::TEST_POSTGRES
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let storage = storage::fresh_storage(dir.path());
+    assert_eq!(storage.database.backend(), Backend::Postgres);
+    crash_test(dir.path(), &storage, 3);
+}
+
+/// Imports the job, starts `processes` servers, runs the clients against them while killing a random one
+/// [`KILLS`] times, and checks the database.
+fn crash_test(dir: &Path, storage: &Storage, processes: usize) {
     let started = Instant::now();
     let seed = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -242,13 +285,9 @@ fn acknowledged_submissions_survive_sigkill_exactly_once() {
         .as_nanos() as u64
         | 1;
     println!("crash test seed {seed}");
-    let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("crash.sqlite3");
-    let static_dir = dir.path().join("dist");
+    let static_dir = dir.join("dist");
     std::fs::create_dir_all(&static_dir).unwrap();
-    let import = Command::new(env!("CARGO_BIN_EXE_crowdbox"))
-        .arg("--database")
-        .arg(&database)
+    let import = crowdbox(storage)
         .args([
             "import",
             "--job",
@@ -259,7 +298,7 @@ fn acknowledged_submissions_survive_sigkill_exactly_once() {
             "3",
             "--images",
         ])
-        .arg(image_folder(dir.path()))
+        .arg(image_folder(dir))
         .output()
         .unwrap();
     assert!(
@@ -268,8 +307,15 @@ fn acknowledged_submissions_survive_sigkill_exactly_once() {
         String::from_utf8_lossy(&import.stderr)
     );
 
-    let mut server = start_server(&database, &static_dir, "127.0.0.1:0");
-    let address = server.address.clone();
+    let mut servers: Vec<Server> = (0..processes)
+        .map(|_| start_server(storage, &static_dir, "127.0.0.1:0"))
+        .collect();
+    let addresses: Arc<Vec<String>> = Arc::new(
+        servers
+            .iter()
+            .map(|server| server.address.clone())
+            .collect(),
+    );
     let ledger = Arc::new(Ledger::default());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -277,7 +323,7 @@ fn acknowledged_submissions_survive_sigkill_exactly_once() {
         .build()
         .unwrap();
     let clients: Vec<_> = (0..CLIENTS)
-        .map(|index| runtime.spawn(client(index, address.clone(), ledger.clone(), seed)))
+        .map(|index| runtime.spawn(client(index, addresses.clone(), ledger.clone(), seed)))
         .collect();
 
     let mut random = Random(seed);
@@ -290,11 +336,12 @@ fn acknowledged_submissions_survive_sigkill_exactly_once() {
         while ledger.acknowledged.lock().unwrap().len() < kill_at && started.elapsed() < DEADLINE {
             std::thread::sleep(Duration::from_millis(1));
         }
-        server.child.kill().unwrap(); // SIGKILL on unix
-        server.child.wait().unwrap();
+        let victim = random.below(processes as u64) as usize;
+        servers[victim].child.kill().unwrap(); // SIGKILL on unix
+        servers[victim].child.wait().unwrap();
         acknowledged_at_kill.push(ledger.acknowledged.lock().unwrap().len());
         std::thread::sleep(Duration::from_millis(random.below(200)));
-        server = start_server(&database, &static_dir, &address);
+        servers[victim] = start_server(storage, &static_dir, &addresses[victim]);
     }
     runtime.block_on(async {
         for client in clients {
@@ -305,13 +352,15 @@ fn acknowledged_submissions_survive_sigkill_exactly_once() {
                 .expect("no client failed");
         }
     });
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    for server in &mut servers {
+        server.child.kill().unwrap();
+        server.child.wait().unwrap();
+    }
 
     let acknowledged = ledger.acknowledged.lock().unwrap().clone();
     let failures = ledger.failures.load(Ordering::Relaxed);
     println!(
-        "{} acknowledged, {failures} requests cut off by {KILLS} kills (acknowledged at each kill: {acknowledged_at_kill:?}), {:.1} s",
+        "{processes} process(es): {} acknowledged, {failures} requests cut off by {KILLS} kills (acknowledged at each kill: {acknowledged_at_kill:?}), {:.1} s",
         acknowledged.len(),
         started.elapsed().as_secs_f64()
     );
@@ -322,20 +371,21 @@ fn acknowledged_submissions_survive_sigkill_exactly_once() {
             .any(|&count| count > 0 && count < IMAGES),
         "the kills happened while clients were submitting"
     );
-    runtime.block_on(check_database(&database, &acknowledged));
+    check_database(storage, &acknowledged);
 }
 
-/// Every acknowledged submission is stored once with exactly its boxes; nothing else is stored.
-async fn check_database(database: &Path, acknowledged: &HashMap<String, Vec<SentBox>>) {
-    let store = crowdbox_server::open_database(database).await.unwrap();
-    let (integrity,): (String,) = sqlx::query_as("PRAGMA integrity_check")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
-    assert_eq!(integrity, "ok");
-    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, submission_id FROM submissions")
-        .fetch_all(store.pool())
-        .await
+/// Every acknowledged submission is stored once with exactly its boxes; nothing else is stored; the counters
+/// the triggers keep agree with the rows.
+fn check_database(storage: &Storage, acknowledged: &HashMap<String, Vec<SentBox>>) {
+    let mut conn = Conn::open(&storage.database).unwrap();
+    if conn.backend() == Backend::Sqlite {
+        let integrity: String = conn.value("PRAGMA integrity_check", &[]).unwrap();
+        assert_eq!(integrity, "ok");
+    }
+    let rows: Vec<(i64, String)> = conn
+        .rows("SELECT id, submission_id FROM submissions", &[], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
         .unwrap();
     assert_eq!(
         rows.len(),
@@ -346,27 +396,47 @@ async fn check_database(database: &Path, acknowledged: &HashMap<String, Vec<Sent
         let sent = acknowledged
             .get(&submission_id)
             .unwrap_or_else(|| panic!("{submission_id} is stored but was never acknowledged"));
-        let stored: Vec<(i64, f64, f64, f64, f64)> = sqlx::query_as(
-            "SELECT category_id, x, y, w, h FROM annotations WHERE submission_id = ? ORDER BY id",
-        )
-        .bind(row_id)
-        .fetch_all(store.pool())
-        .await
-        .unwrap();
-        let stored: Vec<SentBox> = stored
-            .into_iter()
-            .map(|(category, x, y, w, h)| (category as u64, [x, y, w, h]))
-            .collect();
+        let stored: Vec<SentBox> = conn
+            .rows(
+                "SELECT category_id, x, y, w, h FROM annotations WHERE submission_id = ?1 ORDER BY id",
+                params![row_id],
+                |row| {
+                    Ok((
+                        row.get::<i64>(0)? as u64,
+                        [row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?],
+                    ))
+                },
+            )
+            .unwrap();
         assert_eq!(
             &stored, sent,
             "{submission_id}: the stored boxes are the sent ones, all of them"
         );
     }
-    let leftover: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM annotations WHERE submission_id NOT IN (SELECT id FROM submissions)",
-    )
-    .fetch_one(store.pool())
-    .await
-    .unwrap();
+    let leftover: i64 = conn
+        .value(
+            "SELECT COUNT(*) FROM annotations WHERE submission_id NOT IN (SELECT id FROM submissions)",
+            &[],
+        )
+        .unwrap();
     assert_eq!(leftover, 0);
+    let doubled: i64 = conn
+        .value(
+            "SELECT COUNT(*) FROM (SELECT image_id FROM submissions GROUP BY image_id HAVING COUNT(*) > 1) d",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(doubled, 0, "no image was boxed by two workers");
+    let (total, done): (i64, i64) = conn
+        .one(
+            "SELECT images_total, images_done FROM jobs WHERE name = 'crash'",
+            &[],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (total, done),
+        (IMAGES as i64, IMAGES as i64),
+        "the job's counters"
+    );
 }

@@ -35,9 +35,9 @@ async fn job_info(
     let now_ms = state.clock.now_ms();
     invites::authorize(&state.db, &job_name, bearer_token(&headers), None, now_ms).await?;
     let job = jobs::requested_job(&state.db, &job_name).await?;
-    let mut conn = state.db.pool().acquire().await?;
-    let categories = db::jobs::categories(&mut conn, &job).await?;
-    let progress = db::jobs::progress(&mut conn, job.id).await?;
+    let mut conn = state.db.connect().await?;
+    let categories = db::jobs::categories(&mut conn, &job)?;
+    let progress = db::jobs::progress(&mut conn, job.id)?;
     Ok(Json(JobInfo {
         name: job.name,
         instructions: job.instructions,

@@ -6,17 +6,18 @@ use std::path::{Path, PathBuf};
 use anyhow::{ensure, Context};
 
 use crate::clock::system_now_ms;
+use crate::db::Location;
 use crate::export::{self, Rendered};
 use crate::formats_io::export_images::write_export_images;
 use crate::formats_io::ingest::{import_dataset, DatasetImport};
 use crate::formats_io::job_file::JobFile;
 use crate::formats_io::{read_class_map, sources};
 use crate::import::{import_images, ImportRequest};
-use crate::{image_store_dir, open_database};
+use crate::{open_database, Storage};
 
 use super::{ExportArgs, ImportArgs, JobCreateArgs, JobUpdateArgs};
 
-pub(super) async fn create_job(database: &Path, args: JobCreateArgs) -> anyhow::Result<()> {
+pub(super) async fn create_job(storage: &Storage, args: JobCreateArgs) -> anyhow::Result<()> {
     let (file, base) = match &args.file {
         Some(path) => (
             JobFile::read(path)?,
@@ -47,11 +48,11 @@ pub(super) async fn create_job(database: &Path, args: JobCreateArgs) -> anyhow::
         ),
     };
     let mut spec = file.into_spec(&base)?;
-    crate::image_store::store_examples(&mut spec.examples, &image_store_dir(database))?;
-    let pool = open_database(database).await?;
+    crate::image_store::store_examples(&mut spec.examples, &storage.image_store)?;
+    let pool = open_database(&storage.database).await?;
     let mut tx = pool.begin_write().await?;
-    let job = crate::db::jobs::create_job(&mut tx, &spec, system_now_ms()).await?;
-    tx.commit().await?;
+    let job = crate::db::jobs::create_job(&mut tx, &spec, system_now_ms())?;
+    tx.commit()?;
     println!(
         "job {}: created with labels {} ({} workers per image, mode {})",
         job.name,
@@ -62,7 +63,7 @@ pub(super) async fn create_job(database: &Path, args: JobCreateArgs) -> anyhow::
     Ok(())
 }
 
-pub(super) async fn update_job(database: &Path, args: JobUpdateArgs) -> anyhow::Result<()> {
+pub(super) async fn update_job(database: &Location, args: JobUpdateArgs) -> anyhow::Result<()> {
     let instructions = match &args.instructions_file {
         Some(path) => Some(
             std::fs::read_to_string(path)
@@ -113,9 +114,9 @@ pub(super) async fn update_job(database: &Path, args: JobUpdateArgs) -> anyhow::
     Ok(())
 }
 
-pub(super) async fn import(database: &Path, args: ImportArgs) -> anyhow::Result<()> {
-    let pool = open_database(database).await?;
-    let store = image_store_dir(database);
+pub(super) async fn import(storage: &Storage, args: ImportArgs) -> anyhow::Result<()> {
+    let pool = open_database(&storage.database).await?;
+    let store = storage.image_store.clone();
     if let Some(images_dir) = args.images {
         let instructions = match &args.instructions_file {
             Some(path) => Some(std::fs::read_to_string(path).with_context(|| {
@@ -168,8 +169,8 @@ pub(super) async fn import(database: &Path, args: ImportArgs) -> anyhow::Result<
     Ok(())
 }
 
-pub(super) async fn export(database: &Path, args: ExportArgs) -> anyhow::Result<()> {
-    let pool = open_database(database).await?;
+pub(super) async fn export(storage: &Storage, args: ExportArgs) -> anyhow::Result<()> {
+    let pool = open_database(&storage.database).await?;
     let source = match (&args.worker, args.pre_annotations) {
         (Some(worker), _) => export::ExportSource::Worker(worker.clone()),
         (None, true) => export::ExportSource::PreAnnotations,
@@ -214,14 +215,9 @@ pub(super) async fn export(database: &Path, args: ExportArgs) -> anyhow::Result<
         output.display()
     );
     if args.format.is_folder() && !args.no_images {
-        let images = write_export_images(
-            &pool,
-            &image_store_dir(database),
-            &args.job,
-            args.format,
-            &output,
-        )
-        .await?;
+        let images =
+            write_export_images(&pool, &storage.image_store, &args.job, args.format, &output)
+                .await?;
         eprintln!(
             "image files: {} linked from the image store, {} copied{}",
             images.linked,

@@ -15,23 +15,28 @@ pub use self::args::{
     ExportArgs, ImportArgs, JobCommand, JobCreateArgs, JobUpdateArgs, ServeArgs, StatsArgs,
 };
 use self::commands::{create_job, export, import, update_job};
-use crate::{jobs, open_database, serve, stats};
+use crate::{jobs, open_database, serve, stats, Storage};
 
 /// crowdbox: open bounding-box annotation. Create a job, import images and datasets into it, let volunteers box
 /// them in the browser, export the boxes as COCO, Ground Truth, Pascal VOC or YOLO.
 #[derive(Debug, Parser)]
 #[command(name = "crowdbox", version)]
 pub struct Cli {
-    /// The SQLite database file; created (with its folder) if missing. Imported images are kept in an
-    /// `images/` folder next to it.
+    /// The database: a SQLite file (created with its folder if missing), or a PostgreSQL URL
+    /// `postgres://user@host/db` for several `crowdbox serve` processes on one database.
     #[arg(
         long,
         global = true,
-        value_name = "PATH",
+        value_name = "PATH|URL",
         env = "CROWDBOX_DATABASE",
         default_value = "data/crowdbox.sqlite3"
     )]
-    pub database: PathBuf,
+    pub database: String,
+
+    /// The folder imported images are kept in: by default the `images` folder next to a SQLite file; required
+    /// with PostgreSQL (every process on the database must use the same folder, e.g. on a network file system).
+    #[arg(long, global = true, value_name = "DIR", env = "CROWDBOX_IMAGE_STORE")]
+    pub image_store: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -72,17 +77,18 @@ pub async fn main() -> ExitCode {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let database = cli.database;
+    let storage = Storage::new(&cli.database, cli.image_store)?;
+    let database = &storage.database;
     match cli.command {
         Command::Serve(args) => {
-            serve::serve(&database, &args.bind, args.static_dir, &args.options).await
+            serve::serve(&storage, &args.bind, args.static_dir, &args.options).await
         }
-        Command::Invite(args) => crate::invites::run(&database, args).await,
-        Command::Prelabel(args) => prelabel::prelabel(&database, *args).await,
-        Command::Job(JobCommand::Create(args)) => create_job(&database, *args).await,
-        Command::Job(JobCommand::Update(args)) => update_job(&database, args).await,
+        Command::Invite(args) => crate::invites::run(database, args).await,
+        Command::Prelabel(args) => prelabel::prelabel(&storage, *args).await,
+        Command::Job(JobCommand::Create(args)) => create_job(&storage, *args).await,
+        Command::Job(JobCommand::Update(args)) => update_job(database, args).await,
         Command::Job(JobCommand::List) | Command::Jobs => {
-            let pool = open_database(&database).await?;
+            let pool = open_database(database).await?;
             print!(
                 "{}",
                 jobs::JobTable(crate::db::jobs::list_jobs(&pool).await?)
@@ -90,7 +96,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Job(JobCommand::Show { name, json }) => {
-            let pool = open_database(&database).await?;
+            let pool = open_database(database).await?;
             let job = jobs::require_job(&pool, &name).await?;
             let details = jobs::describe_job(&pool, job).await?;
             if json {
@@ -100,10 +106,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Import(args) => import(&database, *args).await,
-        Command::Export(args) => export(&database, args).await,
+        Command::Import(args) => import(&storage, *args).await,
+        Command::Export(args) => export(&storage, args).await,
         Command::Stats(args) => {
-            let pool = open_database(&database).await?;
+            let pool = open_database(database).await?;
             let stats = stats::job_stats(&pool, &args.job).await?;
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&stats)?);

@@ -2,7 +2,7 @@
 //! pre-annotations with their scores, one transaction per chunk (so Ctrl+C keeps whole chunks).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -11,7 +11,7 @@ use clap::Args;
 use crowdbox_prelabel::{prepare, run, DecodeOptions, ImageInput, PrelabelSetup, RunOptions};
 
 use crate::db::prelabel::{images_to_prelabel, store_prelabels, ScoredBox};
-use crate::{image_store_dir, jobs, open_database};
+use crate::{jobs, open_database, Storage};
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("names").args(["classes", "class_map"])))]
@@ -42,7 +42,7 @@ pub struct PrelabelArgs {
     pub replace: bool,
 }
 
-pub(super) async fn prelabel(database: &Path, args: PrelabelArgs) -> anyhow::Result<()> {
+pub(super) async fn prelabel(storage: &Storage, args: PrelabelArgs) -> anyhow::Result<()> {
     anyhow::ensure!(
         (0.0..=1.0).contains(&args.min_score),
         "--min-score {} is not between 0 and 1",
@@ -53,12 +53,12 @@ pub(super) async fn prelabel(database: &Path, args: PrelabelArgs) -> anyhow::Res
         "--iou-nms {} is not between 0 and 1",
         args.iou_nms
     );
-    let pool = open_database(database).await?;
+    let pool = open_database(&storage.database).await?;
     let job = jobs::require_job(&pool, &args.job).await?;
     let (labels, images) = {
-        let mut conn = pool.pool().acquire().await?;
-        let labels = crate::db::jobs::labels(&mut conn, &job).await?;
-        let images = images_to_prelabel(&mut conn, job.id, args.replace).await?;
+        let mut conn = pool.connect().await?;
+        let labels = crate::db::jobs::labels(&mut conn, &job)?;
+        let images = images_to_prelabel(&mut conn, job.id, args.replace)?;
         (labels, images)
     };
     let setup = PrelabelSetup {
@@ -73,7 +73,7 @@ pub(super) async fn prelabel(database: &Path, args: PrelabelArgs) -> anyhow::Res
         ..PrelabelSetup::new(&args.model)
     };
     let (detector, class_map) = prepare(&setup, &labels)?;
-    let store = image_store_dir(database);
+    let store = storage.image_store.clone();
     let (remote, local): (Vec<_>, Vec<_>) =
         images.into_iter().partition(|i| i.source_url.is_some());
     let inputs: Vec<ImageInput> = local
@@ -145,8 +145,8 @@ pub(super) async fn prelabel(database: &Path, args: PrelabelArgs) -> anyhow::Res
                 }
                 runtime.block_on(async {
                     let mut tx = pool.begin_write().await?;
-                    store_prelabels(&mut tx, &rows).await?;
-                    tx.commit().await?;
+                    store_prelabels(&mut tx, &rows)?;
+                    tx.commit()?;
                     anyhow::Ok(())
                 })
             },

@@ -1,22 +1,18 @@
 //! Reading a whole job's rows fast, for exports.
 //!
-//! sqlx hands SQLite rows one at a time from its worker thread, a few microseconds each: 33,000 rows at the seed's
-//! scale took about 100 ms that way, and about 60 ms when SQLite printed them into one text value instead. Here
-//! a blocking rusqlite connection on the same database file steps prepared statements on a `spawn_blocking`
-//! thread: well under a microsecond per row, and floats come back as the stored f64 bits (no text round trip).
-//! The queries run in one read transaction, so they see one snapshot (WAL) while workers keep submitting.
-
-use std::path::Path;
-use std::time::Duration;
+//! A connection of its own steps the statements on a `spawn_blocking` thread: on SQLite well under a microsecond
+//! per row, and floats come back as the stored f64 bits (no text round trip). The queries run in one read
+//! transaction, so they see one snapshot (WAL, or PostgreSQL's repeatable read) while workers keep submitting.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Context;
 use crowdbox_core::owner::ReviewState;
 use crowdbox_core::quality::WorkerEvidence;
-use rusqlite::{Connection, OpenFlags};
 
+use super::sql::{Conn, DbError, Row};
 use super::Store;
+use crate::params;
 
 mod quality;
 
@@ -86,9 +82,6 @@ pub struct ReviewRow {
     pub state: ReviewState,
 }
 
-/// How long a read waits for a lock (a checkpoint or a recovering writer) before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
 /// How much of the database file a read maps into memory (SQLite maps at most the file's size).
 const MMAP_BYTES: i64 = 1 << 30;
 
@@ -113,50 +106,48 @@ impl ReadOptions {
 /// Reads job `job_id`'s images and boxes (gold images left out) and what `options` asks for, off the async
 /// threads.
 pub async fn read_job(store: &Store, job_id: i64, options: ReadOptions) -> anyhow::Result<JobRows> {
-    let path = store.path().to_owned();
-    tokio::task::spawn_blocking(move || read_job_blocking(&path, job_id, options))
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || read_job_blocking(&store, job_id, options))
         .await
         .context("the export reader stopped")?
 }
 
-/// A connection on the database file that only reads. Read-write without create: a read-only connection cannot
-/// open a WAL database whose `-shm` file is gone; `query_only` makes sure this one never writes.
-fn open_reader(path: &Path) -> anyhow::Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .with_context(|| format!("cannot open the database {} to read", path.display()))?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.pragma_update(None, "query_only", true)?;
+/// A connection of its own that only reads, in a read transaction (one snapshot). On SQLite `query_only` makes
+/// sure it never writes, and the file is mapped instead of read a 4 KiB page at a time into an empty cache.
+pub(super) fn open_reader(store: &Store) -> anyhow::Result<Conn> {
+    let mut conn = store
+        .open_conn()
+        .with_context(|| format!("cannot open the database {} to read", store.location()))?;
+    if let Some(sqlite) = conn.sqlite() {
+        sqlite.pragma_update(None, "query_only", true)?;
+        sqlite.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+    }
+    conn.begin_read()?;
     Ok(conn)
 }
 
 /// [`read_job`] on the calling thread.
 pub fn read_job_blocking(
-    path: &Path,
+    store: &Store,
     job_id: i64,
     options: ReadOptions,
 ) -> anyhow::Result<JobRows> {
-    let mut conn = open_reader(path)?;
-    // A new connection starts with an empty page cache: map the file instead of a `pread` per 4 KiB page.
-    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
-    let snapshot = conn.transaction()?;
-    let mut images = read_images(&snapshot, job_id).context("reading the job's images")?;
-    let job_images = JobImageIds::new(&snapshot, &images).context("counting the images")?;
-    let mut boxes =
-        read_boxes(&snapshot, job_id, &job_images).context("reading the job's boxes")?;
+    let mut conn = open_reader(store)?;
+    let snapshot = &mut conn;
+    let mut images = read_images(snapshot, job_id).context("reading the job's images")?;
+    let job_images = JobImageIds::new(snapshot, &images).context("counting the images")?;
+    let mut boxes = read_boxes(snapshot, job_id, &job_images).context("reading the job's boxes")?;
     let mut submissions = if options.with_submissions {
-        read_submissions(&snapshot, job_id).context("reading the job's submissions")?
+        read_submissions(snapshot, job_id).context("reading the job's submissions")?
     } else {
         Vec::new()
     };
     let outcomes =
-        read_outcomes(&snapshot, job_id, &job_images).context("reading the job's outcomes")?;
-    let reviewed = read_reviewed(&snapshot, job_id).context("reading the job's reviews")?;
+        read_outcomes(snapshot, job_id, &job_images).context("reading the job's outcomes")?;
+    let reviewed = read_reviewed(snapshot, job_id).context("reading the job's reviews")?;
     if options.include_gold {
         let (gold_images, gold_boxes) =
-            read_gold(&snapshot, job_id).context("reading the job's gold images")?;
+            read_gold(snapshot, job_id).context("reading the job's gold images")?;
         if options.with_submissions {
             submissions.extend(gold_images.iter().map(|image| SubmissionRow {
                 image_id: image.id,
@@ -174,8 +165,8 @@ pub fn read_job_blocking(
         boxes.sort_by_key(|row| row.image_id);
     }
     let (evidence, blocked) =
-        read_quality(&snapshot, job_id).context("reading the workers' quality")?;
-    snapshot.finish()?;
+        read_quality(snapshot, job_id).context("reading the workers' quality")?;
+    snapshot.commit()?;
     Ok(JobRows {
         images,
         boxes,
@@ -187,24 +178,24 @@ pub fn read_job_blocking(
     })
 }
 
-pub(super) fn image_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ImageRow> {
+pub(super) fn image_row(row: &Row<'_>) -> Result<ImageRow, DbError> {
     Ok(ImageRow {
         id: row.get(0)?,
         file_name: row.get(1)?,
-        width: u32::try_from(row.get::<_, i64>(2)?).unwrap_or_default(),
-        height: u32::try_from(row.get::<_, i64>(3)?).unwrap_or_default(),
+        width: row.get(2)?,
+        height: row.get(3)?,
         source_url: row.get(4)?,
     })
 }
 
 /// The job's images but its gold ones, in id order.
-pub(super) fn read_images(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<ImageRow>> {
-    let mut statement = conn.prepare(
+pub(super) fn read_images(conn: &mut Conn, job_id: i64) -> Result<Vec<ImageRow>, DbError> {
+    conn.rows(
         "SELECT id, file_name, width, height, source_url FROM images
          WHERE job_id = ?1 AND is_gold = 0 ORDER BY id",
-    )?;
-    let rows = statement.query_map([job_id], image_row)?;
-    rows.collect()
+        params![job_id],
+        image_row,
+    )
 }
 
 /// The ids of a job's images, for telling its rows apart when a whole table is read.
@@ -219,11 +210,10 @@ struct JobImageIds {
 }
 
 impl JobImageIds {
-    fn new(conn: &Connection, images: &[ImageRow]) -> rusqlite::Result<Self> {
-        let all: i64 = conn.query_row(
-            "SELECT COALESCE(SUM(images_total), 0) FROM jobs",
-            [],
-            |row| row.get(0),
+    fn new(conn: &mut Conn, images: &[ImageRow]) -> Result<Self, DbError> {
+        let all: i64 = conn.value(
+            "SELECT CAST(COALESCE(SUM(images_total), 0) AS BIGINT) FROM jobs",
+            &[],
         )?;
         let (first, last) = match (images.first(), images.last()) {
             (Some(first), Some(last)) => (first.id, last.id),
@@ -264,31 +254,28 @@ impl JobImageIds {
 /// most of the database (see [`JobImageIds`]), else the job's images by index and each image's boxes by index.
 /// The order is made sure of here (already sorted data sorts in linear time).
 fn read_boxes(
-    conn: &Connection,
+    conn: &mut Conn,
     job_id: i64,
     job_images: &JobImageIds,
-) -> rusqlite::Result<Vec<BoxRow>> {
-    let mut statement = if job_images.most_of_the_database {
-        conn.prepare(
+) -> Result<Vec<BoxRow>, DbError> {
+    let (sql, params) = if job_images.most_of_the_database {
+        (
             "SELECT a.image_id, a.id, a.submission_id, a.category_id, a.x, a.y, a.w, a.h, a.iscrowd
              FROM annotations a",
-        )?
+            &[][..],
+        )
     } else {
-        conn.prepare(
+        (
             "SELECT a.image_id, a.id, a.submission_id, a.category_id, a.x, a.y, a.w, a.h, a.iscrowd
              FROM images i JOIN annotations a ON a.image_id = i.id WHERE i.job_id = ?1 AND i.is_gold = 0",
-        )?
-    };
-    let mut rows = if job_images.most_of_the_database {
-        statement.query([])?
-    } else {
-        statement.query([job_id])?
+            params![job_id],
+        )
     };
     let mut boxes: Vec<(i64, BoxRow)> = Vec::new();
-    while let Some(row) = rows.next()? {
+    conn.for_each(sql, params, |row| {
         let image_id: i64 = row.get(0)?;
         if job_images.most_of_the_database && !job_images.contains(image_id) {
-            continue;
+            return Ok(());
         }
         boxes.push((
             row.get(1)?,
@@ -303,7 +290,8 @@ fn read_boxes(
                 iscrowd: row.get(8)?,
             },
         ));
-    }
+        Ok(())
+    })?;
     boxes.sort_by_key(|(id, row)| (row.image_id, *id));
     Ok(boxes.into_iter().map(|(_, row)| row).collect())
 }
@@ -311,72 +299,69 @@ fn read_boxes(
 /// Per image, how many submissions had each outcome other than `boxed` (the rare ones), in (image id, outcome)
 /// order. Like [`read_boxes`], one pass over the submissions table when the job holds most of the database.
 fn read_outcomes(
-    conn: &Connection,
+    conn: &mut Conn,
     job_id: i64,
     job_images: &JobImageIds,
-) -> rusqlite::Result<Vec<(i64, String, u32)>> {
-    let mut statement = if job_images.most_of_the_database {
-        conn.prepare(
+) -> Result<Vec<(i64, String, u32)>, DbError> {
+    let (sql, params) = if job_images.most_of_the_database {
+        (
             "SELECT s.image_id, s.outcome, COUNT(*) FROM submissions s
              WHERE s.outcome <> 'boxed'
              GROUP BY s.image_id, s.outcome ORDER BY s.image_id, s.outcome",
-        )?
+            &[][..],
+        )
     } else {
-        conn.prepare(
+        (
             "SELECT s.image_id, s.outcome, COUNT(*) FROM images i JOIN submissions s ON s.image_id = i.id
              WHERE i.job_id = ?1 AND i.is_gold = 0 AND s.outcome <> 'boxed'
              GROUP BY s.image_id, s.outcome ORDER BY s.image_id, s.outcome",
-        )?
-    };
-    let mut rows = if job_images.most_of_the_database {
-        statement.query([])?
-    } else {
-        statement.query([job_id])?
+            params![job_id],
+        )
     };
     let mut outcomes = Vec::new();
-    while let Some(row) = rows.next()? {
+    conn.for_each(sql, params, |row| {
         let image_id: i64 = row.get(0)?;
         if !job_images.most_of_the_database || job_images.contains(image_id) {
             outcomes.push((image_id, row.get(1)?, row.get(2)?));
         }
-    }
+        Ok(())
+    })?;
     Ok(outcomes)
 }
 
-fn read_submissions(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<SubmissionRow>> {
-    let mut statement = conn.prepare(
+fn read_submissions(conn: &mut Conn, job_id: i64) -> Result<Vec<SubmissionRow>, DbError> {
+    let mut submissions = conn.rows(
         "SELECT s.image_id, s.id, s.imported, s.worker_id, s.received_at, s.duration_ms
          FROM images i JOIN submissions s ON s.image_id = i.id WHERE i.job_id = ?1 AND i.is_gold = 0",
+        params![job_id],
+        |row| {
+            Ok(SubmissionRow {
+                image_id: row.get(0)?,
+                id: row.get(1)?,
+                imported: row.get(2)?,
+                worker_id: row.get(3)?,
+                received_at: row.get(4)?,
+                duration_ms: row.get(5)?,
+            })
+        },
     )?;
-    let mut rows = statement.query([job_id])?;
-    let mut submissions = Vec::new();
-    while let Some(row) = rows.next()? {
-        submissions.push(SubmissionRow {
-            image_id: row.get(0)?,
-            id: row.get(1)?,
-            imported: row.get(2)?,
-            worker_id: row.get(3)?,
-            received_at: row.get(4)?,
-            duration_ms: row.get(5)?,
-        });
-    }
     submissions.sort_unstable();
     Ok(submissions)
 }
 
-fn read_reviewed(conn: &Connection, job_id: i64) -> rusqlite::Result<Vec<ReviewRow>> {
-    let mut statement = conn.prepare(
+fn read_reviewed(conn: &mut Conn, job_id: i64) -> Result<Vec<ReviewRow>, DbError> {
+    conn.rows(
         "SELECT r.image_id, r.submission_id, r.state FROM images i JOIN reviews r ON r.image_id = i.id
          WHERE i.job_id = ?1 ORDER BY r.image_id",
-    )?;
-    let rows = statement.query_map([job_id], |row| {
-        Ok(ReviewRow {
-            image_id: row.get(0)?,
-            submission_id: row.get(1)?,
-            state: review_state(&row.get::<_, String>(2)?),
-        })
-    })?;
-    rows.collect()
+        params![job_id],
+        |row| {
+            Ok(ReviewRow {
+                image_id: row.get(0)?,
+                submission_id: row.get(1)?,
+                state: review_state(&row.get::<String>(2)?),
+            })
+        },
+    )
 }
 
 /// A `reviews.state` value (the table's CHECK allows these two).

@@ -3,13 +3,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::jobs::{categories, job_from_row, Job, JOB_COLUMNS};
+use super::sql::{Conn, DbError};
+use crate::error::ApiError;
+use crate::params;
 use crowdbox_core::coco::CocoCategory;
 use crowdbox_core::wire::ExampleImage;
-use rusqlite::{Connection, OptionalExtension};
-
-use super::jobs::{job_from_parts, Job, JOB_COLUMNS};
-use super::to_u64;
-use crate::error::ApiError;
 
 /// What a group transaction knows about a job: the job and what batches show of it. Read once per group:
 /// nothing else writes while the group holds the write lock, and the next group reads it afresh (`crowdbox job
@@ -30,7 +29,7 @@ pub(crate) struct JobsSeen(HashMap<String, Option<Arc<JobFacts>>>);
 
 impl JobsSeen {
     /// The job called `name`, read once per group; `JobNotFound` if there is none.
-    pub fn find(&mut self, conn: &Connection, name: &str) -> Result<Arc<JobFacts>, ApiError> {
+    pub fn find(&mut self, conn: &mut Conn, name: &str) -> Result<Arc<JobFacts>, ApiError> {
         if !self.0.contains_key(name) {
             let facts = job_facts(conn, name)?.map(Arc::new);
             self.0.insert(name.to_owned(), facts);
@@ -41,42 +40,20 @@ impl JobsSeen {
     }
 }
 
-fn job_facts(conn: &Connection, job_name: &str) -> rusqlite::Result<Option<JobFacts>> {
-    let job = conn
-        .prepare_cached(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE name = ?1"))?
-        .query_row([job_name], |row| {
-            Ok(job_from_parts(
-                (row.get(0)?, row.get(1)?, row.get(2)?),
-                (row.get(3)?, row.get(4)?, row.get(5)?),
-                (&row.get::<_, String>(6)?, &row.get::<_, String>(12)?),
-                (row.get(7)?, row.get(8)?),
-                (
-                    &row.get::<_, String>(9)?,
-                    &row.get::<_, String>(10)?,
-                    &row.get::<_, String>(11)?,
-                ),
-            ))
-        })
-        .optional()?;
+fn job_facts(conn: &mut Conn, job_name: &str) -> Result<Option<JobFacts>, DbError> {
+    let job = conn.row(
+        &format!("SELECT {JOB_COLUMNS} FROM jobs WHERE name = ?1"),
+        params![job_name],
+        job_from_row,
+    )?;
     let Some(job) = job else {
         return Ok(None);
     };
-    // The supercategory is the job's name, as `db::jobs::categories` gives it.
-    let categories = conn
-        .prepare_cached(
-            "SELECT category_id, name FROM labels WHERE job_id = ?1 ORDER BY category_id",
-        )?
-        .query_map([job.id], |row| {
-            Ok(CocoCategory {
-                id: to_u64(row.get(0)?),
-                name: row.get(1)?,
-                supercategory: job_name.to_owned(),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let has_gold = conn
-        .prepare_cached("SELECT 1 FROM images WHERE job_id = ?1 AND is_gold = 1 LIMIT 1")?
-        .exists([job.id])?;
+    let categories = categories(conn, &job)?;
+    let has_gold = conn.exists(
+        "SELECT 1 FROM images WHERE job_id = ?1 AND is_gold = 1 LIMIT 1",
+        params![job.id],
+    )?;
     Ok(Some(JobFacts {
         examples: job.example_images(),
         categories,

@@ -2,13 +2,13 @@
 
 use std::collections::BTreeMap;
 
+use super::sql::{Conn, DbError, Row};
+use super::{to_u64, Store};
+use crate::formats_io::job_file::{Example, JobSpec, LeaseOrder};
+use crate::params;
 use crowdbox_core::coco::CocoCategory;
 use crowdbox_core::quality::JobQuality;
 use crowdbox_core::wire::TaskMode;
-use sqlx::SqliteConnection;
-
-use super::{to_u64, Store};
-use crate::formats_io::job_file::{Example, JobSpec, LeaseOrder};
 
 /// A job as it is stored. The one definition: requests, the writer thread, the command line and exports all read
 /// this.
@@ -38,61 +38,26 @@ pub(super) const JOB_COLUMNS: &str =
     "id, name, instructions, workers_per_image, batch_size, lease_seconds, mode, allow_carry_forward, \
      requires_invite, examples, label_targets, quality, lease_order";
 
-/// A `jobs` row as SQLite gives it (the mode and the examples are text there).
-#[derive(sqlx::FromRow)]
-struct JobRow {
-    id: i64,
-    name: String,
-    instructions: String,
-    workers_per_image: i64,
-    batch_size: i64,
-    lease_seconds: i64,
-    mode: String,
-    allow_carry_forward: bool,
-    requires_invite: bool,
-    examples: String,
-    label_targets: String,
-    quality: String,
-    lease_order: String,
-}
-
-impl From<JobRow> for Job {
-    fn from(row: JobRow) -> Self {
-        job_from_parts(
-            (row.id, row.name, row.instructions),
-            (row.workers_per_image, row.batch_size, row.lease_seconds),
-            (&row.mode, &row.lease_order),
-            (row.allow_carry_forward, row.requires_invite),
-            (&row.examples, &row.label_targets, &row.quality),
-        )
-    }
-}
-
-/// A [`Job`] from its stored parts. The migrations' CHECKs keep `mode` one of [`TaskMode`]'s names and
-/// `lease_order` one of [`LeaseOrder`]'s; `examples`
-/// (a JSON array) and `label_targets` (a JSON object) are written by this module only.
-pub(super) fn job_from_parts(
-    (id, name, instructions): (i64, String, String),
-    (workers_per_image, batch_size, lease_seconds): (i64, i64, i64),
-    (mode, lease_order): (&str, &str),
-    (allow_carry_forward, requires_invite): (bool, bool),
-    (examples, label_targets, quality): (&str, &str, &str),
-) -> Job {
-    Job {
-        id,
-        name,
-        instructions,
-        workers_per_image,
-        batch_size,
-        lease_seconds,
-        mode: mode.parse().unwrap_or_default(),
-        allow_carry_forward,
-        requires_invite,
-        examples: serde_json::from_str(examples).unwrap_or_default(),
-        label_targets: serde_json::from_str(label_targets).unwrap_or_default(),
-        quality: serde_json::from_str(quality).unwrap_or_default(),
-        lease_order: lease_order.parse().unwrap_or_default(),
-    }
+/// A [`Job`] from a row of [`JOB_COLUMNS`]. The migrations' CHECKs keep `mode` one of [`TaskMode`]'s names and
+/// `lease_order` one of [`LeaseOrder`]'s; `examples` (a JSON array), `label_targets` (a JSON object) and
+/// `quality` are written by this module only.
+pub(super) fn job_from_row(row: &Row<'_>) -> Result<Job, DbError> {
+    let text = |index| row.get::<String>(index);
+    Ok(Job {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        instructions: row.get(2)?,
+        workers_per_image: row.get(3)?,
+        batch_size: row.get(4)?,
+        lease_seconds: row.get(5)?,
+        mode: text(6)?.parse().unwrap_or_default(),
+        allow_carry_forward: row.get(7)?,
+        requires_invite: row.get(8)?,
+        examples: serde_json::from_str(&text(9)?).unwrap_or_default(),
+        label_targets: serde_json::from_str(&text(10)?).unwrap_or_default(),
+        quality: serde_json::from_str(&text(11)?).unwrap_or_default(),
+        lease_order: text(12)?.parse().unwrap_or_default(),
+    })
 }
 
 /// How many images a job has and how many of them are done. An image is done when it has the job's
@@ -113,7 +78,7 @@ pub struct JobSummary {
 }
 
 /// An image of a job as tasks and exports describe it.
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobImage {
     pub id: i64,
     pub file_name: String,
@@ -169,71 +134,65 @@ impl Setting {
     }
 }
 
-pub async fn find_job(conn: &mut SqliteConnection, name: &str) -> Result<Option<Job>, sqlx::Error> {
-    let row =
-        sqlx::query_as::<_, JobRow>(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE name = $1"))
-            .bind(name)
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.map(Job::from))
+/// The job called `name`.
+pub fn find_job(conn: &mut Conn, name: &str) -> Result<Option<Job>, DbError> {
+    conn.row(
+        &format!("SELECT {JOB_COLUMNS} FROM jobs WHERE name = ?1"),
+        params![name],
+        job_from_row,
+    )
 }
 
 /// The job's labels as COCO categories, ids 1..n in the order they were given. The supercategory is the job's
 /// name: COCO readers expect a non-empty one, and it tells merged datasets apart.
-pub async fn categories(
-    conn: &mut SqliteConnection,
-    job: &Job,
-) -> Result<Vec<CocoCategory>, sqlx::Error> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT category_id, name FROM labels WHERE job_id = $1 ORDER BY category_id",
+pub fn categories(conn: &mut Conn, job: &Job) -> Result<Vec<CocoCategory>, DbError> {
+    conn.rows(
+        "SELECT category_id, name FROM labels WHERE job_id = ?1 ORDER BY category_id",
+        params![job.id],
+        |row| {
+            Ok(CocoCategory {
+                id: to_u64(row.get(0)?),
+                name: row.get(1)?,
+                supercategory: job.name.clone(),
+            })
+        },
     )
-    .bind(job.id)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name)| CocoCategory {
-            id: to_u64(id),
-            name,
-            supercategory: job.name.clone(),
-        })
-        .collect())
 }
 
 /// The job's label names, in category id order.
-pub async fn labels(conn: &mut SqliteConnection, job: &Job) -> Result<Vec<String>, sqlx::Error> {
-    Ok(categories(conn, job)
-        .await?
+pub fn labels(conn: &mut Conn, job: &Job) -> Result<Vec<String>, DbError> {
+    Ok(categories(conn, job)?
         .into_iter()
         .map(|category| category.name)
         .collect())
 }
 
 /// The job's progress from the counters the image triggers keep (see [`Progress`]).
-pub async fn progress(conn: &mut SqliteConnection, job_id: i64) -> Result<Progress, sqlx::Error> {
-    let (total, done): (i64, i64) =
-        sqlx::query_as("SELECT images_total, images_done FROM jobs WHERE id = $1")
-            .bind(job_id)
-            .fetch_optional(conn)
-            .await?
-            .unwrap_or_default();
+pub fn progress(conn: &mut Conn, job_id: i64) -> Result<Progress, DbError> {
+    let (total, done): (i64, i64) = conn
+        .row(
+            "SELECT images_total, images_done FROM jobs WHERE id = ?1",
+            params![job_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?
+        .unwrap_or_default();
     Ok(Progress {
         images_total: to_u64(total),
         images_done: to_u64(done),
     })
 }
 
-pub async fn list_jobs(store: &Store) -> Result<Vec<JobSummary>, sqlx::Error> {
-    let mut conn = store.pool().acquire().await?;
-    let rows =
-        sqlx::query_as::<_, JobRow>(&format!("SELECT {JOB_COLUMNS} FROM jobs ORDER BY name"))
-            .fetch_all(&mut *conn)
-            .await?;
-    let mut summaries = Vec::with_capacity(rows.len());
-    for row in rows {
-        let job = Job::from(row);
-        let progress = progress(&mut conn, job.id).await?;
-        let submissions = submission_count(&mut conn, job.id).await?;
+pub async fn list_jobs(store: &Store) -> Result<Vec<JobSummary>, DbError> {
+    let mut conn = store.connect().await?;
+    let jobs = conn.rows(
+        &format!("SELECT {JOB_COLUMNS} FROM jobs ORDER BY name"),
+        &[],
+        job_from_row,
+    )?;
+    let mut summaries = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let progress = progress(&mut conn, job.id)?;
+        let submissions = submission_count(&mut conn, job.id)?;
         summaries.push(JobSummary {
             job,
             progress,
@@ -243,172 +202,156 @@ pub async fn list_jobs(store: &Store) -> Result<Vec<JobSummary>, sqlx::Error> {
     Ok(summaries)
 }
 
+/// A count the statement gives.
+fn count(conn: &mut Conn, sql: &str, params: &[super::sql::Param<'_>]) -> Result<u64, DbError> {
+    conn.value::<i64>(sql, params).map(to_u64)
+}
+
 /// How many submissions (workers' and imported final ones) the job's images have.
-pub async fn submission_count(
-    conn: &mut SqliteConnection,
-    job_id: i64,
-) -> Result<u64, sqlx::Error> {
-    let count: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM submissions s JOIN images i ON i.id = s.image_id WHERE i.job_id = $1",
+pub fn submission_count(conn: &mut Conn, job_id: i64) -> Result<u64, DbError> {
+    count(
+        conn,
+        "SELECT COUNT(*) FROM submissions s JOIN images i ON i.id = s.image_id WHERE i.job_id = ?1",
+        params![job_id],
     )
-    .bind(job_id)
-    .fetch_one(conn)
-    .await?;
-    Ok(to_u64(count))
 }
 
 /// How many of the job's images have pre-annotations.
-pub async fn pre_annotated_images(
-    conn: &mut SqliteConnection,
-    job_id: i64,
-) -> Result<u64, sqlx::Error> {
-    let count: i64 = sqlx::query_scalar(
+pub fn pre_annotated_images(conn: &mut Conn, job_id: i64) -> Result<u64, DbError> {
+    count(
+        conn,
         "SELECT COUNT(DISTINCT p.image_id) FROM pre_annotations p JOIN images i ON i.id = p.image_id
-         WHERE i.job_id = $1",
+         WHERE i.job_id = ?1",
+        params![job_id],
     )
-    .bind(job_id)
-    .fetch_one(conn)
-    .await?;
-    Ok(to_u64(count))
 }
 
 /// All job names, for error messages that suggest what exists.
-pub async fn job_names(store: &Store) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT name FROM jobs ORDER BY name")
-        .fetch_all(store.pool())
-        .await
+pub async fn job_names(store: &Store) -> Result<Vec<String>, DbError> {
+    store
+        .connect()
+        .await?
+        .column("SELECT name FROM jobs ORDER BY name", &[])
 }
 
-pub async fn find_job_image(
-    conn: &mut SqliteConnection,
+pub fn find_job_image(
+    conn: &mut Conn,
     job: &Job,
     image_id: i64,
-) -> Result<Option<JobImage>, sqlx::Error> {
-    sqlx::query_as::<_, JobImage>(
-        "SELECT id, file_name, width, height, source_url FROM images WHERE id = $1 AND job_id = $2",
+) -> Result<Option<JobImage>, DbError> {
+    conn.row(
+        "SELECT id, file_name, width, height, source_url FROM images WHERE id = ?1 AND job_id = ?2",
+        params![image_id, job.id],
+        job_image,
     )
-    .bind(image_id)
-    .bind(job.id)
-    .fetch_optional(conn)
-    .await
+}
+
+/// A row of `id, file_name, width, height, source_url`.
+pub(super) fn job_image(row: &Row<'_>) -> Result<JobImage, DbError> {
+    Ok(JobImage {
+        id: row.get(0)?,
+        file_name: row.get(1)?,
+        width: row.get(2)?,
+        height: row.get(3)?,
+        source_url: row.get(4)?,
+    })
 }
 
 /// Creates the job `spec` describes, with its labels as categories 1..n, inside the caller's write
 /// transaction. Fails if the name is taken.
-pub async fn create_job(
-    conn: &mut SqliteConnection,
-    spec: &JobSpec,
-    now_ms: i64,
-) -> anyhow::Result<Job> {
+pub fn create_job(conn: &mut Conn, spec: &JobSpec, now_ms: i64) -> anyhow::Result<Job> {
     anyhow::ensure!(
-        find_job(conn, &spec.name).await?.is_none(),
+        find_job(conn, &spec.name)?.is_none(),
         "job {} already exists; `crowdbox job show {}` describes it",
         spec.name,
         spec.name
     );
-    sqlx::query(
+    let examples = serde_json::to_string(&spec.examples)?;
+    let quality = serde_json::to_string(&spec.quality)?;
+    conn.execute(
         "INSERT INTO jobs (name, instructions, workers_per_image, batch_size, lease_seconds, mode,
                            allow_carry_forward, examples, created_at, quality, lease_order)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(&spec.name)
-    .bind(&spec.instructions)
-    .bind(spec.workers_per_image)
-    .bind(spec.batch_size)
-    .bind(spec.lease_seconds)
-    .bind(spec.mode.as_str())
-    .bind(spec.allow_carry_forward)
-    .bind(serde_json::to_string(&spec.examples)?)
-    .bind(now_ms)
-    .bind(serde_json::to_string(&spec.quality)?)
-    .bind(spec.lease_order.as_str())
-    .execute(&mut *conn)
-    .await?;
-    let job = find_job(conn, &spec.name)
-        .await?
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            &spec.name,
+            &spec.instructions,
+            spec.workers_per_image,
+            spec.batch_size,
+            spec.lease_seconds,
+            spec.mode.as_str(),
+            spec.allow_carry_forward,
+            &examples,
+            now_ms,
+            &quality,
+            spec.lease_order.as_str()
+        ],
+    )?;
+    let job = find_job(conn, &spec.name)?
         .ok_or_else(|| anyhow::anyhow!("the new job {} vanished", spec.name))?;
-    for (index, label) in spec.labels.iter().enumerate() {
-        sqlx::query("INSERT INTO labels (job_id, category_id, name) VALUES ($1, $2, $3)")
-            .bind(job.id)
-            .bind(i64::try_from(index + 1)?)
-            .bind(label)
-            .execute(&mut *conn)
-            .await?;
-    }
+    conn.insert_rows(
+        "labels (job_id, category_id, name)",
+        spec.labels
+            .iter()
+            .enumerate()
+            .map(|(index, label)| params![job.id, index + 1, label].to_vec()),
+    )?;
     Ok(job)
 }
 
 /// Writes one setting of the job. When `workers_per_image` changes, the triggers of migration `image_progress`
 /// recompute every image's `done` flag and the job's done count in the same transaction.
-pub async fn set_setting(
-    conn: &mut SqliteConnection,
-    job_id: i64,
-    setting: &Setting,
-) -> Result<(), sqlx::Error> {
+pub fn set_setting(conn: &mut Conn, job_id: i64, setting: &Setting) -> Result<(), DbError> {
     // The column is one of `Setting::name`'s fixed names, never user input.
-    let sql = format!("UPDATE jobs SET {} = $1 WHERE id = $2", setting.name());
-    let query = sqlx::query(&sql);
-    let query = match setting {
-        Setting::Instructions(text) => query.bind(text.clone()),
+    let sql = format!("UPDATE jobs SET {} = ?1 WHERE id = ?2", setting.name());
+    let json;
+    let value = match setting {
+        Setting::Instructions(text) => params![text][0],
         Setting::WorkersPerImage(n) | Setting::BatchSize(n) | Setting::LeaseSeconds(n) => {
-            query.bind(i64::from(*n))
+            params![*n][0]
         }
-        Setting::Mode(mode) => query.bind(mode.as_str()),
-        Setting::LeaseOrder(order) => query.bind(order.as_str()),
-        Setting::AllowCarryForward(allow) => query.bind(*allow),
+        Setting::Mode(mode) => params![mode.as_str()][0],
+        Setting::LeaseOrder(order) => params![order.as_str()][0],
+        Setting::AllowCarryForward(allow) => params![*allow][0],
         Setting::LabelTargets(targets) => {
-            query.bind(serde_json::to_string(targets).unwrap_or_else(|_| "{}".to_owned()))
+            json = serde_json::to_string(targets).unwrap_or_else(|_| "{}".to_owned());
+            params![&json][0]
         }
         Setting::Quality(quality) => {
-            query.bind(serde_json::to_string(quality).unwrap_or_else(|_| "{}".to_owned()))
+            json = serde_json::to_string(quality).unwrap_or_else(|_| "{}".to_owned());
+            params![&json][0]
         }
     };
-    query.bind(job_id).execute(conn).await?;
+    conn.execute(&sql, &[value, job_id.into()])?;
     Ok(())
 }
 
 /// How many of the job's images are not done and leased to a worker until after `now_ms`.
-pub async fn images_in_progress(
-    conn: &mut SqliteConnection,
-    job_id: i64,
-    now_ms: i64,
-) -> Result<u64, sqlx::Error> {
-    let count: i64 = sqlx::query_scalar(
+pub fn images_in_progress(conn: &mut Conn, job_id: i64, now_ms: i64) -> Result<u64, DbError> {
+    count(
+        conn,
         "SELECT COUNT(DISTINCT l.image_id) FROM leases l JOIN images i ON i.id = l.image_id
-         WHERE i.job_id = $1 AND NOT i.done AND i.is_gold = 0 AND l.expires_at > $2",
+         WHERE i.job_id = ?1 AND i.done = 0 AND i.is_gold = 0 AND l.expires_at > ?2",
+        params![job_id, now_ms],
     )
-    .bind(job_id)
-    .bind(now_ms)
-    .fetch_one(conn)
-    .await?;
-    Ok(to_u64(count))
 }
 
 /// How many of the job's images are not done and not leased at `now_ms` but have counted answers: waiting for
 /// another opinion.
-pub async fn images_waiting(
-    conn: &mut SqliteConnection,
-    job_id: i64,
-    now_ms: i64,
-) -> Result<u64, sqlx::Error> {
-    let count: i64 = sqlx::query_scalar(
+pub fn images_waiting(conn: &mut Conn, job_id: i64, now_ms: i64) -> Result<u64, DbError> {
+    count(
+        conn,
         "SELECT COUNT(*) FROM images i
-         WHERE i.job_id = $1 AND i.done = 0 AND i.is_gold = 0 AND i.submission_count > 0
-           AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.image_id = i.id AND l.expires_at > $2)",
+         WHERE i.job_id = ?1 AND i.done = 0 AND i.is_gold = 0 AND i.submission_count > 0
+           AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.image_id = i.id AND l.expires_at > ?2)",
+        params![job_id, now_ms],
     )
-    .bind(job_id)
-    .bind(now_ms)
-    .fetch_one(conn)
-    .await?;
-    Ok(to_u64(count))
 }
 
 /// How many gold images the job has.
-pub async fn gold_images(conn: &mut SqliteConnection, job_id: i64) -> Result<u64, sqlx::Error> {
-    let count: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM images WHERE job_id = $1 AND is_gold = 1")
-            .bind(job_id)
-            .fetch_one(conn)
-            .await?;
-    Ok(to_u64(count))
+pub fn gold_images(conn: &mut Conn, job_id: i64) -> Result<u64, DbError> {
+    count(
+        conn,
+        "SELECT COUNT(*) FROM images WHERE job_id = ?1 AND is_gold = 1",
+        params![job_id],
+    )
 }

@@ -1,6 +1,7 @@
 //! The storage layer: every SQL statement of the server lives below this module, and everything above it works
 //! with typed rows ([`Job`], [`JobImage`], [`Progress`], …) through a [`Store`].
 //!
+//! - [`sql`]: the one way statements run, on SQLite or PostgreSQL ([`Conn`]).
 //! - [`jobs`]: jobs, their labels, settings and progress.
 //! - [`invites`]: invite tokens of closed jobs.
 //! - [`ingest`]: writing imported images, pre-annotations and final boxes.
@@ -8,7 +9,8 @@
 //! - [`writer`]: the group-commit thread that stores submissions and leases; [`write_tx`] is what the leasing and
 //!   submission rules read and write inside its transactions.
 //!
-//! The database is SQLite (WAL). Migrations are files in `crates/server/migrations/sqlite/`.
+//! The database is a SQLite file (WAL) or a PostgreSQL database. Migrations are files in
+//! `crates/server/migrations/sqlite/` and `…/postgres/` (see [`migrate`]).
 
 pub mod bulk;
 pub mod images;
@@ -16,99 +18,208 @@ pub mod ingest;
 pub mod invites;
 mod job_facts;
 pub mod jobs;
+mod migrate;
 pub mod prelabel;
 pub mod quality;
 pub mod review;
+pub mod sql;
 pub mod stats;
 pub mod tiles;
 pub mod write_tx;
 pub mod writer;
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
 
 pub use job_facts::JobFacts;
 pub(crate) use job_facts::JobsSeen;
 pub use jobs::{Job, JobImage, JobSummary, Progress};
+pub use sql::{Backend, Conn, DbError, Location};
 
-/// What a failed read or write of the storage layer returns (the driver's error, kept behind this name).
-pub type DbError = sqlx::Error;
-
-/// A transaction that holds the database's write lock.
-pub type WriteTransaction = sqlx::Transaction<'static, sqlx::Sqlite>;
-
-/// The database: a pool of connections for reads and short writes, and the file the bulk readers and the writer
-/// thread open themselves. Clones share the pool.
+/// The database: where it is, and a pool of connections for requests and commands. Clones share the pool.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
-    path: PathBuf,
+    shared: Arc<Shared>,
 }
 
-/// How long a request waits for the database's write lock before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+struct Shared {
+    location: Location,
+    idle: Mutex<Vec<Conn>>,
+    /// At most this many connections are in use at once.
+    slots: Arc<tokio::sync::Semaphore>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Store({})", self.location)
+    }
+}
+
+/// How many pooled connections one process uses at most (each request holds one for its statements).
+const MAX_CONNECTIONS: usize = 16;
 
 impl Store {
-    /// Opens (creating it and its folder if missing) the SQLite database at `path` in WAL mode with foreign keys
-    /// on, and applies the migrations in `crates/server/migrations/sqlite`.
-    pub async fn open(path: &Path) -> anyhow::Result<Self> {
-        if let Some(parent) = path
-            .parent()
-            .filter(|parent| !parent.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(parent).with_context(|| {
-                format!("cannot create the database folder {}", parent.display())
-            })?;
+    /// Opens the database and applies the migrations it lacks. A SQLite file is created with its folder if
+    /// missing, in WAL mode with foreign keys on.
+    pub async fn open(location: &Location) -> anyhow::Result<Self> {
+        if let Location::Sqlite(path) = location {
+            if let Some(parent) = path
+                .parent()
+                .filter(|parent| !parent.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(parent).with_context(|| {
+                    format!("cannot create the database folder {}", parent.display())
+                })?;
+            }
         }
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // WAL with synchronous=NORMAL: a commit is in the WAL file (the OS page cache) before it returns, so
-            // a killed process loses no acknowledged write; only a power cut or kernel crash can lose the last
-            // commits. See RELIABILITY.md.
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            // No ping before handing out a connection: each one is a round trip to the connection's thread, paid
-            // twice per API request, and an embedded database does not drop connections (a failing statement
-            // reports its error anyway).
-            .test_before_acquire(false)
-            .connect_with(options)
+        let store = Self {
+            shared: Arc::new(Shared {
+                location: location.clone(),
+                idle: Mutex::new(Vec::new()),
+                slots: Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS)),
+            }),
+        };
+        let mut conn = store
+            .open_conn()
+            .with_context(|| format!("cannot open the database {location}"))?;
+        if let Some(sqlite) = conn.sqlite() {
+            // WAL with synchronous=NORMAL: a commit is in the WAL file (the OS page cache) before it returns, so a
+            // killed process loses no acknowledged write; only a power cut or kernel crash can lose the last
+            // commits. See RELIABILITY.md. The journal mode is the file's; the rest is per connection.
+            sqlite
+                .pragma_update(None, "journal_mode", "WAL")
+                .with_context(|| format!("cannot open the database {location}"))?;
+        }
+        migrate::run(&mut conn)
+            .with_context(|| format!("cannot migrate the database {location}"))?;
+        store.put_back(conn);
+        Ok(store)
+    }
+
+    pub fn location(&self) -> &Location {
+        &self.shared.location
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.shared.location.backend()
+    }
+
+    /// A new connection of its own (the writer thread's, a bulk reader's), not from the pool.
+    pub fn open_conn(&self) -> Result<Conn, DbError> {
+        Conn::open(&self.shared.location)
+    }
+
+    /// A connection from the pool, for reads and writes outside a transaction; it goes back when dropped.
+    pub async fn connect(&self) -> Result<Pooled, DbError> {
+        let slot = Arc::clone(&self.shared.slots)
+            .acquire_owned()
             .await
-            .with_context(|| format!("cannot open the database {}", path.display()))?;
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&pool)
-            .await
-            .with_context(|| format!("cannot migrate the database {}", path.display()))?;
-        Ok(Self {
-            pool,
-            path: path.to_owned(),
+            .expect("the pool's semaphore is never closed");
+        let idle = self.shared.idle.lock().expect("the pool's lock").pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => self.open_conn()?,
+        };
+        Ok(Pooled {
+            conn: Some(conn),
+            store: self.clone(),
+            _slot: slot,
         })
     }
 
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// Starts a write transaction (see [`Conn::begin_write`]) after the other writers of this process (see
+    /// [`write_queue`]). Dropped without [`WriteTransaction::commit`], it rolls back.
+    pub async fn begin_write(&self) -> Result<WriteTransaction, DbError> {
+        let queue = write_queue().await;
+        let mut conn = self.connect().await?;
+        conn.begin_write()?;
+        Ok(WriteTransaction {
+            conn,
+            _queue: queue,
+            open: true,
+        })
     }
 
-    /// The connection pool, for statements of this module and for tests that look at rows directly.
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    fn put_back(&self, conn: Conn) {
+        let mut idle = self.shared.idle.lock().expect("the pool's lock");
+        if idle.len() < MAX_CONNECTIONS {
+            idle.push(conn);
+        }
+    }
+}
+
+/// A pooled connection.
+pub struct Pooled {
+    conn: Option<Conn>,
+    store: Store,
+    _slot: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl Deref for Pooled {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        self.conn
+            .as_ref()
+            .expect("a pooled connection until dropped")
+    }
+}
+
+impl DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut Conn {
+        self.conn
+            .as_mut()
+            .expect("a pooled connection until dropped")
+    }
+}
+
+impl Drop for Pooled {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.store.put_back(conn);
+        }
+    }
+}
+
+/// A transaction that holds the database's write lock; it rolls back unless committed.
+pub struct WriteTransaction {
+    conn: Pooled,
+    _queue: tokio::sync::MutexGuard<'static, ()>,
+    open: bool,
+}
+
+impl WriteTransaction {
+    pub fn commit(mut self) -> Result<(), DbError> {
+        self.open = false;
+        self.conn.commit()
     }
 
-    /// Starts a write transaction that takes SQLite's write lock at once. A plain (deferred) `BEGIN` that reads
-    /// first and writes later can fail with "database is locked" when two requests race; `IMMEDIATE` makes the
-    /// second one wait (up to the busy timeout) instead.
-    pub async fn begin_write(&self) -> Result<WriteTransaction, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+    pub fn rollback(mut self) -> Result<(), DbError> {
+        self.open = false;
+        self.conn.rollback()
+    }
+}
+
+impl Deref for WriteTransaction {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.conn
+    }
+}
+
+impl DerefMut for WriteTransaction {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.conn
+    }
+}
+
+impl Drop for WriteTransaction {
+    fn drop(&mut self) {
+        if self.open && self.conn.rollback().is_err() {
+            // A connection whose transaction could not be ended must not serve anyone else.
+            drop(self.conn.conn.take());
+        }
     }
 }
 
@@ -133,16 +244,10 @@ pub(crate) fn to_u64(value: i64) -> u64 {
     u64::try_from(value).unwrap_or_default()
 }
 
-// A database failure is the server's, never the request's: the API answers 500 and logs the details. These live
+// A database failure is the server's, never the request's: the API answers 500 and logs the details. This lives
 // here so that the drivers' types stay inside the storage layer.
-impl From<sqlx::Error> for crate::error::ApiError {
-    fn from(error: sqlx::Error) -> Self {
-        Self::Internal(anyhow::Error::new(error).context("database error"))
-    }
-}
-
-impl From<rusqlite::Error> for crate::error::ApiError {
-    fn from(error: rusqlite::Error) -> Self {
+impl From<DbError> for crate::error::ApiError {
+    fn from(error: DbError) -> Self {
         Self::Internal(anyhow::Error::new(error).context("database error"))
     }
 }

@@ -1,13 +1,14 @@
 //! `crowdbox prelabel`: which images a run goes over, and storing a chunk of a detector's boxes as
 //! pre-annotations with their scores.
 
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use super::sql::{Conn, DbError, Param};
+use crate::params;
 
-/// Rows per multi-row INSERT (7 values a row, well under SQLite's 32,766 bound values).
+/// Images per DELETE and UPDATE of a chunk.
 const CHUNK: usize = 500;
 
 /// An image of the job as a run sees it: its file in the image store (empty with a URL) and its display size.
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PrelabelImage {
     pub id: i64,
     pub store_path: String,
@@ -26,63 +27,53 @@ pub struct ScoredBox {
 
 /// The job's images in id order: all of them with `replace`, else those no model has been run over and that
 /// have no imported pre-annotations.
-pub async fn images_to_prelabel(
-    conn: &mut SqliteConnection,
+pub fn images_to_prelabel(
+    conn: &mut Conn,
     job_id: i64,
     replace: bool,
-) -> Result<Vec<PrelabelImage>, sqlx::Error> {
+) -> Result<Vec<PrelabelImage>, DbError> {
     let sql = if replace {
-        "SELECT id, store_path, width, height, source_url FROM images WHERE job_id = $1 ORDER BY id"
+        "SELECT id, store_path, width, height, source_url FROM images WHERE job_id = ?1 ORDER BY id"
     } else {
-        "SELECT id, store_path, width, height, source_url FROM images i WHERE job_id = $1 AND prelabelled = 0
+        "SELECT id, store_path, width, height, source_url FROM images i WHERE job_id = ?1 AND prelabelled = 0
          AND NOT EXISTS (SELECT 1 FROM pre_annotations p WHERE p.image_id = i.id) ORDER BY id"
     };
-    sqlx::query_as(sql).bind(job_id).fetch_all(conn).await
+    conn.rows(sql, params![job_id], |row| {
+        Ok(PrelabelImage {
+            id: row.get(0)?,
+            store_path: row.get(1)?,
+            width: row.get(2)?,
+            height: row.get(3)?,
+            source_url: row.get(4)?,
+        })
+    })
 }
 
 /// Replaces the pre-annotations of each image in `images` by its boxes (an image with no boxes keeps none) and
 /// marks the images as run over. The caller's transaction makes a chunk all or nothing.
-pub async fn store_prelabels(
-    conn: &mut SqliteConnection,
-    images: &[(i64, Vec<ScoredBox>)],
-) -> Result<(), sqlx::Error> {
+pub fn store_prelabels(conn: &mut Conn, images: &[(i64, Vec<ScoredBox>)]) -> Result<(), DbError> {
     for chunk in images.chunks(CHUNK) {
-        let mut delete =
-            QueryBuilder::<Sqlite>::new("DELETE FROM pre_annotations WHERE image_id IN (");
-        let mut ids = delete.separated(", ");
-        for (id, _) in chunk {
-            ids.push_bind(*id);
-        }
-        delete.push(")");
-        delete.build().execute(&mut *conn).await?;
-        let mut mark =
-            QueryBuilder::<Sqlite>::new("UPDATE images SET prelabelled = 1 WHERE id IN (");
-        let mut ids = mark.separated(", ");
-        for (id, _) in chunk {
-            ids.push_bind(*id);
-        }
-        mark.push(")");
-        mark.build().execute(&mut *conn).await?;
+        let ids: Vec<Param<'_>> = chunk.iter().map(|(id, _)| Param::from(*id)).collect();
+        let list = (1..=ids.len())
+            .map(|n| format!("?{n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        conn.execute(
+            &format!("DELETE FROM pre_annotations WHERE image_id IN ({list})"),
+            &ids,
+        )?;
+        conn.execute(
+            &format!("UPDATE images SET prelabelled = 1 WHERE id IN ({list})"),
+            &ids,
+        )?;
     }
-    let rows: Vec<(i64, ScoredBox)> = images
-        .iter()
-        .flat_map(|(id, boxes)| boxes.iter().map(move |b| (*id, *b)))
-        .collect();
-    for chunk in rows.chunks(CHUNK) {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO pre_annotations (image_id, category_id, x, y, w, h, score) ",
-        );
-        insert.push_values(chunk, |mut row, (image_id, new)| {
-            let [x, y, w, h] = new.rect;
-            row.push_bind(*image_id)
-                .push_bind(new.category_id)
-                .push_bind(x)
-                .push_bind(y)
-                .push_bind(w)
-                .push_bind(h)
-                .push_bind(new.score);
-        });
-        insert.build().execute(&mut *conn).await?;
-    }
-    Ok(())
+    conn.insert_rows(
+        "pre_annotations (image_id, category_id, x, y, w, h, score)",
+        images.iter().flat_map(|(image_id, boxes)| {
+            boxes.iter().map(move |new| {
+                let [x, y, w, h] = new.rect;
+                params![*image_id, new.category_id, x, y, w, h, new.score].to_vec()
+            })
+        }),
+    )
 }

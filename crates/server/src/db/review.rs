@@ -8,13 +8,15 @@ use crowdbox_core::owner::ReviewState;
 use sha2::{Digest, Sha256};
 
 use super::bulk::review_state;
+use super::sql::{Conn, DbError};
 use super::Store;
+use crate::params;
 
 /// The worker id of the owner's final submissions.
 pub const OWNER_WORKER: &str = "owner";
 
 /// One stored submission of an image.
-#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StoredSubmission {
     pub id: i64,
     pub worker_id: String,
@@ -28,7 +30,7 @@ pub struct StoredSubmission {
 }
 
 /// One stored box of an image, with the submission it belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, sqlx::FromRow)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StoredBox {
     pub submission_id: i64,
     pub category_id: i64,
@@ -47,26 +49,44 @@ pub struct ImageRecord {
     pub review: Option<(ReviewState, i64)>,
 }
 
-pub async fn image_record(store: &Store, image_id: i64) -> Result<ImageRecord, sqlx::Error> {
-    let mut conn = store.pool().acquire().await?;
-    let submissions = sqlx::query_as::<_, StoredSubmission>(
+pub async fn image_record(store: &Store, image_id: i64) -> Result<ImageRecord, DbError> {
+    let mut conn = store.connect().await?;
+    let submissions = conn.rows(
         "SELECT id, worker_id, imported, outcome, note, changes, duration_ms, received_at
-         FROM submissions WHERE image_id = $1 ORDER BY received_at, id",
-    )
-    .bind(image_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let boxes = sqlx::query_as::<_, StoredBox>(
-        "SELECT submission_id, category_id, x, y, w, h FROM annotations WHERE image_id = $1 ORDER BY id",
-    )
-    .bind(image_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let review: Option<(String, i64)> =
-        sqlx::query_as("SELECT state, submission_id FROM reviews WHERE image_id = $1")
-            .bind(image_id)
-            .fetch_optional(&mut *conn)
-            .await?;
+         FROM submissions WHERE image_id = ?1 ORDER BY received_at, id",
+        params![image_id],
+        |row| {
+            Ok(StoredSubmission {
+                id: row.get(0)?,
+                worker_id: row.get(1)?,
+                imported: row.get(2)?,
+                outcome: row.get(3)?,
+                note: row.get(4)?,
+                changes: row.get(5)?,
+                duration_ms: row.get(6)?,
+                received_at: row.get(7)?,
+            })
+        },
+    )?;
+    let boxes = conn.rows(
+        "SELECT submission_id, category_id, x, y, w, h FROM annotations WHERE image_id = ?1 ORDER BY id",
+        params![image_id],
+        |row| {
+            Ok(StoredBox {
+                submission_id: row.get(0)?,
+                category_id: row.get(1)?,
+                x: row.get(2)?,
+                y: row.get(3)?,
+                w: row.get(4)?,
+                h: row.get(5)?,
+            })
+        },
+    )?;
+    let review: Option<(String, i64)> = conn.row(
+        "SELECT state, submission_id FROM reviews WHERE image_id = ?1",
+        params![image_id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
     Ok(ImageRecord {
         submissions,
         boxes,
@@ -84,50 +104,32 @@ pub async fn store_decision(
     now_ms: i64,
 ) -> anyhow::Result<()> {
     let mut tx = store.begin_write().await?;
-    delete_decision(&mut tx, image_id).await?;
+    delete_decision(&mut tx, image_id)?;
     let content = serde_json::to_vec(boxes)?;
+    let content_sha256 = hex::encode(Sha256::digest(&content));
     let submission_key = format!("owner-review:{image_id}:{now_ms}");
     let state_text = match state {
         ReviewState::Accepted => "accepted",
         ReviewState::Corrected => "corrected",
     };
-    let submission_id: i64 = sqlx::query_scalar(
+    let submission_id: i64 = tx.value(
         "INSERT INTO submissions (submission_id, image_id, worker_id, content_sha256, received_at, imported,
                                   outcome)
-         VALUES ($1, $2, $3, $4, $5, 1, 'boxed') RETURNING id",
-    )
-    .bind(&submission_key)
-    .bind(image_id)
-    .bind(OWNER_WORKER)
-    .bind(hex::encode(Sha256::digest(&content)))
-    .bind(now_ms)
-    .fetch_one(&mut *tx)
-    .await?;
+         VALUES (?1, ?2, ?3, ?4, ?5, 1, 'boxed') RETURNING id",
+        params![&submission_key, image_id, OWNER_WORKER, &content_sha256, now_ms],
+    )?;
     for (category_id, [x, y, w, h]) in boxes {
-        sqlx::query(
+        tx.execute(
             "INSERT INTO annotations (submission_id, image_id, category_id, x, y, w, h)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(submission_id)
-        .bind(image_id)
-        .bind(i64::try_from(*category_id)?)
-        .bind(x)
-        .bind(y)
-        .bind(w)
-        .bind(h)
-        .execute(&mut *tx)
-        .await?;
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![submission_id, image_id, *category_id, *x, *y, *w, *h],
+        )?;
     }
-    sqlx::query(
-        "INSERT INTO reviews (image_id, state, submission_id, reviewed_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(image_id)
-    .bind(state_text)
-    .bind(submission_id)
-    .bind(now_ms)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
+    tx.execute(
+        "INSERT INTO reviews (image_id, state, submission_id, reviewed_at) VALUES (?1, ?2, ?3, ?4)",
+        params![image_id, state_text, submission_id, now_ms],
+    )?;
+    tx.commit()?;
     Ok(())
 }
 
@@ -147,56 +149,43 @@ pub enum Reopened {
 /// Undoes the image's review and, when it is done, asks for one more worker; all or nothing.
 pub async fn reopen(store: &Store, image_id: i64) -> anyhow::Result<Reopened> {
     let mut tx = store.begin_write().await?;
-    let had_review = delete_decision(&mut tx, image_id).await?;
-    let (done, has_final): (bool, bool) =
-        sqlx::query_as("SELECT done, has_final FROM images WHERE id = $1")
-            .bind(image_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let had_review = delete_decision(&mut tx, image_id)?;
+    let (done, has_final): (bool, bool) = tx.one(
+        "SELECT done, has_final FROM images WHERE id = ?1",
+        params![image_id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
     let outcome = match (has_final, done, had_review) {
         (true, _, _) => Reopened::HasImportedFinal,
         (false, true, _) => {
-            sqlx::query(
-                "UPDATE images SET extra_workers = extra_workers + 1, agreed = 0 WHERE id = $1",
-            )
-            .bind(image_id)
-            .execute(&mut *tx)
-            .await?;
+            tx.execute(
+                "UPDATE images SET extra_workers = extra_workers + 1, agreed = 0 WHERE id = ?1",
+                params![image_id],
+            )?;
             Reopened::ForAnotherWorker
         }
         (false, false, true) => Reopened::ReviewUndone,
         (false, false, false) => Reopened::StillOpen,
     };
     if matches!(outcome, Reopened::HasImportedFinal | Reopened::StillOpen) {
-        tx.rollback().await?;
+        tx.rollback()?;
     } else {
-        tx.commit().await?;
+        tx.commit()?;
     }
     Ok(outcome)
 }
 
 /// Deletes the image's review and the owner's submission it names; whether there was one.
-async fn delete_decision(
-    tx: &mut super::WriteTransaction,
-    image_id: i64,
-) -> Result<bool, sqlx::Error> {
-    let reviews = sqlx::query("DELETE FROM reviews WHERE image_id = $1")
-        .bind(image_id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    sqlx::query(
+fn delete_decision(conn: &mut Conn, image_id: i64) -> Result<bool, DbError> {
+    let reviews = conn.execute("DELETE FROM reviews WHERE image_id = ?1", params![image_id])?;
+    conn.execute(
         "DELETE FROM annotations WHERE submission_id IN
-             (SELECT id FROM submissions WHERE image_id = $1 AND worker_id = $2 AND imported = 1)",
-    )
-    .bind(image_id)
-    .bind(OWNER_WORKER)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("DELETE FROM submissions WHERE image_id = $1 AND worker_id = $2 AND imported = 1")
-        .bind(image_id)
-        .bind(OWNER_WORKER)
-        .execute(&mut **tx)
-        .await?;
+             (SELECT id FROM submissions WHERE image_id = ?1 AND worker_id = ?2 AND imported = 1)",
+        params![image_id, OWNER_WORKER],
+    )?;
+    conn.execute(
+        "DELETE FROM submissions WHERE image_id = ?1 AND worker_id = ?2 AND imported = 1",
+        params![image_id, OWNER_WORKER],
+    )?;
     Ok(reviews > 0)
 }

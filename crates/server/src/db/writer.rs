@@ -1,25 +1,24 @@
 //! Group commit: one thread writes submissions and leases for the whole server.
 //!
-//! The thread owns a blocking SQLite connection. When it takes the write lock it drains every request queued
+//! The thread owns a connection of its own. When it takes the write lock it drains every request queued
 //! meanwhile and handles the whole group in ONE transaction, each request in its own savepoint (a refused one
 //! — an idempotency conflict, a missing lease, a bad box — is rolled back alone), and answers each request only
-//! after the COMMIT. Under load one commit serves dozens of requests, and the checks run as direct SQLite calls
-//! on prepared statements instead of round trips to sqlx's per-connection thread, which dominated the cost of a
-//! request before.
+//! after the COMMIT. Under load one commit serves dozens of requests, and the checks run as direct calls on
+//! prepared statements of that connection.
 //!
-//! Durability is unchanged: an answer is sent after COMMIT returned, with the same WAL and
-//! `synchronous=NORMAL` as the pool, so what was acknowledged is in the WAL file and survives the process being
-//! killed.
+//! An answer is sent after COMMIT returned: on SQLite with WAL and `synchronous=NORMAL`, what was acknowledged is
+//! in the WAL file and survives the process being killed; on PostgreSQL it is in PostgreSQL's WAL. Several
+//! processes on one PostgreSQL database each have a writer; their group transactions take turns on the write
+//! lock (see [`Conn::begin_write`]), so the leasing and submission rules see every earlier group's rows.
 
-use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::Context;
 use crowdbox_core::wire::{Receipt, TaskBatch};
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use tokio::sync::oneshot;
 
+use super::sql::{Conn, DbError};
 use super::write_tx::WriteTx;
 use super::{JobsSeen, Store};
 use crate::error::ApiError;
@@ -82,9 +81,6 @@ pub struct GroupWriter {
 /// last.
 const MAX_GROUP: usize = 256;
 
-/// How long the writer waits for the database's write lock held by another process (a running import).
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
 /// How long the checkpointer lets commits gather before it copies them from the WAL into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
 
@@ -92,19 +88,20 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
 const WAL_RESTART_FRAMES: i64 = 4096;
 
 impl GroupWriter {
-    /// Opens a writing connection on the store's database file and starts the writer thread.
+    /// Opens a writing connection on the store's database and starts the writer thread.
     pub fn start(store: &Store) -> anyhow::Result<Self> {
-        let path = store.path();
-        let conn = open_writer(path)?;
-        // Checkpoints (copying the WAL into the database file, with an fsync) run on their own thread, so that
-        // no group waits for one; the writer only says when it committed.
-        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-        let checkpoints = open_writer(path)?;
+        let conn = open_writer(store)?;
         let (committed, commits) = mpsc::sync_channel(1);
-        std::thread::Builder::new()
-            .name("crowdbox-checkpointer".to_owned())
-            .spawn(move || checkpoint_after_commits(&checkpoints, &commits))
-            .context("cannot start the checkpointer thread")?;
+        if let Some(sqlite) = conn.sqlite() {
+            // Checkpoints (copying the WAL into the database file, with an fsync) run on their own thread, so
+            // that no group waits for one; the writer only says when it committed.
+            sqlite.pragma_update(None, "wal_autocheckpoint", 0)?;
+            let checkpoints = open_writer(store)?;
+            std::thread::Builder::new()
+                .name("crowdbox-checkpointer".to_owned())
+                .spawn(move || checkpoint_after_commits(&checkpoints, &commits))
+                .context("cannot start the checkpointer thread")?;
+        }
         let (queue, queued) = mpsc::channel();
         std::thread::Builder::new()
             .name("crowdbox-group-writer".to_owned())
@@ -140,38 +137,27 @@ fn stopped() -> ApiError {
     ApiError::Internal(anyhow::anyhow!("the writer thread has stopped"))
 }
 
-fn open_writer(path: &Path) -> anyhow::Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .with_context(|| format!("cannot open the database {} to write", path.display()))?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    // The same settings as the pool's connections (`Store::open`): these two are per connection.
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", true)?;
-    conn.set_prepared_statement_cache_capacity(64);
-    Ok(conn)
+fn open_writer(store: &Store) -> anyhow::Result<Conn> {
+    store
+        .open_conn()
+        .with_context(|| format!("cannot open the database {} to write", store.location()))
 }
 
 /// The writer thread: waits for a request, takes the write lock, adds whatever queued up meanwhile, handles
 /// the group, answers. Ends when every [`GroupWriter`] is gone.
-fn write_groups(
-    mut conn: Connection,
-    queued: &mpsc::Receiver<Queued>,
-    committed: &mpsc::SyncSender<()>,
-) {
+fn write_groups(mut conn: Conn, queued: &mpsc::Receiver<Queued>, committed: &mpsc::SyncSender<()>) {
     while let Ok(first) = queued.recv() {
         let mut group = vec![first];
         // Other writers in this process (tests) take the same lock, so they never meet SQLite's busy handler.
         let writer = super::write_queue_blocking();
         group.extend(queued.try_iter().take(MAX_GROUP - 1));
-        // A bug that panics must not end the thread (every later request would fail): unwinding drops the
-        // open transaction, which rolls the group back, and the group is answered with internal errors.
+        // A bug that panics must not end the thread (every later request would fail): the open transaction
+        // is rolled back, and the group is answered with internal errors.
         let answers = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             handle_group(&mut conn, &group)
         }))
         .unwrap_or_else(|_| {
+            let _ = conn.rollback();
             tracing::error!(
                 requests = group.len(),
                 "the writer panicked on a group of requests; the group was rolled back"
@@ -207,7 +193,7 @@ fn write_groups(
 /// submissions in `submit_load`). Once it holds [`WAL_RESTART_FRAMES`], the checkpointer copies the rest while
 /// holding the in-process write lock, so the next group starts the WAL over; that group waits for one short
 /// checkpoint.
-fn checkpoint_after_commits(conn: &Connection, commits: &mpsc::Receiver<()>) {
+fn checkpoint_after_commits(conn: &Conn, commits: &mpsc::Receiver<()>) {
     while commits.recv().is_ok() {
         std::thread::sleep(CHECKPOINT_EVERY);
         let frames = match passive_checkpoint(conn) {
@@ -227,13 +213,15 @@ fn checkpoint_after_commits(conn: &Connection, commits: &mpsc::Receiver<()>) {
 }
 
 /// Copies what it can from the WAL into the database file; returns how many frames the WAL holds.
-fn passive_checkpoint(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1))
+fn passive_checkpoint(conn: &Conn) -> Result<i64, rusqlite::Error> {
+    conn.sqlite().map_or(Ok(0), |sqlite| {
+        sqlite.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1))
+    })
 }
 
 /// One answer per request; if the transaction as a whole fails, every one is an internal error (nothing of the
 /// group is stored, so clients retry with the same ids).
-fn handle_group(conn: &mut Connection, group: &[Queued]) -> Vec<Answer> {
+fn handle_group(conn: &mut Conn, group: &[Queued]) -> Vec<Answer> {
     match try_handle_group(conn, group) {
         Ok(answers) => answers,
         Err(error) => {
@@ -251,27 +239,39 @@ fn handle_group(conn: &mut Connection, group: &[Queued]) -> Vec<Answer> {
     }
 }
 
-fn try_handle_group(conn: &mut Connection, group: &[Queued]) -> rusqlite::Result<Vec<Answer>> {
-    let mut transaction = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+/// The savepoint each request of a group runs in.
+const REQUEST: &str = "request";
+
+fn try_handle_group(conn: &mut Conn, group: &[Queued]) -> Result<Vec<Answer>, DbError> {
+    conn.begin_write()?;
+    match handle_requests(conn, group) {
+        Ok(answers) => {
+            conn.commit()?;
+            Ok(answers)
+        }
+        Err(error) => {
+            let _ = conn.rollback();
+            Err(error)
+        }
+    }
+}
+
+/// Each request of the group in its own savepoint, kept when the request succeeded and rolled back otherwise.
+fn handle_requests(conn: &mut Conn, group: &[Queued]) -> Result<Vec<Answer>, DbError> {
     let mut jobs = JobsSeen::default();
     let mut answers = Vec::with_capacity(group.len());
     for queued in group {
         // The invite check comes first and keeps its effect (binding an invite to its first worker) whatever
         // becomes of the request.
-        let admitted = {
-            let savepoint = transaction.savepoint()?;
-            let admitted = admit(&mut WriteTx::new(&savepoint, &mut jobs), queued.admission());
-            if admitted.is_ok() {
-                savepoint.commit()?;
-            }
-            admitted
-        };
+        conn.savepoint(REQUEST)?;
+        let admitted = admit(&mut WriteTx::new(conn, &mut jobs), queued.admission());
+        end_savepoint(conn, admitted.is_ok())?;
         if let Err(error) = admitted {
             answers.push(queued.refused(error));
             continue;
         }
-        let savepoint = transaction.savepoint()?;
-        let mut tx = WriteTx::new(&savepoint, &mut jobs);
+        conn.savepoint(REQUEST)?;
+        let mut tx = WriteTx::new(conn, &mut jobs);
         let (answer, keep) = match queued {
             Queued::Submit(_, pending, _) => {
                 let answer = store_one(&mut tx, pending);
@@ -284,16 +284,19 @@ fn try_handle_group(conn: &mut Connection, group: &[Queued]) -> rusqlite::Result
                 (Answer::Lease(answer), ok)
             }
         };
-        if keep {
-            savepoint.commit()?;
-        } else {
-            // Dropping the savepoint rolls back whatever this request wrote.
-            drop(savepoint);
-        }
+        end_savepoint(conn, keep)?;
         answers.push(answer);
     }
-    transaction.commit()?;
     Ok(answers)
+}
+
+/// Keeps or undoes what the request wrote.
+fn end_savepoint(conn: &mut Conn, keep: bool) -> Result<(), DbError> {
+    if keep {
+        conn.release(REQUEST)
+    } else {
+        conn.rollback_to(REQUEST)
+    }
 }
 
 /// Lets the request through if its job is open or the request carries a valid invite (see

@@ -204,8 +204,8 @@ pub async fn load_pre_annotation_dataset(
 /// The job called `job_name` (an error names the jobs there are when it is none of them) and its labels.
 async fn job_and_labels(store: &Store, job_name: &str) -> anyhow::Result<(Job, Vec<String>)> {
     let job = require_job(store, job_name).await?;
-    let mut conn = store.pool().acquire().await?;
-    let labels = db::jobs::labels(&mut conn, &job).await?;
+    let mut conn = store.connect().await?;
+    let labels = db::jobs::labels(&mut conn, &job)?;
     Ok((job, labels))
 }
 

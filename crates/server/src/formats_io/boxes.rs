@@ -28,7 +28,7 @@ pub(super) async fn store_boxes(
         ImportAs::Final => BoxTable::Final,
         ImportAs::Gold => BoxTable::Gold,
     };
-    let already = db::ingest::images_with_boxes(tx, job.id, table).await?;
+    let already = db::ingest::images_with_boxes(tx, job.id, table)?;
     let mut rows: Vec<NewBox> = Vec::new();
     let (mut dropped, mut skipped) = (0, 0);
     let mut finals: Vec<(i64, String)> = Vec::new();
@@ -70,7 +70,7 @@ pub(super) async fn store_boxes(
             finals.push((*image_id, hex::encode(content.finalize())));
         }
     }
-    db::ingest::insert_boxes(tx, table, &rows, &finals, now_ms).await?;
+    db::ingest::insert_boxes(tx, table, &rows, &finals, now_ms)?;
     Ok((rows.len(), dropped, skipped))
 }
 
@@ -80,7 +80,7 @@ pub(super) async fn check_labels(
     job: &Job,
     source: &LoadedSource,
 ) -> anyhow::Result<HashMap<String, i64>> {
-    let categories = db::jobs::categories(tx, job).await?;
+    let categories = db::jobs::categories(tx, job)?;
     let category_of: HashMap<String, i64> = categories
         .iter()
         .map(|category| {

@@ -41,8 +41,8 @@ pub async fn write_export_images(
     let job = require_job(store, job_name).await?;
     let images = db::images::job_files(store, job.id).await?;
     let labels = {
-        let mut conn = store.pool().acquire().await?;
-        db::jobs::labels(&mut conn, &job).await?
+        let mut conn = store.connect().await?;
+        db::jobs::labels(&mut conn, &job)?
     };
     let (store_dir, output) = (store_dir.to_owned(), output.to_owned());
     tokio::task::spawn_blocking(move || {

@@ -265,7 +265,7 @@ async fn store_rows(
     now_ms: i64,
 ) -> anyhow::Result<DatasetImportReport> {
     let mut tx = store.begin_write().await?;
-    let (job, job_created) = match db::jobs::find_job(&mut tx, job_name).await? {
+    let (job, job_created) = match db::jobs::find_job(&mut tx, job_name)? {
         Some(job) => (job, false),
         None => {
             let labels = clean_labels(&labels.unwrap_or_else(|| source.dataset.labels.clone()))?;
@@ -282,7 +282,7 @@ async fn store_rows(
                 quality: Default::default(),
                 lease_order: Default::default(),
             };
-            (db::jobs::create_job(&mut tx, &spec, now_ms).await?, true)
+            (db::jobs::create_job(&mut tx, &spec, now_ms)?, true)
         }
     };
     let category_of = check_labels(&mut tx, &job, source).await?;
@@ -297,7 +297,7 @@ async fn store_rows(
             now_ms,
         )
         .await?;
-    tx.commit().await?;
+    tx.commit()?;
     Ok(DatasetImportReport {
         job: job.name,
         job_created,
@@ -325,14 +325,14 @@ async fn store_images_and_boxes(
     category_of: &HashMap<String, i64>,
     now_ms: i64,
 ) -> anyhow::Result<Counts> {
-    let mut id_of = db::ingest::image_ids(tx, job.id).await?;
-    let gold = db::ingest::gold_image_ids(tx, job.id).await?;
+    let mut id_of = db::ingest::image_ids(tx, job.id)?;
+    let gold = db::ingest::gold_image_ids(tx, job.id)?;
     let mut new_rows: Vec<NewImage> = Vec::new();
     let mut pyramids = Vec::new();
     let mut seen = HashSet::new();
     let mut images_present = 0;
     // Ids are given here, as SQLite would give them, so they need not be read back row by row.
-    let mut next_id = db::ingest::next_image_id(tx).await?;
+    let mut next_id = db::ingest::next_image_id(tx)?;
     for image in prepared {
         if !seen.insert(image.sha256.as_str()) {
             continue;
@@ -376,8 +376,8 @@ async fn store_images_and_boxes(
         }
         next_id += 1;
     }
-    db::ingest::insert_images(tx, job.id, &new_rows, now_ms).await?;
-    db::tiles::insert_pyramids(tx, &pyramids).await?;
+    db::ingest::insert_images(tx, job.id, &new_rows, now_ms)?;
+    db::tiles::insert_pyramids(tx, &pyramids)?;
 
     // Every source image's boxes, by image id (two source images with the same bytes share one id).
     let mut boxes_of: Vec<ImageBoxes> = Vec::new();

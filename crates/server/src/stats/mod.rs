@@ -85,11 +85,11 @@ pub fn summarize(input: StatsInput) -> JobStats {
 pub async fn job_stats(store: &Store, job_name: &str) -> anyhow::Result<JobStats> {
     let job = require_job(store, job_name).await?;
     let (progress, labels, done) = {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.connect().await?;
         (
-            db::jobs::progress(&mut conn, job.id).await?,
-            db::jobs::labels(&mut conn, &job).await?,
-            db::stats::done_images(&mut conn, job.id).await?,
+            db::jobs::progress(&mut conn, job.id)?,
+            db::jobs::labels(&mut conn, &job)?,
+            db::stats::done_images(&mut conn, job.id)?,
         )
     };
     let rows = bulk::read_job(store, job.id, bulk::ReadOptions::WITH_SUBMISSIONS).await?;

@@ -257,9 +257,10 @@ async fn invites_are_stored_only_as_hashes_and_a_reopened_job_needs_none() {
     let app = TestApp::spawn().await;
     app.create_job("birds", &["gull"], 1, 1, 5).await;
     let tokens = create_invites(&app.db, "birds", 3, START_MS).await.unwrap();
-    let stored: Vec<String> = sqlx::query_scalar("SELECT token_sha256 FROM invites ORDER BY id")
-        .fetch_all(app.db.pool())
+    let stored: Vec<String> = app
+        .sql()
         .await
+        .column("SELECT token_sha256 FROM invites ORDER BY id", &[])
         .unwrap();
     assert_eq!(stored.len(), 3);
     for token in &tokens {

@@ -3,30 +3,15 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use crowdbox_core::coco::CocoDataset;
+use crowdbox_server::{Location, Storage};
 
+use crate::cli_support::{command, crowdbox, stdout};
 use crate::helpers::png_fixture;
-
-fn crowdbox(database: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crowdbox"))
-        .args(args)
-        .env("CROWDBOX_DATABASE", database)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("crowdbox runs")
-}
-
-fn stdout(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "crowdbox failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
+use crate::storage::fresh_storage;
 
 fn image_folder(root: &Path, count: u8) -> std::path::PathBuf {
     let folder = root.join("photos");
@@ -44,7 +29,7 @@ fn image_folder(root: &Path, count: u8) -> std::path::PathBuf {
 #[test]
 fn import_jobs_and_export_work_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("data").join("crowdbox.sqlite3");
+    let database = fresh_storage(dir.path());
     let folder = image_folder(dir.path(), 3);
     let folder = folder.to_str().unwrap();
     let import = [
@@ -68,9 +53,16 @@ fn import_jobs_and_export_work_from_the_command_line() {
         "job demo: 0 images added, 3 already present\n"
     );
     assert!(
-        dir.path().join("data").join("images").is_dir(),
-        "the store sits next to the database"
+        database.image_store.is_dir(),
+        "the images are in the image store"
     );
+    if let Location::Sqlite(file) = &database.database {
+        assert_eq!(
+            file.parent().unwrap().join("images"),
+            database.image_store,
+            "a SQLite database's image store sits next to it"
+        );
+    }
 
     let jobs = stdout(&crowdbox(&database, &["jobs"]));
     let line = jobs
@@ -118,7 +110,7 @@ fn import_jobs_and_export_work_from_the_command_line() {
 #[test]
 fn command_line_errors_are_one_clear_line_and_a_failing_exit_code() {
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("crowdbox.sqlite3");
+    let database = fresh_storage(dir.path());
     let folder = image_folder(dir.path(), 1);
 
     let output = crowdbox(
@@ -146,10 +138,11 @@ fn command_line_errors_are_one_clear_line_and_a_failing_exit_code() {
 #[test]
 fn every_command_has_help() {
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("crowdbox.sqlite3");
-    for command in ["serve", "import", "export", "jobs"] {
-        let help = stdout(&crowdbox(&database, &[command, "--help"]));
-        assert!(help.contains("--database <PATH>"), "{command}: {help}");
+    let database = Storage::sqlite(&dir.path().join("crowdbox.sqlite3"));
+    for name in ["serve", "import", "export", "jobs"] {
+        let help = stdout(&crowdbox(&database, &[name, "--help"]));
+        assert!(help.contains("--database <PATH|URL>"), "{name}: {help}");
+        assert!(help.contains("--image-store <DIR>"), "{name}: {help}");
     }
     let help = stdout(&crowdbox(&database, &["import", "--help"]));
     for flag in [
@@ -177,12 +170,9 @@ impl Drop for Server {
 #[test]
 fn serve_on_port_0_prints_the_real_address_and_answers_there() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_crowdbox"))
+    let mut child = command(&fresh_storage(dir.path()))
         .args(["serve", "--bind", "127.0.0.1:0", "--static-dir"])
         .arg(dir.path())
-        .arg("--database")
-        .arg(dir.path().join("crowdbox.sqlite3"))
-        .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -1,17 +1,24 @@
 //! Running the real `crowdbox` binary against a test's database, and reading exports with pycocotools.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
+
+use crowdbox_server::Storage;
 
 use crate::helpers::{png_fixture, TestApp};
 
-pub fn crowdbox(database: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crowdbox"))
-        .args(args)
-        .env("CROWDBOX_DATABASE", database)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("crowdbox runs")
+pub fn crowdbox(storage: &Storage, args: &[&str]) -> Output {
+    command(storage).args(args).output().expect("crowdbox runs")
+}
+
+/// The `crowdbox` binary told where `storage` is, quiet but for warnings.
+pub fn command(storage: &Storage) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_crowdbox"));
+    command
+        .env("CROWDBOX_DATABASE", storage.database.to_arg())
+        .env("CROWDBOX_IMAGE_STORE", &storage.image_store)
+        .env("RUST_LOG", "warn");
+    command
 }
 
 /// Standard output of a run that must succeed.
@@ -34,9 +41,9 @@ pub fn failure(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// The database file `TestApp` uses, so the binary and the router share it.
-pub fn database(app: &TestApp) -> PathBuf {
-    app.dir.path().join("data").join("crowdbox.sqlite3")
+/// Where `TestApp` keeps its data, so the binary and the router share it.
+pub fn database(app: &TestApp) -> Storage {
+    app.storage.clone()
 }
 
 /// Runs `crowdbox` on the app's database and returns its standard output, checking it succeeded.

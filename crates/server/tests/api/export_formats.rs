@@ -238,11 +238,15 @@ async fn stored_floats_come_back_out_of_the_export_bit_for_bit() {
     let submission = submission_for(&batch, &batch.tasks[0], "worker-a", "s-1", &boxes);
     let response = app.submit("floats", &submission).await;
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.text());
-    let stored: Vec<(f64, f64, f64, f64)> =
-        sqlx::query_as("SELECT x, y, w, h FROM annotations ORDER BY id")
-            .fetch_all(app.db.pool())
-            .await
-            .unwrap();
+    let stored: Vec<(f64, f64, f64, f64)> = app
+        .sql()
+        .await
+        .rows(
+            "SELECT x, y, w, h FROM annotations ORDER BY id",
+            &[],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+        )
+        .unwrap();
     // Read as exports read (before the exporters clip, which is arithmetic of its own).
     let job = load_job_dataset(&app.db, "floats", None, Default::default())
         .await

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use axum::http::StatusCode;
+use crowdbox_server::db::Backend;
 
 use crate::helpers::{submission_for, TestApp};
 use crate::idempotency::futures_join_all;
@@ -17,13 +18,21 @@ async fn a_failing_submission_in_a_group_is_rolled_back_alone_and_the_others_are
     assert!(other_batch.tasks.is_empty(), "w holds every image");
     // A box at x = 13 fails inside the database after the submission row was written and the lease released,
     // the way a constraint would: only a savepoint rollback undoes those two writes.
-    sqlx::query(
-        "CREATE TRIGGER fail_at_13 BEFORE INSERT ON annotations WHEN NEW.x = 13.0
-         BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
-    )
-    .execute(app.db.pool())
-    .await
-    .unwrap();
+    let mut sql = app.sql().await;
+    let (inject, remove) = match sql.backend() {
+        Backend::Sqlite => (
+            "CREATE TRIGGER fail_at_13 BEFORE INSERT ON annotations WHEN NEW.x = 13.0
+             BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+            "DROP TRIGGER fail_at_13",
+        ),
+        Backend::Postgres => (
+            "CREATE FUNCTION fail_at_13() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN IF NEW.x = 13.0 THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$;
+             CREATE TRIGGER fail_at_13 BEFORE INSERT ON annotations FOR EACH ROW EXECUTE FUNCTION fail_at_13()",
+            "DROP TRIGGER fail_at_13 ON annotations",
+        ),
+    };
+    sql.batch(inject).unwrap();
     let tasks = &batch.tasks;
     let stored = submission_for(&batch, &tasks[0], "w", "a", &[(1, [1.0, 1.0, 4.0, 4.0])]);
     let twice = submission_for(&batch, &tasks[1], "w", "b", &[(1, [2.0, 2.0, 3.0, 3.0])]);
@@ -69,9 +78,8 @@ async fn a_failing_submission_in_a_group_is_rolled_back_alone_and_the_others_are
     );
     let counts = app.row_counts().await;
     assert_eq!((counts.submissions, counts.annotations), (2, 2));
-    let leased: Vec<i64> = sqlx::query_scalar("SELECT image_id FROM leases ORDER BY image_id")
-        .fetch_all(app.db.pool())
-        .await
+    let leased: Vec<i64> = sql
+        .column("SELECT image_id FROM leases ORDER BY image_id", &[])
         .unwrap();
     let ids = |indices: &[usize]| -> Vec<i64> {
         indices
@@ -84,18 +92,17 @@ async fn a_failing_submission_in_a_group_is_rolled_back_alone_and_the_others_are
         ids(&[2, 3]),
         "the failing submission's lease release was rolled back with it"
     );
-    let stored_ids: Vec<String> =
-        sqlx::query_scalar("SELECT submission_id FROM submissions ORDER BY submission_id")
-            .fetch_all(app.db.pool())
-            .await
-            .unwrap();
+    let stored_ids: Vec<String> = sql
+        .column(
+            "SELECT submission_id FROM submissions ORDER BY submission_id",
+            &[],
+        )
+        .unwrap();
     assert_eq!(stored_ids, ["a", "b"]);
 
     // The failing one goes through once the fault is gone (a client retries with the same id).
-    sqlx::query("DROP TRIGGER fail_at_13")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    sql.batch(remove).unwrap();
+    drop(sql);
     assert_eq!(
         app.submit("birds", &failing).await.status,
         StatusCode::CREATED

@@ -12,8 +12,9 @@ use crowdbox_core::wire::{CocoResult, ErrorBody, ErrorDetail, Submission, Task, 
 use crowdbox_server::auth::OwnerToken;
 use crowdbox_server::clock::ManualClock;
 use crowdbox_server::db::writer::GroupWriter;
+use crowdbox_server::db::Pooled;
 use crowdbox_server::import::{import_images, ImportReport, ImportRequest};
-use crowdbox_server::{app_with, image_store_dir, open_database, AppState, ServerConfig, Store};
+use crowdbox_server::{app_with, open_database, AppState, ServerConfig, Storage, Store};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -29,6 +30,8 @@ pub const INDEX_HTML: &str = "<!doctype html><title>crowdbox test app</title>";
 pub struct TestApp {
     pub dir: TempDir,
     pub db: Store,
+    /// Where `db` and `store` are, as the `crowdbox` binary is told.
+    pub storage: Storage,
     pub clock: ManualClock,
     pub store: PathBuf,
     router: Router,
@@ -124,13 +127,20 @@ impl TestApp {
     pub async fn spawn_on_copy_of(data: &std::path::Path) -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
         copy_folder(data, &dir.path().join("data"));
-        Self::spawn_in(dir, ServerConfig::default()).await
+        let storage = Storage::sqlite(&dir.path().join("data").join("crowdbox.sqlite3"));
+        Self::spawn_on(dir, storage, ServerConfig::default()).await
     }
 
     async fn spawn_in(dir: tempfile::TempDir, config: ServerConfig) -> Self {
-        let database = dir.path().join("data").join("crowdbox.sqlite3");
-        let db = open_database(&database).await.expect("the database opens");
-        let store = image_store_dir(&database);
+        let storage = crate::storage::fresh_storage(dir.path());
+        Self::spawn_on(dir, storage, config).await
+    }
+
+    async fn spawn_on(dir: tempfile::TempDir, storage: Storage, config: ServerConfig) -> Self {
+        let db = open_database(&storage.database)
+            .await
+            .expect("the database opens");
+        let store = storage.image_store.clone();
         let static_dir = dir.path().join("dist");
         std::fs::create_dir_all(&static_dir).unwrap();
         std::fs::write(static_dir.join("index.html"), INDEX_HTML).unwrap();
@@ -148,10 +158,16 @@ impl TestApp {
         Self {
             dir,
             db,
+            storage,
             clock,
             store,
             router,
         }
+    }
+
+    /// A connection to the app's database, for looking at rows directly.
+    pub async fn sql(&self) -> Pooled {
+        self.db.connect().await.expect("a database connection")
     }
 
     /// A folder `name` with `count` distinct PNG images `image-01.png`, … of different sizes.
@@ -277,9 +293,10 @@ impl TestApp {
             "submissions",
             "annotations",
         ] {
-            let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-                .fetch_one(self.db.pool())
+            let count: i64 = self
+                .sql()
                 .await
+                .value(&format!("SELECT COUNT(*) FROM {table}"), &[])
                 .unwrap();
             counts.push(count);
         }

@@ -58,11 +58,15 @@ async fn images_are_taken_by_extension_in_any_case_in_file_name_order() {
     let report = app.import(&request("birds", folder)).await.unwrap();
 
     assert_eq!(report.added, 3);
-    let rows: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT id, file_name, mime FROM images ORDER BY id")
-            .fetch_all(app.db.pool())
-            .await
-            .unwrap();
+    let rows: Vec<(i64, String, String)> = app
+        .sql()
+        .await
+        .rows(
+            "SELECT id, file_name, mime FROM images ORDER BY id",
+            &[],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .unwrap();
     assert_eq!(
         rows,
         [

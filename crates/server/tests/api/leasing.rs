@@ -1,6 +1,7 @@
 //! `POST /api/jobs/{job}/batches`: who gets which tasks, and when they come back.
 
 use axum::http::StatusCode;
+use crowdbox_server::params;
 
 use crate::helpers::{category_names, submission_for, TestApp, START_MS};
 
@@ -224,25 +225,23 @@ async fn concurrent_lease_requests_never_hand_out_the_same_image_twice() {
 /// The job's progress as the per-image counters (kept by triggers) give it, checked against counting the
 /// submissions image by image.
 async fn progress_both_ways(app: &TestApp, job: &str) -> (u64, u64) {
-    let mut conn = app.db.pool().acquire().await.unwrap();
+    let mut conn = app.sql().await;
     let found = crowdbox_server::db::jobs::find_job(&mut conn, job)
-        .await
         .unwrap()
         .expect("the job exists");
     // The rule counted from scratch: enough submissions, or an imported final one.
-    let (total, done): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(
-             (SELECT COUNT(*) FROM submissions s WHERE s.image_id = i.id) >= j.workers_per_image
-             OR EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.imported = 1)), 0)
-         FROM images i JOIN jobs j ON j.id = i.job_id WHERE i.job_id = ?",
-    )
-    .bind(found.id)
-    .fetch_one(&mut *conn)
-    .await
-    .unwrap();
-    let kept = crowdbox_server::db::jobs::progress(&mut conn, found.id)
-        .await
+    let (total, done): (i64, i64) = conn
+        .one(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN
+                 (SELECT COUNT(*) FROM submissions s WHERE s.image_id = i.id) >= j.workers_per_image
+                 OR EXISTS (SELECT 1 FROM submissions s WHERE s.image_id = i.id AND s.imported = 1)
+                 THEN 1 ELSE 0 END), 0) AS BIGINT)
+             FROM images i JOIN jobs j ON j.id = i.job_id WHERE i.job_id = ?1",
+            params![found.id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
         .unwrap();
+    let kept = crowdbox_server::db::jobs::progress(&mut conn, found.id).unwrap();
     assert_eq!(
         (kept.images_total, kept.images_done),
         (total as u64, done as u64),
@@ -295,13 +294,14 @@ async fn progress_counters_follow_submissions_imports_and_setting_changes() {
     assert_eq!(progress_both_ways(&app, "gulls").await, (6, 0));
 
     // An imported final submission makes its image done whatever the count.
-    sqlx::query(
-        "INSERT INTO submissions (submission_id, image_id, worker_id, content_sha256, received_at, imported)
-         VALUES ('final-3', 3, 'import', 'x', 0, 1)",
-    )
-    .execute(app.db.pool())
-    .await
-    .unwrap();
+    app.sql()
+        .await
+        .execute(
+            "INSERT INTO submissions (submission_id, image_id, worker_id, content_sha256, received_at, imported)
+             VALUES ('final-3', 3, 'import', 'x', 0, 1)",
+            &[],
+        )
+        .unwrap();
     assert_eq!(progress_both_ways(&app, "gulls").await, (6, 1));
     let offered = task_ids(&app.lease("gulls", "worker-c").await);
     assert!(
@@ -310,14 +310,17 @@ async fn progress_counters_follow_submissions_imports_and_setting_changes() {
     );
 
     // Deleting submissions and images counts down again.
-    sqlx::query("DELETE FROM submissions WHERE submission_id = 'final-3'")
-        .execute(app.db.pool())
+    app.sql()
         .await
+        .execute(
+            "DELETE FROM submissions WHERE submission_id = 'final-3'",
+            &[],
+        )
         .unwrap();
     assert_eq!(progress_both_ways(&app, "gulls").await, (6, 0));
-    sqlx::query("DELETE FROM images WHERE id = 6")
-        .execute(app.db.pool())
+    app.sql()
         .await
+        .execute("DELETE FROM images WHERE id = 6", &[])
         .unwrap();
     assert_eq!(progress_both_ways(&app, "gulls").await, (5, 0));
 }

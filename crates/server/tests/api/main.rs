@@ -37,6 +37,8 @@ mod quality_support;
 mod roundtrip;
 mod security;
 mod stats_cli;
+#[path = "../support/storage.rs"]
+mod storage;
 mod submissions;
 mod tiles;
 mod upgrade;

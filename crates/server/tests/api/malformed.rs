@@ -5,7 +5,8 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use crowdbox_core::wire::Submission;
 use crowdbox_server::auth::OwnerToken;
-use crowdbox_server::ServerConfig;
+use crowdbox_server::db::Backend;
+use crowdbox_server::{ServerConfig, Store};
 use sha2::{Digest, Sha256};
 
 use crate::helpers::{submission_for, TestApp};
@@ -31,32 +32,47 @@ pub enum Names {
     Message(&'static str),
 }
 
-/// Every table's rows (all columns, SQLite's `quote` form) hashed in rowid order, plus the row counts.
-pub async fn database_fingerprint(db: &sqlx::SqlitePool) -> (Vec<(String, i64)>, String) {
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-    )
-    .fetch_all(db)
-    .await
+/// Every table's rows (all columns as text, in one order) hashed, plus the row counts.
+pub async fn database_fingerprint(db: &Store) -> (Vec<(String, i64)>, String) {
+    let mut conn = db.connect().await.unwrap();
+    let tables: Vec<String> = match conn.backend() {
+        Backend::Sqlite => conn.column(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            &[],
+        ),
+        Backend::Postgres => conn.column(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+            &[],
+        ),
+    }
     .unwrap();
     let mut hasher = Sha256::new();
     let mut counts = Vec::new();
     for table in tables {
-        let columns: Vec<String> =
-            sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                .fetch_all(db)
-                .await
-                .unwrap();
-        let row = columns
-            .iter()
-            .map(|column| format!("quote(\"{column}\")"))
-            .collect::<Vec<_>>()
-            .join(" || '|' || ");
-        let rows: Vec<String> =
-            sqlx::query_scalar(&format!("SELECT {row} FROM \"{table}\" ORDER BY rowid"))
-                .fetch_all(db)
-                .await
-                .unwrap();
+        let rows: Vec<String> = match conn.backend() {
+            Backend::Sqlite => {
+                let columns: Vec<String> = conn
+                    .column(
+                        &format!("SELECT name FROM pragma_table_info('{table}')"),
+                        &[],
+                    )
+                    .unwrap();
+                let row = columns
+                    .iter()
+                    .map(|column| format!("quote(\"{column}\")"))
+                    .collect::<Vec<_>>()
+                    .join(" || '|' || ");
+                conn.column(
+                    &format!("SELECT {row} FROM \"{table}\" ORDER BY rowid"),
+                    &[],
+                )
+            }
+            Backend::Postgres => conn.column(
+                &format!("SELECT CAST(t AS TEXT) FROM \"{table}\" t ORDER BY 1"),
+                &[],
+            ),
+        }
+        .unwrap();
         hasher.update(table.as_bytes());
         for row in &rows {
             hasher.update(row.as_bytes());
@@ -104,7 +120,7 @@ pub async fn setup() -> (TestApp, Submission) {
 async fn every_malformed_request_is_a_named_4xx_and_changes_nothing() {
     let (app, valid) = setup().await;
     let valid = serde_json::to_value(&valid).unwrap();
-    let before = database_fingerprint(app.db.pool()).await;
+    let before = database_fingerprint(&app.db).await;
     let cases: Vec<Case> = cases::submission_cases(&valid)
         .into_iter()
         .chain(cases::other_cases())
@@ -142,7 +158,7 @@ async fn every_malformed_request_is_a_named_4xx_and_changes_nothing() {
             ),
         }
         assert_eq!(
-            database_fingerprint(app.db.pool()).await,
+            database_fingerprint(&app.db).await,
             before,
             "{name} changed the database"
         );

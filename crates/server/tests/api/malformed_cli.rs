@@ -23,10 +23,7 @@ async fn bad_image_folders_and_dataset_files_fail_by_name_and_change_nothing() {
             "gull,tern",
         ],
     );
-    let before = (
-        database_fingerprint(app.db.pool()).await,
-        app.stored_files(),
-    );
+    let before = (database_fingerprint(&app.db).await, app.stored_files());
 
     let bad = |name: &str, files: &[(&str, &[u8])]| {
         let folder = root.join(name);
@@ -103,10 +100,7 @@ async fn bad_image_folders_and_dataset_files_fail_by_name_and_change_nothing() {
                 "{name} into {job}: {stderr:?} does not name {names}"
             );
             assert!(!stderr.contains("panicked"), "{name}: {stderr}");
-            let after = (
-                database_fingerprint(app.db.pool()).await,
-                app.stored_files(),
-            );
+            let after = (database_fingerprint(&app.db).await, app.stored_files());
             assert_eq!(
                 after, before,
                 "{name} into {job} changed the database or the store"

@@ -4,7 +4,7 @@
 use crowdbox_core::editor::{BoxChange, ChangeKind};
 use crowdbox_core::wire::{ExampleKind, Outcome, TaskMode, Verdict};
 
-use crate::cli_support::{coco_check, database, run_err, run_ok, write_pngs};
+use crate::cli_support::{coco_check, run_err, run_ok, write_pngs};
 use crate::helpers::{png_fixture, submission_for, TestApp};
 
 const COCO: &str = r#"{"images": [{"id": 1, "file_name": "a.png", "width": 40, "height": 30},
@@ -290,13 +290,7 @@ async fn a_verify_submission_stores_its_verdicts_and_exports_the_accepted_boxes(
     assert_eq!(boxes[0]["bbox"], serde_json::json!([1.0, 2.0, 10.0, 8.0]));
 }
 
-/// One text column of `query`'s rows, read with the sqlite3 shell's library through rusqlite.
+/// One text column of `query`'s rows, read on a connection of its own.
 fn sqlite_rows(app: &TestApp, query: &str) -> Vec<String> {
-    let conn = rusqlite::Connection::open(database(app)).unwrap();
-    let mut statement = conn.prepare(query).unwrap();
-    statement
-        .query_map([], |row| row.get::<_, String>(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+    app.db.open_conn().unwrap().column(query, &[]).unwrap()
 }

@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use crate::cli_support::{crowdbox, failure, stdout};
 use crate::helpers::png_fixture;
 use crate::onnx_graph::constant_output_model;
+use crate::storage::fresh_storage;
+use crowdbox_server::db::Conn;
+use crowdbox_server::Storage;
 
 /// Anchors of the raw output (more than its 7 attributes, so the layout reads as attributes-first).
 pub const ANCHORS: usize = 8;
@@ -34,7 +37,7 @@ pub fn detector_model() -> Vec<u8> {
 pub struct Setup {
     _dir: tempfile::TempDir,
     pub root: PathBuf,
-    pub database: PathBuf,
+    pub storage: Storage,
     model: PathBuf,
 }
 
@@ -48,29 +51,26 @@ impl Setup {
     }
 
     pub fn run(&self, args: &[&str]) -> std::process::Output {
-        crowdbox(&self.database, args)
+        crowdbox(&self.storage, args)
     }
 
     /// The stored pre-annotations: (image file, category id, x, y, w, h, score).
     pub fn pre_annotations(&self) -> Vec<(String, i64, [f64; 4], Option<f64>)> {
-        let conn = rusqlite::Connection::open(&self.database).unwrap();
-        let mut statement = conn
-            .prepare(
+        Conn::open(&self.storage.database)
+            .unwrap()
+            .rows(
                 "SELECT i.file_name, p.category_id, p.x, p.y, p.w, p.h, p.score FROM pre_annotations p
                  JOIN images i ON i.id = p.image_id ORDER BY i.file_name, p.category_id",
+                &[],
+                |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        [row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?],
+                        row.get(6)?,
+                    ))
+                },
             )
-            .unwrap();
-        statement
-            .query_map([], |row| {
-                Ok((
-                    row.get(0)?,
-                    row.get(1)?,
-                    [row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?],
-                    row.get(6)?,
-                ))
-            })
-            .unwrap()
-            .collect::<Result<_, _>>()
             .unwrap()
     }
 }
@@ -79,7 +79,7 @@ impl Setup {
 pub fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_owned();
-    let database = root.join("data").join("crowdbox.sqlite3");
+    let storage = fresh_storage(&root);
     let folder = root.join("photos");
     std::fs::create_dir_all(&folder).unwrap();
     for (index, name) in ["a.png", "b.png"].iter().enumerate() {
@@ -90,7 +90,7 @@ pub fn setup() -> Setup {
     let setup = Setup {
         _dir: dir,
         root,
-        database,
+        storage,
         model,
     };
     stdout(&setup.run(&[

@@ -6,9 +6,11 @@ use std::process::{Command, Stdio};
 
 use axum::http::{Method, StatusCode};
 
-use crate::cli_support::{coco_check, crowdbox, database, failure, stdout};
+use crate::cli_support::{coco_check, command, crowdbox, database, failure, stdout};
 use crate::helpers::{png_fixture, TestApp};
 use crate::prelabel::{detector_model, setup, Setup};
+use crowdbox_server::db::Conn;
+use crowdbox_server::Storage;
 
 fn assert_near(actual: f64, expected: f64) {
     assert!((actual - expected).abs() < 1e-6, "{actual} != {expected}");
@@ -168,16 +170,19 @@ async fn the_owner_api_exports_pre_annotations_with_scores_and_refuses_mixing_th
 }
 
 /// Counts images with and without pre-annotations.
-fn labelled_images(database: &std::path::Path) -> (i64, i64) {
-    let conn = rusqlite::Connection::open(database).unwrap();
-    conn.query_row(
-        "SELECT SUM(EXISTS (SELECT 1 FROM pre_annotations p WHERE p.image_id = i.id)),
-                SUM(NOT EXISTS (SELECT 1 FROM pre_annotations p WHERE p.image_id = i.id))
-         FROM images i",
-        [],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )
-    .unwrap()
+fn labelled_images(storage: &Storage) -> (i64, i64) {
+    Conn::open(&storage.database)
+        .unwrap()
+        .one(
+            "SELECT CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM pre_annotations p WHERE p.image_id = i.id)
+                              THEN 1 ELSE 0 END) AS BIGINT),
+                    CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM pre_annotations p WHERE p.image_id = i.id)
+                              THEN 0 ELSE 1 END) AS BIGINT)
+             FROM images i",
+            &[],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap()
 }
 
 #[test]
@@ -203,8 +208,8 @@ fn ctrl_c_stops_after_a_whole_chunk_and_a_second_run_finishes_the_rest() {
     ]));
     let total = 102;
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_crowdbox"))
-        .args(["--database", s.database.to_str().unwrap()])
+    let mut child = command(&s.storage)
+        .env_remove("RUST_LOG")
         .args(["prelabel", "--job", "street", "--model", &s.model()])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -240,7 +245,7 @@ fn ctrl_c_stops_after_a_whole_chunk_and_a_second_run_finishes_the_rest() {
     assert!(output.status.success(), "{said}");
     assert!(said.contains("stopping after the running chunk"), "{said}");
 
-    let (done, left) = labelled_images(&s.database);
+    let (done, left) = labelled_images(&s.storage);
     assert!(left > 0, "the run stopped early: {said}");
     eprintln!("Ctrl+C kept {done} of {total} images");
     assert_eq!(done + left, total);
@@ -257,7 +262,7 @@ fn ctrl_c_stops_after_a_whole_chunk_and_a_second_run_finishes_the_rest() {
         again.starts_with(&format!("job street: {left} images pre-labelled")),
         "{again}"
     );
-    assert_eq!(labelled_images(&s.database), (total, 0));
+    assert_eq!(labelled_images(&s.storage), (total, 0));
     let second = s.pre_annotations();
     for kept in &first {
         assert!(

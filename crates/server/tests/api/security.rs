@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::http::{header, Method, Request, StatusCode};
 use crowdbox_server::clock::SystemClock;
 use crowdbox_server::db::writer::GroupWriter;
-use crowdbox_server::{app_with, image_store_dir, open_database, AppState, ServerConfig};
+use crowdbox_server::{app_with, image_store_dir, open_database, AppState, Location, ServerConfig};
 use tower::ServiceExt;
 
 use crate::helpers::{TestApp, TestResponse};
@@ -79,7 +79,9 @@ async fn an_inline_loader_script_is_allowed_by_its_hash_only() {
     )
     .unwrap();
     let database = dir.path().join("db.sqlite3");
-    let db = open_database(&database).await.unwrap();
+    let db = open_database(&Location::Sqlite(database.clone()))
+        .await
+        .unwrap();
     let router = app_with(
         AppState {
             writer: GroupWriter::start(&db).unwrap(),
@@ -128,7 +130,9 @@ async fn the_owner_console_at_owner_is_served_and_its_loader_script_allowed_by_i
     );
     std::fs::write(static_dir.join("owner/index.html"), &console_page).unwrap();
     let database = dir.path().join("db.sqlite3");
-    let db = open_database(&database).await.unwrap();
+    let db = open_database(&Location::Sqlite(database.clone()))
+        .await
+        .unwrap();
     let router = app_with(
         AppState {
             writer: GroupWriter::start(&db).unwrap(),

@@ -243,9 +243,8 @@ fn import_coco_with_threshold(
     file: &std::path::Path,
     mpx: &str,
 ) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_crowdbox"))
+    crate::cli_support::command(&database(app))
         .args(["import", "--job", "pets", "--coco", file.to_str().unwrap()])
-        .env("CROWDBOX_DATABASE", database(app))
         .env("CROWDBOX_PYRAMID_THRESHOLD_MPX", mpx)
         .env_remove("RUST_LOG")
         .output()

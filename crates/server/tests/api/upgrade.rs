@@ -44,7 +44,6 @@ fn json_lines(text: &str) -> Vec<serde_json::Value> {
 #[tokio::test]
 async fn a_database_of_the_last_release_opens_and_exports_exactly_what_it_did() {
     let app = TestApp::spawn_on_copy_of(&fixture().join("data")).await;
-    let database = app.dir.path().join("data/crowdbox.sqlite3");
     let expected = fixture().join("expected");
     for job in ["tools", "pets", "closed"] {
         for (file, extra) in [
@@ -57,21 +56,21 @@ async fn a_database_of_the_last_release_opens_and_exports_exactly_what_it_did() 
             let mut args = vec!["export", "--job", job];
             args.extend_from_slice(extra);
             let now: serde_json::Value =
-                serde_json::from_str(&stdout(&crowdbox(&database, &args))).unwrap();
+                serde_json::from_str(&stdout(&crowdbox(&app.storage, &args))).unwrap();
             let then: serde_json::Value =
                 serde_json::from_str(&std::fs::read_to_string(expected.join(&file)).unwrap())
                     .unwrap();
             assert_eq!(undated(now), undated(then), "{file}");
         }
         let now = stdout(&crowdbox(
-            &database,
+            &app.storage,
             &["export", "--job", job, "--format", "groundtruth"],
         ));
         let then = std::fs::read_to_string(expected.join(format!("{job}.manifest"))).unwrap();
         assert_eq!(json_lines(&now), json_lines(&then), "{job}.manifest");
     }
     assert_eq!(
-        stdout(&crowdbox(&database, &["job", "list"])),
+        stdout(&crowdbox(&app.storage, &["job", "list"])),
         std::fs::read_to_string(expected.join("jobs.txt")).unwrap()
     );
 }
@@ -103,7 +102,7 @@ async fn work_goes_on_in_an_upgraded_database() {
         "the closed job still wants an invite"
     );
     let stats: serde_json::Value = serde_json::from_str(&stdout(&crowdbox(
-        &app.dir.path().join("data/crowdbox.sqlite3"),
+        &app.storage,
         &["stats", "--job", "tools", "--json"],
     )))
     .unwrap();

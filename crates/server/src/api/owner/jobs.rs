@@ -53,11 +53,11 @@ async fn create_job(
         .into_spec(FilePath::new(""))
         .map_err(|error| FieldError::new("body", error.to_string()))?;
     let mut tx = state.db.begin_write().await?;
-    if db::jobs::find_job(&mut tx, &spec.name).await?.is_some() {
+    if db::jobs::find_job(&mut tx, &spec.name)?.is_some() {
         return Err(ApiError::JobExists(spec.name));
     }
-    let job = db::jobs::create_job(&mut tx, &spec, state.clock.now_ms()).await?;
-    tx.commit().await?;
+    let job = db::jobs::create_job(&mut tx, &spec, state.clock.now_ms())?;
+    tx.commit()?;
     let overview = jobs::overview(&state.db, job, state.clock.now_ms()).await?;
     Ok((StatusCode::CREATED, Json(overview)))
 }
@@ -167,8 +167,8 @@ pub(crate) async fn patch_job(
     let job = jobs::requested_job(&state.db, &job_name).await?;
     if let Some(targets) = &patch.label_targets {
         let labels = {
-            let mut conn = state.db.pool().acquire().await?;
-            db::jobs::labels(&mut conn, &job).await?
+            let mut conn = state.db.connect().await?;
+            db::jobs::labels(&mut conn, &job)?
         };
         if let Some(unknown) = targets.keys().find(|label| !labels.contains(label)) {
             return Err(FieldError::new(

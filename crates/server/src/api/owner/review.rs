@@ -84,8 +84,8 @@ async fn job_and_labels(
     job_name: &str,
 ) -> Result<(jobs::Job, Vec<String>), ApiError> {
     let job = jobs::requested_job(&state.db, job_name).await?;
-    let mut conn = state.db.pool().acquire().await?;
-    let labels = db::jobs::labels(&mut conn, &job).await?;
+    let mut conn = state.db.connect().await?;
+    let labels = db::jobs::labels(&mut conn, &job)?;
     Ok((job, labels))
 }
 

@@ -3,12 +3,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::{image_row, BoxRow, ImageRow};
+use crate::db::sql::{Conn, DbError};
+use crate::db::{to_u64, Store};
+use crate::params;
 use anyhow::Context;
 use crowdbox_core::quality::{MatchCounts, WorkerEvidence};
-use rusqlite::Connection;
-
-use super::{image_row, BoxRow, ImageRow};
-use crate::db::{to_u64, Store};
 
 /// A box volunteers start from, in natural image pixels: imported (`import --as pre`, no score) or a model's
 /// (`crowdbox prelabel`, with its score 0–1).
@@ -32,30 +32,30 @@ pub struct PreAnnotations {
 
 /// The job's images and pre-annotations, in one snapshot, off the async threads.
 pub async fn read_pre_annotations(store: &Store, job_id: i64) -> anyhow::Result<PreAnnotations> {
-    let path = store.path().to_owned();
+    let store = store.clone();
     tokio::task::spawn_blocking(move || -> anyhow::Result<PreAnnotations> {
-        let mut conn = super::open_reader(&path)?;
-        let snapshot = conn.transaction()?;
-        let images = super::read_images(&snapshot, job_id).context("reading the job's images")?;
-        let mut statement = snapshot.prepare(
-            "SELECT p.image_id, p.category_id, p.x, p.y, p.w, p.h, p.score
-             FROM images i JOIN pre_annotations p ON p.image_id = i.id
-             WHERE i.job_id = ?1 AND i.is_gold = 0 ORDER BY p.image_id, p.id",
-        )?;
-        let boxes = statement
-            .query_map([job_id], |row| {
-                Ok(PreAnnotationRow {
-                    image_id: row.get(0)?,
-                    category_id: row.get(1)?,
-                    x: row.get(2)?,
-                    y: row.get(3)?,
-                    w: row.get(4)?,
-                    h: row.get(5)?,
-                    score: row.get(6)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()
+        let mut conn = super::open_reader(&store)?;
+        let images = super::read_images(&mut conn, job_id).context("reading the job's images")?;
+        let boxes = conn
+            .rows(
+                "SELECT p.image_id, p.category_id, p.x, p.y, p.w, p.h, p.score
+                 FROM images i JOIN pre_annotations p ON p.image_id = i.id
+                 WHERE i.job_id = ?1 AND i.is_gold = 0 ORDER BY p.image_id, p.id",
+                params![job_id],
+                |row| {
+                    Ok(PreAnnotationRow {
+                        image_id: row.get(0)?,
+                        category_id: row.get(1)?,
+                        x: row.get(2)?,
+                        y: row.get(3)?,
+                        w: row.get(4)?,
+                        h: row.get(5)?,
+                        score: row.get(6)?,
+                    })
+                },
+            )
             .context("reading the job's pre-annotations")?;
+        conn.commit()?;
         Ok(PreAnnotations { images, boxes })
     })
     .await
@@ -69,23 +69,21 @@ pub(super) fn gold_submission_id(image_id: i64) -> i64 {
 
 /// The job's gold images and their known boxes, in image id order.
 pub(super) fn read_gold(
-    conn: &Connection,
+    conn: &mut Conn,
     job_id: i64,
-) -> rusqlite::Result<(Vec<ImageRow>, Vec<BoxRow>)> {
-    let mut statement = conn.prepare(
+) -> Result<(Vec<ImageRow>, Vec<BoxRow>), DbError> {
+    let images = conn.rows(
         "SELECT id, file_name, width, height, source_url FROM images
          WHERE job_id = ?1 AND is_gold = 1 ORDER BY id",
+        params![job_id],
+        image_row,
     )?;
-    let images = statement
-        .query_map([job_id], image_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut statement = conn.prepare(
+    let boxes = conn.rows(
         "SELECT g.image_id, g.category_id, g.x, g.y, g.w, g.h, g.iscrowd
          FROM images i JOIN gold_boxes g ON g.image_id = i.id
          WHERE i.job_id = ?1 AND i.is_gold = 1 ORDER BY g.image_id, g.id",
-    )?;
-    let boxes = statement
-        .query_map([job_id], |row| {
+        params![job_id],
+        |row| {
             let image_id: i64 = row.get(0)?;
             Ok(BoxRow {
                 image_id,
@@ -97,42 +95,49 @@ pub(super) fn read_gold(
                 h: row.get(5)?,
                 iscrowd: row.get(6)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        },
+    )?;
     Ok((images, boxes))
 }
 
 /// Each worker's summed gold results and agreement rows, and the blocked workers.
 pub(super) fn read_quality(
-    conn: &Connection,
+    conn: &mut Conn,
     job_id: i64,
-) -> rusqlite::Result<(BTreeMap<String, WorkerEvidence>, BTreeSet<String>)> {
+) -> Result<(BTreeMap<String, WorkerEvidence>, BTreeSet<String>), DbError> {
     let mut evidence: BTreeMap<String, WorkerEvidence> = BTreeMap::new();
     for table in ["gold_results", "agreement"] {
-        let mut statement = conn.prepare(&format!(
-            "SELECT worker_id, COUNT(*), SUM(submitted), SUM(reference), SUM(matched), SUM(matched_iou_sum)
-             FROM {table} WHERE job_id = ?1 GROUP BY worker_id"
-        ))?;
-        let mut rows = statement.query([job_id])?;
-        while let Some(row) = rows.next()? {
-            let tasks = to_u64(row.get(1)?);
-            let counts = MatchCounts {
-                submitted: to_u64(row.get(2)?),
-                reference: to_u64(row.get(3)?),
-                matched: to_u64(row.get(4)?),
-                matched_iou_sum: row.get(5)?,
-            };
-            let worker = evidence.entry(row.get(0)?).or_default();
-            if table == "gold_results" {
-                (worker.gold_tasks, worker.gold) = (tasks, counts);
-            } else {
-                (worker.agreement_tasks, worker.agreement) = (tasks, counts);
-            }
-        }
+        conn.for_each(
+            &format!(
+                "SELECT worker_id, COUNT(*), CAST(SUM(submitted) AS BIGINT), CAST(SUM(reference) AS BIGINT),
+                        CAST(SUM(matched) AS BIGINT), SUM(matched_iou_sum)
+                 FROM {table} WHERE job_id = ?1 GROUP BY worker_id"
+            ),
+            params![job_id],
+            |row| {
+                let tasks = to_u64(row.get(1)?);
+                let counts = MatchCounts {
+                    submitted: to_u64(row.get(2)?),
+                    reference: to_u64(row.get(3)?),
+                    matched: to_u64(row.get(4)?),
+                    matched_iou_sum: row.get(5)?,
+                };
+                let worker = evidence.entry(row.get(0)?).or_default();
+                if table == "gold_results" {
+                    (worker.gold_tasks, worker.gold) = (tasks, counts);
+                } else {
+                    (worker.agreement_tasks, worker.agreement) = (tasks, counts);
+                }
+                Ok(())
+            },
+        )?;
     }
     let blocked = conn
-        .prepare("SELECT worker_id FROM blocked_workers WHERE job_id = ?1")?
-        .query_map([job_id], |row| row.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .column::<String>(
+            "SELECT worker_id FROM blocked_workers WHERE job_id = ?1",
+            params![job_id],
+        )?
+        .into_iter()
+        .collect();
     Ok((evidence, blocked))
 }
