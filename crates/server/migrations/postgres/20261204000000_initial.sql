@@ -270,7 +270,8 @@ CREATE TRIGGER images_total_insert AFTER INSERT ON images
     FOR EACH ROW EXECUTE FUNCTION crowdbox_image_counts();
 CREATE TRIGGER images_total_delete AFTER DELETE ON images
     FOR EACH ROW EXECUTE FUNCTION crowdbox_image_counts();
-CREATE TRIGGER images_done_changed AFTER UPDATE OF done, job_id, is_gold ON images
+-- No column list: `UPDATE OF done` would not fire when the BEFORE trigger above is what changed `done`.
+CREATE TRIGGER images_done_changed AFTER UPDATE ON images
     FOR EACH ROW WHEN (OLD.done IS DISTINCT FROM NEW.done OR OLD.job_id IS DISTINCT FROM NEW.job_id
                        OR OLD.is_gold IS DISTINCT FROM NEW.is_gold)
     EXECUTE FUNCTION crowdbox_image_counts();

@@ -422,7 +422,8 @@ enum Inner {
 }
 
 struct PostgresConn {
-    client: postgres::Client,
+    /// Always there but while dropping (see the `Drop` below).
+    client: Option<postgres::Client>,
     /// Prepared statements by their text as written (with `?N`).
     statements: HashMap<String, postgres::Statement>,
 }
@@ -466,7 +467,7 @@ impl Conn {
         let client = off_runtime_send(|| postgres::Client::connect(url, postgres::NoTls))?;
         Ok(Self {
             inner: Inner::Postgres(Box::new(PostgresConn {
-                client,
+                client: Some(client),
                 statements: HashMap::new(),
             })),
         })
@@ -498,7 +499,7 @@ impl Conn {
             }),
             Inner::Postgres(pg) => off_runtime_send(|| {
                 let statement = pg.prepare(sql)?;
-                Ok(pg.client.execute(&statement, &pg_params(params))?)
+                Ok(pg.client().execute(&statement, &pg_params(params))?)
             }),
         }
     }
@@ -525,7 +526,7 @@ impl Conn {
                     let statement = pg.prepare(sql)?;
                     let params = pg_params(params);
                     let mut found = Vec::new();
-                    let mut iter = pg.client.query_raw(&statement, params)?;
+                    let mut iter = pg.client().query_raw(&statement, params)?;
                     while let Some(row) = iter.next()? {
                         found.push(row);
                     }
@@ -603,7 +604,7 @@ impl Conn {
     pub fn batch(&mut self, sql: &str) -> Result<(), DbError> {
         match &mut self.inner {
             Inner::Sqlite(conn) => off_runtime(|| Ok(conn.execute_batch(sql)?)),
-            Inner::Postgres(pg) => off_runtime_send(|| Ok(pg.client.batch_execute(sql)?)),
+            Inner::Postgres(pg) => off_runtime_send(|| Ok(pg.client().batch_execute(sql)?)),
         }
     }
 
@@ -711,16 +712,31 @@ impl Conn {
     }
 }
 
+/// Closing the client blocks on its runtime like every call, so it too must happen off the async threads.
+impl Drop for PostgresConn {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            off_runtime_send(move || drop(client));
+        }
+    }
+}
+
 /// The advisory lock every crowdbox write transaction on PostgreSQL holds (any number unlikely to be another
 /// program's: "cbox" in ASCII).
 const WRITE_LOCK: i64 = 0x63_62_6f_78;
 
 impl PostgresConn {
+    fn client(&mut self) -> &mut postgres::Client {
+        self.client
+            .as_mut()
+            .expect("the client until the connection is dropped")
+    }
+
     fn prepare(&mut self, sql: &str) -> Result<postgres::Statement, DbError> {
         if let Some(statement) = self.statements.get(sql) {
             return Ok(statement.clone());
         }
-        let statement = self.client.prepare(&dollar_parameters(sql))?;
+        let statement = self.client().prepare(&dollar_parameters(sql))?;
         self.statements.insert(sql.to_owned(), statement.clone());
         Ok(statement)
     }
