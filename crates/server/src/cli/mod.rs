@@ -15,6 +15,7 @@ pub use self::args::{
     ExportArgs, ImportArgs, JobCommand, JobCreateArgs, JobUpdateArgs, ServeArgs, StatsArgs,
 };
 use self::commands::{create_job, export, import, update_job};
+use crate::db::Location;
 use crate::{jobs, open_database, serve, stats, Storage};
 
 /// crowdbox: open bounding-box annotation. Create a job, import images and datasets into it, let volunteers box
@@ -62,6 +63,39 @@ pub enum Command {
     Prelabel(Box<prelabel::PrelabelArgs>),
     /// Make a job invite-only and hand out invites, or open it again.
     Invite(crate::invites::InviteArgs),
+    /// Copy a whole database into an empty one, e.g. from SQLite to PostgreSQL (the image store stays where
+    /// it is: give the new database's processes `--image-store` pointing at it).
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MigrateArgs {
+    /// The database to copy: a SQLite file or a PostgreSQL URL.
+    #[arg(long, value_name = "PATH|URL")]
+    pub from: String,
+    /// The database to copy into: it is created (SQLite) or migrated if needed, and must hold no jobs.
+    #[arg(long, value_name = "PATH|URL")]
+    pub to: String,
+}
+
+async fn migrate(args: &MigrateArgs) -> anyhow::Result<()> {
+    let (from, to) = (Location::parse(&args.from), Location::parse(&args.to));
+    anyhow::ensure!(from != to, "--from and --to name the same database");
+    if let Location::Sqlite(path) = &from {
+        anyhow::ensure!(
+            path.is_file(),
+            "there is no database file {}",
+            path.display()
+        );
+    }
+    let source = open_database(&from).await?;
+    let target = open_database(&to).await?;
+    let copied = crate::db::copy::copy_database(
+        &mut *source.connect().await?,
+        &mut *target.connect().await?,
+    )?;
+    println!("copied {copied} from {from} to {to}");
+    Ok(())
 }
 
 /// Parses the command line, runs the command, and reports an error on standard error.
@@ -84,6 +118,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             serve::serve(&storage, &args.bind, args.static_dir, &args.options).await
         }
         Command::Invite(args) => crate::invites::run(database, args).await,
+        Command::Migrate(args) => migrate(&args).await,
         Command::Prelabel(args) => prelabel::prelabel(&storage, *args).await,
         Command::Job(JobCommand::Create(args)) => create_job(&storage, *args).await,
         Command::Job(JobCommand::Update(args)) => update_job(database, args).await,

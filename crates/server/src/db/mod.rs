@@ -6,6 +6,7 @@
 //! - [`invites`]: invite tokens of closed jobs.
 //! - [`ingest`]: writing imported images, pre-annotations and final boxes.
 //! - [`bulk`]: reading a whole job at once, for exports and statistics.
+//! - [`copy`]: copying a whole database into another (`crowdbox migrate`).
 //! - [`writer`]: the group-commit thread that stores submissions and leases; [`write_tx`] is what the leasing and
 //!   submission rules read and write inside its transactions.
 //!
@@ -13,6 +14,7 @@
 //! `crates/server/migrations/sqlite/` and `…/postgres/` (see [`migrate`]).
 
 pub mod bulk;
+pub mod copy;
 pub mod images;
 pub mod ingest;
 pub mod invites;

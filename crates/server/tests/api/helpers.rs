@@ -131,6 +131,12 @@ impl TestApp {
         Self::spawn_on(dir, storage, ServerConfig::default()).await
     }
 
+    /// The app on a database that exists already (a copy made by `crowdbox migrate`).
+    pub async fn spawn_using(storage: Storage) -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        Self::spawn_on(dir, storage, ServerConfig::default()).await
+    }
+
     async fn spawn_in(dir: tempfile::TempDir, config: ServerConfig) -> Self {
         let storage = crate::storage::fresh_storage(dir.path());
         Self::spawn_on(dir, storage, config).await

@@ -20,6 +20,7 @@ mod limits;
 mod malformed;
 mod malformed_cases;
 mod malformed_cli;
+mod migrate;
 #[path = "../../../prelabel/tests/support/onnx_graph.rs"]
 mod onnx_graph;
 mod openapi;
