@@ -1,13 +1,20 @@
-//! Load benchmark: the real app on loopback over a temporary on-disk database, 64 concurrent clients, each on
-//! its own keep-alive connection, leasing batches and submitting every task (0–4 boxes each) until the job is
-//! done. Prints submissions per second and submission latency percentiles.
+//! Load benchmark: the real app on loopback, 64 concurrent clients, each on its own keep-alive connection,
+//! leasing batches and submitting every task (0–4 boxes each) until the job is done. Prints submissions per
+//! second and submission latency percentiles.
 //!
 //! `cargo run --release -p crowdbox-server --example submit_load [-- SUBMISSIONS [CLIENTS [BATCH_SIZE]]]`
 //! (defaults 20000, 64, 10). A larger batch size means fewer lease requests per submission.
+//!
+//! By default the app runs in this process on a temporary SQLite file. With `CROWDBOX_LOAD_POSTGRES` (a URL of
+//! a PostgreSQL server where it may create a database, `postgres://user@127.0.0.1:port/postgres`) the job is
+//! in a new database there, and `CROWDBOX_LOAD_PROCESSES=N` (default 1) real `crowdbox serve` processes
+//! (`CROWDBOX_BIN`, default `target/release/crowdbox`) serve it, the clients spread over them.
 
 #[path = "../tests/support/http1.rs"]
 mod http1;
 
+use std::io::BufRead;
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -31,6 +38,11 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or(20_000);
     let clients: usize = args.next().map(|n| n.parse()).transpose()?.unwrap_or(64);
     let batch_size: i64 = args.next().map(|n| n.parse()).transpose()?.unwrap_or(10);
+    let processes: usize = std::env::var("CROWDBOX_LOAD_PROCESSES")
+        .ok()
+        .map(|n| n.parse())
+        .transpose()?
+        .unwrap_or(1);
 
     // Server-side errors (a 500's cause) go to stderr.
     tracing_subscriber::fmt()
@@ -38,32 +50,60 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let dir = tempfile::tempdir()?;
-    let database = dir.path().join("load.sqlite3");
     let server_runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let address = server_runtime.block_on(async {
-        let db = open_database(&Location::Sqlite(database.clone())).await?;
-        seed_job(&mut *db.connect().await?, submissions, batch_size)?;
-        let state = AppState {
-            writer: GroupWriter::start(&db)?,
-            db,
-            image_store: image_store_dir(&database),
-            static_dir: dir.path().join("dist"),
-            clock: Arc::new(SystemClock),
-        };
-        let config = ServerConfig {
-            rate_limits: RateLimits {
-                per_worker_per_minute: 0,
-                per_ip_per_minute: 0,
-            },
-            ..ServerConfig::default()
-        };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let address = listener.local_addr()?;
-        tokio::spawn(async move { axum::serve(listener, app_with(state, config)).await });
-        anyhow::Ok(address.to_string())
-    })?;
+    // The server processes, killed when the bench ends.
+    let mut servers = Servers(Vec::new());
+    let (addresses, backend) = match std::env::var("CROWDBOX_LOAD_POSTGRES") {
+        Ok(server) => {
+            let database = new_postgres_database(&server)?;
+            server_runtime.block_on(async {
+                let db = open_database(&database).await?;
+                seed_job(&mut *db.connect().await?, submissions, batch_size)
+            })?;
+            let bin = std::env::var("CROWDBOX_BIN").unwrap_or_else(|_| {
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/release/crowdbox").to_owned()
+            });
+            for _ in 0..processes {
+                servers
+                    .0
+                    .push(start_server(&bin, &database, &dir.path().join("images"))?);
+            }
+            let addresses = servers
+                .0
+                .iter()
+                .map(|(_, address)| address.clone())
+                .collect();
+            (addresses, format!("PostgreSQL, {processes} process(es)"))
+        }
+        Err(_) => {
+            let database = dir.path().join("load.sqlite3");
+            let address = server_runtime.block_on(async {
+                let db = open_database(&Location::Sqlite(database.clone())).await?;
+                seed_job(&mut *db.connect().await?, submissions, batch_size)?;
+                let state = AppState {
+                    writer: GroupWriter::start(&db)?,
+                    db,
+                    image_store: image_store_dir(&database),
+                    static_dir: dir.path().join("dist"),
+                    clock: Arc::new(SystemClock),
+                };
+                let config = ServerConfig {
+                    rate_limits: RateLimits {
+                        per_worker_per_minute: 0,
+                        per_ip_per_minute: 0,
+                    },
+                    ..ServerConfig::default()
+                };
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+                let address = listener.local_addr()?;
+                tokio::spawn(async move { axum::serve(listener, app_with(state, config)).await });
+                anyhow::Ok(address.to_string())
+            })?;
+            (vec![address], "SQLite, in process".to_owned())
+        }
+    };
 
     let client_runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -71,7 +111,7 @@ fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let mut latencies: Vec<Duration> = client_runtime.block_on(async {
         let tasks: Vec<_> = (0..clients)
-            .map(|index| tokio::spawn(client(index, address.clone())))
+            .map(|index| tokio::spawn(client(index, addresses[index % addresses.len()].clone())))
             .collect();
         let mut all = Vec::new();
         for task in tasks {
@@ -90,17 +130,72 @@ fn main() -> anyhow::Result<()> {
         let index = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1;
         latencies[index].as_secs_f64() * 1000.0
     };
-    println!("| clients | submissions | batch size | seconds | submissions/s | p50 ms | p99 ms | max ms |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| database | clients | submissions | batch size | seconds | submissions/s | p50 ms | p99 ms | max ms |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     println!(
-        "| {clients} | {submissions} | {batch_size} | {:.2} | {:.0} | {:.2} | {:.2} | {:.2} |",
+        "| {backend} | {clients} | {submissions} | {batch_size} | {:.2} | {:.0} | {:.2} | {:.2} | {:.2} |",
         elapsed.as_secs_f64(),
         submissions as f64 / elapsed.as_secs_f64(),
         percentile(0.50),
         percentile(0.99),
         percentile(1.0)
     );
+    drop(servers);
     Ok(())
+}
+
+/// A new database on the PostgreSQL server at `server` (a URL ending in `/database`).
+fn new_postgres_database(server: &str) -> anyhow::Result<Location> {
+    let name = format!("crowdbox_load_{}", std::process::id());
+    let mut admin = postgres::Client::connect(server, postgres::NoTls)?;
+    admin.batch_execute(&format!("CREATE DATABASE {name}"))?;
+    let (base, _) = server
+        .rsplit_once('/')
+        .ok_or_else(|| anyhow::anyhow!("CROWDBOX_LOAD_POSTGRES must end in /database"))?;
+    Ok(Location::Postgres(format!("{base}/{name}")))
+}
+
+/// `crowdbox serve` processes with their addresses; killed when dropped.
+struct Servers(Vec<(Child, String)>);
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        for (child, _) in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn start_server(
+    bin: &str,
+    database: &Location,
+    image_store: &std::path::Path,
+) -> anyhow::Result<(Child, String)> {
+    let mut child = Command::new(bin)
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--static-dir",
+            "/nonexistent",
+        ])
+        .args(["--rate-limit-per-worker", "0", "--rate-limit-per-ip", "0"])
+        .env("CROWDBOX_DATABASE", database.to_arg())
+        .env("CROWDBOX_IMAGE_STORE", image_store)
+        .env("CROWDBOX_OWNER_TOKEN", "load-test-owner-token-0123456789")
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()?;
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line)?;
+    let address = line
+        .trim()
+        .strip_prefix("crowdbox listening on http://")
+        .ok_or_else(|| anyhow::anyhow!("{bin} serve said {line:?}"))?
+        .to_owned();
+    Ok((child, address))
 }
 
 /// One job with `images` images (rows only: the bench never loads pixels) and 3 labels.

@@ -179,10 +179,31 @@ pub fn resolve_owner_token(
             Ok((token, TokenSource::Stored(path)))
         }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            // Several processes on one PostgreSQL database may start together on a shared image store: the
+            // token is written whole to a file of this process's own and then linked into place, which only
+            // one of them wins; the others read the winner's.
             let text = generate_token()?;
-            write_private(&path, &text)
-                .with_context(|| format!("cannot write the owner token to {}", path.display()))?;
-            Ok((OwnerToken::new(&text)?, TokenSource::Generated(path)))
+            static ATTEMPT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let attempt = ATTEMPT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let own = path.with_extension(format!("{}-{attempt}.new", std::process::id()));
+            let _ = std::fs::remove_file(&own);
+            write_private(&own, &text)
+                .with_context(|| format!("cannot write the owner token to {}", own.display()))?;
+            let linked = std::fs::hard_link(&own, &path);
+            let _ = std::fs::remove_file(&own);
+            match linked {
+                Ok(()) => Ok((OwnerToken::new(&text)?, TokenSource::Generated(path))),
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let text = std::fs::read_to_string(&path).with_context(|| {
+                        format!("cannot read the owner token {}", path.display())
+                    })?;
+                    let token =
+                        OwnerToken::new(&text).with_context(|| format!("in {}", path.display()))?;
+                    Ok((token, TokenSource::Stored(path)))
+                }
+                Err(error) => Err(error)
+                    .with_context(|| format!("cannot write the owner token to {}", path.display())),
+            }
         }
         Err(error) => {
             Err(error).with_context(|| format!("cannot read the owner token {}", path.display()))
@@ -255,6 +276,27 @@ mod tests {
         let (again, source) = resolve_owner_token(dir.path(), None, None).unwrap();
         assert_eq!(source, TokenSource::Stored(path));
         assert!(again.matches(&text));
+    }
+
+    #[test]
+    fn processes_starting_together_on_one_folder_agree_on_one_generated_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let tokens: Vec<OwnerToken> = std::thread::scope(|scope| {
+            let started: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| resolve_owner_token(dir.path(), None, None).unwrap().0))
+                .collect();
+            started
+                .into_iter()
+                .map(|thread| thread.join().unwrap())
+                .collect()
+        });
+        let stored = std::fs::read_to_string(dir.path().join(OWNER_TOKEN_FILE)).unwrap();
+        assert!(
+            tokens.iter().all(|token| token.matches(stored.trim())),
+            "every one of them uses the stored token"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary files are left");
     }
 
     #[test]

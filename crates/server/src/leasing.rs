@@ -74,13 +74,18 @@ pub(crate) fn lease_one(
 
     // Each task starts with the image's pre-annotations (boxes imported with `--as pre`) and has its tile
     // pyramid when the image is huge.
-    let mut tasks = Vec::with_capacity(images.len());
-    for image in &images {
-        let mut task = image.to_task();
-        task.initial_annotations = tx.pre_annotations(image.id)?;
-        task.tiles = tx.tile_pyramid(image.id)?;
-        tasks.push(task);
-    }
+    let ids: Vec<i64> = images.iter().map(|image| image.id).collect();
+    let mut pre_annotations = tx.pre_annotations(&ids)?;
+    let mut pyramids = tx.tile_pyramids(&ids)?;
+    let tasks = images
+        .iter()
+        .map(|image| {
+            let mut task = image.to_task();
+            task.initial_annotations = pre_annotations.remove(&image.id).unwrap_or_default();
+            task.tiles = pyramids.remove(&image.id);
+            task
+        })
+        .collect();
     Ok(TaskBatch {
         mode: job.mode,
         allow_carry_forward: job.allow_carry_forward,

@@ -138,13 +138,14 @@ fn check_lease(
 ) -> Result<(), ApiError> {
     let worker_id = &submission.worker_id;
     let task_id = submission.task_id;
-    if tx.has_submitted(image_id, worker_id)? {
+    let (submitted, lease_expiry) = tx.worker_on_image(image_id, worker_id)?;
+    if submitted {
         return Err(ApiError::TaskAlreadySubmitted {
             worker_id: worker_id.clone(),
             task_id,
         });
     }
-    let Some(expires_at) = tx.lease_expiry(image_id, worker_id)? else {
+    let Some(expires_at) = lease_expiry else {
         return Err(ApiError::TaskNotLeased(format!(
             "task {task_id} is not leased to worker {worker_id:?}; ask for a batch first"
         )));

@@ -1,7 +1,7 @@
 //! `crowdbox prelabel`: which images a run goes over, and storing a chunk of a detector's boxes as
 //! pre-annotations with their scores.
 
-use super::sql::{Conn, DbError, Param};
+use super::sql::{numbered, Conn, DbError, Param};
 use crate::params;
 
 /// Images per DELETE and UPDATE of a chunk.
@@ -54,10 +54,7 @@ pub fn images_to_prelabel(
 pub fn store_prelabels(conn: &mut Conn, images: &[(i64, Vec<ScoredBox>)]) -> Result<(), DbError> {
     for chunk in images.chunks(CHUNK) {
         let ids: Vec<Param<'_>> = chunk.iter().map(|(id, _)| Param::from(*id)).collect();
-        let list = (1..=ids.len())
-            .map(|n| format!("?{n}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = numbered(ids.len());
         conn.execute(
             &format!("DELETE FROM pre_annotations WHERE image_id IN ({list})"),
             &ids,

@@ -614,6 +614,16 @@ impl Conn {
         into: &str,
         rows: impl IntoIterator<Item = Vec<Param<'p>>>,
     ) -> Result<(), DbError> {
+        self.insert_rows_then(into, rows, "")
+    }
+
+    /// [`Conn::insert_rows`] with a clause after the values (`ON CONFLICT …`).
+    pub fn insert_rows_then<'p>(
+        &mut self,
+        into: &str,
+        rows: impl IntoIterator<Item = Vec<Param<'p>>>,
+        then: &str,
+    ) -> Result<(), DbError> {
         let mut rows = rows.into_iter().peekable();
         let Some(width) = rows.peek().map(Vec::len) else {
             return Ok(());
@@ -643,6 +653,7 @@ impl Conn {
                 }
                 sql.push(')');
             }
+            sql.push_str(then);
             self.execute(&sql, &chunk)?;
         }
     }
@@ -769,6 +780,14 @@ fn dollar_parameters(sql: &str) -> String {
         }
     }
     out
+}
+
+/// `?1, ?2, …, ?n`: the parameters of an `IN (…)` list.
+pub(crate) fn numbered(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn first_line(sql: &str) -> String {

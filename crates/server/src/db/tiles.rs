@@ -2,7 +2,9 @@
 
 use crowdbox_core::tiles::{TileFormat, TilePyramid};
 
-use super::sql::{Conn, DbError};
+use std::collections::HashMap;
+
+use super::sql::{numbered, Conn, DbError, Param};
 use super::write_tx::WriteTx;
 use super::Store;
 use crate::params;
@@ -49,15 +51,25 @@ fn format_name(format: TileFormat) -> &'static str {
 }
 
 impl WriteTx<'_> {
-    /// The image's pyramid, if it has one (sent with its task).
-    pub fn tile_pyramid(&mut self, image_id: i64) -> Result<Option<TilePyramid>, DbError> {
-        let row: Option<(u32, u32, u32)> = self.conn.row(
-            "SELECT tile_size, width, height FROM tile_pyramids WHERE image_id = ?1",
-            params![image_id],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-        )?;
-        Ok(row.and_then(|(tile_size, width, height)| {
-            TilePyramid::new(width, height, tile_size, TileFormat::Jpeg).ok()
-        }))
+    /// The pyramids of those of `images` that have one (sent with their tasks), in one statement.
+    pub fn tile_pyramids(&mut self, images: &[i64]) -> Result<HashMap<i64, TilePyramid>, DbError> {
+        if images.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!(
+            "SELECT image_id, tile_size, width, height FROM tile_pyramids WHERE image_id IN ({})",
+            numbered(images.len())
+        );
+        let ids: Vec<Param<'_>> = images.iter().map(|id| Param::from(*id)).collect();
+        let rows: Vec<(i64, u32, u32, u32)> = self.conn.rows(&sql, &ids, |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(image_id, tile_size, width, height)| {
+                let pyramid = TilePyramid::new(width, height, tile_size, TileFormat::Jpeg).ok()?;
+                Some((image_id, pyramid))
+            })
+            .collect())
     }
 }

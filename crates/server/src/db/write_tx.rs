@@ -2,6 +2,7 @@
 //! [`writer`](super::writer) thread: prepared statements run directly on the writer's connection (see the writer
 //! for why).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crowdbox_core::coco::{CocoAnnotation, CocoImage};
@@ -9,7 +10,7 @@ use crowdbox_core::wire::{Receipt, Submission};
 
 use super::jobs::{job_image, JobImage};
 use super::quality::ImageQuality;
-use super::sql::{Conn, DbError};
+use super::sql::{numbered, Conn, DbError, Param};
 use super::{to_u64, JobsSeen};
 use crate::db::JobFacts;
 use crate::error::ApiError;
@@ -147,37 +148,47 @@ impl<'a> WriteTx<'a> {
         now_ms: i64,
         expires_at: i64,
     ) -> Result<(), DbError> {
-        for image in images {
-            self.conn.execute(
-                "INSERT INTO leases (image_id, worker_id, leased_at, expires_at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (image_id, worker_id)
-                 DO UPDATE SET leased_at = excluded.leased_at, expires_at = excluded.expires_at",
-                params![image.id, worker_id, now_ms, expires_at],
-            )?;
-        }
-        Ok(())
+        self.conn.insert_rows_then(
+            "leases (image_id, worker_id, leased_at, expires_at)",
+            images
+                .iter()
+                .map(|image| params![image.id, worker_id, now_ms, expires_at].to_vec()),
+            " ON CONFLICT (image_id, worker_id)
+              DO UPDATE SET leased_at = excluded.leased_at, expires_at = excluded.expires_at",
+        )
     }
 
-    /// The image's pre-annotations (boxes imported with `--as pre`) in storage order, ids 1..n.
-    pub fn pre_annotations(&mut self, image_id: i64) -> Result<Vec<CocoAnnotation>, DbError> {
-        let mut boxes = Vec::new();
-        self.conn.for_each(
-            "SELECT category_id, x, y, w, h, iscrowd, score FROM pre_annotations WHERE image_id = ?1 ORDER BY id",
-            params![image_id],
-            |row| {
-                let (w, h): (f64, f64) = (row.get(3)?, row.get(4)?);
-                boxes.push(CocoAnnotation {
-                    id: boxes.len() as u64 + 1,
-                    image_id: to_u64(image_id),
-                    category_id: to_u64(row.get(0)?),
-                    bbox: [row.get(1)?, row.get(2)?, w, h],
-                    area: w * h,
-                    iscrowd: u8::from(row.get::<bool>(5)?),
-                    score: row.get(6)?,
-                });
-                Ok(())
-            },
-        )?;
+    /// The pre-annotations (boxes imported with `--as pre`, or a model's) of each of `images`, in storage
+    /// order with ids 1..n per image, in one statement for a whole batch.
+    pub fn pre_annotations(
+        &mut self,
+        images: &[i64],
+    ) -> Result<HashMap<i64, Vec<CocoAnnotation>>, DbError> {
+        let mut boxes: HashMap<i64, Vec<CocoAnnotation>> = HashMap::new();
+        if images.is_empty() {
+            return Ok(boxes);
+        }
+        let sql = format!(
+            "SELECT image_id, category_id, x, y, w, h, iscrowd, score FROM pre_annotations
+             WHERE image_id IN ({}) ORDER BY image_id, id",
+            numbered(images.len())
+        );
+        let ids: Vec<Param<'_>> = images.iter().map(|id| Param::from(*id)).collect();
+        self.conn.for_each(&sql, &ids, |row| {
+            let image_id: i64 = row.get(0)?;
+            let (w, h): (f64, f64) = (row.get(4)?, row.get(5)?);
+            let of_image = boxes.entry(image_id).or_default();
+            of_image.push(CocoAnnotation {
+                id: of_image.len() as u64 + 1,
+                image_id: to_u64(image_id),
+                category_id: to_u64(row.get(1)?),
+                bbox: [row.get(2)?, row.get(3)?, w, h],
+                area: w * h,
+                iscrowd: u8::from(row.get::<bool>(6)?),
+                score: row.get(7)?,
+            });
+            Ok(())
+        })?;
         Ok(boxes)
     }
 
@@ -245,20 +256,19 @@ impl<'a> WriteTx<'a> {
         )
     }
 
-    /// Whether the worker has submitted the image.
-    pub fn has_submitted(&mut self, image_id: i64, worker_id: &str) -> Result<bool, DbError> {
-        self.conn.exists(
-            "SELECT 1 FROM submissions WHERE image_id = ?1 AND worker_id = ?2",
+    /// Whether the worker has submitted the image, and when its lease on the image runs out (or ran out), if
+    /// it has one.
+    pub fn worker_on_image(
+        &mut self,
+        image_id: i64,
+        worker_id: &str,
+    ) -> Result<(bool, Option<i64>), DbError> {
+        self.conn.one(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM submissions WHERE image_id = ?1 AND worker_id = ?2)
+                    THEN 1 ELSE 0 END,
+                    (SELECT expires_at FROM leases WHERE image_id = ?1 AND worker_id = ?2)",
             params![image_id, worker_id],
-        )
-    }
-
-    /// When the worker's lease on the image runs out (or ran out), if it has one.
-    pub fn lease_expiry(&mut self, image_id: i64, worker_id: &str) -> Result<Option<i64>, DbError> {
-        self.conn.row(
-            "SELECT expires_at FROM leases WHERE image_id = ?1 AND worker_id = ?2",
-            params![image_id, worker_id],
-            |row| row.get(0),
+            |row| Ok((row.get(0)?, row.get(1)?)),
         )
     }
 
@@ -311,14 +321,12 @@ impl<'a> WriteTx<'a> {
             "DELETE FROM leases WHERE image_id = ?1 AND worker_id = ?2",
             params![new.image_id, &submission.worker_id],
         )?;
-        for (category_id, [x, y, w, h]) in boxes {
-            self.conn.execute(
-                "INSERT INTO annotations (submission_id, image_id, category_id, x, y, w, h)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![row_id, new.image_id, *category_id, *x, *y, *w, *h],
-            )?;
-        }
-        Ok(())
+        self.conn.insert_rows(
+            "annotations (submission_id, image_id, category_id, x, y, w, h)",
+            boxes.iter().map(|(category_id, [x, y, w, h])| {
+                params![row_id, new.image_id, *category_id, *x, *y, *w, *h].to_vec()
+            }),
+        )
     }
 
     /// The job's invite whose token hashes to `token_sha256` (hex).

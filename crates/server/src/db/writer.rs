@@ -261,11 +261,21 @@ fn handle_requests(conn: &mut Conn, group: &[Queued]) -> Result<Vec<Answer>, DbE
     let mut jobs = JobsSeen::default();
     let mut answers = Vec::with_capacity(group.len());
     for queued in group {
-        // The invite check comes first and keeps its effect (binding an invite to its first worker) whatever
-        // becomes of the request.
-        conn.savepoint(REQUEST)?;
-        let admitted = admit(&mut WriteTx::new(conn, &mut jobs), queued.admission());
-        end_savepoint(conn, admitted.is_ok())?;
+        // The invite check of an invite-only job comes first and keeps its effect (binding an invite to its
+        // first worker) whatever becomes of the request. Other jobs let everyone in without a write.
+        let admission = queued.admission();
+        let invite_only = matches!(
+            WriteTx::new(conn, &mut jobs).job(&admission.job_name),
+            Ok(facts) if facts.job.requires_invite
+        );
+        let admitted = if invite_only {
+            conn.savepoint(REQUEST)?;
+            let admitted = admit(&mut WriteTx::new(conn, &mut jobs), admission);
+            end_savepoint(conn, admitted.is_ok())?;
+            admitted
+        } else {
+            Ok(())
+        };
         if let Err(error) = admitted {
             answers.push(queued.refused(error));
             continue;
