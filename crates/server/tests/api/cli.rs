@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crowdbox_core::coco::CocoDataset;
@@ -200,4 +200,32 @@ fn serve_on_port_0_prints_the_real_address_and_answers_there() {
     stream.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.ends_with("\r\n\r\nok"), "{response}");
+}
+
+#[test]
+fn a_postgres_database_needs_an_image_store_and_an_unreachable_one_is_named_without_its_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = "postgres://crowd:secret@127.0.0.1:1/campaign";
+    let output = Command::new(env!("CARGO_BIN_EXE_crowdbox"))
+        .args(["--database", url, "jobs"])
+        .env_remove("CROWDBOX_IMAGE_STORE")
+        .output()
+        .unwrap();
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(error.contains("--image-store DIR"), "{error}");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_crowdbox"))
+        .args(["--database", url, "--image-store"])
+        .arg(dir.path())
+        .arg("jobs")
+        .output()
+        .unwrap();
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        error.contains("cannot open the database postgres://crowd:***@127.0.0.1:1/campaign"),
+        "{error}"
+    );
+    assert!(!error.contains("secret"), "{error}");
 }
