@@ -1,8 +1,6 @@
 //! The one module that talks to the crowdbox server. Every request and answer uses the wire types of
 //! `crowdbox_core::wire`, so the JSON shape is defined once for both sides.
 
-use std::fmt;
-
 use crowdbox_core::wire::{ErrorBody, ErrorCode, LeaseRequest, Receipt, TaskBatch};
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
@@ -20,21 +18,7 @@ pub fn set_api_base(base: &str) {
     API_BASE.with(|b| *b.borrow_mut() = base.trim_end_matches('/').to_owned());
 }
 
-/// A failed request, in words a volunteer can read.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApiError {
-    /// The HTTP status when the server answered; `None` when it could not be reached.
-    pub status: Option<u16>,
-    /// The server's machine-readable code (`ErrorBody.error.code`), when it sent one.
-    pub code: Option<ErrorCode>,
-    pub message: String,
-}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
+pub use crowdbox_core::worker::ApiError;
 
 /// `path` resolved against the API base when it is a server path (starts with `/`); other URLs (absolute image
 /// URLs of imported or host-given images) as they are.

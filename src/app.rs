@@ -15,12 +15,12 @@ use crate::components::static_panel::StaticPanel;
 use crate::components::status::StatusLine;
 use crate::components::sync_status::SyncStatus;
 use crate::components::task_view::{PreviousBoxes, TaskView};
-use crate::drafts::{DraftStore, LocalDrafts};
+use crate::drafts::LocalDrafts;
 use crate::invite::invite_for_job;
-use crate::outbox_driver::{outcome_of, Driver};
-use crate::session::{Phase, Session};
+use crate::outbox_driver::Driver;
 use crate::static_mode;
 use crate::worker_id::worker_id;
+use crowdbox_core::worker::{outcome_of, DraftStore, Event, Phase, Session};
 
 /// The `job` query parameter of the page's address (`?job=demo`).
 fn job_from_address() -> Option<String> {
@@ -43,7 +43,7 @@ fn now_ms() -> f64 {
 pub fn lease_next_batch(session: RwSignal<Session>, driver: Driver, attempt: u32) {
     let request = session
         .try_update(|s| {
-            s.begin_lease().then(|| {
+            s.apply(Event::LeaseWanted).then(|| {
                 (
                     s.job().map(str::to_owned),
                     s.worker_id().to_owned(),
@@ -63,7 +63,7 @@ pub fn lease_next_batch(session: RwSignal<Session>, driver: Driver, attempt: u32
         };
         if let Err(e) = &answer {
             if RetryPolicy::is_retryable(outcome_of(&Err(e.clone()))) {
-                session.try_update(|s| s.lease_will_retry(e));
+                session.try_update(|s| s.apply(Event::LeaseRetrying(e)));
                 let delay = RetryPolicy::default().delay_ms(attempt + 1, js_sys::Math::random());
                 set_timeout(
                     move || lease_next_batch(session, driver, attempt + 1),
@@ -73,7 +73,13 @@ pub fn lease_next_batch(session: RwSignal<Session>, driver: Driver, attempt: u32
             }
         }
         let queued = driver.queued_tasks();
-        session.try_update(|s| s.apply_lease(answer, now_ms(), &queued));
+        session.try_update(|s| {
+            s.apply(Event::Leased {
+                answer,
+                now_ms: now_ms(),
+                queued: &queued,
+            })
+        });
         let tasks = session.with_untracked(Session::batch_task_ids);
         if !tasks.is_empty() {
             driver.sync.update(|s| s.forget_stored_except(&tasks));
@@ -169,7 +175,8 @@ pub(crate) fn Worker(job: Option<String>) -> impl IntoView {
             .filter(|_| !static_mode::is_active())
             .and_then(invite_for_job)
     });
-    let session = RwSignal::new(Session::new(job, worker_id()).with_invite(invite));
+    let session =
+        RwSignal::new(Session::new(job, worker_id(), crate::strings::words()).with_invite(invite));
     let driver = Driver::start(session);
     provide_context(driver);
     let preferred_category = RwSignal::new(None::<u64>);

@@ -14,7 +14,6 @@ pub mod drafts;
 pub mod embed;
 pub mod invite;
 pub mod outbox_driver;
-pub mod session;
 pub mod static_mode;
 pub mod strings;
 pub mod worker_id;

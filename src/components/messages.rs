@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use crate::components::status::ErrorAlert;
-use crate::session::{Phase, Session};
 use crate::strings::text as t;
+use crowdbox_core::worker::{Phase, Session};
 
 #[component]
 pub fn SessionMessage(

@@ -5,10 +5,9 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::drafts::DraftStore;
-use crate::session::Session;
 use crate::static_mode::{self, export, load, results};
 use crate::strings::text as t;
+use crowdbox_core::worker::{DraftStore, Session};
 
 /// The files of a file list (from the file input or a drop).
 fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {

@@ -22,9 +22,9 @@ use crowdbox_core::wire::{CocoResult, Task, TaskAnswer, TaskBatch};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::drafts::{submission_id_for, DraftKey, DraftStore, LocalDrafts};
-use crate::outbox_driver::{task_of, Driver};
-use crate::session::Session;
+use crate::drafts::{submission_id_for, LocalDrafts};
+use crate::outbox_driver::Driver;
+use crowdbox_core::worker::{task_of, DraftStore, Event, Session};
 
 pub use host::EmbedApp;
 
@@ -194,7 +194,9 @@ pub fn submit(session: RwSignal<Session>, driver: Option<Driver>, task_answer: T
         Ok(answer) => answer,
         Err(e) => {
             post_error("answer_failed", &e);
-            session.update(|s| s.announce(e.to_string()));
+            session.update(|s| {
+                s.apply(Event::Announced(e.to_string()));
+            });
             return;
         }
     };
@@ -229,7 +231,7 @@ pub fn submit(session: RwSignal<Session>, driver: Option<Driver>, task_answer: T
             .and_then(|w| w.performance())
             .map_or_else(js_sys::Date::now, |p| p.now());
         let prepared = session.with_untracked(|s| {
-            let key = DraftKey::current(s)?;
+            let key = s.draft_key()?;
             let id = submission_id_for(&LocalDrafts, &key);
             Some((key, s.prepare_submission(task_answer, now, id)?))
         });
@@ -244,7 +246,12 @@ pub fn submit(session: RwSignal<Session>, driver: Option<Driver>, task_answer: T
             w.done.clone()
         })
         .unwrap_or_default();
-        session.update(|s| s.submitted(now, &done));
+        session.update(|s| {
+            s.apply(Event::Submitted {
+                now_ms: now,
+                queued: &done,
+            });
+        });
         let remaining =
             with_work(|w| w.tasks.as_ref().map_or(0, Vec::len) - w.done.len()).unwrap_or(0);
         (

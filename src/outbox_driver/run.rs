@@ -9,11 +9,14 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{load, save, storage_key, SyncState};
+use crowdbox_core::worker::{
+    outbox_storage_key, Draft, DraftKey, DraftStore, Event, Session, SyncState,
+};
+
+use super::{load, save};
 use crate::api;
-use crate::drafts::{submission_id_for, Draft, DraftKey, DraftStore, LocalDrafts};
+use crate::drafts::{submission_id_for, LocalDrafts};
 use crate::invite;
-use crate::session::Session;
 use crate::worker_id::new_submission_id;
 
 /// Unix milliseconds, the outbox's clock (`js_sys::Date`; `std::time` does not work on wasm32).
@@ -45,7 +48,8 @@ pub struct Driver {
 impl Driver {
     /// Loads the stored outbox of the session's job and worker, and starts sending what it holds.
     pub fn start(session: RwSignal<Session>) -> Self {
-        let key = session.with_untracked(|s| storage_key(s.job().unwrap_or(""), s.worker_id()));
+        let key =
+            session.with_untracked(|s| outbox_storage_key(s.job().unwrap_or(""), s.worker_id()));
         let state = local_storage().map_or_else(SyncState::default, |s| load(&s, &key));
         let driver = Self {
             sync: RwSignal::new(state),
@@ -77,9 +81,9 @@ impl Driver {
         };
         if let Err(e) = result {
             self.session.update(|s| {
-                s.announce(format!(
+                s.apply(Event::Announced(format!(
                     "Your work could not be saved in this browser ({e}); keep this tab open until it is sent."
-                ))
+                )));
             });
         }
     }
@@ -88,7 +92,7 @@ impl Driver {
     /// goes, the next task comes on screen at once, and sending starts in the background.
     pub fn submit(&self, answer: TaskAnswer) {
         let prepared = self.session.with_untracked(|s| {
-            let key = DraftKey::current(s)?;
+            let key = s.draft_key()?;
             let id = submission_id_for(&LocalDrafts, &key);
             Some((key, s.prepare_submission(answer, page_ms(), id)?))
         });
@@ -100,14 +104,22 @@ impl Driver {
             .sync
             .try_update(|s| s.enqueue(&submission, &url, unix_ms()));
         if let Some(Err(e)) = queued {
-            self.session
-                .update(|s| s.announce(format!("The image could not be queued: {e}.")));
+            self.session.update(|s| {
+                s.apply(Event::Announced(format!(
+                    "The image could not be queued: {e}."
+                )));
+            });
             return;
         }
         self.persist();
         LocalDrafts.remove(&key);
         let queued = self.queued_tasks();
-        self.session.update(|s| s.submitted(page_ms(), &queued));
+        self.session.update(|s| {
+            s.apply(Event::Submitted {
+                now_ms: page_ms(),
+                queued: &queued,
+            });
+        });
         self.pump();
     }
 
@@ -205,7 +217,12 @@ impl Driver {
             let draft = Draft::of_boxes(submission.result.annotations, new_submission_id());
             let _ = LocalDrafts.save(&key, &draft);
             let queued = self.queued_tasks();
-            self.session.update(|s| s.reopen(page_ms(), &queued));
+            self.session.update(|s| {
+                s.apply(Event::TaskReturned {
+                    now_ms: page_ms(),
+                    queued: &queued,
+                });
+            });
         }
     }
 
@@ -221,7 +238,9 @@ impl Driver {
         ) {
             let _ = storage.set_item(&invite::storage_key(&job), &token);
         }
-        self.session.update(|s| s.set_invite(Some(token)));
+        self.session.update(|s| {
+            s.apply(Event::InviteEntered(Some(token)));
+        });
         self.sync.update(|s| s.outbox.resume_after_auth(unix_ms()));
         self.persist();
         self.send_now();

@@ -15,9 +15,9 @@ use std::cell::RefCell;
 
 use crowdbox_core::wire::{Outcome, StaticJob, Task, TaskAnswer, TaskBatch};
 
-use crate::drafts::{DraftKey, DraftStore, LocalDrafts};
+use crate::drafts::LocalDrafts;
 use crate::outbox_driver::Driver;
-use crate::session::Session;
+use crowdbox_core::worker::{DraftStore, Event, Session};
 
 pub use load::load_job;
 
@@ -155,23 +155,28 @@ pub fn submit(
     }
     if let Err(e) = results::keep(&job, task_id, kept) {
         session.update(|s| {
-            s.announce(format!(
+            s.apply(Event::Announced(format!(
                 "This image's boxes could not be kept in this browser ({e})."
-            ))
+            )));
         });
         return;
     }
     match driver.filter(|_| submit_url().is_some()) {
         Some(driver) => driver.submit(answer),
         None => {
-            if let Some(key) = session.with_untracked(DraftKey::current) {
+            if let Some(key) = session.with_untracked(Session::draft_key) {
                 LocalDrafts.remove(&key);
             }
             let done = results::done_tasks(&job);
             let now = web_sys::window()
                 .and_then(|w| w.performance())
                 .map_or_else(js_sys::Date::now, |p| p.now());
-            session.update(|s| s.submitted(now, &done));
+            session.update(|s| {
+                s.apply(Event::Submitted {
+                    now_ms: now,
+                    queued: &done,
+                });
+            });
         }
     }
 }

@@ -2,7 +2,7 @@
 //! the verdicts) and the buttons that act on them. Created afresh for every task, so each image gets a new
 //! editor.
 
-mod answer;
+mod keys;
 
 use crowdbox_core::editor::{Command, Editor, Modifiers};
 use crowdbox_core::geometry::{ImageRect, ImageSize};
@@ -21,9 +21,9 @@ use crate::components::shortcut_help::{load_keymap, ShortcutHelp};
 use crate::components::status::ErrorAlert;
 use crate::components::verify_panel::VerifyPanel;
 use crate::components::view_controls::{load_display, ViewControls};
-use crate::session::Session;
 use crate::strings::text as t;
-use answer::{box_rows, not_ready, typed_into_text_field, verify_rows};
+use crowdbox_core::worker::{answer, box_rows, not_ready, verify_rows, Event, Session};
+use keys::typed_into_text_field;
 
 /// The boxes of the image submitted last in this session, for "copy the previous image's boxes".
 pub type PreviousBoxes = RwSignal<Vec<(ImageRect, u64)>>;
@@ -128,12 +128,22 @@ pub fn TaskView(
     let can_redo = Signal::derive(move || editor.with(Editor::can_redo));
     let undo = move |_| {
         if let Some(what) = editor.try_update(Editor::undo).flatten() {
-            session.update(|s| s.announce(crate::strings::fill("undid", &[("what", what)])));
+            session.update(|s| {
+                s.apply(Event::Announced(crate::strings::fill(
+                    "undid",
+                    &[("what", what)],
+                )));
+            });
         }
     };
     let redo = move |_| {
         if let Some(what) = editor.try_update(Editor::redo).flatten() {
-            session.update(|s| s.announce(crate::strings::fill("redid", &[("what", what)])));
+            session.update(|s| {
+                s.apply(Event::Announced(crate::strings::fill(
+                    "redid",
+                    &[("what", what)],
+                )));
+            });
         }
     };
     let set_verdict = Callback::new(move |(id, accepted): (u64, bool)| {
@@ -155,17 +165,17 @@ pub fn TaskView(
             send_error.set(Some(why));
             return;
         }
-        let answer =
-            editor.with_untracked(|e| answer::answer(e, &image, outcome, &note.get_untracked()));
+        let task_answer =
+            editor.with_untracked(|e| answer(e, &image, outcome, &note.get_untracked()));
         previous_boxes.set(
-            answer
+            task_answer
                 .result
                 .annotations
                 .iter()
                 .map(|a| (ImageRect::from_coco(a.bbox), a.category_id))
                 .collect(),
         );
-        submit_current_task(session, answer);
+        submit_current_task(session, task_answer);
     });
     let submit = move |_| {
         send.run(if unsure.get_untracked() {
@@ -182,7 +192,9 @@ pub fn TaskView(
             1 => t("copied_one"),
             n => crate::strings::fill("copied_many", &[("n", &n.to_string())]),
         };
-        session.update(|s| s.announce(text));
+        session.update(|s| {
+            s.apply(Event::Announced(text));
+        });
     };
 
     let help_open = RwSignal::new(false);
