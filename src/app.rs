@@ -30,13 +30,6 @@ fn job_from_address() -> Option<String> {
         .get("job")
 }
 
-/// A monotonic millisecond clock for measuring how long a task took (`std::time::Instant` panics on wasm32).
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
-}
-
 /// Leases the next batch (or resumes the one this volunteer holds) and applies the answer. Tasks whose
 /// submission is already in the outbox are skipped. A lease that fails for a passing reason (no network, 5xx,
 /// 408, 429) is tried again by itself with backoff; `attempt` counts those tries.
@@ -76,7 +69,7 @@ pub fn lease_next_batch(session: RwSignal<Session>, driver: Driver, attempt: u32
         session.try_update(|s| {
             s.apply(Event::Leased {
                 answer,
-                now_ms: now_ms(),
+                now_ms: crate::clock::page_ms(),
                 queued: &queued,
             })
         });

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod app;
+pub mod clock;
 pub mod components;
 /// The owner console (`--features console`, its own bundle).
 #[cfg(feature = "console")]

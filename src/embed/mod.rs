@@ -227,9 +227,7 @@ pub fn submit(session: RwSignal<Session>, driver: Option<Driver>, task_answer: T
         });
         (body, remaining)
     } else {
-        let now = web_sys::window()
-            .and_then(|w| w.performance())
-            .map_or_else(js_sys::Date::now, |p| p.now());
+        let now = crate::clock::page_ms();
         let prepared = session.with_untracked(|s| {
             let key = s.draft_key()?;
             let id = submission_id_for(&LocalDrafts, &key);

@@ -15,21 +15,10 @@ use crowdbox_core::worker::{
 
 use super::{load, save};
 use crate::api;
+use crate::clock::{page_ms, unix_ms};
 use crate::drafts::{submission_id_for, LocalDrafts};
 use crate::invite;
 use crate::worker_id::new_submission_id;
-
-/// Unix milliseconds, the outbox's clock (`js_sys::Date`; `std::time` does not work on wasm32).
-fn unix_ms() -> i64 {
-    js_sys::Date::now() as i64
-}
-
-/// The page's millisecond clock for task durations.
-fn page_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
-}
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()

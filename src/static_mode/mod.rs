@@ -168,9 +168,7 @@ pub fn submit(
                 LocalDrafts.remove(&key);
             }
             let done = results::done_tasks(&job);
-            let now = web_sys::window()
-                .and_then(|w| w.performance())
-                .map_or_else(js_sys::Date::now, |p| p.now());
+            let now = crate::clock::page_ms();
             session.update(|s| {
                 s.apply(Event::Submitted {
                     now_ms: now,
