@@ -65,12 +65,8 @@ pub async fn lease_batch(
     decode(response, "lease tasks").await
 }
 
-/// The URL submissions of `job` are posted to.
-/// In static-site mode, the job file's `submit_url`.
+/// The URL the server takes submissions of `job` at.
 pub fn submissions_url(job: &str) -> String {
-    if let Some(url) = crate::static_mode::submit_url() {
-        return url;
-    }
     api_url(&format!("{}/submissions", job_path(job)))
 }
 

@@ -17,6 +17,7 @@ pub mod invite;
 pub mod outbox_driver;
 pub mod static_mode;
 pub mod strings;
+pub mod work_source;
 pub mod worker_id;
 
 mod canvas;

@@ -18,6 +18,7 @@ use crate::api;
 use crate::clock::{page_ms, unix_ms};
 use crate::drafts::{submission_id_for, LocalDrafts};
 use crate::invite;
+use crate::work_source::WorkSource;
 use crate::worker_id::new_submission_id;
 
 fn local_storage() -> Option<web_sys::Storage> {
@@ -29,6 +30,8 @@ fn local_storage() -> Option<web_sys::Storage> {
 pub struct Driver {
     pub sync: RwSignal<SyncState>,
     session: RwSignal<Session>,
+    /// Where submissions go.
+    source: WorkSource,
     key: StoredValue<String>,
     sending: StoredValue<bool>,
     timer: StoredValue<Option<TimeoutHandle>>,
@@ -36,13 +39,14 @@ pub struct Driver {
 
 impl Driver {
     /// Loads the stored outbox of the session's job and worker, and starts sending what it holds.
-    pub fn start(session: RwSignal<Session>) -> Self {
+    pub fn start(session: RwSignal<Session>, source: WorkSource) -> Self {
         let key =
             session.with_untracked(|s| outbox_storage_key(s.job().unwrap_or(""), s.worker_id()));
         let state = local_storage().map_or_else(SyncState::default, |s| load(&s, &key));
         let driver = Self {
             sync: RwSignal::new(state),
             session,
+            source,
             key: StoredValue::new(key),
             sending: StoredValue::new(false),
             timer: StoredValue::new(None),
@@ -78,17 +82,16 @@ impl Driver {
     }
 
     /// The volunteer submitted the current task: the submission goes into the stored outbox first, the draft
-    /// goes, the next task comes on screen at once, and sending starts in the background.
-    pub fn submit(&self, answer: TaskAnswer) {
+    /// goes, the next task comes on screen at once, and sending starts in the background. Answers the queued
+    /// body (the very bytes the server gets), or `None` when nothing was queued (the status line says why).
+    pub fn submit(&self, answer: TaskAnswer) -> Option<String> {
         let prepared = self.session.with_untracked(|s| {
             let key = s.draft_key()?;
             let id = submission_id_for(&LocalDrafts, &key);
             Some((key, s.prepare_submission(answer, page_ms(), id)?))
         });
-        let Some((key, submission)) = prepared else {
-            return;
-        };
-        let url = api::submissions_url(&key.job);
+        let (key, submission) = prepared?;
+        let url = self.source.submissions_url(&key.job);
         let queued = self
             .sync
             .try_update(|s| s.enqueue(&submission, &url, unix_ms()));
@@ -98,7 +101,7 @@ impl Driver {
                     "The image could not be queued: {e}."
                 )));
             });
-            return;
+            return None;
         }
         self.persist();
         LocalDrafts.remove(&key);
@@ -110,6 +113,13 @@ impl Driver {
             });
         });
         self.pump();
+        self.sync.with_untracked(|s| {
+            s.outbox
+                .entries
+                .iter()
+                .find(|e| e.submission_id == submission.submission_id)
+                .map(|e| e.body.clone())
+        })
     }
 
     /// Sends whatever is due now (after a re-authentication, a retry, or the network coming back).

@@ -11,7 +11,6 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use crate::api::api_url;
-use crate::app::submit_current_task;
 use crate::canvas::BoxCanvas;
 use crate::components::box_list::{BoxList, EditField};
 use crate::components::instructions::Instructions;
@@ -21,7 +20,9 @@ use crate::components::shortcut_help::{load_keymap, ShortcutHelp};
 use crate::components::status::ErrorAlert;
 use crate::components::verify_panel::VerifyPanel;
 use crate::components::view_controls::{load_display, ViewControls};
+use crate::outbox_driver::Driver;
 use crate::strings::text as t;
+use crate::work_source::WorkSource;
 use crowdbox_core::worker::{answer, box_rows, not_ready, verify_rows, Event, Session};
 use keys::typed_into_text_field;
 
@@ -81,7 +82,11 @@ pub fn TaskView(
     // A saved draft of this task (after a reload or a crash) replaces the starting boxes; every change is saved.
     crate::drafts::keep_draft(session, &task, editor);
     // Embedded: the host page hears about every change of the boxes.
-    crate::embed::watch_editor(&task, editor);
+    let source = WorkSource::current();
+    if let WorkSource::Embedded(embed) = source {
+        embed.watch_editor(&task, editor);
+    }
+    let driver = use_context::<Driver>();
     // After the draft: a restored draft is a fresh editor, and the volunteer's keys apply to it too.
     editor.update_untracked(|e| e.set_keymap(load_keymap()));
 
@@ -175,7 +180,9 @@ pub fn TaskView(
                 .map(|a| (ImageRect::from_coco(a.bbox), a.category_id))
                 .collect(),
         );
-        submit_current_task(session, task_answer);
+        if let Some(driver) = driver {
+            source.submit(session, driver, task_answer);
+        }
     });
     let submit = move |_| {
         send.run(if unsure.get_untracked() {
