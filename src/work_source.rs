@@ -47,6 +47,20 @@ impl WorkSource {
         }
     }
 
+    /// Where the crowdbox API lives: the host's `api_base` when embedded, else the origin that served the app
+    /// (empty).
+    pub fn api_base(self) -> String {
+        match self {
+            Self::Embedded(embed) => embed.api_base(),
+            _ => String::new(),
+        }
+    }
+
+    /// A server path (`/api/…`) resolved against [`Self::api_base`]; other URLs as they are.
+    pub fn api_url(self, path: &str) -> String {
+        api::api_url(&self.api_base(), path)
+    }
+
     /// The static job's source, in static-site mode.
     pub fn static_source(self) -> Option<StoredValue<StaticSource>> {
         match self {
@@ -70,7 +84,7 @@ impl WorkSource {
         };
         match own {
             Some(batch) => Ok(batch),
-            None => api::lease_batch(job, worker, invite).await,
+            None => api::lease_batch(&self.api_base(), job, worker, invite).await,
         }
     }
 
@@ -79,7 +93,7 @@ impl WorkSource {
         self.static_source()
             .and_then(|s| s.try_with_value(|s| s.submit_url.clone()))
             .flatten()
-            .unwrap_or_else(|| api::submissions_url(job))
+            .unwrap_or_else(|| api::submissions_url(&self.api_base(), job))
     }
 
     /// Whether submissions are sent somewhere (through the outbox), rather than only kept on the page.

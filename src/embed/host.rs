@@ -91,9 +91,6 @@ async fn resolve_tasks(
 fn start(embed: Embed, init: Init, parent: String, state: RwSignal<Loading>) {
     apply_theme(&init.theme);
     crate::strings::replace(init.strings.clone());
-    if let Some(base) = &init.api_base {
-        crate::api::set_api_base(base);
-    }
     if init.tasks.is_empty() {
         // Tasks from a crowdbox server job (checked: `init` has a job when it has no tasks).
         let job = init.job.clone().unwrap_or_default();

@@ -41,6 +41,8 @@ struct Work {
     /// The answer's key (`boundingBox` unless the host named another).
     name: String,
     token: Option<String>,
+    /// Where the crowdbox API lives (the host's `api_base` without a trailing `/`; empty = this page's origin).
+    api_base: String,
     instructions: String,
     categories: Vec<CocoCategory>,
     /// The host's tasks; `None` when the tasks come from a crowdbox server job.
@@ -88,6 +90,11 @@ impl Embed {
     /// The bearer token the host handed over (sent as the invite to the crowdbox server).
     pub fn token(self) -> Option<String> {
         self.with_work(|w| w.token.clone()).flatten()
+    }
+
+    /// Where the crowdbox API lives (empty: the origin that served the app).
+    pub fn api_base(self) -> String {
+        self.with_work(|w| w.api_base.clone()).unwrap_or_default()
     }
 
     /// Whether the tasks come from a crowdbox server job (then submissions go through the outbox).
@@ -229,6 +236,10 @@ impl Embed {
                 .clone()
                 .unwrap_or_else(|| DEFAULT_ANSWER_NAME.to_owned()),
             token: init.token.clone(),
+            api_base: init
+                .api_base
+                .as_deref()
+                .map_or_else(String::new, |b| b.trim_end_matches('/').to_owned()),
             instructions: protocol::instructions(init),
             categories: protocol::categories(&init.labels),
             tasks,

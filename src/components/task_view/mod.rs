@@ -10,7 +10,6 @@ use crowdbox_core::wire::{ExampleKind, Outcome, Task, TaskMode};
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::api::api_url;
 use crate::canvas::BoxCanvas;
 use crate::components::box_list::{BoxList, EditField};
 use crate::components::instructions::Instructions;
@@ -38,13 +37,14 @@ pub fn TaskView(
     instructions_open: RwSignal<bool>,
     previous_boxes: PreviousBoxes,
 ) -> impl IntoView {
+    let source = WorkSource::current();
     let (categories, instructions, mode, allow_carry, examples) = session.with_untracked(|s| {
         let examples: Vec<(String, bool, String)> = s
             .examples()
             .iter()
             .map(|e| {
                 (
-                    api_url(&e.url),
+                    source.api_url(&e.url),
                     e.kind == ExampleKind::Good,
                     e.caption.clone(),
                 )
@@ -82,7 +82,6 @@ pub fn TaskView(
     // A saved draft of this task (after a reload or a crash) replaces the starting boxes; every change is saved.
     crate::drafts::keep_draft(session, &task, editor);
     // Embedded: the host page hears about every change of the boxes.
-    let source = WorkSource::current();
     if let WorkSource::Embedded(embed) = source {
         embed.watch_editor(&task, editor);
     }
@@ -253,15 +252,17 @@ pub fn TaskView(
     });
     on_cleanup(move || hotkeys.remove());
 
-    let image_url = api_url(&task.image_url);
+    let image_url = source.api_url(&task.image_url);
     let tiles = task.tiles;
     // A huge image's next task is fetched ahead by its overview tile only.
     let upcoming: Vec<String> = session.with_untracked(|s| {
         s.upcoming_tasks()
             .iter()
             .map(|t| match &t.tiles {
-                Some(pyramid) => crate::canvas::overview_url(&api_url(&t.image_url), pyramid),
-                None => api_url(&t.image_url),
+                Some(pyramid) => {
+                    crate::canvas::overview_url(&source.api_url(&t.image_url), pyramid)
+                }
+                None => source.api_url(&t.image_url),
             })
             .collect()
     });
