@@ -230,22 +230,31 @@ pub fn BoxCanvas(
 fn handler<E: AsRef<web_sys::Event> + 'static>(
     surface: &Rc<Surface>,
     canvas_ref: NodeRef<html::Canvas>,
-    read: impl Fn(&HtmlCanvasElement, &E) -> Option<Input> + 'static,
-    consumed: impl Fn(&HtmlCanvasElement, &E) + 'static,
+    read: impl Fn(&HtmlCanvasElement, &E) -> Option<Input> + Clone + 'static,
+    consumed: impl Fn(&HtmlCanvasElement, &E) + Clone + 'static,
 ) -> impl Fn(E) + Clone + 'static {
     let surface = Rc::clone(surface);
-    let read = Rc::new(read);
-    let consumed = Rc::new(consumed);
     move |ev: E| {
         let Some(canvas) = canvas_ref.get_untracked() else {
             return;
         };
-        let response = read(&canvas, &ev).and_then(|input| surface.handle(input));
-        if response.is_some_and(|r| r.consumed) {
-            ev.as_ref().prevent_default();
+        if feed(&surface, read(&canvas, &ev), ev.as_ref()) {
             consumed(&canvas, &ev);
         }
     }
+}
+
+/// Feeds `input` to the editor; when it consumed it, prevents `event`'s default action and says so. (Not
+/// generic, so the handlers share it.)
+#[inline(never)]
+fn feed(surface: &Rc<Surface>, input: Option<Input>, event: &web_sys::Event) -> bool {
+    let consumed = input
+        .and_then(|input| surface.handle(input))
+        .is_some_and(|r| r.consumed);
+    if consumed {
+        event.prevent_default();
+    }
+    consumed
 }
 
 /// Present for screen readers, invisible on screen (the usual clip pattern; `display: none` would silence it).
