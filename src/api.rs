@@ -1,46 +1,19 @@
 //! The one module that talks to the crowdbox server. Every request and answer uses the wire types of
 //! `crowdbox_core::wire`, so the JSON shape is defined once for both sides.
 
-use std::fmt;
-
 use crowdbox_core::wire::{ErrorBody, ErrorCode, LeaseRequest, Receipt, TaskBatch};
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 
-use std::cell::RefCell;
-
-thread_local! {
-    /// Where the API lives, prefixed to every request path and server image URL. Empty = the origin that served
-    /// the app; an embedding host may name another ([`set_api_base`]). This is the only place that decides it.
-    static API_BASE: RefCell<String> = const { RefCell::new(String::new()) };
-}
-
-/// Sends every API request to `base` (e.g. `https://crowdbox.example` or `https://example.org/crowdbox`).
-pub fn set_api_base(base: &str) {
-    API_BASE.with(|b| *b.borrow_mut() = base.trim_end_matches('/').to_owned());
-}
-
-/// A failed request, in words a volunteer can read.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApiError {
-    /// The HTTP status when the server answered; `None` when it could not be reached.
-    pub status: Option<u16>,
-    /// The server's machine-readable code (`ErrorBody.error.code`), when it sent one.
-    pub code: Option<ErrorCode>,
-    pub message: String,
-}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
+pub use crowdbox_core::worker::ApiError;
 
 /// `path` resolved against the API base when it is a server path (starts with `/`); other URLs (absolute image
-/// URLs of imported or host-given images) as they are.
-pub fn api_url(path: &str) -> String {
+/// URLs of imported or host-given images) as they are. `base` is where the API lives (e.g.
+/// `https://crowdbox.example`, no trailing `/`); empty is the origin that served the app. The page's
+/// [`crate::work_source::WorkSource`] decides it (an embedding host may name another).
+pub fn api_url(base: &str, path: &str) -> String {
     if path.starts_with('/') && !path.starts_with("//") {
-        API_BASE.with(|b| format!("{}{path}", b.borrow()))
+        format!("{base}{path}")
     } else {
         path.to_owned()
     }
@@ -63,6 +36,7 @@ fn post(url: &str, invite: Option<&str>) -> gloo_net::http::RequestBuilder {
 
 /// `POST /api/jobs/{job}/batches`: lease the next batch of tasks (or get back the ones this worker still holds).
 pub async fn lease_batch(
+    base: &str,
     job: &str,
     worker_id: &str,
     invite: Option<&str>,
@@ -70,7 +44,7 @@ pub async fn lease_batch(
     let body = LeaseRequest {
         worker_id: worker_id.to_owned(),
     };
-    let url = api_url(&format!("{}/batches", job_path(job)));
+    let url = api_url(base, &format!("{}/batches", job_path(job)));
     let request = post(&url, invite)
         .json(&body)
         .map_err(|e| request_error("lease tasks", e))?;
@@ -81,13 +55,9 @@ pub async fn lease_batch(
     decode(response, "lease tasks").await
 }
 
-/// The URL submissions of `job` are posted to.
-/// In static-site mode, the job file's `submit_url`.
-pub fn submissions_url(job: &str) -> String {
-    if let Some(url) = crate::static_mode::submit_url() {
-        return url;
-    }
-    api_url(&format!("{}/submissions", job_path(job)))
+/// The URL the server takes submissions of `job` at.
+pub fn submissions_url(base: &str, job: &str) -> String {
+    api_url(base, &format!("{}/submissions", job_path(job)))
 }
 
 /// `POST /api/jobs/{job}/submissions` with a body queued in the outbox (a serialized `Submission`), sent as the

@@ -4,23 +4,21 @@
 use std::time::Duration;
 
 use crowdbox_core::outbox::RetryPolicy;
-use crowdbox_core::wire::TaskAnswer;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api;
 use crate::components::messages::SessionMessage;
 use crate::components::progress::Progress;
 use crate::components::static_panel::StaticPanel;
 use crate::components::status::StatusLine;
 use crate::components::sync_status::SyncStatus;
 use crate::components::task_view::{PreviousBoxes, TaskView};
-use crate::drafts::{DraftStore, LocalDrafts};
-use crate::invite::invite_for_job;
-use crate::outbox_driver::{outcome_of, Driver};
-use crate::session::{Phase, Session};
+use crate::drafts::LocalDrafts;
+use crate::outbox_driver::Driver;
 use crate::static_mode;
+use crate::work_source::WorkSource;
 use crate::worker_id::worker_id;
+use crowdbox_core::worker::{outcome_of, DraftStore, Event, Phase, Session};
 
 /// The `job` query parameter of the page's address (`?job=demo`).
 fn job_from_address() -> Option<String> {
@@ -30,20 +28,18 @@ fn job_from_address() -> Option<String> {
         .get("job")
 }
 
-/// A monotonic millisecond clock for measuring how long a task took (`std::time::Instant` panics on wasm32).
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
-}
-
 /// Leases the next batch (or resumes the one this volunteer holds) and applies the answer. Tasks whose
 /// submission is already in the outbox are skipped. A lease that fails for a passing reason (no network, 5xx,
 /// 408, 429) is tried again by itself with backoff; `attempt` counts those tries.
-pub fn lease_next_batch(session: RwSignal<Session>, driver: Driver, attempt: u32) {
+pub fn lease_next_batch(
+    source: WorkSource,
+    session: RwSignal<Session>,
+    driver: Driver,
+    attempt: u32,
+) {
     let request = session
         .try_update(|s| {
-            s.begin_lease().then(|| {
+            s.apply(Event::LeaseWanted).then(|| {
                 (
                     s.job().map(str::to_owned),
                     s.worker_id().to_owned(),
@@ -56,42 +52,32 @@ pub fn lease_next_batch(session: RwSignal<Session>, driver: Driver, attempt: u32
         return;
     };
     spawn_local(async move {
-        // In static-site mode the tasks are already in the page: the "lease" is every task not done yet.
-        let answer = match static_mode::lease().or_else(crate::embed::lease) {
-            Some(batch) => Ok(batch),
-            None => api::lease_batch(&job, &worker, invite.as_deref()).await,
-        };
+        let answer = source.lease(&job, &worker, invite.as_deref()).await;
         if let Err(e) = &answer {
             if RetryPolicy::is_retryable(outcome_of(&Err(e.clone()))) {
-                session.try_update(|s| s.lease_will_retry(e));
+                session.try_update(|s| s.apply(Event::LeaseRetrying(e)));
                 let delay = RetryPolicy::default().delay_ms(attempt + 1, js_sys::Math::random());
                 set_timeout(
-                    move || lease_next_batch(session, driver, attempt + 1),
+                    move || lease_next_batch(source, session, driver, attempt + 1),
                     Duration::from_millis(delay as u64),
                 );
                 return;
             }
         }
         let queued = driver.queued_tasks();
-        session.try_update(|s| s.apply_lease(answer, now_ms(), &queued));
+        session.try_update(|s| {
+            s.apply(Event::Leased {
+                answer,
+                now_ms: crate::clock::page_ms(),
+                queued: &queued,
+            })
+        });
         let tasks = session.with_untracked(Session::batch_task_ids);
         if !tasks.is_empty() {
             driver.sync.update(|s| s.forget_stored_except(&tasks));
             LocalDrafts.prune(&job, &worker, &tasks);
         }
     });
-}
-
-/// Queues the current task's result in the outbox and moves on to the next task at once; the result is sent
-/// in the background.
-pub fn submit_current_task(session: RwSignal<Session>, answer: TaskAnswer) {
-    if crate::embed::is_active() {
-        crate::embed::submit(session, use_context::<Driver>(), answer);
-    } else if static_mode::is_active() {
-        static_mode::submit(session, use_context::<Driver>(), answer);
-    } else if let Some(driver) = use_context::<Driver>() {
-        driver.submit(answer);
-    }
 }
 
 /// What a page shows while its work loads (static-site mode's job file, an embedding host's `init`), or why it
@@ -102,8 +88,8 @@ pub(crate) enum Loading {
     Busy(&'static str),
     /// A heading (a [`crate::strings`] key) and the reason.
     Failed(&'static str, String),
-    /// Working on this job.
-    Ready(String),
+    /// Working on this job, from this source.
+    Ready(String, WorkSource),
 }
 
 /// The page for a [`Loading`] state: the message, or the worker's page once the job is ready. (One view for
@@ -127,7 +113,7 @@ pub(crate) fn loading_view(state: RwSignal<Loading>) -> impl IntoView {
             </main>
         }
         .into_any(),
-        Loading::Ready(name) => view! { <Worker job=Some(name) /> }.into_any(),
+        Loading::Ready(name, source) => view! { <Worker job=Some(name) source /> }.into_any(),
     }
 }
 
@@ -138,7 +124,7 @@ pub fn App() -> impl IntoView {
     }
     match static_mode::job_file_from_page() {
         Some(file) => view! { <StaticApp file /> }.into_any(),
-        None => view! { <Worker job=job_from_address() /> }.into_any(),
+        None => view! { <Worker job=job_from_address() source=WorkSource::Server /> }.into_any(),
     }
 }
 
@@ -149,10 +135,9 @@ fn StaticApp(file: String) -> impl IntoView {
     spawn_local(async move {
         let loaded = static_mode::load_job(&file).await;
         state.set(match loaded {
-            Ok(source) => {
-                let name = source.job.name.clone();
-                static_mode::install(source);
-                Loading::Ready(name)
+            Ok(loaded) => {
+                let name = loaded.job.name.clone();
+                Loading::Ready(name, WorkSource::Static(StoredValue::new(loaded)))
             }
             Err(e) => Loading::Failed("job_failed", e),
         });
@@ -162,20 +147,17 @@ fn StaticApp(file: String) -> impl IntoView {
 
 /// The worker's page for one job: the session, the outbox, and the task on screen.
 #[component]
-pub(crate) fn Worker(job: Option<String>) -> impl IntoView {
-    // Embedded, the host hands over the token; otherwise it comes from the invite link.
-    let invite = crate::embed::token().or_else(|| {
-        job.as_deref()
-            .filter(|_| !static_mode::is_active())
-            .and_then(invite_for_job)
-    });
-    let session = RwSignal::new(Session::new(job, worker_id()).with_invite(invite));
-    let driver = Driver::start(session);
+pub(crate) fn Worker(job: Option<String>, source: WorkSource) -> impl IntoView {
+    provide_context(source);
+    let invite = source.invite(job.as_deref());
+    let session =
+        RwSignal::new(Session::new(job, worker_id(), crate::strings::words()).with_invite(invite));
+    let driver = Driver::start(session, source);
     provide_context(driver);
     let preferred_category = RwSignal::new(None::<u64>);
     let previous_boxes: PreviousBoxes = RwSignal::new(Vec::new());
     let instructions_open = RwSignal::new(true);
-    lease_next_batch(session, driver, 0);
+    lease_next_batch(source, session, driver, 0);
 
     // The server hands out new tasks only when this volunteer's leased ones are submitted: lease the next batch
     // once every submission of this batch is stored.
@@ -183,15 +165,14 @@ pub(crate) fn Worker(job: Option<String>) -> impl IntoView {
         let (phase, tasks) = session.with(|s| (s.phase(), s.batch_task_ids()));
         let unstored = driver.sync.with(|s| s.holds_unstored(&tasks));
         if phase == Phase::Syncing && !unstored {
-            lease_next_batch(session, driver, 0);
+            lease_next_batch(source, session, driver, 0);
         }
     });
 
     // Changes only when another task comes on screen, so the task view (and its editor) is re-created per task
     // and not on every session update.
     let current_task = Memo::new(move |_| session.with(|s| s.current_task().cloned()));
-    // Embedded work the host did not name has a made-up name (for its drafts): not shown.
-    let named = !crate::embed::job_is_unnamed();
+    let named = source.shows_job_name();
     let job_name = move || {
         session
             .with(|s| s.job().map(str::to_owned))
@@ -211,9 +192,17 @@ pub(crate) fn Worker(job: Option<String>) -> impl IntoView {
                 <StatusLine session />
                 <SyncStatus driver />
             </header>
-            <Show when=static_mode::is_active>
-                <StaticPanel session on_tasks_added=move |()| lease_next_batch(session, driver, 0) />
-            </Show>
+            {source
+                .static_source()
+                .map(|static_source| {
+                    view! {
+                        <StaticPanel
+                            session
+                            source=static_source
+                            on_tasks_added=move |()| lease_next_batch(source, session, driver, 0)
+                        />
+                    }
+                })}
             {move || match current_task.get() {
                 Some(task) => {
                     view! {
@@ -226,7 +215,7 @@ pub(crate) fn Worker(job: Option<String>) -> impl IntoView {
                         <main class="message-area">
                             <SessionMessage
                                 session
-                                on_retry=move |()| lease_next_batch(session, driver, 0)
+                                on_retry=move |()| lease_next_batch(source, session, driver, 0)
                             />
                         </main>
                     }

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod app;
+pub mod clock;
 pub mod components;
 /// The owner console (`--features console`, its own bundle).
 #[cfg(feature = "console")]
@@ -14,9 +15,9 @@ pub mod drafts;
 pub mod embed;
 pub mod invite;
 pub mod outbox_driver;
-pub mod session;
 pub mod static_mode;
 pub mod strings;
+pub mod work_source;
 pub mod worker_id;
 
 mod canvas;

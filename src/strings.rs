@@ -3,32 +3,28 @@
 
 use std::cell::RefCell;
 
+use crowdbox_core::strings::Words;
+
 thread_local! {
-    static REPLACED: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
+    static WORDS: RefCell<Words> = RefCell::new(Words::default());
 }
 
 /// Uses the host's words (already checked: known keys, short texts) instead of the defaults.
 pub fn replace(strings: Vec<(String, String)>) {
-    REPLACED.with(|r| *r.borrow_mut() = strings);
+    WORDS.with(|w| *w.borrow_mut() = Words::new(strings));
+}
+
+/// The page's words now (the session is given them when it starts).
+pub fn words() -> Words {
+    WORDS.with(|w| w.borrow().clone())
 }
 
 /// The words for `key`: the host's, else the English default.
 pub fn text(key: &'static str) -> String {
-    REPLACED
-        .with(|r| {
-            r.borrow()
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.clone())
-        })
-        .unwrap_or_else(|| {
-            crowdbox_core::strings::default_text(key)
-                .unwrap_or(key)
-                .to_owned()
-        })
+    WORDS.with(|w| w.borrow().text(key))
 }
 
 /// The words for `key` with each `{name}` replaced by its value (see `crowdbox_core::strings::fill`).
 pub fn fill(key: &'static str, values: &[(&str, &str)]) -> String {
-    crowdbox_core::strings::fill(&text(key), values)
+    WORDS.with(|w| w.borrow().fill(key, values))
 }

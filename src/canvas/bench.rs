@@ -10,6 +10,8 @@ use std::cell::Cell;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
+use crate::clock::page_ms as now;
+
 pub type Hook = Closure<dyn FnMut() -> f64>;
 
 const REPAINT: &str = "__crowdboxRepaint";
@@ -31,12 +33,6 @@ pub fn enabled() -> bool {
                 .is_some_and(|p| p.has("bench"))
         })
     })
-}
-
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
 }
 
 fn set(name: &str, value: &JsValue) {

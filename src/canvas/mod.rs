@@ -25,7 +25,7 @@ pub use tiles::overview_url;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use crowdbox_core::editor::{Editor, TouchPhase};
+use crowdbox_core::editor::{Editor, Input, TouchPhase};
 use crowdbox_core::tiles::TilePyramid;
 use leptos::html;
 use leptos::prelude::*;
@@ -109,121 +109,76 @@ pub fn BoxCanvas(
         });
     }
 
-    let with_canvas = move |f: &dyn Fn(&HtmlCanvasElement)| {
-        if let Some(canvas) = canvas_ref.get_untracked() {
-            f(&canvas);
-        }
-    };
-    let on_pointer_down = {
-        let surface = Rc::clone(&surface);
-        move |ev: web_sys::PointerEvent| {
-            with_canvas(&|canvas| {
-                // preventDefault below also prevents the focus a press would give: focus explicitly, so keys work.
-                let options = web_sys::FocusOptions::new();
-                options.set_prevent_scroll(true);
-                let _ = canvas.focus_with_options(&options);
-                let Some(response) = input::touch(canvas, &ev, TouchPhase::Start)
-                    .or_else(|| input::pointer_down(canvas, &ev))
-                    .and_then(|i| surface.handle(i))
-                else {
-                    return;
-                };
-                if response.consumed {
-                    ev.prevent_default();
-                    // Keep receiving the drag when it leaves the canvas, so its release always arrives.
-                    let _ = canvas.set_pointer_capture(ev.pointer_id());
-                }
-            })
-        }
-    };
-    let on_pointer_move = {
-        let surface = Rc::clone(&surface);
-        move |ev: web_sys::PointerEvent| {
-            with_canvas(&|canvas| {
-                if let Some(response) = input::touch(canvas, &ev, TouchPhase::Move)
-                    .or_else(|| input::pointer_move(canvas, &ev))
-                    .and_then(|i| surface.handle(i))
-                {
-                    if response.consumed {
-                        ev.prevent_default();
-                    }
-                }
-            })
-        }
-    };
-    let on_pointer_up = {
-        let surface = Rc::clone(&surface);
-        move |ev: web_sys::PointerEvent| {
-            with_canvas(&|canvas| {
-                if let Some(response) = input::touch(canvas, &ev, TouchPhase::End)
-                    .or_else(|| input::pointer_up(canvas, &ev))
-                    .and_then(|i| surface.handle(i))
-                {
-                    if response.consumed {
-                        ev.prevent_default();
-                    }
-                }
-            })
-        }
-    };
-    let on_pointer_cancel = {
-        let surface = Rc::clone(&surface);
-        move |ev: web_sys::PointerEvent| {
-            with_canvas(&|canvas| {
-                // A finger that is still known (not lifted) is cancelled alone; a lifted one is ignored.
-                let input = input::touch(canvas, &ev, TouchPhase::Cancel)
-                    .unwrap_or_else(input::pointer_cancel);
-                surface.handle(input);
-            })
-        }
-    };
-    let on_pointer_leave = {
-        let surface = Rc::clone(&surface);
-        move |ev: web_sys::PointerEvent| {
-            if let Some(input) = input::pointer_leave(&ev) {
-                surface.handle(input);
-            }
-        }
-    };
-    let on_key_down = {
-        let surface = Rc::clone(&surface);
-        move |ev: web_sys::KeyboardEvent| {
-            if let Some(response) = input::key_down(&ev).and_then(|i| surface.handle(i)) {
-                if response.consumed {
-                    ev.prevent_default();
-                }
-            }
-        }
-    };
-    let on_key_up = {
-        let surface = Rc::clone(&surface);
-        move |ev: web_sys::KeyboardEvent| {
-            if let Some(response) = input::key_up(&ev).and_then(|i| surface.handle(i)) {
-                if response.consumed {
-                    ev.prevent_default();
-                }
-            }
-        }
-    };
-    let on_blur = {
-        let surface = Rc::clone(&surface);
-        move |_: web_sys::FocusEvent| {
-            surface.handle(input::focus_lost());
-        }
-    };
-    let on_wheel = {
-        let surface = Rc::clone(&surface);
-        move |ev: web_sys::WheelEvent| {
-            with_canvas(&|canvas| {
-                if surface
-                    .handle(input::wheel(canvas, &ev))
-                    .is_some_and(|r| r.consumed)
-                {
-                    ev.prevent_default();
-                }
-            })
-        }
-    };
+    let on_pointer_down = handler(
+        &surface,
+        canvas_ref,
+        |canvas, ev: &web_sys::PointerEvent| {
+            // preventDefault also prevents the focus a press would give: focus explicitly, so keys work.
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = canvas.focus_with_options(&options);
+            input::touch(canvas, ev, TouchPhase::Start).or_else(|| input::pointer_down(canvas, ev))
+        },
+        // Keep receiving the drag when it leaves the canvas, so its release always arrives.
+        |canvas, ev| {
+            let _ = canvas.set_pointer_capture(ev.pointer_id());
+        },
+    );
+    let on_pointer_move = handler(
+        &surface,
+        canvas_ref,
+        |canvas, ev: &web_sys::PointerEvent| {
+            input::touch(canvas, ev, TouchPhase::Move).or_else(|| input::pointer_move(canvas, ev))
+        },
+        |_, _| {},
+    );
+    let on_pointer_up = handler(
+        &surface,
+        canvas_ref,
+        |canvas, ev: &web_sys::PointerEvent| {
+            input::touch(canvas, ev, TouchPhase::End).or_else(|| input::pointer_up(canvas, ev))
+        },
+        |_, _| {},
+    );
+    // A finger that is still known (not lifted) is cancelled alone; a lifted one is ignored.
+    let on_pointer_cancel = handler(
+        &surface,
+        canvas_ref,
+        |canvas, ev: &web_sys::PointerEvent| {
+            Some(input::touch(canvas, ev, TouchPhase::Cancel).unwrap_or_else(input::pointer_cancel))
+        },
+        |_, _| {},
+    );
+    let on_pointer_leave = handler(
+        &surface,
+        canvas_ref,
+        |_, ev: &web_sys::PointerEvent| input::pointer_leave(ev),
+        |_, _| {},
+    );
+    let on_key_down = handler(
+        &surface,
+        canvas_ref,
+        |_, ev: &web_sys::KeyboardEvent| input::key_down(ev),
+        |_, _| {},
+    );
+    let on_key_up = handler(
+        &surface,
+        canvas_ref,
+        |_, ev: &web_sys::KeyboardEvent| input::key_up(ev),
+        |_, _| {},
+    );
+    let on_blur = handler(
+        &surface,
+        canvas_ref,
+        |_, _: &web_sys::FocusEvent| Some(input::focus_lost()),
+        |_, _| {},
+    );
+    let on_wheel = handler(
+        &surface,
+        canvas_ref,
+        |canvas, ev: &web_sys::WheelEvent| Some(input::wheel(canvas, ev)),
+        |_, _| {},
+    );
 
     view! {
         <div
@@ -267,6 +222,39 @@ pub fn BoxCanvas(
             }}
         </div>
     }
+}
+
+/// One canvas event handler: `read` turns the event into the editor's input (`None`: not the editor's), the
+/// surface feeds it to the editor, and when the editor consumed it the event's default action is prevented and
+/// `consumed` runs. (Events that cannot be cancelled, such as `pointercancel` or `blur`, ignore the prevention.)
+fn handler<E: AsRef<web_sys::Event> + 'static>(
+    surface: &Rc<Surface>,
+    canvas_ref: NodeRef<html::Canvas>,
+    read: impl Fn(&HtmlCanvasElement, &E) -> Option<Input> + Clone + 'static,
+    consumed: impl Fn(&HtmlCanvasElement, &E) + Clone + 'static,
+) -> impl Fn(E) + Clone + 'static {
+    let surface = Rc::clone(surface);
+    move |ev: E| {
+        let Some(canvas) = canvas_ref.get_untracked() else {
+            return;
+        };
+        if feed(&surface, read(&canvas, &ev), ev.as_ref()) {
+            consumed(&canvas, &ev);
+        }
+    }
+}
+
+/// Feeds `input` to the editor; when it consumed it, prevents `event`'s default action and says so. (Not
+/// generic, so the handlers share it.)
+#[inline(never)]
+fn feed(surface: &Rc<Surface>, input: Option<Input>, event: &web_sys::Event) -> bool {
+    let consumed = input
+        .and_then(|input| surface.handle(input))
+        .is_some_and(|r| r.consumed);
+    if consumed {
+        event.prevent_default();
+    }
+    consumed
 }
 
 /// Present for screen readers, invisible on screen (the usual clip pattern; `display: none` would silence it).

@@ -17,15 +17,7 @@ use crowdbox_core::geometry::ImageRect;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// One box as the list shows it: its label and its rectangle in image pixels.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BoxRow {
-    /// The editor's annotation id (stable while the task is open).
-    pub id: u64,
-    pub label: String,
-    pub rect: ImageRect,
-    pub selected: bool,
-}
+pub use crowdbox_core::worker::BoxRow;
 
 /// A number of image pixels as the list shows it: whole pixels without decimals, else one decimal.
 pub fn pixels(v: f64) -> String {
@@ -34,19 +26,6 @@ pub fn pixels(v: f64) -> String {
         format!("{rounded:.0}")
     } else {
         format!("{rounded:.1}")
-    }
-}
-
-impl BoxRow {
-    pub fn coordinates(&self) -> String {
-        let r = self.rect;
-        format!(
-            "x {}, y {}, w {}, h {}",
-            r.x.round(),
-            r.y.round(),
-            r.w.round(),
-            r.h.round()
-        )
     }
 }
 

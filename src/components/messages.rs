@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use crate::components::status::ErrorAlert;
-use crate::session::{Phase, Session};
 use crate::strings::text as t;
+use crate::work_source::WorkSource;
+use crowdbox_core::worker::{Phase, Session};
 
 #[component]
 pub fn SessionMessage(
@@ -14,6 +15,7 @@ pub fn SessionMessage(
     on_retry: Callback<()>,
 ) -> impl IntoView {
     let phase = Memo::new(move |_| session.with(Session::phase));
+    let is_static = WorkSource::current().static_source().is_some();
     move || {
         match phase.get() {
         Phase::NoJob => view! {
@@ -62,7 +64,7 @@ pub fn SessionMessage(
             </section>
         }
         .into_any(),
-        Phase::Done if crate::static_mode::is_active() => view! {
+        Phase::Done if is_static => view! {
             <section class="message" aria-labelledby="message-heading">
                 <h2 id="message-heading">{t("static_done_heading")}</h2>
                 <p id="done-message">

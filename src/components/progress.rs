@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::session::Session;
+use crowdbox_core::worker::Session;
 
 #[component]
 pub fn Progress(session: RwSignal<Session>) -> impl IntoView {

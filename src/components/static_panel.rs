@@ -5,10 +5,9 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::drafts::DraftStore;
-use crate::session::Session;
-use crate::static_mode::{self, export, load, results};
+use crate::static_mode::{self, export, load, results, StaticSource};
 use crate::strings::text as t;
+use crowdbox_core::worker::{DraftStore, Session};
 
 /// The files of a file list (from the file input or a drop).
 fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
@@ -21,16 +20,18 @@ fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
 #[component]
 pub fn StaticPanel(
     session: RwSignal<Session>,
+    /// The static job and its tasks (the volunteer's images are added to them).
+    source: StoredValue<StaticSource>,
     /// Asks for the tasks again (after files were added).
     #[prop(into)]
     on_tasks_added: Callback<()>,
 ) -> impl IntoView {
-    let job = static_mode::with_source(|s| s.job.clone());
-    let Some(job) = job else {
+    let Some((job, no_tasks)) = source.try_with_value(|s| (s.job.clone(), s.tasks.is_empty()))
+    else {
         return ().into_any();
     };
     // A job without a task list starts with the volunteer's own images.
-    let first_note = if static_mode::with_source(|s| s.tasks.is_empty()).unwrap_or(false) {
+    let first_note = if no_tasks {
         t("open_images_to_start")
     } else {
         String::new()
@@ -57,7 +58,7 @@ pub fn StaticPanel(
         spawn_local(async move {
             let (tasks, refused) = load::file_tasks(files).await;
             let added = tasks.len();
-            static_mode::add_tasks(tasks);
+            source.update_value(|s| s.add_tasks(tasks));
             note.set(if refused.is_empty() {
                 format!("{added} images opened.")
             } else {

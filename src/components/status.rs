@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::session::Session;
+use crowdbox_core::worker::Session;
 
 /// Always in the page (a live region must exist before its text changes to be announced).
 #[component]

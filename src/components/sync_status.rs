@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::outbox_driver::{Driver, Refused, SyncState};
+use crate::outbox_driver::Driver;
 use crate::strings::text as t;
+use crowdbox_core::worker::{Refused, SyncState};
 
 /// The invite from what the volunteer pasted: the token itself, or a whole invite link.
 fn invite_from_input(text: &str) -> String {

@@ -3,17 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::components::box_list::BoxRow;
 use crate::strings::{fill, text as t};
 
-/// One given box as the verify list shows it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct VerifyRow {
-    pub row: BoxRow,
-    /// `Some(true)` accepted, `Some(false)` rejected, `None` not judged yet.
-    pub verdict: Option<bool>,
-    pub reason: String,
-}
+pub use crowdbox_core::worker::VerifyRow;
 
 #[component]
 pub fn VerifyPanel(

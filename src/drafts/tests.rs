@@ -1,8 +1,8 @@
-//! Drafts in the browser's real localStorage.
+//! Drafts in the browser's real localStorage (what a draft holds and restores is tested natively in core).
 
 use super::*;
 use crowdbox_core::coco::CocoCategory;
-use crowdbox_core::geometry::ImageSize;
+use crowdbox_core::geometry::{ImageRect, ImageSize};
 use wasm_bindgen_test::{wasm_bindgen_test as test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -116,75 +116,10 @@ fn a_task_without_a_draft_gets_a_fresh_id_and_a_drafted_task_keeps_its_own() {
 }
 
 #[test]
-fn boxes_handed_back_by_a_refused_submission_become_a_draft_with_the_last_label_active() {
-    let boxes = vec![
-        DraftBox {
-            bbox: [3.0, 4.0, 5.0, 6.0],
-            category_id: 2,
-            origin: None,
-        },
-        DraftBox {
-            bbox: [30.0, 40.0, 5.0, 6.0],
-            category_id: 3,
-            origin: None,
-        },
-    ];
-    let draft = Draft::of_boxes(boxes, "again".into());
-    assert_eq!(draft.submission_id, "again");
-    let restored = draft.restore(&editor());
-    assert_eq!(restored.annotations().len(), 2);
-    assert_eq!(
-        restored.annotations()[0].rect.to_coco(),
-        [3.0, 4.0, 5.0, 6.0]
-    );
-    assert_eq!(restored.annotations()[0].category_id, 2);
-    assert_eq!(restored.active_category(), 3);
-}
-
-#[test]
 fn a_corrupted_draft_is_ignored_rather_than_breaking_the_task() {
     let k = key("drafts-d", 9);
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage.set_item(&k.storage_key(), "{not json").unwrap();
     assert_eq!(LocalDrafts.load(&k), None);
     LocalDrafts.remove(&k);
-}
-
-#[test]
-fn a_draft_kept_through_local_storage_keeps_what_became_of_the_given_boxes_and_the_verdicts() {
-    let given = || {
-        let mut e = editor();
-        e.load_given_boxes([
-            (1, ImageRect::from_coco([10.0, 10.0, 50.0, 50.0]), 1),
-            (2, ImageRect::from_coco([100.0, 100.0, 50.0, 50.0]), 2),
-        ]);
-        e
-    };
-    let mut edited = given();
-    edited.select(Some(2));
-    edited.delete_selected();
-    edited.load_boxes([(ImageRect::from_coco([300.0, 300.0, 20.0, 20.0]), 3)]);
-    let store = LocalDrafts;
-    let k = key("origins", 1);
-    store
-        .save(&k, &Draft::of_editor(&edited, "o-1".into()))
-        .unwrap();
-    let restored = store.load(&k).expect("saved").restore(&given());
-    assert_eq!(restored.changes(), edited.changes());
-    store.remove(&k);
-
-    let mut judged = given();
-    judged.set_read_only(true);
-    judged.set_verdict(2, false);
-    judged.set_verdict_reason(2, "blurred");
-    let k = key("verdicts", 1);
-    store
-        .save(&k, &Draft::of_editor(&judged, "v-1".into()))
-        .unwrap();
-    let mut fresh = given();
-    fresh.set_read_only(true);
-    let restored = store.load(&k).expect("saved").restore(&fresh);
-    assert_eq!(restored.verdict(2), Some((false, "blurred")));
-    assert!(restored.is_read_only());
-    store.remove(&k);
 }

@@ -7,9 +7,10 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{apply_theme, install_work, post, post_error, with_state, with_work, EmbedState};
+use super::{apply_theme, Embed};
 use crate::app::{loading_view, Loading};
 use crate::static_mode::load::{image_size, resolve};
+use crate::work_source::WorkSource;
 
 /// [`crate::strings`] keys.
 const WAITING: &str = "embed_waiting";
@@ -51,6 +52,7 @@ fn job_name_for(tasks: &[HostTask]) -> String {
 /// The host's tasks with absolute image URLs (relative ones are relative to the host's origin) and their sizes
 /// (decoded when the host did not give them); numbered from `first_id`.
 async fn resolve_tasks(
+    embed: Embed,
     host_tasks: &[HostTask],
     parent: &str,
     first_id: u64,
@@ -79,22 +81,21 @@ async fn resolve_tasks(
         });
         sizes.push(size);
     }
-    let categories = with_work(|w| w.categories.clone()).unwrap_or_default();
+    let categories = embed
+        .with_work(|w| w.categories.clone())
+        .unwrap_or_default();
     protocol::tasks(&resolved, &sizes, &categories, first_id, path)
 }
 
 /// Sets up the work an `init` describes; the page shows it once its images are known.
-fn start(init: Init, parent: String, state: RwSignal<Loading>) {
+fn start(embed: Embed, init: Init, parent: String, state: RwSignal<Loading>) {
     apply_theme(&init.theme);
     crate::strings::replace(init.strings.clone());
-    if let Some(base) = &init.api_base {
-        crate::api::set_api_base(base);
-    }
     if init.tasks.is_empty() {
         // Tasks from a crowdbox server job (checked: `init` has a job when it has no tasks).
         let job = init.job.clone().unwrap_or_default();
-        install_work(&init, None, job.clone());
-        state.set(Loading::Ready(job));
+        embed.install_work(&init, None, job.clone());
+        state.set(Loading::Ready(job, WorkSource::Embedded(embed)));
         return;
     }
     let job = init
@@ -102,16 +103,16 @@ fn start(init: Init, parent: String, state: RwSignal<Loading>) {
         .clone()
         .unwrap_or_else(|| job_name_for(&init.tasks));
     // Installed first (without tasks yet) so the tasks are checked against its labels.
-    install_work(&init, Some(Vec::new()), job.clone());
+    embed.install_work(&init, Some(Vec::new()), job.clone());
     spawn_local(async move {
-        match resolve_tasks(&init.tasks, &parent, 1, "tasks").await {
+        match resolve_tasks(embed, &init.tasks, &parent, 1, "tasks").await {
             Ok(tasks) => {
-                with_work(|w| w.tasks = Some(tasks));
-                state.set(Loading::Ready(job));
+                embed.with_work(|w| w.tasks = Some(tasks));
+                state.set(Loading::Ready(job, WorkSource::Embedded(embed)));
             }
             Err(e) => {
-                with_state(|s| s.work = None);
-                post_error("bad_message", &e);
+                embed.with_state(|s| s.work = None);
+                embed.post_error("bad_message", &e);
                 state.set(Loading::Failed(FAILED, e.to_string()));
             }
         }
@@ -122,18 +123,13 @@ fn start(init: Init, parent: String, state: RwSignal<Loading>) {
 #[component]
 pub fn EmbedApp(parent: Result<String, EmbedError>) -> impl IntoView {
     let state = RwSignal::new(Loading::Busy(WAITING));
+    let embed = Embed::new(parent.as_ref().cloned().unwrap_or_default());
     match parent {
         Err(e) => state.set(Loading::Failed(FAILED, e.message)),
         Ok(parent) => {
-            crate::embed::STATE.with(|s| {
-                *s.borrow_mut() = Some(EmbedState {
-                    parent: parent.clone(),
-                    work: None,
-                })
-            });
             let listener = window_event_listener(ev::message, move |event| {
                 if let Err(why) = from_parent(&event, &parent) {
-                    post_error(
+                    embed.post_error(
                         "wrong_origin",
                         &EmbedError {
                             message: why,
@@ -151,14 +147,14 @@ pub fn EmbedApp(parent: Result<String, EmbedError>) -> impl IntoView {
                 match parsed {
                     Err(e) => {
                         // Until there is work, also shown on the page, so the host's author sees it.
-                        if !super::is_active() {
+                        if !embed.has_work() {
                             state.set(Loading::Failed(FAILED, e.to_string()));
                         }
-                        post_error("bad_message", &e);
+                        embed.post_error("bad_message", &e);
                     }
                     Ok(HostMessage::Init(init)) => {
-                        if super::is_active() {
-                            post_error(
+                        if embed.has_work() {
+                            embed.post_error(
                                 "already_started",
                                 &EmbedError {
                                     message: "The app already has its work; reload the frame to start other work.".to_owned(),
@@ -167,14 +163,14 @@ pub fn EmbedApp(parent: Result<String, EmbedError>) -> impl IntoView {
                             );
                         } else {
                             state.set(Loading::Busy(WAITING));
-                            start(*init, parent.clone(), state);
+                            start(embed, *init, parent.clone(), state);
                         }
                     }
                     Ok(HostMessage::SetTheme(theme)) => apply_theme(&theme),
                 }
             });
             on_cleanup(move || listener.remove());
-            post(&AppMessage::Ready);
+            embed.post(&AppMessage::Ready);
         }
     }
     loading_view(state)

@@ -10,7 +10,6 @@
 
 mod host;
 
-use std::cell::RefCell;
 use std::time::Duration;
 
 use crowdbox_core::coco::CocoCategory;
@@ -18,13 +17,12 @@ use crowdbox_core::editor::Editor;
 use crowdbox_core::embed::{
     self as protocol, AppMessage, EmbedError, Init, Theme, DEFAULT_ANSWER_NAME,
 };
-use crowdbox_core::wire::{CocoResult, Task, TaskAnswer, TaskBatch};
+use crowdbox_core::wire::{CocoResult, Task, TaskBatch};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::drafts::{submission_id_for, DraftKey, DraftStore, LocalDrafts};
-use crate::outbox_driver::{task_of, Driver};
-use crate::session::Session;
+use crate::outbox_driver::Driver;
+use crowdbox_core::worker::Session;
 
 pub use host::EmbedApp;
 
@@ -43,6 +41,8 @@ struct Work {
     /// The answer's key (`boundingBox` unless the host named another).
     name: String,
     token: Option<String>,
+    /// Where the crowdbox API lives (the host's `api_base` without a trailing `/`; empty = this page's origin).
+    api_base: String,
     instructions: String,
     categories: Vec<CocoCategory>,
     /// The host's tasks; `None` when the tasks come from a crowdbox server job.
@@ -50,17 +50,10 @@ struct Work {
     done: Vec<u64>,
 }
 
-thread_local! {
-    static STATE: RefCell<Option<EmbedState>> = const { RefCell::new(None) };
-}
-
-fn with_state<T>(f: impl FnOnce(&mut EmbedState) -> T) -> Option<T> {
-    STATE.with(|s| s.borrow_mut().as_mut().map(f))
-}
-
-fn with_work<T>(f: impl FnOnce(&mut Work) -> T) -> Option<T> {
-    with_state(|s| s.work.as_mut().map(f)).flatten()
-}
+/// The embedding for the page's lifetime: made by [`EmbedApp`], handed to the worker's page as its
+/// [`crate::work_source::WorkSource`]. Cheap to copy into event handlers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Embed(StoredValue<EmbedState>);
 
 /// The host origin named by the address (`?embed=…`), checked; `None` when the app is not embedded.
 pub fn parent_from_page() -> Option<Result<String, EmbedError>> {
@@ -71,62 +64,189 @@ pub fn parent_from_page() -> Option<Result<String, EmbedError>> {
     Some(protocol::parse_origin(&value))
 }
 
-/// Whether the app runs embedded and the host's `init` has arrived.
-pub fn is_active() -> bool {
-    with_work(|_| ()).is_some()
-}
-
-/// Whether the work is embedded and the host gave it no `job` name.
-pub fn job_is_unnamed() -> bool {
-    with_work(|w| !w.named).unwrap_or(false)
-}
-
-/// The bearer token the host handed over (sent as the invite to the crowdbox server).
-pub fn token() -> Option<String> {
-    with_work(|w| w.token.clone()).flatten()
-}
-
-/// The embedded "lease": every host task not submitted yet. `None` when not embedded or when the tasks come
-/// from a server job (then the app leases from the server as usual).
-pub fn lease() -> Option<TaskBatch> {
-    with_work(|w| {
-        let tasks = w.tasks.as_ref()?;
-        Some(protocol::batch(
-            &w.job,
-            &w.instructions,
-            &w.categories,
-            tasks,
-            &w.done,
-        ))
-    })
-    .flatten()
-}
-
-/// Sends `message` to the host page (to its origin only; never `*`).
-pub fn post(message: &AppMessage) {
-    let Some(parent) = with_state(|s| s.parent.clone()) else {
-        return;
-    };
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let Ok(Some(target)) = window.parent() else {
-        return;
-    };
-    if let Ok(value) = js_sys::JSON::parse(&message.to_json()) {
-        let _ = target.post_message(&value, &parent);
+impl Embed {
+    fn new(parent: String) -> Self {
+        Self(StoredValue::new(EmbedState { parent, work: None }))
     }
-}
 
-fn post_error(code: &str, e: &EmbedError) {
-    post(&AppMessage::error(code, e));
-}
+    fn with_state<T>(self, f: impl FnOnce(&mut EmbedState) -> T) -> Option<T> {
+        self.0.try_update_value(f)
+    }
 
-/// `{ <name>: answer }` for a result, or the reason there is none.
-fn answer_of(result: &CocoResult) -> Result<protocol::NamedAnswer, EmbedError> {
-    let name = with_work(|w| w.name.clone()).unwrap_or_else(|| DEFAULT_ANSWER_NAME.to_owned());
-    let answer = protocol::crowd_answer(result)?;
-    Ok(protocol::named_answer(&name, answer))
+    fn with_work<T>(self, f: impl FnOnce(&mut Work) -> T) -> Option<T> {
+        self.with_state(|s| s.work.as_mut().map(f)).flatten()
+    }
+
+    /// Whether the host's `init` has arrived.
+    fn has_work(self) -> bool {
+        self.with_work(|_| ()).is_some()
+    }
+
+    /// Whether the host gave the work a `job` name (else the job has a made-up name, not shown).
+    pub fn job_is_named(self) -> bool {
+        self.with_work(|w| w.named).unwrap_or(false)
+    }
+
+    /// The bearer token the host handed over (sent as the invite to the crowdbox server).
+    pub fn token(self) -> Option<String> {
+        self.with_work(|w| w.token.clone()).flatten()
+    }
+
+    /// Where the crowdbox API lives (empty: the origin that served the app).
+    pub fn api_base(self) -> String {
+        self.with_work(|w| w.api_base.clone()).unwrap_or_default()
+    }
+
+    /// Whether the tasks come from a crowdbox server job (then submissions go through the outbox).
+    pub fn from_server(self) -> bool {
+        self.with_work(|w| w.tasks.is_none()).unwrap_or(false)
+    }
+
+    /// The embedded "lease": every host task not submitted yet. `None` when the tasks come from a server job
+    /// (then the app leases from the server as usual).
+    pub fn lease(self) -> Option<TaskBatch> {
+        self.with_work(|w| {
+            let tasks = w.tasks.as_ref()?;
+            Some(protocol::batch(
+                &w.job,
+                &w.instructions,
+                &w.categories,
+                tasks,
+                &w.done,
+            ))
+        })
+        .flatten()
+    }
+
+    /// A host task was submitted: it is done. Answers every done task.
+    pub fn mark_done(self, task_id: u64) -> Vec<u64> {
+        self.with_work(|w| {
+            if !w.done.contains(&task_id) {
+                w.done.push(task_id);
+            }
+            w.done.clone()
+        })
+        .unwrap_or_default()
+    }
+
+    /// Sends `message` to the host page (to its origin only; never `*`).
+    pub fn post(self, message: &AppMessage) {
+        let Some(parent) = self.with_state(|s| s.parent.clone()) else {
+            return;
+        };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let Ok(Some(target)) = window.parent() else {
+            return;
+        };
+        if let Ok(value) = js_sys::JSON::parse(&message.to_json()) {
+            let _ = target.post_message(&value, &parent);
+        }
+    }
+
+    fn post_error(self, code: &str, e: &EmbedError) {
+        self.post(&AppMessage::error(code, e));
+    }
+
+    /// `{ <name>: answer }` for a result, or the reason there is none (the host is told it too).
+    pub fn answer_of(self, result: &CocoResult) -> Result<protocol::NamedAnswer, EmbedError> {
+        let name = self
+            .with_work(|w| w.name.clone())
+            .unwrap_or_else(|| DEFAULT_ANSWER_NAME.to_owned());
+        let answer =
+            protocol::crowd_answer(result).inspect_err(|e| self.post_error("answer_failed", e))?;
+        Ok(protocol::named_answer(&name, answer))
+    }
+
+    /// For every task on screen: tells the host about the boxes as they change (at most every 250 ms, and only
+    /// when the boxes did change).
+    pub fn watch_editor(self, task: &Task, editor: RwSignal<Editor>) {
+        let task_id = task.task_id;
+        let image = task.image.clone();
+        let timer = StoredValue::new(None::<TimeoutHandle>);
+        Effect::new(move |last: Option<CocoResult>| {
+            let result = editor.with(|e| e.to_coco_result(&image));
+            if last
+                .as_ref()
+                .is_none_or(|l| l.annotations == result.annotations)
+            {
+                return result;
+            }
+            if let Some(Some(old)) = timer.try_get_value() {
+                old.clear();
+            }
+            let sent = result.clone();
+            let handle = set_timeout_with_handle(
+                move || {
+                    timer.try_set_value(None);
+                    if let Ok(answer) = self.answer_of(&sent) {
+                        self.post(&AppMessage::Changed { task_id, answer });
+                    }
+                },
+                Duration::from_millis(250),
+            );
+            timer.set_value(handle.ok());
+            result
+        });
+        on_cleanup(move || {
+            if let Some(Some(handle)) = timer.try_get_value() {
+                handle.clear();
+            }
+        });
+    }
+
+    /// After a task's submission: the host gets `submitted` (answer, the submission as sent or kept, and how
+    /// many tasks are left).
+    pub fn submitted(
+        self,
+        session: RwSignal<Session>,
+        driver: Driver,
+        task_id: u64,
+        answer: protocol::NamedAnswer,
+        submission_json: String,
+    ) {
+        let remaining = if self.from_server() {
+            let queued = driver.queued_tasks();
+            session.with_untracked(|s| {
+                s.batch_task_ids()
+                    .iter()
+                    .filter(|t| !queued.contains(t))
+                    .count()
+            })
+        } else {
+            self.with_work(|w| w.tasks.as_ref().map_or(0, Vec::len) - w.done.len())
+                .unwrap_or(0)
+        };
+        self.post(&AppMessage::Submitted {
+            task_id,
+            answer,
+            submission_json,
+            remaining,
+        });
+    }
+
+    /// The work an `init` describes, once every task has its image size.
+    fn install_work(self, init: &Init, tasks: Option<Vec<Task>>, job: String) {
+        let work = Work {
+            job,
+            named: init.job.is_some(),
+            name: init
+                .name
+                .clone()
+                .unwrap_or_else(|| DEFAULT_ANSWER_NAME.to_owned()),
+            token: init.token.clone(),
+            api_base: init
+                .api_base
+                .as_deref()
+                .map_or_else(String::new, |b| b.trim_end_matches('/').to_owned()),
+            instructions: protocol::instructions(init),
+            categories: protocol::categories(&init.labels),
+            tasks,
+            done: Vec::new(),
+        };
+        self.with_state(|s| s.work = Some(work));
+    }
 }
 
 /// Sets the host's `--cb-*` variables (already checked) on the page.
@@ -141,139 +261,4 @@ fn apply_theme(theme: &Theme) {
             let _ = style.set_property(name, &value);
         }
     }
-}
-
-/// Called by the task view for every task: while embedded, tells the host about the boxes as they change (at
-/// most every 250 ms, and only when the boxes did change).
-pub fn watch_editor(task: &Task, editor: RwSignal<Editor>) {
-    if !is_active() {
-        return;
-    }
-    let task_id = task.task_id;
-    let image = task.image.clone();
-    let timer = StoredValue::new(None::<TimeoutHandle>);
-    Effect::new(move |last: Option<CocoResult>| {
-        let result = editor.with(|e| e.to_coco_result(&image));
-        if last
-            .as_ref()
-            .is_none_or(|l| l.annotations == result.annotations)
-        {
-            return result;
-        }
-        if let Some(Some(old)) = timer.try_get_value() {
-            old.clear();
-        }
-        let sent = result.clone();
-        let handle = set_timeout_with_handle(
-            move || {
-                timer.try_set_value(None);
-                match answer_of(&sent) {
-                    Ok(answer) => post(&AppMessage::Changed { task_id, answer }),
-                    Err(e) => post_error("answer_failed", &e),
-                }
-            },
-            Duration::from_millis(250),
-        );
-        timer.set_value(handle.ok());
-        result
-    });
-    on_cleanup(move || {
-        if let Some(Some(handle)) = timer.try_get_value() {
-            handle.clear();
-        }
-    });
-}
-
-/// The volunteer submitted the task on screen: the host gets `submitted` (answer, COCO, outcome, change
-/// record). Host tasks are then done; tasks from a server job also go to the server through the outbox.
-pub fn submit(session: RwSignal<Session>, driver: Option<Driver>, task_answer: TaskAnswer) {
-    let Some(task_id) = session.with_untracked(|s| s.current_task().map(|t| t.task_id)) else {
-        return;
-    };
-    let answer = match answer_of(&task_answer.result) {
-        Ok(answer) => answer,
-        Err(e) => {
-            post_error("answer_failed", &e);
-            session.update(|s| s.announce(e.to_string()));
-            return;
-        }
-    };
-    let from_server = with_work(|w| w.tasks.is_none()).unwrap_or(false);
-    let (submission_json, remaining) = if from_server {
-        let Some(driver) = driver else {
-            return;
-        };
-        driver.submit(task_answer);
-        // What the outbox holds for the task: the very bytes the server gets.
-        let Some(body) = driver.sync.with_untracked(|s| {
-            s.outbox
-                .entries
-                .iter()
-                .rev()
-                .find(|e| task_of(&e.body) == Some(task_id))
-                .map(|e| e.body.clone())
-        }) else {
-            // The outbox refused it and said why in the status line; the task stays on screen.
-            return;
-        };
-        let queued = driver.queued_tasks();
-        let remaining = session.with_untracked(|s| {
-            s.batch_task_ids()
-                .iter()
-                .filter(|t| !queued.contains(t))
-                .count()
-        });
-        (body, remaining)
-    } else {
-        let now = web_sys::window()
-            .and_then(|w| w.performance())
-            .map_or_else(js_sys::Date::now, |p| p.now());
-        let prepared = session.with_untracked(|s| {
-            let key = DraftKey::current(s)?;
-            let id = submission_id_for(&LocalDrafts, &key);
-            Some((key, s.prepare_submission(task_answer, now, id)?))
-        });
-        let Some((key, submission)) = prepared else {
-            return;
-        };
-        LocalDrafts.remove(&key);
-        let done = with_work(|w| {
-            if !w.done.contains(&task_id) {
-                w.done.push(task_id);
-            }
-            w.done.clone()
-        })
-        .unwrap_or_default();
-        session.update(|s| s.submitted(now, &done));
-        let remaining =
-            with_work(|w| w.tasks.as_ref().map_or(0, Vec::len) - w.done.len()).unwrap_or(0);
-        (
-            serde_json::to_string(&submission).unwrap_or_default(),
-            remaining,
-        )
-    };
-    post(&AppMessage::Submitted {
-        task_id,
-        answer,
-        submission_json,
-        remaining,
-    });
-}
-
-/// The work an `init` describes, once every task has its image size.
-fn install_work(init: &Init, tasks: Option<Vec<Task>>, job: String) {
-    let work = Work {
-        job,
-        named: init.job.is_some(),
-        name: init
-            .name
-            .clone()
-            .unwrap_or_else(|| DEFAULT_ANSWER_NAME.to_owned()),
-        token: init.token.clone(),
-        instructions: protocol::instructions(init),
-        categories: protocol::categories(&init.labels),
-        tasks,
-        done: Vec::new(),
-    };
-    with_state(|s| s.work = Some(work));
 }

@@ -9,24 +9,17 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{load, save, storage_key, SyncState};
+use crowdbox_core::worker::{
+    outbox_storage_key, Draft, DraftKey, DraftStore, Event, Session, SyncState,
+};
+
+use super::{load, save};
 use crate::api;
-use crate::drafts::{submission_id_for, Draft, DraftKey, DraftStore, LocalDrafts};
+use crate::clock::{page_ms, unix_ms};
+use crate::drafts::{submission_id_for, LocalDrafts};
 use crate::invite;
-use crate::session::Session;
+use crate::work_source::WorkSource;
 use crate::worker_id::new_submission_id;
-
-/// Unix milliseconds, the outbox's clock (`js_sys::Date`; `std::time` does not work on wasm32).
-fn unix_ms() -> i64 {
-    js_sys::Date::now() as i64
-}
-
-/// The page's millisecond clock for task durations.
-fn page_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
-}
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -37,6 +30,8 @@ fn local_storage() -> Option<web_sys::Storage> {
 pub struct Driver {
     pub sync: RwSignal<SyncState>,
     session: RwSignal<Session>,
+    /// Where submissions go.
+    source: WorkSource,
     key: StoredValue<String>,
     sending: StoredValue<bool>,
     timer: StoredValue<Option<TimeoutHandle>>,
@@ -44,12 +39,14 @@ pub struct Driver {
 
 impl Driver {
     /// Loads the stored outbox of the session's job and worker, and starts sending what it holds.
-    pub fn start(session: RwSignal<Session>) -> Self {
-        let key = session.with_untracked(|s| storage_key(s.job().unwrap_or(""), s.worker_id()));
+    pub fn start(session: RwSignal<Session>, source: WorkSource) -> Self {
+        let key =
+            session.with_untracked(|s| outbox_storage_key(s.job().unwrap_or(""), s.worker_id()));
         let state = local_storage().map_or_else(SyncState::default, |s| load(&s, &key));
         let driver = Self {
             sync: RwSignal::new(state),
             session,
+            source,
             key: StoredValue::new(key),
             sending: StoredValue::new(false),
             timer: StoredValue::new(None),
@@ -77,38 +74,52 @@ impl Driver {
         };
         if let Err(e) = result {
             self.session.update(|s| {
-                s.announce(format!(
+                s.apply(Event::Announced(format!(
                     "Your work could not be saved in this browser ({e}); keep this tab open until it is sent."
-                ))
+                )));
             });
         }
     }
 
     /// The volunteer submitted the current task: the submission goes into the stored outbox first, the draft
-    /// goes, the next task comes on screen at once, and sending starts in the background.
-    pub fn submit(&self, answer: TaskAnswer) {
+    /// goes, the next task comes on screen at once, and sending starts in the background. Answers the queued
+    /// body (the very bytes the server gets), or `None` when nothing was queued (the status line says why).
+    pub fn submit(&self, answer: TaskAnswer) -> Option<String> {
         let prepared = self.session.with_untracked(|s| {
-            let key = DraftKey::current(s)?;
+            let key = s.draft_key()?;
             let id = submission_id_for(&LocalDrafts, &key);
             Some((key, s.prepare_submission(answer, page_ms(), id)?))
         });
-        let Some((key, submission)) = prepared else {
-            return;
-        };
-        let url = api::submissions_url(&key.job);
+        let (key, submission) = prepared?;
+        let url = self.source.submissions_url(&key.job);
         let queued = self
             .sync
             .try_update(|s| s.enqueue(&submission, &url, unix_ms()));
         if let Some(Err(e)) = queued {
-            self.session
-                .update(|s| s.announce(format!("The image could not be queued: {e}.")));
-            return;
+            self.session.update(|s| {
+                s.apply(Event::Announced(format!(
+                    "The image could not be queued: {e}."
+                )));
+            });
+            return None;
         }
         self.persist();
         LocalDrafts.remove(&key);
         let queued = self.queued_tasks();
-        self.session.update(|s| s.submitted(page_ms(), &queued));
+        self.session.update(|s| {
+            s.apply(Event::Submitted {
+                now_ms: page_ms(),
+                queued: &queued,
+            });
+        });
         self.pump();
+        self.sync.with_untracked(|s| {
+            s.outbox
+                .entries
+                .iter()
+                .find(|e| e.submission_id == submission.submission_id)
+                .map(|e| e.body.clone())
+        })
     }
 
     /// Sends whatever is due now (after a re-authentication, a retry, or the network coming back).
@@ -205,7 +216,12 @@ impl Driver {
             let draft = Draft::of_boxes(submission.result.annotations, new_submission_id());
             let _ = LocalDrafts.save(&key, &draft);
             let queued = self.queued_tasks();
-            self.session.update(|s| s.reopen(page_ms(), &queued));
+            self.session.update(|s| {
+                s.apply(Event::TaskReturned {
+                    now_ms: page_ms(),
+                    queued: &queued,
+                });
+            });
         }
     }
 
@@ -221,7 +237,9 @@ impl Driver {
         ) {
             let _ = storage.set_item(&invite::storage_key(&job), &token);
         }
-        self.session.update(|s| s.set_invite(Some(token)));
+        self.session.update(|s| {
+            s.apply(Event::InviteEntered(Some(token)));
+        });
         self.sync.update(|s| s.outbox.resume_after_auth(unix_ms()));
         self.persist();
         self.send_now();

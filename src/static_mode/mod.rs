@@ -11,13 +11,7 @@ pub mod export;
 pub mod load;
 pub mod results;
 
-use std::cell::RefCell;
-
 use crowdbox_core::wire::{Outcome, StaticJob, Task, TaskAnswer, TaskBatch};
-
-use crate::drafts::{DraftKey, DraftStore, LocalDrafts};
-use crate::outbox_driver::Driver;
-use crate::session::Session;
 
 pub use load::load_job;
 
@@ -31,10 +25,6 @@ pub struct StaticSource {
     pub submit_url: Option<String>,
     pub instructions: String,
     pub tasks: Vec<Task>,
-}
-
-thread_local! {
-    static SOURCE: RefCell<Option<StaticSource>> = const { RefCell::new(None) };
 }
 
 /// The job file named by the address (`?static=…`) or the page (`<meta name="crowdbox-job">`), if any.
@@ -56,69 +46,47 @@ pub fn job_file_from_page() -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-pub fn install(source: StaticSource) {
-    SOURCE.with(|s| *s.borrow_mut() = Some(source));
-}
-
-/// Whether the app runs in static-site mode (a job file is loaded).
-pub fn is_active() -> bool {
-    SOURCE.with(|s| s.borrow().is_some())
-}
-
-pub fn with_source<T>(f: impl FnOnce(&StaticSource) -> T) -> Option<T> {
-    SOURCE.with(|s| s.borrow().as_ref().map(f))
-}
-
-/// Where each submission is POSTed, when the job names a `submit_url`.
-pub fn submit_url() -> Option<String> {
-    with_source(|s| s.submit_url.clone()).flatten()
-}
-
 /// The job's labels as COCO categories (ids from 1, in the job file's order).
 pub use crowdbox_core::coco::categories_from_labels as categories;
 
-/// Adds tasks (images the volunteer opened); ones already there (same id) are skipped.
-pub fn add_tasks(new: Vec<Task>) {
-    SOURCE.with(|s| {
-        if let Some(source) = s.borrow_mut().as_mut() {
-            for task in new {
-                if !source.tasks.iter().any(|t| t.task_id == task.task_id) {
-                    source.tasks.push(task);
-                }
+impl StaticSource {
+    /// Adds tasks (images the volunteer opened); ones already there (same id) are skipped.
+    pub fn add_tasks(&mut self, new: Vec<Task>) {
+        for task in new {
+            if !self.tasks.iter().any(|t| t.task_id == task.task_id) {
+                self.tasks.push(task);
             }
         }
-    });
+    }
 }
 
 /// The static "lease": every task without a kept result, as one batch that is the job's last.
-pub fn lease() -> Option<TaskBatch> {
-    with_source(|source| {
-        let done = results::done_tasks(&source.job.name);
-        let tasks: Vec<Task> = source
-            .tasks
-            .iter()
-            .filter(|t| !done.contains(&t.task_id))
-            .cloned()
-            .collect();
-        let images_done = source
-            .tasks
-            .iter()
-            .filter(|t| done.contains(&t.task_id))
-            .count() as u64;
-        TaskBatch {
-            job: source.job.name.clone(),
-            mode: Default::default(),
-            allow_carry_forward: false,
-            examples: Vec::new(),
-            instructions: source.instructions.clone(),
-            categories: categories(&source.job.labels),
-            images_total: source.tasks.len() as u64,
-            images_done,
-            tasks,
-            lease_expires_at: i64::MAX,
-            job_done: true,
-        }
-    })
+pub fn lease(source: &StaticSource) -> TaskBatch {
+    let done = results::done_tasks(&source.job.name);
+    let tasks: Vec<Task> = source
+        .tasks
+        .iter()
+        .filter(|t| !done.contains(&t.task_id))
+        .cloned()
+        .collect();
+    let images_done = source
+        .tasks
+        .iter()
+        .filter(|t| done.contains(&t.task_id))
+        .count() as u64;
+    TaskBatch {
+        job: source.job.name.clone(),
+        mode: Default::default(),
+        allow_carry_forward: false,
+        examples: Vec::new(),
+        instructions: source.instructions.clone(),
+        categories: categories(&source.job.labels),
+        images_total: source.tasks.len() as u64,
+        images_done,
+        tasks,
+        lease_expires_at: i64::MAX,
+        job_done: true,
+    }
 }
 
 /// A task id for an image the volunteer opened, stable across reloads (FNV-1a of its name and size, kept
@@ -132,20 +100,9 @@ pub fn local_task_id(name: &str, size: f64) -> u64 {
     (hash >> 11) | (1 << 40)
 }
 
-/// The volunteer submitted the task on screen: its result is kept in the browser first, then (when the job
-/// names a `submit_url`) queued in the outbox to be POSTed; the next task comes on screen.
-pub fn submit(
-    session: leptos::prelude::RwSignal<Session>,
-    driver: Option<Driver>,
-    answer: TaskAnswer,
-) {
-    use leptos::prelude::*;
-    let current =
-        session.with_untracked(|s| Some((s.job()?.to_owned(), s.current_task()?.task_id)));
-    let Some((job, task_id)) = current else {
-        return;
-    };
-    // The downloads count outcomes per image like the server's exports do: the kept result's image says it.
+/// Before a task's submission: its result is kept in the browser (for the downloads), with its outcome counted
+/// on its image like the server's exports do. Says why when it could not be kept.
+pub fn keep_result(job: &str, task_id: u64, answer: &TaskAnswer) -> Result<(), String> {
     let mut kept = answer.result.clone();
     let outcome = answer.outcome.stored(kept.annotations.len());
     if outcome != Outcome::Boxed {
@@ -153,27 +110,8 @@ pub fn submit(
             image.outcomes.insert(outcome.as_str().to_owned(), 1);
         }
     }
-    if let Err(e) = results::keep(&job, task_id, kept) {
-        session.update(|s| {
-            s.announce(format!(
-                "This image's boxes could not be kept in this browser ({e})."
-            ))
-        });
-        return;
-    }
-    match driver.filter(|_| submit_url().is_some()) {
-        Some(driver) => driver.submit(answer),
-        None => {
-            if let Some(key) = session.with_untracked(DraftKey::current) {
-                LocalDrafts.remove(&key);
-            }
-            let done = results::done_tasks(&job);
-            let now = web_sys::window()
-                .and_then(|w| w.performance())
-                .map_or_else(js_sys::Date::now, |p| p.now());
-            session.update(|s| s.submitted(now, &done));
-        }
-    }
+    results::keep(job, task_id, kept)
+        .map_err(|e| format!("This image's boxes could not be kept in this browser ({e})."))
 }
 
 #[cfg(test)]

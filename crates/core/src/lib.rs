@@ -20,3 +20,4 @@ pub mod strings;
 pub mod tiles;
 pub mod validate;
 pub mod wire;
+pub mod worker;

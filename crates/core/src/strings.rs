@@ -142,6 +142,33 @@ pub fn default_text(key: &str) -> Option<&'static str> {
     STRINGS.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
 }
 
+/// The words the app shows: the English defaults, with an embedding host's replacements (already checked:
+/// known keys, short texts) in their place.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Words {
+    replaced: Vec<(String, String)>,
+}
+
+impl Words {
+    pub fn new(replaced: Vec<(String, String)>) -> Self {
+        Self { replaced }
+    }
+
+    /// The words for `key`: the host's, else the English default (else the key itself).
+    pub fn text(&self, key: &str) -> String {
+        self.replaced
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| default_text(key).unwrap_or(key).to_owned())
+    }
+
+    /// The words for `key` with each `{name}` replaced by its value (see [`fill`]).
+    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
+        fill(&self.text(key), values)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +205,17 @@ mod tests {
         assert_eq!(fill("{missing} stays", &[("n", "1")]), "{missing} stays");
         assert_eq!(placeholders("{done} of {total} images"), ["done", "total"]);
         assert!(placeholders("no {Braces} or { spaces }").is_empty());
+    }
+
+    #[test]
+    fn a_hosts_words_replace_the_defaults_they_name_and_no_others() {
+        let words = Words::new(vec![("submit".into(), "Weiter".into())]);
+        assert_eq!(words.text("submit"), "Weiter");
+        assert_eq!(words.text("undo"), "Undo");
+        assert_eq!(Words::default().text("submit"), "Submit and next");
+        assert_eq!(
+            Words::default().fill("task_progress", &[("n", "2"), ("total", "5")]),
+            "task 2 of 5"
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! the verdicts) and the buttons that act on them. Created afresh for every task, so each image gets a new
 //! editor.
 
-mod answer;
+mod keys;
 
 use crowdbox_core::editor::{Command, Editor, Modifiers};
 use crowdbox_core::geometry::{ImageRect, ImageSize};
@@ -10,8 +10,6 @@ use crowdbox_core::wire::{ExampleKind, Outcome, Task, TaskMode};
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::api::api_url;
-use crate::app::submit_current_task;
 use crate::canvas::BoxCanvas;
 use crate::components::box_list::{BoxList, EditField};
 use crate::components::instructions::Instructions;
@@ -21,9 +19,11 @@ use crate::components::shortcut_help::{load_keymap, ShortcutHelp};
 use crate::components::status::ErrorAlert;
 use crate::components::verify_panel::VerifyPanel;
 use crate::components::view_controls::{load_display, ViewControls};
-use crate::session::Session;
+use crate::outbox_driver::Driver;
 use crate::strings::text as t;
-use answer::{box_rows, not_ready, typed_into_text_field, verify_rows};
+use crate::work_source::WorkSource;
+use crowdbox_core::worker::{answer, box_rows, not_ready, verify_rows, Event, Session};
+use keys::typed_into_text_field;
 
 /// The boxes of the image submitted last in this session, for "copy the previous image's boxes".
 pub type PreviousBoxes = RwSignal<Vec<(ImageRect, u64)>>;
@@ -37,13 +37,14 @@ pub fn TaskView(
     instructions_open: RwSignal<bool>,
     previous_boxes: PreviousBoxes,
 ) -> impl IntoView {
+    let source = WorkSource::current();
     let (categories, instructions, mode, allow_carry, examples) = session.with_untracked(|s| {
         let examples: Vec<(String, bool, String)> = s
             .examples()
             .iter()
             .map(|e| {
                 (
-                    api_url(&e.url),
+                    source.api_url(&e.url),
                     e.kind == ExampleKind::Good,
                     e.caption.clone(),
                 )
@@ -81,7 +82,10 @@ pub fn TaskView(
     // A saved draft of this task (after a reload or a crash) replaces the starting boxes; every change is saved.
     crate::drafts::keep_draft(session, &task, editor);
     // Embedded: the host page hears about every change of the boxes.
-    crate::embed::watch_editor(&task, editor);
+    if let WorkSource::Embedded(embed) = source {
+        embed.watch_editor(&task, editor);
+    }
+    let driver = use_context::<Driver>();
     // After the draft: a restored draft is a fresh editor, and the volunteer's keys apply to it too.
     editor.update_untracked(|e| e.set_keymap(load_keymap()));
 
@@ -128,12 +132,22 @@ pub fn TaskView(
     let can_redo = Signal::derive(move || editor.with(Editor::can_redo));
     let undo = move |_| {
         if let Some(what) = editor.try_update(Editor::undo).flatten() {
-            session.update(|s| s.announce(crate::strings::fill("undid", &[("what", what)])));
+            session.update(|s| {
+                s.apply(Event::Announced(crate::strings::fill(
+                    "undid",
+                    &[("what", what)],
+                )));
+            });
         }
     };
     let redo = move |_| {
         if let Some(what) = editor.try_update(Editor::redo).flatten() {
-            session.update(|s| s.announce(crate::strings::fill("redid", &[("what", what)])));
+            session.update(|s| {
+                s.apply(Event::Announced(crate::strings::fill(
+                    "redid",
+                    &[("what", what)],
+                )));
+            });
         }
     };
     let set_verdict = Callback::new(move |(id, accepted): (u64, bool)| {
@@ -155,17 +169,19 @@ pub fn TaskView(
             send_error.set(Some(why));
             return;
         }
-        let answer =
-            editor.with_untracked(|e| answer::answer(e, &image, outcome, &note.get_untracked()));
+        let task_answer =
+            editor.with_untracked(|e| answer(e, &image, outcome, &note.get_untracked()));
         previous_boxes.set(
-            answer
+            task_answer
                 .result
                 .annotations
                 .iter()
                 .map(|a| (ImageRect::from_coco(a.bbox), a.category_id))
                 .collect(),
         );
-        submit_current_task(session, answer);
+        if let Some(driver) = driver {
+            source.submit(session, driver, task_answer);
+        }
     });
     let submit = move |_| {
         send.run(if unsure.get_untracked() {
@@ -182,7 +198,9 @@ pub fn TaskView(
             1 => t("copied_one"),
             n => crate::strings::fill("copied_many", &[("n", &n.to_string())]),
         };
-        session.update(|s| s.announce(text));
+        session.update(|s| {
+            s.apply(Event::Announced(text));
+        });
     };
 
     let help_open = RwSignal::new(false);
@@ -234,15 +252,17 @@ pub fn TaskView(
     });
     on_cleanup(move || hotkeys.remove());
 
-    let image_url = api_url(&task.image_url);
+    let image_url = source.api_url(&task.image_url);
     let tiles = task.tiles;
     // A huge image's next task is fetched ahead by its overview tile only.
     let upcoming: Vec<String> = session.with_untracked(|s| {
         s.upcoming_tasks()
             .iter()
             .map(|t| match &t.tiles {
-                Some(pyramid) => crate::canvas::overview_url(&api_url(&t.image_url), pyramid),
-                None => api_url(&t.image_url),
+                Some(pyramid) => {
+                    crate::canvas::overview_url(&source.api_url(&t.image_url), pyramid)
+                }
+                None => source.api_url(&t.image_url),
             })
             .collect()
     });

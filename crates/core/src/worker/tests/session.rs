@@ -1,9 +1,9 @@
-//! The session's rules, driven with made-up server answers.
+//! The session's rules, driven with scripted events and made-up server answers.
 
-use super::*;
-use crowdbox_core::coco::{CocoAnnotation, CocoImage};
-use crowdbox_core::wire::CocoResult;
-use wasm_bindgen_test::wasm_bindgen_test as test;
+use crate::coco::{CocoAnnotation, CocoCategory, CocoImage};
+use crate::strings::Words;
+use crate::wire::{CocoResult, Task, TaskAnswer, TaskBatch};
+use crate::worker::{ApiError, DraftKey, Event, Phase, Session};
 
 fn image(id: u64) -> CocoImage {
     CocoImage {
@@ -67,23 +67,27 @@ fn result(image_id: u64, boxes: usize) -> CocoResult {
 fn server_error(message: &str) -> ApiError {
     ApiError {
         status: Some(422),
-        code: Some(crowdbox_core::wire::ErrorCode::InvalidField),
+        code: Some(crate::wire::ErrorCode::InvalidField),
         message: message.into(),
     }
 }
 
 fn working(task_ids: &[u64], queued: &[u64]) -> Session {
-    let mut s = Session::new(Some("demo".into()), "w1".into());
-    assert!(s.begin_lease());
-    s.apply_lease(Ok(batch(task_ids, false)), 1_000.0, queued);
+    let mut s = Session::new(Some("demo".into()), "w1".into(), Words::default());
+    assert!(s.apply(Event::LeaseWanted));
+    assert!(s.apply(Event::Leased {
+        answer: Ok(batch(task_ids, false)),
+        now_ms: 1_000.0,
+        queued,
+    }));
     s
 }
 
 #[test]
 fn without_a_job_there_is_nothing_to_lease() {
-    let mut s = Session::new(Some("  ".into()), "w1".into());
+    let mut s = Session::new(Some("  ".into()), "w1".into(), Words::default());
     assert_eq!(s.phase(), Phase::NoJob);
-    assert!(!s.begin_lease());
+    assert!(!s.apply(Event::LeaseWanted));
 }
 
 #[test]
@@ -96,12 +100,18 @@ fn submitting_moves_on_at_once_and_counts_progress() {
         .unwrap();
     assert_eq!(sub.duration_ms, Some(3_500));
     assert_eq!((sub.task_id, sub.submission_id.as_str()), (10, "id-a"));
-    s.submitted(5_000.0, &[10]);
+    s.apply(Event::Submitted {
+        now_ms: 5_000.0,
+        queued: &[10],
+    });
     assert_eq!(s.phase(), Phase::Working);
     assert_eq!(s.task_progress().as_deref(), Some("task 2 of 2"));
     assert_eq!(s.job_progress().as_deref(), Some("4 of 8 images done"));
     assert_eq!(s.current_task().unwrap().task_id, 11);
-    assert!(!s.begin_lease(), "no lease while a task is on screen");
+    assert!(
+        !s.apply(Event::LeaseWanted),
+        "no lease while a task is on screen"
+    );
 }
 
 #[test]
@@ -109,15 +119,29 @@ fn the_last_task_of_a_batch_waits_for_the_outbox_then_the_next_batch_is_leased()
     let mut s = working(&[10], &[]);
     s.prepare_submission(TaskAnswer::new(result(10, 1)), 2_000.0, "id-a".into())
         .unwrap();
-    s.submitted(2_100.0, &[10]);
+    assert!(s.apply(Event::Submitted {
+        now_ms: 2_100.0,
+        queued: &[10]
+    }));
     assert_eq!(s.phase(), Phase::Syncing);
+    assert!(
+        !s.apply(Event::Submitted {
+            now_ms: 2_150.0,
+            queued: &[10]
+        }),
+        "nothing on screen to submit"
+    );
     assert_eq!(s.status(), "Saving your work…");
     assert!(s.current_task().is_none());
     assert!(s
         .prepare_submission(TaskAnswer::new(result(10, 1)), 2_000.0, "id-b".into())
         .is_none());
-    assert!(s.begin_lease());
-    s.apply_lease(Ok(batch(&[], true)), 2_200.0, &[10]);
+    assert!(s.apply(Event::LeaseWanted));
+    s.apply(Event::Leased {
+        answer: Ok(batch(&[], true)),
+        now_ms: 2_200.0,
+        queued: &[10],
+    });
     assert_eq!(s.phase(), Phase::Done);
 }
 
@@ -136,12 +160,24 @@ fn a_resumed_batch_skips_the_tasks_already_in_the_outbox() {
 #[test]
 fn a_discarded_submission_brings_its_task_back() {
     let mut s = working(&[10, 11], &[]);
-    s.submitted(2_000.0, &[10]);
-    s.submitted(3_000.0, &[10, 11]);
+    s.apply(Event::Submitted {
+        now_ms: 2_000.0,
+        queued: &[10],
+    });
+    s.apply(Event::Submitted {
+        now_ms: 3_000.0,
+        queued: &[10, 11],
+    });
     assert_eq!(s.phase(), Phase::Syncing);
-    s.reopen(4_000.0, &[10, 11]);
+    assert!(!s.apply(Event::TaskReturned {
+        now_ms: 4_000.0,
+        queued: &[10, 11]
+    }));
     assert_eq!(s.phase(), Phase::Syncing, "nothing came back");
-    s.reopen(4_000.0, &[11]);
+    assert!(s.apply(Event::TaskReturned {
+        now_ms: 4_000.0,
+        queued: &[11]
+    }));
     assert_eq!(s.phase(), Phase::Working);
     assert_eq!(s.current_task().unwrap().task_id, 10);
     assert_eq!(s.job_progress().as_deref(), Some("4 of 8 images done"));
@@ -151,19 +187,81 @@ fn a_discarded_submission_brings_its_task_back() {
 fn an_empty_batch_that_is_not_done_means_nothing_is_free_now() {
     let mut s = working(&[], &[]);
     assert_eq!(s.phase(), Phase::NothingFreeNow);
-    assert!(s.begin_lease());
+    assert!(s.apply(Event::LeaseWanted));
     assert_eq!(s.phase(), Phase::Leasing);
 }
 
 #[test]
 fn a_failed_lease_shows_the_error_and_can_be_retried() {
-    let mut s = Session::new(Some("nope".into()), "w1".into());
-    s.apply_lease(Err(server_error("no job named nope")), 0.0, &[]);
+    let mut s = Session::new(Some("nope".into()), "w1".into(), Words::default());
+    s.apply(Event::Leased {
+        answer: Err(server_error("no job named nope")),
+        now_ms: 0.0,
+        queued: &[],
+    });
     assert_eq!(s.phase(), Phase::LeaseFailed);
     assert_eq!(s.error(), Some("no job named nope"));
-    assert!(s.begin_lease());
+    assert!(s.apply(Event::LeaseWanted));
     assert_eq!(s.error(), None);
-    s.lease_will_retry(&server_error("offline"));
+    s.apply(Event::LeaseRetrying(&server_error("offline")));
     assert_eq!(s.phase(), Phase::Leasing);
     assert_eq!(s.error(), Some("offline"));
+}
+
+#[test]
+fn the_draft_key_names_the_job_the_worker_and_the_task_on_screen() {
+    let mut s = working(&[10, 11], &[]);
+    assert_eq!(
+        s.draft_key(),
+        Some(DraftKey {
+            job: "demo".into(),
+            worker_id: "w1".into(),
+            task_id: 10,
+        })
+    );
+    s.apply(Event::Submitted {
+        now_ms: 2_000.0,
+        queued: &[10],
+    });
+    assert_eq!(s.draft_key().map(|k| k.task_id), Some(11));
+    s.apply(Event::Submitted {
+        now_ms: 3_000.0,
+        queued: &[10, 11],
+    });
+    assert_eq!(s.draft_key(), None, "no task on screen, no draft");
+}
+
+#[test]
+fn the_status_line_and_progress_speak_the_hosts_words() {
+    let words = Words::new(vec![
+        ("task_progress".into(), "Bild {n}/{total}".into()),
+        ("saving".into(), "Speichern…".into()),
+    ]);
+    let mut s = Session::new(Some("demo".into()), "w1".into(), words);
+    s.apply(Event::LeaseWanted);
+    s.apply(Event::Leased {
+        answer: Ok(batch(&[10], false)),
+        now_ms: 0.0,
+        queued: &[],
+    });
+    assert_eq!(s.task_progress().as_deref(), Some("Bild 1/1"));
+    assert_eq!(
+        s.job_progress().as_deref(),
+        Some("3 of 8 images done"),
+        "words the host left alone stay English"
+    );
+    s.apply(Event::Submitted {
+        now_ms: 1.0,
+        queued: &[10],
+    });
+    assert_eq!(s.status(), "Speichern…");
+}
+
+#[test]
+fn an_invite_entered_again_and_news_from_the_editor_are_kept() {
+    let mut s = working(&[10], &[]).with_invite(Some("old".into()));
+    assert!(s.apply(Event::InviteEntered(Some("new".into()))));
+    assert_eq!(s.invite(), Some("new"));
+    assert!(s.apply(Event::Announced("Undid: move box 1".into())));
+    assert_eq!(s.status(), "Undid: move box 1");
 }

@@ -1,11 +1,43 @@
-//! Turning what is on screen into the task's answer, and the rows the side lists show.
+//! Turning what is on screen into the task's answer (and why it cannot be sent yet), and the rows the side lists
+//! show.
 
-use crowdbox_core::coco::{CocoCategory, CocoImage};
-use crowdbox_core::editor::Editor;
-use crowdbox_core::wire::{Outcome, TaskAnswer};
+use crate::coco::{CocoCategory, CocoImage};
+use crate::editor::Editor;
+use crate::geometry::ImageRect;
+use crate::wire::{Outcome, TaskAnswer};
 
-use crate::components::box_list::BoxRow;
-use crate::components::verify_panel::VerifyRow;
+/// One box as the list shows it: its label and its rectangle in image pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoxRow {
+    /// The editor's annotation id (stable while the task is open).
+    pub id: u64,
+    pub label: String,
+    pub rect: ImageRect,
+    pub selected: bool,
+}
+
+impl BoxRow {
+    /// "x 10, y 20, w 30, h 40": the rectangle in whole image pixels.
+    pub fn coordinates(&self) -> String {
+        let r = self.rect;
+        format!(
+            "x {}, y {}, w {}, h {}",
+            r.x.round(),
+            r.y.round(),
+            r.w.round(),
+            r.h.round()
+        )
+    }
+}
+
+/// One given box as the verify list shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerifyRow {
+    pub row: BoxRow,
+    /// `Some(true)` accepted, `Some(false)` rejected, `None` not judged yet.
+    pub verdict: Option<bool>,
+    pub reason: String,
+}
 
 /// The list rows for the editor's boxes, in drawing order.
 pub fn box_rows(editor: &Editor, categories: &[CocoCategory]) -> Vec<BoxRow> {
@@ -70,20 +102,4 @@ pub fn not_ready(editor: &Editor, outcome: Outcome) -> Option<String> {
             "{n} boxes have no verdict yet: accept or reject each first."
         )),
     }
-}
-
-/// Whether a key press belongs to a text field rather than to the app's shortcuts.
-pub fn typed_into_text_field(event: &web_sys::KeyboardEvent) -> bool {
-    event
-        .target()
-        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        .is_some_and(|el| {
-            matches!(el.tag_name().as_str(), "TEXTAREA" | "SELECT")
-                || (el.tag_name() == "INPUT"
-                    && !matches!(
-                        el.get_attribute("type").as_deref(),
-                        Some("radio" | "checkbox" | "button" | "submit")
-                    ))
-                || el.has_attribute("contenteditable")
-        })
 }

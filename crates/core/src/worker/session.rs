@@ -1,15 +1,40 @@
-//! The volunteer's session in one job: which batch and task they are on, what went wrong.
+//! The volunteer's session in one job: which batch and task they are on, how far the job is, what went wrong.
 //!
 //! Pure state and rules (no requests, no clock, no randomness: those are passed in), kept in one signal by the
-//! app shell. The shell does the I/O and feeds the answers back through `apply_*`. Which tasks already have a
-//! submission in the outbox is passed in as `queued` (task ids): those are never shown again, so a reload
+//! app shell. The shell does the I/O and tells the session what happened as [`Event`]s. Which tasks already have
+//! a submission in the outbox is passed in as `queued` (task ids): those are never shown again, so a reload
 //! resumes at the first task still to do.
 
-use crowdbox_core::coco::CocoCategory;
-use crowdbox_core::wire::{ExampleImage, Submission, Task, TaskAnswer, TaskBatch, TaskMode};
+use crate::coco::CocoCategory;
+use crate::strings::Words;
+use crate::wire::{ExampleImage, Submission, Task, TaskAnswer, TaskBatch, TaskMode};
 
-use crate::api::ApiError;
-use crate::strings::{fill, text};
+use super::{ApiError, DraftKey};
+
+/// What happened, told to the session by the shell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event<'a> {
+    /// A lease is wanted (the first one, a retry, or the next batch). Taken only with a job and no task on
+    /// screen: then the shell sends the request.
+    LeaseWanted,
+    /// The answer to a lease. A resumed batch starts at its first task not yet `queued`.
+    Leased {
+        answer: Result<TaskBatch, ApiError>,
+        now_ms: f64,
+        queued: &'a [u64],
+    },
+    /// A lease failed for a passing reason and is tried again by itself; the volunteer is told so.
+    LeaseRetrying(&'a ApiError),
+    /// The current task's submission is safely in the outbox: move on at once to the first task of the batch
+    /// not yet `queued`, or wait for the outbox when there is none ([`Phase::Syncing`]).
+    Submitted { now_ms: f64, queued: &'a [u64] },
+    /// A refused submission was discarded: while waiting for the outbox, its task is shown again.
+    TaskReturned { now_ms: f64, queued: &'a [u64] },
+    /// The volunteer entered the invite again after the server asked for one.
+    InviteEntered(Option<String>),
+    /// A sentence for the status line (news from the editor, e.g. what an undo undid).
+    Announced(String),
+}
 
 /// Where the session stands; decides what the page shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,10 +70,12 @@ pub struct Session {
     status: String,
     /// When the current task appeared, in the caller's millisecond clock.
     task_started_ms: f64,
+    /// The words the status line and progress use (a host may replace them).
+    words: Words,
 }
 
 impl Session {
-    pub fn new(job: Option<String>, worker_id: String) -> Self {
+    pub fn new(job: Option<String>, worker_id: String, words: Words) -> Self {
         let job = job.map(|j| j.trim().to_owned()).filter(|j| !j.is_empty());
         let phase = if job.is_some() {
             Phase::Leasing
@@ -67,6 +94,7 @@ impl Session {
             error: None,
             status: String::new(),
             task_started_ms: 0.0,
+            words,
         }
     }
 
@@ -77,11 +105,6 @@ impl Session {
 
     pub fn invite(&self) -> Option<&str> {
         self.invite.as_deref()
-    }
-
-    /// A new invite (the volunteer entered it again after the server asked for one).
-    pub fn set_invite(&mut self, invite: Option<String>) {
-        self.invite = invite;
     }
 
     pub fn job(&self) -> Option<&str> {
@@ -104,11 +127,6 @@ impl Session {
     /// A short sentence for the polite live region.
     pub fn status(&self) -> &str {
         &self.status
-    }
-
-    /// Puts a sentence in the status line (for news from the editor, e.g. what an undo undid).
-    pub fn announce(&mut self, text: impl Into<String>) {
-        self.status = text.into();
     }
 
     pub fn instructions(&self) -> &str {
@@ -163,7 +181,7 @@ impl Session {
     pub fn task_progress(&self) -> Option<String> {
         let total = self.batch.as_ref()?.tasks.len();
         self.current_task().map(|_| {
-            fill(
+            self.words.fill(
                 "task_progress",
                 &[
                     ("n", &(self.task_index + 1).to_string()),
@@ -176,7 +194,7 @@ impl Session {
     /// "3 of 8 images done": the whole job, as of the last lease plus this volunteer's submissions since.
     pub fn job_progress(&self) -> Option<String> {
         (self.images_total > 0).then(|| {
-            fill(
+            self.words.fill(
                 "job_progress",
                 &[
                     ("done", &self.images_done.to_string()),
@@ -186,24 +204,58 @@ impl Session {
         })
     }
 
-    /// Marks a lease request as started (first one, a retry, or the next batch).
-    pub fn begin_lease(&mut self) -> bool {
+    /// Tells the session what happened; returns whether it was taken (a lease wanted with a task on screen, a
+    /// submission with none, a task returned when none came back are not, and change nothing).
+    pub fn apply(&mut self, event: Event<'_>) -> bool {
+        match event {
+            Event::LeaseWanted => self.lease_wanted(),
+            Event::Leased {
+                answer,
+                now_ms,
+                queued,
+            } => {
+                self.leased(answer, now_ms, queued);
+                true
+            }
+            Event::LeaseRetrying(e) => {
+                self.phase = Phase::Leasing;
+                self.status = self.words.text("lease_retry");
+                self.error = Some(e.message.clone());
+                true
+            }
+            Event::Submitted { now_ms, queued } => self.submitted(now_ms, queued),
+            Event::TaskReturned { now_ms, queued } => self.task_returned(now_ms, queued),
+            Event::InviteEntered(invite) => {
+                self.invite = invite;
+                true
+            }
+            Event::Announced(text) => {
+                self.status = text;
+                true
+            }
+        }
+    }
+
+    /// The key of the current task's draft, if a task is on screen.
+    pub fn draft_key(&self) -> Option<DraftKey> {
+        Some(DraftKey {
+            job: self.job()?.to_owned(),
+            worker_id: self.worker_id.clone(),
+            task_id: self.current_task()?.task_id,
+        })
+    }
+
+    fn lease_wanted(&mut self) -> bool {
         if self.job.is_none() || self.phase == Phase::Working {
             return false;
         }
         self.phase = Phase::Leasing;
         self.error = None;
-        self.status = text("loading_images");
+        self.status = self.words.text("loading_images");
         true
     }
 
-    /// Applies the server's answer to a lease. A resumed batch starts at its first task not yet `queued`.
-    pub fn apply_lease(
-        &mut self,
-        answer: Result<TaskBatch, ApiError>,
-        now_ms: f64,
-        queued: &[u64],
-    ) {
+    fn leased(&mut self, answer: Result<TaskBatch, ApiError>, now_ms: f64, queued: &[u64]) {
         match answer {
             Ok(batch) => {
                 self.images_total = batch.images_total;
@@ -225,27 +277,20 @@ impl Session {
                     Phase::NothingFreeNow
                 };
                 self.status = match self.phase {
-                    Phase::Working => fill("batch_to_do", &[("n", &to_do.to_string())]),
-                    Phase::Syncing => text("saving"),
-                    Phase::Done => text("finished"),
-                    _ => text("waiting_for_images"),
+                    Phase::Working => self.words.fill("batch_to_do", &[("n", &to_do.to_string())]),
+                    Phase::Syncing => self.words.text("saving"),
+                    Phase::Done => self.words.text("finished"),
+                    _ => self.words.text("waiting_for_images"),
                 };
                 self.batch = Some(batch);
                 self.task_index = self.first_to_do(queued).unwrap_or(0);
             }
             Err(e) => {
                 self.phase = Phase::LeaseFailed;
-                self.status = text("lease_failed_status");
+                self.status = self.words.text("lease_failed_status");
                 self.error = Some(e.message);
             }
         }
-    }
-
-    /// A lease attempt failed in a way that is retried by itself; the volunteer is told it is being retried.
-    pub fn lease_will_retry(&mut self, e: &ApiError) {
-        self.phase = Phase::Leasing;
-        self.status = text("lease_retry");
-        self.error = Some(e.message.clone());
     }
 
     fn first_to_do(&self, queued: &[u64]) -> Option<usize> {
@@ -273,11 +318,9 @@ impl Session {
         ))
     }
 
-    /// The current task's submission is safely in the outbox: move on at once to the first task of the batch
-    /// not yet `queued`, or wait for the outbox when there is none ([`Phase::Syncing`]).
-    pub fn submitted(&mut self, now_ms: f64, queued: &[u64]) {
+    fn submitted(&mut self, now_ms: f64, queued: &[u64]) -> bool {
         if self.phase != Phase::Working {
-            return;
+            return false;
         }
         let done = self.task_index + 1;
         self.images_done = (self.images_done + 1).min(self.images_total);
@@ -286,29 +329,30 @@ impl Session {
         match self.first_to_do(queued) {
             Some(next) => {
                 self.task_index = next;
-                self.status = fill("image_sent", &[("n", &done.to_string())]);
+                self.status = self.words.fill("image_sent", &[("n", &done.to_string())]);
             }
             None => {
                 self.phase = Phase::Syncing;
-                self.status = text("saving");
+                self.status = self.words.text("saving");
             }
         }
+        true
     }
 
-    /// A task came back (its refused submission was discarded): while waiting for the outbox, show it again.
-    pub fn reopen(&mut self, now_ms: f64, queued: &[u64]) {
+    fn task_returned(&mut self, now_ms: f64, queued: &[u64]) -> bool {
         if self.phase != Phase::Syncing {
-            return;
+            return false;
         }
-        if let Some(index) = self.first_to_do(queued) {
-            self.task_index = index;
-            self.task_started_ms = now_ms;
-            self.phase = Phase::Working;
-            self.images_done = self.images_done.saturating_sub(1);
-            self.status = fill("image_back", &[("n", &(index + 1).to_string())]);
-        }
+        let Some(index) = self.first_to_do(queued) else {
+            return false;
+        };
+        self.task_index = index;
+        self.task_started_ms = now_ms;
+        self.phase = Phase::Working;
+        self.images_done = self.images_done.saturating_sub(1);
+        self.status = self
+            .words
+            .fill("image_back", &[("n", &(index + 1).to_string())]);
+        true
     }
 }
-
-#[cfg(test)]
-mod tests;
