@@ -186,6 +186,9 @@ test('the review screen walks the queue and accepts and reopens images with the 
     const shownImage = async () => (await page.locator('svg.review-image').getAttribute('aria-label')).split(':')[0];
     await page.locator('svg.review-image').waitFor();
     const first = await shownImage();
+    // Each submission is listed with its note and change record (this volunteer left neither).
+    const submissions = page.getByRole('region', { name: 'Submissions' });
+    await submissions.getByRole('listitem').filter({ hasText: 'No note, no change record.' }).first().waitFor();
 
     await page.keyboard.press('n');
     await position.filter({ hasText: 'Image 2 of 3' }).waitFor();
