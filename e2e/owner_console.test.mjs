@@ -186,6 +186,9 @@ test('the review screen walks the queue and accepts and reopens images with the 
     const shownImage = async () => (await page.locator('svg.review-image').getAttribute('aria-label')).split(':')[0];
     await page.locator('svg.review-image').waitFor();
     const first = await shownImage();
+    // Each submission is listed with its note and change record (this volunteer left neither).
+    const submissions = page.getByRole('region', { name: 'Submissions' });
+    await submissions.getByRole('listitem').filter({ hasText: 'No note, no change record.' }).first().waitFor();
 
     await page.keyboard.press('n');
     await position.filter({ hasText: 'Image 2 of 3' }).waitFor();
@@ -223,6 +226,80 @@ test('the review screen walks the queue and accepts and reopens images with the 
 
     assert.deepEqual(owner.errors, [], 'no page errors in the console');
     assert.deepEqual(volunteer.errors, [], 'no page errors in the volunteer app');
+  } finally {
+    delete process.env.CROWDBOX_OWNER_TOKEN;
+    await browser.close();
+    await server.stop();
+  }
+});
+
+test('the job list follows the server, and the job form takes the quality settings with errors at their field', async () => {
+  process.env.CROWDBOX_OWNER_TOKEN = OWNER_TOKEN;
+  const server = await startServer({ job: 'e2e' });
+  const browser = await launchBrowser();
+  try {
+    const owner = await openPage(browser, { width: 1280, height: 800 });
+    const page = owner.page;
+    await page.goto(`${server.baseUrl}/owner/`);
+    await page.getByLabel('Owner token').fill(OWNER_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const bar = '[aria-label="Progress of e2e"]';
+    await page.locator(bar).waitFor();
+    assert.equal(await page.locator(bar).getAttribute('aria-valuenow'), '0');
+
+    // A volunteer's submission and a job made elsewhere show in the list without a reload.
+    const volunteer = await openPage(browser, { width: 1024, height: 700 });
+    await volunteer.page.goto(`${server.baseUrl}/?job=e2e`);
+    await volunteer.page.getByText('task 1 of 5').waitFor();
+    await volunteer.page.getByRole('button', { name: /Submit/ }).click();
+    await volunteer.page.locator('#sync-status').filter({ hasText: /^1 saved$/ }).waitFor();
+    const made = await fetch(`${server.baseUrl}/api/jobs`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${OWNER_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'made-elsewhere', labels: ['cat'] }),
+    });
+    assert.equal(made.status, 201, await made.text());
+    await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('aria-valuenow') === '1', bar, { timeout: 10_000 });
+    await page.getByRole('link', { name: 'made-elsewhere' }).waitFor({ timeout: 10_000 });
+
+    // The form's quality settings: a wrong one is named at its field, nothing is created.
+    await page.getByRole('button', { name: 'New job' }).click();
+    await page.getByLabel('Name').fill('checked');
+    await page.getByLabel(/^Labels/).fill('cat');
+    await page.getByLabel('Workers per image').fill('3');
+    await page.getByLabel(/^Gold rate/).fill('0.8');
+    await page.getByRole('button', { name: 'Create the job' }).click();
+    const goldError = page.locator('#new-gold_rate-error');
+    await goldError.filter({ hasText: 'gold_rate must be in [0, 0.5], not 0.8' }).waitFor();
+    assert.equal(await page.getByLabel(/^Gold rate/).getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel(/^Gold rate/).getAttribute('aria-describedby'), 'new-gold_rate-error');
+    await page.getByLabel(/^Gold rate/).fill('0.2');
+    await page.getByLabel(/^Block workers scoring below/).fill('0.6');
+    await page.getByLabel('Gold tasks before blocking').fill('2');
+    await page.getByLabel(/^Agreeing workers that finish an image/).fill('2');
+    await page.getByLabel('Boxes agree at IoU').fill('0.8');
+    await page.getByLabel('Order of open images').selectOption('uncertain-first');
+    await page.getByLabel(/Finish images waiting for another opinion/).check();
+    await page.getByRole('button', { name: 'Create the job' }).click();
+    await page.getByRole('heading', { name: /Job checked/ }).waitFor();
+    const jobs = await (await fetch(`${server.baseUrl}/api/jobs`, { headers: { Authorization: `Bearer ${OWNER_TOKEN}` } })).json();
+    const job = jobs.jobs.find((j) => j.name === 'checked');
+    assert.deepEqual(job.quality, {
+      gold_rate: 0.2, block_below: 0.6, min_gold_tasks: 2, min_workers_per_image: 2, agreement_iou: 0.8, finish_first: true,
+    });
+    assert.equal(job.order, 'uncertain-first');
+
+    // Editing: emptying the blocking field turns blocking off (null in the patch).
+    await page.getByRole('heading', { name: 'Settings' }).click();
+    await page.getByLabel(/^Block workers scoring below/).fill('');
+    await page.getByRole('button', { name: 'Save the settings' }).click();
+    await page.getByText('Saved: quality.').waitFor();
+    const listed = await (await fetch(`${server.baseUrl}/api/jobs`, { headers: { Authorization: `Bearer ${OWNER_TOKEN}` } })).json();
+    const after = listed.jobs.find((j) => j.name === 'checked');
+    assert.equal(after.quality.block_below ?? null, null, 'blocking is off');
+    assert.equal(after.quality.gold_rate, 0.2, 'the rest kept');
+
+    assert.deepEqual(owner.errors, [], 'no page errors in the console');
   } finally {
     delete process.env.CROWDBOX_OWNER_TOKEN;
     await browser.close();

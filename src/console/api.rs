@@ -46,6 +46,8 @@ fn session_storage() -> Option<web_sys::Storage> {
 pub struct OwnerError {
     pub status: Option<u16>,
     pub message: String,
+    /// The JSON field the server named as wrong, if one was.
+    pub field: Option<String>,
 }
 
 impl OwnerError {
@@ -99,6 +101,7 @@ pub async fn send<B: Serialize, T: DeserializeOwned>(
         .map_err(|e| OwnerError {
             status: None,
             message: format!("The request could not be made ({e})."),
+            field: None,
         })?;
     decode(request.send().await.map_err(unreachable)?).await
 }
@@ -121,6 +124,7 @@ fn unreachable(e: gloo_net::Error) -> OwnerError {
     OwnerError {
         status: None,
         message: format!("The server could not be reached ({e}). Try again."),
+        field: None,
     }
 }
 
@@ -130,6 +134,7 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, OwnerError
         return response.json::<T>().await.map_err(|e| OwnerError {
             status: Some(status),
             message: format!("The server's answer was not understood ({e})."),
+            field: None,
         });
     }
     let text = response.text().await.unwrap_or_default();
@@ -138,19 +143,24 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, OwnerError
 
 /// The server's error sentence (with the field it names), or one naming the status.
 pub fn error_from(status: u16, body: &str) -> OwnerError {
+    let mut field = None;
     let message = match serde_json::from_str::<ErrorBody>(body) {
         _ if status == 401 => WRONG_TOKEN.to_owned(),
-        Ok(ErrorBody { error }) => match error.field {
-            Some(field) if !error.message.contains(&field) => {
-                format!("{} (field: {field})", error.message)
+        Ok(ErrorBody { error }) => {
+            field.clone_from(&error.field);
+            match error.field {
+                Some(field) if !error.message.contains(&field) => {
+                    format!("{} (field: {field})", error.message)
+                }
+                _ => error.message,
             }
-            _ => error.message,
-        },
+        }
         Err(_) => format!("The server answered {status}."),
     };
     OwnerError {
         status: Some(status),
         message,
+        field,
     }
 }
 
@@ -166,6 +176,7 @@ pub fn upload(
     let failed = |e: JsValue| OwnerError {
         status: None,
         message: format!("The upload could not start ({e:?})."),
+        field: None,
     };
     let xhr = web_sys::XmlHttpRequest::new().map_err(failed)?;
     xhr.open_with_async("POST", path, true).map_err(failed)?;
@@ -324,6 +335,7 @@ pub async fn download(token: &str, path: &str, file_name: &str) -> Result<(), Ow
     let failed = |e: JsValue| OwnerError {
         status: None,
         message: format!("The download could not be saved ({e:?})."),
+        field: None,
     };
     let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(failed)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(failed)?;

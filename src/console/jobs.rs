@@ -1,4 +1,6 @@
-//! The job list: every job with its progress bar, and the way to a new one.
+//! The job list: every job with its progress bar, and the way to a new one. The list follows the server by
+//! reading `GET /api/jobs` again every few seconds while it is shown (one events stream per job would hold a
+//! connection per job open), so a new job, an upload or a volunteer's submission shows without a reload.
 
 use crowdbox_core::owner::{JobList, JobOverview, ProgressEvent};
 use leptos::prelude::*;
@@ -17,16 +19,37 @@ pub(crate) fn progress_of(job: &JobOverview) -> ProgressEvent {
     }
 }
 
+/// How often the shown job list is read again.
+const LIST_REFRESH_MS: i32 = 3000;
+
 #[component]
 pub(crate) fn JobListPage() -> impl IntoView {
     let owner = Owner::from_context();
     let jobs = RwSignal::new(None::<Result<Vec<JobOverview>, String>>);
     spawn_local(async move {
-        let answer = api::get::<JobList>(&owner.token(), "/api/jobs").await;
-        if let Err(e) = &answer {
-            owner.check(e);
+        loop {
+            let answer = api::get::<JobList>(&owner.token(), "/api/jobs").await;
+            if let Err(e) = &answer {
+                if e.is_unauthorized() {
+                    owner.check(e);
+                    return;
+                }
+            }
+            let answer = Some(answer.map(|l| l.jobs).map_err(|e| e.message));
+            // Redrawn only when something changed; a failed read keeps the list shown (and says why only
+            // when there is none yet), the next read trying again.
+            let Some(unchanged) = jobs.try_with_untracked(|shown| {
+                *shown == answer
+                    || (shown.as_ref().is_some_and(Result::is_ok)
+                        && answer.as_ref().is_some_and(Result::is_err))
+            }) else {
+                return; // the page was left
+            };
+            if !unchanged && jobs.try_set(answer).is_some() {
+                return;
+            }
+            api::gloo_timers_sleep(LIST_REFRESH_MS).await;
         }
-        jobs.set(Some(answer.map(|l| l.jobs).map_err(|e| e.message)));
     });
     view! {
         <main class="console-main">

@@ -15,7 +15,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::review_view::{layers, LayerToggles, ReviewImage};
+use super::review_view::{layers, LayerToggles, ReviewImage, SubmissionDetails};
 use super::{api, Owner, Page};
 use crate::canvas::BoxCanvas;
 use crate::components::label_picker::LabelPicker;
@@ -385,6 +385,7 @@ pub(crate) fn ReviewPage(job: String) -> impl IntoView {
                                 <button type="button" class="secondary" on:click=move |_| decide(ReviewAction::Reopen, Vec::new()) disabled=move || busy.get() || detail.with(Option::is_none) aria-keyshortcuts="R">"Reopen"</button>
                             </div>
                             <p class="hint">"Keys: N or → next, P or ← previous, A accept, C correct, R reopen."</p>
+                            {move || detail.get().map(|d| view! { <SubmissionDetails detail=d /> })}
                         }
                         .into_any(),
                     }}

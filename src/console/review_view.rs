@@ -1,7 +1,9 @@
 //! The review screen's image: the picture with the consolidated boxes and every worker's boxes as overlays in
 //! SVG (natural image pixels as the view box, so boxes sit exactly on the image at any size), one colour per
-//! worker, the label written on every box, each layer shown or hidden with its checkbox.
+//! worker, the label written on every box, each layer shown or hidden with its checkbox; and each submission's
+//! note and change record.
 
+use crowdbox_core::console::submission::{change_record, note};
 use crowdbox_core::owner::{ImageDetail, LabelledBox};
 use leptos::prelude::*;
 
@@ -38,11 +40,7 @@ pub(crate) fn layers(detail: &ImageDetail) -> Vec<Layer> {
             .iter()
             .enumerate()
             .map(|(index, s)| Layer {
-                name: if s.is_final {
-                    format!("{} (final)", s.worker_id)
-                } else {
-                    format!("{} ({})", s.worker_id, s.outcome.replace('_', " "))
-                },
+                name: layers_name(s),
                 colour: worker_colour(index),
                 boxes: s.boxes.clone(),
                 dashed: true,
@@ -155,5 +153,63 @@ pub(crate) fn LayerToggles(detail: ImageDetail, shown: RwSignal<Vec<bool>>) -> i
             <legend>"Boxes shown"</legend>
             {toggles}
         </fieldset>
+    }
+}
+
+/// Each submission's words: who, the outcome, the volunteer's note and what became of each box (the change
+/// record), in the worker's colour.
+#[component]
+pub(crate) fn SubmissionDetails(detail: ImageDetail) -> impl IntoView {
+    let items = detail
+        .submissions
+        .iter()
+        .enumerate()
+        .map(|(index, s)| {
+            let heading = layers_name(s);
+            let note = note(s.note.as_deref()).map(|n| {
+                view! { <blockquote class="submission-note" aria-label=format!("Note from {}", s.worker_id)>{n.to_owned()}</blockquote> }
+            });
+            let changes = change_record(&s.changes).map(|record| {
+                let lines = record
+                    .lines
+                    .into_iter()
+                    .map(|l| view! { <li>{l}</li> })
+                    .collect::<Vec<_>>();
+                view! {
+                    <details class="change-record">
+                        <summary>{format!("Changes: {}", record.summary)}</summary>
+                        <ul aria-label=format!("Changes by {}", s.worker_id)>{lines}</ul>
+                    </details>
+                }
+            });
+            let none = (note.is_none() && changes.is_none())
+                .then(|| view! { <p class="hint">"No note, no change record."</p> });
+            view! {
+                <li class="submission">
+                    <h4>
+                        <span class="swatch" style=format!("background: {}", worker_colour(index)) aria-hidden="true"></span>
+                        {heading}
+                    </h4>
+                    {note}
+                    {changes}
+                    {none}
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <section class="submissions" aria-label="Submissions">
+            <h3>"Submissions"</h3>
+            <ul>{items}</ul>
+        </section>
+    }
+}
+
+/// A submission's layer name: the worker and the outcome, or "(final)".
+fn layers_name(s: &crowdbox_core::owner::ImageSubmission) -> String {
+    if s.is_final {
+        format!("{} (final)", s.worker_id)
+    } else {
+        format!("{} ({})", s.worker_id, s.outcome.replace('_', " "))
     }
 }

@@ -59,10 +59,7 @@ fn EditJob() -> impl IntoView {
                 }
                 Err(e) => {
                     owner.check(&e);
-                    error.set(Some(FormError {
-                        field: "",
-                        message: e.message,
-                    }));
+                    error.set(Some(FormError::from_server(e.field.as_deref(), e.message)));
                 }
             }
         });

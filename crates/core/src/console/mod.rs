@@ -11,6 +11,7 @@
 //! - [`sse`]: a Server-Sent Events parser for the job's events stream (read with `fetch`, so the owner token
 //!   travels in a header and never in a URL).
 //! - [`exports`]: the export links, one per format and scope.
+//! - [`submission`]: a submission's note and change record in words, for review.
 
 pub mod balance;
 pub mod exports;
@@ -18,6 +19,7 @@ pub mod form;
 pub mod pace;
 pub mod queue;
 pub mod sse;
+pub mod submission;
 pub mod workers;
 
 /// The smallest "nice" number (1, 2 or 5 times a power of ten) at or above `value`, for a chart's axis; 1 for 0.

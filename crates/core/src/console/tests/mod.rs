@@ -4,6 +4,7 @@ mod form;
 mod pace;
 mod queue;
 mod sse;
+mod submission;
 mod workers;
 
 use super::{nice_ceiling, thousands};
