@@ -9,28 +9,27 @@
 mod http1;
 #[path = "support/storage.rs"]
 mod storage;
+#[path = "support/crash_work.rs"]
+mod work;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crowdbox_core::coco::{CocoAnnotation, CocoCategory};
-use crowdbox_core::wire::{CocoResult, Submission, Task, TaskBatch};
+use crowdbox_core::wire::TaskBatch;
 use crowdbox_server::db::{Backend, Conn};
 use crowdbox_server::{params, Storage};
 use serde_json::json;
+use work::{image_folder, submission, Random, SentBox};
 
 const CLIENTS: usize = 6;
 const IMAGES: usize = 800;
 const KILLS: usize = 5;
 const DEADLINE: Duration = Duration::from_secs(50);
-
-/// category id and bbox of one box, as sent.
-type SentBox = (u64, [f64; 4]);
 
 struct Server {
     child: Child,
@@ -74,83 +73,6 @@ fn start_server(storage: &Storage, static_dir: &Path, bind: &str) -> Server {
         std::thread::sleep(Duration::from_millis(100));
     }
     panic!("crowdbox serve did not start on {bind}");
-}
-
-/// xorshift64*: reproducible from the printed seed.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-fn image_folder(root: &Path) -> PathBuf {
-    let folder = root.join("images");
-    std::fs::create_dir_all(&folder).unwrap();
-    for index in 0..IMAGES {
-        let shade = [(index % 256) as u8, (index / 256) as u8, 7];
-        let picture = image::RgbImage::from_pixel(32 + (index % 5) as u32, 24, image::Rgb(shade));
-        picture
-            .save(folder.join(format!("img-{index:04}.png")))
-            .unwrap();
-    }
-    folder
-}
-
-fn submission(
-    batch: &TaskBatch,
-    task: &Task,
-    worker: &str,
-    random: &mut Random,
-) -> (Submission, Vec<SentBox>) {
-    let (width, height) = (f64::from(task.image.width), f64::from(task.image.height));
-    let boxes: Vec<SentBox> = (0..random.below(5))
-        .map(|_| {
-            let x = random.below(100) as f64 / 100.0 * (width - 4.0);
-            let y = random.below(100) as f64 / 100.0 * (height - 4.0);
-            let w = 1.0 + random.below(300) as f64 / 100.0;
-            let h = 1.0 + random.below(300) as f64 / 100.0;
-            (1 + random.below(3), [x, y, w, h])
-        })
-        .collect();
-    let annotations = boxes
-        .iter()
-        .zip(1..)
-        .map(|((category_id, bbox), id)| CocoAnnotation {
-            id,
-            image_id: task.image.id,
-            category_id: *category_id,
-            bbox: *bbox,
-            area: bbox[2] * bbox[3],
-            iscrowd: 0,
-            score: None,
-        })
-        .collect();
-    let categories: Vec<CocoCategory> = batch.categories.clone();
-    let submission = Submission {
-        submission_id: format!("{worker}-task-{}", task.task_id),
-        worker_id: worker.to_owned(),
-        task_id: task.task_id,
-        duration_ms: Some(1000),
-        outcome: Default::default(),
-        note: None,
-        changes: Vec::new(),
-        verdicts: Vec::new(),
-        result: CocoResult {
-            images: vec![task.image.clone()],
-            annotations,
-            categories,
-        },
-    };
-    (submission, boxes)
 }
 
 #[derive(Default)]
@@ -298,7 +220,7 @@ fn crash_test(dir: &Path, storage: &Storage, processes: usize) {
             "3",
             "--images",
         ])
-        .arg(image_folder(dir))
+        .arg(image_folder(dir, IMAGES))
         .output()
         .unwrap();
     assert!(

@@ -11,6 +11,7 @@ mod group_commit;
 mod helpers;
 mod http;
 mod idempotency;
+mod image_fixtures;
 mod import;
 mod import_datasets;
 mod job_update_cli;
