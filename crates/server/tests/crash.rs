@@ -15,7 +15,7 @@ mod work;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -24,6 +24,7 @@ use crowdbox_core::wire::TaskBatch;
 use crowdbox_server::db::{Backend, Conn};
 use crowdbox_server::{params, Storage};
 use serde_json::json;
+use storage::crowdbox_command;
 use work::{image_folder, submission, Random, SentBox};
 
 const CLIENTS: usize = 6;
@@ -36,18 +37,9 @@ struct Server {
     address: String,
 }
 
-/// The binary told where the data is.
-fn crowdbox(storage: &Storage) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_crowdbox"));
-    command
-        .env("CROWDBOX_DATABASE", storage.database.to_arg())
-        .env("CROWDBOX_IMAGE_STORE", &storage.image_store);
-    command
-}
-
 fn start_server(storage: &Storage, static_dir: &Path, bind: &str) -> Server {
     for _attempt in 0..50 {
-        let mut child = crowdbox(storage)
+        let mut child = crowdbox_command(storage)
             .args(["serve", "--bind", bind, "--static-dir"])
             .arg(static_dir)
             .args(["--rate-limit-per-worker", "0", "--rate-limit-per-ip", "0"])
@@ -209,7 +201,7 @@ fn crash_test(dir: &Path, storage: &Storage, processes: usize) {
     println!("crash test seed {seed}");
     let static_dir = dir.join("dist");
     std::fs::create_dir_all(&static_dir).unwrap();
-    let import = crowdbox(storage)
+    let import = crowdbox_command(storage)
         .args([
             "import",
             "--job",

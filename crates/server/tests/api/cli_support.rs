@@ -13,11 +13,8 @@ pub fn crowdbox(storage: &Storage, args: &[&str]) -> Output {
 
 /// The `crowdbox` binary told where `storage` is, quiet but for warnings.
 pub fn command(storage: &Storage) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_crowdbox"));
-    command
-        .env("CROWDBOX_DATABASE", storage.database.to_arg())
-        .env("CROWDBOX_IMAGE_STORE", &storage.image_store)
-        .env("RUST_LOG", "warn");
+    let mut command = crate::storage::crowdbox_command(storage);
+    command.env("RUST_LOG", "warn");
     command
 }
 

@@ -13,6 +13,7 @@ use crate::quality_support::{
     gold_tasks, half_gold_and_blocking_after, job_with_gold, submit_all, HAMMER, SAW,
 };
 use crate::storage::fresh_storage;
+use crate::upgrade::{json_lines, undated};
 
 /// What a user sees of a job, through the command line: its exports (every format, consolidated, with gold),
 /// its statistics and description.
@@ -26,7 +27,13 @@ fn what_users_see(storage: &Storage, job: &str, out: &Path) -> Vec<(String, Stri
     ] {
         let mut all = vec!["export", "--job", job];
         all.extend_from_slice(args);
-        seen.push((name.to_owned(), undated(&stdout(&crowdbox(storage, &all)))));
+        let text = stdout(&crowdbox(storage, &all));
+        let shown = if name == "groundtruth" {
+            format!("{:?}", json_lines(&text))
+        } else {
+            undated(serde_json::from_str(&text).unwrap()).to_string()
+        };
+        seen.push((name.to_owned(), shown));
     }
     for format in ["voc", "yolo"] {
         let folder = out.join(format!("{job}-{format}"));
@@ -53,20 +60,6 @@ fn what_users_see(storage: &Storage, job: &str, out: &Path) -> Vec<(String, Stri
         seen.push((args.join(" "), stdout(&crowdbox(storage, args))));
     }
     seen
-}
-
-/// The export's date fields say when it was made, not what it holds.
-fn undated(text: &str) -> String {
-    text.lines()
-        .filter(|line| !line.contains("date_created") && !line.contains("\"year\""))
-        .map(|line| {
-            line.split("\"creation-date\":\"")
-                .next()
-                .unwrap_or(line)
-                .to_owned()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Every text file under `folder` (labels, annotations, data.yaml) with its path; images by size.

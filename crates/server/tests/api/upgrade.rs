@@ -15,7 +15,7 @@ fn fixture() -> PathBuf {
 
 /// Drops what depends on the day of the export (COCO's `info.year` and `info.date_created`, Ground Truth's
 /// `creation-date`).
-fn undated(mut value: serde_json::Value) -> serde_json::Value {
+pub fn undated(mut value: serde_json::Value) -> serde_json::Value {
     match &mut value {
         serde_json::Value::Object(map) => {
             for key in ["year", "date_created", "creation-date"] {
@@ -35,7 +35,7 @@ fn undated(mut value: serde_json::Value) -> serde_json::Value {
     value
 }
 
-fn json_lines(text: &str) -> Vec<serde_json::Value> {
+pub fn json_lines(text: &str) -> Vec<serde_json::Value> {
     text.lines()
         .map(|line| undated(serde_json::from_str(line).unwrap()))
         .collect()

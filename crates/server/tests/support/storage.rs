@@ -2,8 +2,18 @@
 //! PostgreSQL (`scripts/test` runs them both ways). Shared by the test binaries.
 
 use std::path::Path;
+use std::process::Command;
 
 use crowdbox_server::{Location, Storage};
+
+/// The `crowdbox` binary told where `storage` is.
+pub fn crowdbox_command(storage: &Storage) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_crowdbox"));
+    command
+        .env("CROWDBOX_DATABASE", storage.database.to_arg())
+        .env("CROWDBOX_IMAGE_STORE", &storage.image_store);
+    command
+}
 
 /// The environment variable that runs the tests on PostgreSQL: a URL of a server where the tests may create
 /// databases (`postgres://user@127.0.0.1:port/postgres`). Unset, they run on SQLite files.
