@@ -22,7 +22,7 @@ use postgres::types::ToSql;
 
 pub(crate) use blocking::{off_runtime, off_runtime_send};
 pub use location::Location;
-pub use param::{NotText, Param};
+pub use param::Param;
 pub use row::{Cell, Column, Row};
 
 /// Which database a [`Conn`] speaks to.

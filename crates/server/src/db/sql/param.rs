@@ -60,23 +60,6 @@ impl<'a> From<&'a String> for Param<'a> {
     }
 }
 
-impl<'a, T: Into<Param<'a>> + Copy> From<&'a T> for Param<'a>
-where
-    T: NotText,
-{
-    fn from(value: &'a T) -> Self {
-        (*value).into()
-    }
-}
-
-/// Values a reference of which is a parameter through the value (text borrows instead).
-pub trait NotText {}
-impl NotText for i64 {}
-impl NotText for u32 {}
-impl NotText for u64 {}
-impl NotText for f64 {}
-impl NotText for bool {}
-
 impl<'a, T: Into<Param<'a>>> From<Option<T>> for Param<'a> {
     fn from(value: Option<T>) -> Self {
         value.map_or(Self::Null, Into::into)
