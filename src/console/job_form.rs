@@ -8,11 +8,12 @@ use crowdbox_core::owner::{JobOverview, LeaseOrder};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::examples::ExamplesEditor;
 use super::{api, Owner, Page};
 use crate::components::markdown::Markdown;
 
 /// The form's fields. `editing`: a job's settings, whose name and labels do not change (shown, not editable)
-/// and whose examples stay as they were made.
+/// and whose examples are edited one by one ([`ExamplesEditor`]).
 #[component]
 pub(crate) fn JobFormFields(
     form: RwSignal<JobForm>,
@@ -127,7 +128,9 @@ pub(crate) fn JobFormFields(
         }
         .into_any()
     };
-    let examples = (!editing).then(|| {
+    let examples = if editing {
+        view! { <ExamplesEditor form error /> }.into_any()
+    } else {
         view! {
             <div class="field">
                 <label for="new-good">"Good example images (http(s) addresses, one per line)"</label>
@@ -154,7 +157,8 @@ pub(crate) fn JobFormFields(
                 {field_error("bad_examples")}
             </div>
         }
-    });
+        .into_any()
+    };
     let instructions_id = format!("{prefix}-instructions");
     view! {
         {name_and_labels}

@@ -6,6 +6,7 @@
 mod api;
 mod balance;
 mod charts;
+mod examples;
 mod job_form;
 mod job_page;
 mod jobs;

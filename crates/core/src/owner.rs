@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::quality::JobQuality;
-use crate::wire::TaskMode;
+use crate::wire::{ExampleKind, TaskMode};
 
 /// The order in which leasing offers a job's open images (`--order`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +73,9 @@ pub struct JobOverview {
     /// The order leasing offers open images in.
     #[serde(default)]
     pub order: LeaseOrder,
+    /// The example images volunteers see with the instructions, good ones first.
+    #[serde(default)]
+    pub examples: Vec<JobExample>,
     pub images_total: u64,
     pub images_done: u64,
     /// Images that are not done and that a worker holds an unexpired lease on.
@@ -92,6 +95,61 @@ impl JobOverview {
             .saturating_sub(self.images_in_progress)
             .saturating_sub(self.images_waiting)
     }
+}
+
+/// One of a job's example images, as the owner API lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobExample {
+    pub kind: ExampleKind,
+    /// What `PATCH /api/jobs/{job}`'s `good_examples` / `bad_examples` take to keep it: the http(s) URL, or
+    /// `sha256:<hex>` for an image file in the server's image store.
+    pub src: String,
+    /// Where a browser loads it: the URL, or `/api/jobs/{job}/examples/{index}` for a stored file.
+    pub url: String,
+}
+
+/// The prefix of an example `src` that names a stored image file by its SHA-256 (64 lowercase hex digits).
+pub const STORED_EXAMPLE_PREFIX: &str = "sha256:";
+
+/// An example `src` as the owner API reads it, or why it is none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExampleSrc<'a> {
+    /// An http(s) address, passed on to volunteers as it is.
+    Url(&'a str),
+    /// A file in the image store, by the hex SHA-256 of its bytes.
+    Stored(&'a str),
+}
+
+impl<'a> ExampleSrc<'a> {
+    /// Reads `src` (an http(s) URL or `sha256:` and 64 lowercase hex digits); the error is a sentence naming it.
+    pub fn parse(src: &'a str) -> Result<Self, String> {
+        if src.starts_with("https://") || src.starts_with("http://") {
+            return Ok(Self::Url(src));
+        }
+        if let Some(hex) = src.strip_prefix(STORED_EXAMPLE_PREFIX) {
+            if hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+                return Ok(Self::Stored(hex));
+            }
+            return Err(format!(
+                "{src:?} is not sha256: followed by 64 lowercase hex digits"
+            ));
+        }
+        Err(format!(
+            "{src:?} is neither an http(s) URL nor an uploaded image file (sha256:…, from POST /api/jobs/{{job}}/example-files)"
+        ))
+    }
+}
+
+/// `POST /api/jobs/{job}/example-files`: the stored image file, to be named in a patch's examples.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExampleFile {
+    /// `sha256:<hex>`: put it in `good_examples` or `bad_examples` of `PATCH /api/jobs/{job}` to show it.
+    pub src: String,
+    pub mime: String,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// `GET /api/jobs`.
@@ -166,6 +224,13 @@ pub struct JobPatch {
     pub mode: Option<TaskMode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_carry_forward: Option<bool>,
+    /// Replaces the good example images (`[]` removes them): http(s) URLs, and `sha256:<hex>` for a file
+    /// uploaded with `POST /api/jobs/{job}/example-files` or one the job shows already ([`JobExample::src`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub good_examples: Option<Vec<String>>,
+    /// Replaces the bad example images, as `good_examples`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bad_examples: Option<Vec<String>>,
     /// Replaces every label target; a label missing from the map has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_targets: Option<BTreeMap<String, u64>>,

@@ -180,7 +180,6 @@ fn swaps_axes(orientation: Option<u32>) -> bool {
     matches!(orientation, Some(5..=8))
 }
 
-/// Where an image lives inside the store: `ab/ab12…ef.jpg`.
 /// Copies every example image given as a file into the store (content-addressed, like task images) and notes
 /// where; URLs are left as they are. A file that cannot be read or is no image fails the whole job creation with
 /// its path named, before anything is stored in the database.
@@ -199,23 +198,102 @@ pub fn store_examples(
                 example.src
             )
         })?;
-        let relative = store_relative_path(&probed.sha256, probed.kind);
-        let target = store_dir.join(&relative);
-        if !target.exists() {
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).with_context(|| {
-                    format!("cannot create the image store folder {}", parent.display())
-                })?;
-            }
-            std::fs::write(&target, &bytes)
-                .with_context(|| format!("cannot write {}", target.display()))?;
-        }
-        example.store_path = Some(relative);
+        example.store_path = Some(store_bytes(store_dir, &bytes, &probed)?);
         example.mime = Some(probed.kind.mime().to_owned());
     }
     Ok(())
 }
 
+/// Writes an image's `bytes` (as [`probe_image`] read them) into the store unless they are there already, and
+/// gives its place in the store.
+pub fn store_bytes(
+    store_dir: &std::path::Path,
+    bytes: &[u8],
+    probed: &ProbedImage,
+) -> anyhow::Result<String> {
+    use anyhow::Context;
+    let relative = store_relative_path(&probed.sha256, probed.kind);
+    let target = store_dir.join(&relative);
+    if !target.exists() {
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).with_context(|| {
+                format!("cannot create the image store folder {}", parent.display())
+            })?;
+        }
+        // Written under another name and renamed, so a reader never finds half a file.
+        let partial = target.with_extension("partial");
+        std::fs::write(&partial, bytes)
+            .with_context(|| format!("cannot write {}", partial.display()))?;
+        std::fs::rename(&partial, &target)
+            .with_context(|| format!("cannot write {}", target.display()))?;
+    }
+    Ok(relative)
+}
+
+/// The example `src` names for an owner API request (an http(s) URL, or `sha256:<hex>` for a file in the store:
+/// one of `current`'s or one `POST /api/jobs/{job}/example-files` stored), as an example of `kind` (`good` or
+/// `bad`). A current example keeps what it had (its original `src`, its caption); a stored file is read and
+/// checked again. The error is a sentence naming `src`.
+pub fn requested_example(
+    store_dir: &std::path::Path,
+    current: &[crate::formats_io::job_file::Example],
+    kind: &str,
+    src: &str,
+) -> Result<crate::formats_io::job_file::Example, String> {
+    use crowdbox_core::owner::ExampleSrc;
+    let sha256 = match ExampleSrc::parse(src)? {
+        ExampleSrc::Url(url) => {
+            return Ok(crate::formats_io::job_file::Example {
+                kind: kind.to_owned(),
+                src: url.to_owned(),
+                store_path: None,
+                mime: None,
+                caption: None,
+            })
+        }
+        ExampleSrc::Stored(sha256) => sha256,
+    };
+    let same_file = |e: &&crate::formats_io::job_file::Example| {
+        !e.is_url()
+            && e.store_path.as_deref().is_some_and(|path| {
+                path.rsplit('/')
+                    .next()
+                    .is_some_and(|name| name.split('.').next() == Some(sha256))
+            })
+    };
+    if let Some(example) = current.iter().find(same_file) {
+        return Ok(crate::formats_io::job_file::Example {
+            kind: kind.to_owned(),
+            ..example.clone()
+        });
+    }
+    // The hex digits were checked, so the path is the store's own `ab/<sha256>.<ext>`.
+    for image_kind in [ImageKind::Jpeg, ImageKind::Png, ImageKind::Webp] {
+        let relative = store_relative_path(sha256, image_kind);
+        let Ok(bytes) = std::fs::read(store_dir.join(&relative)) else {
+            continue;
+        };
+        let probed =
+            probe_image(&bytes).map_err(|reason| format!("the stored file of {src:?} {reason}"))?;
+        if probed.sha256 != sha256 || probed.kind != image_kind {
+            return Err(format!(
+                "the stored file of {src:?} does not hold that image"
+            ));
+        }
+        return Ok(crate::formats_io::job_file::Example {
+            kind: kind.to_owned(),
+            src: src.to_owned(),
+            store_path: Some(relative),
+            mime: Some(image_kind.mime().to_owned()),
+            caption: None,
+        });
+    }
+    Err(format!(
+        "no image file {src:?} is in the image store: upload it with POST /api/jobs/{{job}}/example-files first"
+    ))
+}
+
+/// Where an image lives inside the store: `ab/ab12…ef.jpg`.
 pub fn store_relative_path(sha256: &str, kind: ImageKind) -> String {
     format!("{}/{sha256}.{}", &sha256[..2], kind.extension())
 }

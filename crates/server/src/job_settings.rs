@@ -13,7 +13,7 @@ use crowdbox_core::wire::TaskMode;
 
 use crate::db::jobs::Setting;
 use crate::db::{self, Store};
-use crate::formats_io::job_file::LeaseOrder;
+use crate::formats_io::job_file::{Example, LeaseOrder};
 use crate::jobs::{self, Job};
 
 /// The settings to change; `None` keeps the current value.
@@ -30,6 +30,27 @@ pub struct JobChanges {
     pub quality: QualityChanges,
     /// The order leasing offers images in.
     pub lease_order: Option<LeaseOrder>,
+    /// The whole new list of example images (see [`replaced_examples`]); files must be in the store already.
+    pub examples: Option<Vec<Example>>,
+}
+
+/// The job's examples with those of a kind replaced: `good` / `bad` given (an empty list removes that kind)
+/// replace the job's of that kind, `None` keeps them. Good examples come first, as `job create` stores them.
+pub fn replaced_examples(
+    current: &[Example],
+    good: Option<Vec<Example>>,
+    bad: Option<Vec<Example>>,
+) -> Vec<Example> {
+    let kept = |kind: &str| {
+        current
+            .iter()
+            .filter(|e| e.kind == kind)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let good = good.unwrap_or_else(|| kept("good"));
+    let bad = bad.unwrap_or_else(|| kept("bad"));
+    good.into_iter().chain(bad).collect()
 }
 
 /// Changes to a job's [`JobQuality`]; `None` keeps the current value, `Some(None)` turns a setting off.
@@ -76,7 +97,7 @@ impl JobChanges {
             "nothing to change: give at least one of --instructions, --instructions-file, \
              --workers-per-image, --batch-size, --lease-seconds, --mode, --allow-carry-forward, --gold-rate, \
              --block-below, --no-blocking, --min-gold-tasks, --min-workers-per-image, --fixed-workers, \
-             --agreement-iou, --finish-first, --order"
+             --agreement-iou, --finish-first, --order, --good-example, --bad-example, --clear-examples"
         );
         Ok(())
     }
@@ -110,6 +131,7 @@ impl JobChanges {
             self.allow_carry_forward.map(Setting::AllowCarryForward),
             self.label_targets.clone().map(Setting::LabelTargets),
             self.lease_order.map(Setting::LeaseOrder),
+            self.examples.clone().map(Setting::Examples),
         ]
         .into_iter()
         .flatten()

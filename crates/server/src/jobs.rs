@@ -1,7 +1,7 @@
 //! Jobs as the command line and the API describe them: example images, tasks, the `job list` and `job show`
 //! tables, and finding a job by name or saying which jobs exist. Rows come from [`crate::db::jobs`].
 
-use crowdbox_core::owner::{JobOverview, ProgressEvent};
+use crowdbox_core::owner::{JobExample, JobOverview, ProgressEvent, STORED_EXAMPLE_PREFIX};
 use crowdbox_core::wire::{ExampleImage, ExampleKind, TaskMode};
 
 pub use crate::db::jobs::{Job, JobImage, JobSummary, Progress};
@@ -53,6 +53,7 @@ pub async fn overview(store: &Store, job: Job, now_ms: i64) -> Result<JobOvervie
     let images_waiting = db::jobs::images_waiting(&mut conn, job.id, now_ms)?;
     let submissions = db::jobs::submission_count(&mut conn, job.id)?;
     let count = |value: i64| u32::try_from(value).unwrap_or(u32::MAX);
+    let examples = job.listed_examples();
     Ok(JobOverview {
         labels,
         mode: job.mode,
@@ -65,6 +66,7 @@ pub async fn overview(store: &Store, job: Job, now_ms: i64) -> Result<JobOvervie
         label_targets: job.label_targets,
         quality: job.quality,
         order: job.lease_order,
+        examples,
         name: job.name,
         images_total: progress.images_total,
         images_done: progress.images_done,
@@ -96,28 +98,58 @@ impl Job {
     /// `GET /api/jobs/{job}/examples/{index}`, a URL is passed on. Examples whose file was not stored are left
     /// out (jobs created before examples were stored).
     pub fn example_images(&self) -> Vec<ExampleImage> {
+        self.shown_examples()
+            .map(|(example, url, _)| ExampleImage {
+                kind: example_kind(example),
+                url,
+                caption: example.caption.clone().unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    /// The example images as the owner API lists them: the same ones volunteers see, each with the `src` a
+    /// `PATCH` takes to keep it (its URL, or `sha256:<hex>` for a stored file).
+    pub fn listed_examples(&self) -> Vec<JobExample> {
+        self.shown_examples()
+            .map(|(example, url, sha256)| JobExample {
+                kind: example_kind(example),
+                src: match sha256 {
+                    Some(hex) => format!("{STORED_EXAMPLE_PREFIX}{hex}"),
+                    None => example.src.clone(),
+                },
+                url,
+            })
+            .collect()
+    }
+
+    /// Each example volunteers see, with where the browser loads it and, for a stored file, its SHA-256.
+    fn shown_examples(&self) -> impl Iterator<Item = (&Example, String, Option<&str>)> {
         self.examples
             .iter()
             .enumerate()
             .filter_map(|(index, example)| {
-                let url = if example.is_url() {
-                    example.src.clone()
-                } else {
-                    example.store_path.as_ref()?;
-                    format!("/api/jobs/{}/examples/{index}", path_segment(&self.name))
-                };
-                Some(ExampleImage {
-                    kind: if example.kind == "bad" {
-                        ExampleKind::Bad
-                    } else {
-                        ExampleKind::Good
-                    },
-                    url,
-                    caption: example.caption.clone().unwrap_or_default(),
-                })
+                if example.is_url() {
+                    return Some((example, example.src.clone(), None));
+                }
+                let sha256 = stored_sha256(example.store_path.as_deref()?);
+                let url = format!("/api/jobs/{}/examples/{index}", path_segment(&self.name));
+                Some((example, url, Some(sha256)))
             })
-            .collect()
     }
+}
+
+fn example_kind(example: &Example) -> ExampleKind {
+    if example.kind == "bad" {
+        ExampleKind::Bad
+    } else {
+        ExampleKind::Good
+    }
+}
+
+/// The SHA-256 in a store path (`ab/ab12…ef.png` → `ab12…ef`).
+fn stored_sha256(store_path: &str) -> &str {
+    let name = store_path.rsplit('/').next().unwrap_or(store_path);
+    name.split('.').next().unwrap_or(name)
 }
 
 /// Where the browser loads an image: its own URL for remote images, the image endpoint for stored ones.

@@ -21,7 +21,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(example))
 }
 
-/// A job's example image (one copied into the store), cached like images.
+/// A job's example image (one copied into the store). The job's examples can change, so a cache must ask again
+/// (`no-cache`; the ETag makes that a 304).
 #[utoipa::path(get, path = "/jobs/{job}/examples/{index}", tag = "volunteer",
     params(("job" = String, Path, description = "The job's name"), ("index" = u32, Path, description = "The example's place in the job's list, from 0")),
     responses(
@@ -48,8 +49,9 @@ async fn example(
     let (Some(store_path), Some(mime)) = (example.store_path, example.mime) else {
         return Err(not_found());
     };
-    // The store path is the content's hash, so it is a strong validator too.
-    serve_stored(
+    // The store path is the content's hash, so it is a strong validator too; the index may name other bytes
+    // after `PATCH /api/jobs/{job}`, so the response is not immutable.
+    let mut response = serve_stored(
         &state,
         &store_path,
         &mime,
@@ -57,7 +59,11 @@ async fn example(
         &request_headers,
         not_found,
     )
-    .await
+    .await?;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(response)
 }
 
 /// An image's bytes with their Content-Type, an ETag (SHA-256) and `Cache-Control: immutable`.

@@ -94,6 +94,15 @@ pub struct JobUpdateArgs {
     /// The order images are leased in: by id, or least certain pre-labels (`crowdbox prelabel`) first.
     #[arg(long, value_name = "id|uncertain-first")]
     pub order: Option<LeaseOrder>,
+    /// A path or URL of an example of good boxes (repeatable): these replace the job's good examples.
+    #[arg(long, value_name = "PATH|URL")]
+    pub good_example: Vec<String>,
+    /// A path or URL of an example of what not to do (repeatable): these replace the job's bad examples.
+    #[arg(long, value_name = "PATH|URL")]
+    pub bad_example: Vec<String>,
+    /// Remove the job's example images; with --good-example or --bad-example, only those given remain.
+    #[arg(long)]
+    pub clear_examples: bool,
 }
 
 #[derive(Debug, Args)]

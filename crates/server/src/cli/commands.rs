@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{ensure, Context};
 
 use crate::clock::system_now_ms;
-use crate::db::Location;
 use crate::export::{self, Rendered};
 use crate::formats_io::export_images::write_export_images;
 use crate::formats_io::ingest::{import_dataset, DatasetImport};
-use crate::formats_io::job_file::JobFile;
+use crate::formats_io::job_file::{Example, JobFile};
 use crate::formats_io::{read_class_map, sources};
 use crate::import::{import_images, ImportRequest};
 use crate::{open_database, Storage};
@@ -63,7 +62,7 @@ pub(super) async fn create_job(storage: &Storage, args: JobCreateArgs) -> anyhow
     Ok(())
 }
 
-pub(super) async fn update_job(database: &Location, args: JobUpdateArgs) -> anyhow::Result<()> {
+pub(super) async fn update_job(storage: &Storage, args: JobUpdateArgs) -> anyhow::Result<()> {
     let instructions = match &args.instructions_file {
         Some(path) => Some(
             std::fs::read_to_string(path)
@@ -71,7 +70,7 @@ pub(super) async fn update_job(database: &Location, args: JobUpdateArgs) -> anyh
         ),
         None => args.instructions,
     };
-    let changes = crate::job_settings::JobChanges {
+    let mut changes = crate::job_settings::JobChanges {
         instructions,
         workers_per_image: args.workers_per_image,
         batch_size: args.batch_size,
@@ -96,8 +95,37 @@ pub(super) async fn update_job(database: &Location, args: JobUpdateArgs) -> anyh
             finish_first: args.finish_first,
         },
         lease_order: args.order,
+        examples: None,
     };
-    let pool = open_database(database).await?;
+    let pool = open_database(&storage.database).await?;
+    if args.clear_examples || !args.good_example.is_empty() || !args.bad_example.is_empty() {
+        let job = crate::jobs::require_job(&pool, &args.job).await?;
+        let replaced = |given: Vec<String>, kind: &str| -> anyhow::Result<Option<Vec<Example>>> {
+            if given.is_empty() {
+                return Ok(args.clear_examples.then(Vec::new));
+            }
+            let mut examples: Vec<Example> = given
+                .into_iter()
+                .map(|src| Example {
+                    kind: kind.to_owned(),
+                    src,
+                    store_path: None,
+                    mime: None,
+                    caption: None,
+                })
+                .collect();
+            // A file that cannot be read or is no image fails here, before the database is touched.
+            crate::image_store::store_examples(&mut examples, &storage.image_store)?;
+            Ok(Some(examples))
+        };
+        let good = replaced(args.good_example, "good")?;
+        let bad = replaced(args.bad_example, "bad")?;
+        changes.examples = Some(crate::job_settings::replaced_examples(
+            &job.examples,
+            good,
+            bad,
+        ));
+    }
     let updated = crate::job_settings::update_job(&pool, &args.job, &changes).await?;
     if updated.changed.is_empty() {
         println!(

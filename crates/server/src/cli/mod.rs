@@ -121,7 +121,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate(args) => migrate(&args).await,
         Command::Prelabel(args) => prelabel::prelabel(&storage, *args).await,
         Command::Job(JobCommand::Create(args)) => create_job(&storage, *args).await,
-        Command::Job(JobCommand::Update(args)) => update_job(database, args).await,
+        Command::Job(JobCommand::Update(args)) => update_job(&storage, args).await,
         Command::Job(JobCommand::List) | Command::Jobs => {
             let pool = open_database(database).await?;
             print!(

@@ -100,6 +100,8 @@ pub enum Setting {
     LabelTargets(BTreeMap<String, u64>),
     Quality(JobQuality),
     LeaseOrder(LeaseOrder),
+    /// The whole list of example images (files already in the store).
+    Examples(Vec<Example>),
 }
 
 impl Setting {
@@ -115,6 +117,7 @@ impl Setting {
             Self::LabelTargets(_) => "label_targets",
             Self::Quality(_) => "quality",
             Self::LeaseOrder(_) => "lease_order",
+            Self::Examples(_) => "examples",
         }
     }
 
@@ -130,6 +133,7 @@ impl Setting {
             Self::LabelTargets(targets) => *targets == job.label_targets,
             Self::Quality(quality) => *quality == job.quality,
             Self::LeaseOrder(order) => *order == job.lease_order,
+            Self::Examples(examples) => *examples == job.examples,
         }
     }
 }
@@ -318,6 +322,10 @@ pub fn set_setting(conn: &mut Conn, job_id: i64, setting: &Setting) -> Result<()
         }
         Setting::Quality(quality) => {
             json = serde_json::to_string(quality).unwrap_or_else(|_| "{}".to_owned());
+            params![&json][0]
+        }
+        Setting::Examples(examples) => {
+            json = serde_json::to_string(examples).unwrap_or_else(|_| "[]".to_owned());
             params![&json][0]
         }
     };

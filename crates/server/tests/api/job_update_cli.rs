@@ -161,3 +161,130 @@ async fn an_invalid_update_names_the_problem_and_changes_nothing() {
     }
     assert_eq!(shown(&app, "birds"), before);
 }
+
+#[tokio::test]
+async fn good_and_bad_examples_are_replaced_by_kind_and_cleared_and_volunteers_see_them() {
+    let app = TestApp::spawn().await;
+    app.create_job("birds", &["gull"], 2, 1, 1).await;
+    let dir = app.dir.path();
+    let good = dir.join("good.png");
+    std::fs::write(&good, crate::helpers::png_fixture(7, 5, 3)).unwrap();
+    let good = good.to_str().unwrap();
+    let output = run_ok(
+        &app,
+        &[
+            "job",
+            "update",
+            "--job",
+            "birds",
+            "--good-example",
+            good,
+            "--bad-example",
+            "https://example.org/bad.jpg",
+        ],
+    );
+    assert_eq!(output, "job birds: changed examples\n");
+    let kinds = |app: &TestApp| -> Vec<(String, String)> {
+        shown(app, "birds")["examples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["kind"].as_str().unwrap().to_owned(),
+                    e["src"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        kinds(&app),
+        [
+            ("good".to_owned(), good.to_owned()),
+            ("bad".to_owned(), "https://example.org/bad.jpg".to_owned())
+        ]
+    );
+    let batch = app.lease("birds", "w1").await;
+    assert_eq!(batch.examples[0].url, "/api/jobs/birds/examples/0");
+    assert_eq!(
+        app.get(&batch.examples[0].url).await.body,
+        crate::helpers::png_fixture(7, 5, 3)
+    );
+
+    // A new bad example replaces the bad one and keeps the good one.
+    run_ok(
+        &app,
+        &[
+            "job",
+            "update",
+            "--job",
+            "birds",
+            "--bad-example",
+            "https://example.org/worse.jpg",
+        ],
+    );
+    assert_eq!(
+        kinds(&app),
+        [
+            ("good".to_owned(), good.to_owned()),
+            ("bad".to_owned(), "https://example.org/worse.jpg".to_owned())
+        ]
+    );
+
+    // A file that is missing or no image is named, and nothing changes (the batch size neither).
+    let broken = dir.join("broken.png");
+    std::fs::write(&broken, b"not a picture").unwrap();
+    for (path, says) in [
+        ("/no/such/good.png", "cannot read"),
+        (broken.to_str().unwrap(), "not an image"),
+    ] {
+        let error = run_err(
+            &app,
+            &[
+                "job",
+                "update",
+                "--job",
+                "birds",
+                "--batch-size",
+                "4",
+                "--good-example",
+                path,
+            ],
+        );
+        assert!(error.contains(says) && error.contains(path), "{error}");
+    }
+    assert_eq!(shown(&app, "birds")["batch_size"], 1);
+    assert_eq!(kinds(&app).len(), 2);
+
+    // --clear-examples with --good-example leaves only that; alone it removes them all.
+    run_ok(
+        &app,
+        &[
+            "job",
+            "update",
+            "--job",
+            "birds",
+            "--clear-examples",
+            "--good-example",
+            "https://example.org/only.jpg",
+        ],
+    );
+    assert_eq!(
+        kinds(&app),
+        [("good".to_owned(), "https://example.org/only.jpg".to_owned())]
+    );
+    run_ok(
+        &app,
+        &["job", "update", "--job", "birds", "--clear-examples"],
+    );
+    assert!(kinds(&app).is_empty());
+    assert!(app.lease("birds", "w2").await.examples.is_empty());
+    let unchanged = run_ok(
+        &app,
+        &["job", "update", "--job", "birds", "--clear-examples"],
+    );
+    assert_eq!(
+        unchanged,
+        "job birds: unchanged (the settings already had these values)\n"
+    );
+}

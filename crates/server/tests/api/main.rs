@@ -27,6 +27,7 @@ mod onnx_graph;
 mod openapi;
 mod outcomes;
 mod owner_events;
+mod owner_examples;
 mod owner_jobs;
 mod owner_review;
 mod owner_upload;

@@ -11,15 +11,15 @@ use crowdbox_server::ServerConfig;
 
 use crate::helpers::{png_fixture, TestApp, TestResponse, OWNER_TOKEN};
 
-const BOUNDARY: &str = "crowdbox-test-boundary-7d1f";
+pub(crate) const BOUNDARY: &str = "crowdbox-test-boundary-7d1f";
 
 /// One part of a multipart body: a text field, or a file with its name.
-enum Part<'a> {
+pub(crate) enum Part<'a> {
     Text(&'a str, &'a str),
     File(&'a str, &'a str, Vec<u8>),
 }
 
-fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
+pub(crate) fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
     let mut body = Vec::new();
     for part in parts {
         write!(body, "--{BOUNDARY}\r\n").unwrap();

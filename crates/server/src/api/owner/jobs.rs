@@ -1,6 +1,7 @@
 //! - `GET /api/jobs`: every job with its settings and progress.
 //! - `POST /api/jobs`: creates a job from `crowdbox job create`'s fields (409 `job_exists`).
-//! - `PATCH /api/jobs/{job}`: `crowdbox job update`'s fields and the per-label targets, all or nothing.
+//! - `PATCH /api/jobs/{job}`: `crowdbox job update`'s fields, the per-label targets and the example images, all
+//!   or nothing.
 
 use std::path::Path as FilePath;
 
@@ -17,9 +18,9 @@ use utoipa_axum::routes;
 use crate::auth::Owner;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use crate::formats_io::job_file::{self, JobFile};
-use crate::job_settings::{update_job, JobChanges, QualityChanges};
-use crate::{db, jobs, AppState};
+use crate::formats_io::job_file::{self, Example, JobFile};
+use crate::job_settings::{replaced_examples, update_job, JobChanges, QualityChanges};
+use crate::{db, image_store, jobs, AppState};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_jobs, create_job))
@@ -141,8 +142,6 @@ fn job_file(new: NewJob) -> Result<JobFile, ApiError> {
     })
 }
 
-/// Changes `crowdbox job update`'s fields and the per-label targets, all or nothing. Routed with the volunteers'
-/// `GET /api/jobs/{job}`, so it checks the owner token itself.
 /// Refuses quality settings that do not fit together, naming the JSON field at fault.
 fn check_quality(quality: &JobQuality, workers_per_image: u32) -> Result<(), ApiError> {
     quality
@@ -150,6 +149,48 @@ fn check_quality(quality: &JobQuality, workers_per_image: u32) -> Result<(), Api
         .map_err(|error| FieldError::new(error.field(), error.to_string()).into())
 }
 
+/// The job's examples after a patch's `good_examples` / `bad_examples` (`None` when it gives neither). Every
+/// `src` is checked (a stored file is read again) before anything is written; the first wrong one is named.
+async fn requested_examples(
+    state: &AppState,
+    job: &jobs::Job,
+    good: Option<Vec<String>>,
+    bad: Option<Vec<String>>,
+) -> Result<Option<Vec<Example>>, ApiError> {
+    if good.is_none() && bad.is_none() {
+        return Ok(None);
+    }
+    let store = state.image_store.clone();
+    let current = job.examples.clone();
+    let resolved = tokio::task::spawn_blocking(move || {
+        let mut lists = Vec::new();
+        for (field, kind, given) in [
+            ("good_examples", "good", good),
+            ("bad_examples", "bad", bad),
+        ] {
+            let Some(given) = given else {
+                lists.push(None);
+                continue;
+            };
+            let mut list = Vec::with_capacity(given.len());
+            for (index, src) in given.iter().enumerate() {
+                let example = image_store::requested_example(&store, &current, kind, src)
+                    .map_err(|message| FieldError::new(format!("{field}[{index}]"), message))?;
+                list.push(example);
+            }
+            lists.push(Some(list));
+        }
+        let bad = lists.pop().flatten();
+        let good = lists.pop().flatten();
+        Ok::<_, FieldError>(replaced_examples(&current, good, bad))
+    })
+    .await
+    .map_err(|error| ApiError::Internal(anyhow::Error::new(error)))??;
+    Ok(Some(resolved))
+}
+
+/// Changes `crowdbox job update`'s fields, the per-label targets and the example images, all or nothing. Routed
+/// with the volunteers' `GET /api/jobs/{job}`, so it checks the owner token itself.
 #[utoipa::path(patch, path = "/jobs/{job}", tag = "owner", security(("owner_token" = [])),
     params(("job" = String, Path, description = "The job's name")), request_body = JobPatch,
     responses(
@@ -204,6 +245,8 @@ pub(crate) async fn patch_job(
         .workers_per_image
         .unwrap_or(u32::try_from(job.workers_per_image).unwrap_or(u32::MAX));
     check_quality(&quality.applied_to(job.quality), workers_per_image)?;
+    let examples =
+        requested_examples(&state, &job, patch.good_examples, patch.bad_examples).await?;
     let changes = JobChanges {
         instructions: patch.instructions,
         workers_per_image: patch.workers_per_image,
@@ -214,6 +257,7 @@ pub(crate) async fn patch_job(
         label_targets: patch.label_targets,
         quality,
         lease_order: patch.order,
+        examples,
     };
     let updated = update_job(&state.db, &job_name, &changes)
         .await

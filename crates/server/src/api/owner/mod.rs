@@ -3,6 +3,7 @@
 //! with the volunteers' job info and is guarded in [`super::jobs`].
 
 mod events;
+mod example_files;
 mod exports;
 mod invites;
 pub(crate) mod jobs;
@@ -26,7 +27,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .route_layer(middleware::from_fn(require_owner))
 }
 
-/// The streamed upload route: no request time limit, its own body limit (see [`uploads`]).
+/// The upload routes: no request time limit, their own body limits (see [`uploads`] and [`example_files`]).
 pub fn upload_router() -> OpenApiRouter<AppState> {
-    uploads::router().route_layer(middleware::from_fn(require_owner))
+    uploads::router()
+        .merge(example_files::router())
+        .route_layer(middleware::from_fn(require_owner))
 }
