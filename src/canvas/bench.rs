@@ -2,8 +2,9 @@
 //! address: `window.__crowdboxRepaint()` repaints the canvas at once (display list, painting, and the browser
 //! finishing the drawing) and returns how long that took in ms; `window.__crowdboxImageDrawn` holds
 //! `[url, performance.now()]` of the first paint of each task's image; for a tiled image,
-//! `window.__crowdboxTiles` holds `[missing, in flight, decoded bytes cached]` as of the last paint (missing:
-//! the visible tiles of the matching level not loaded yet, so `[0, 0, …]` is a sharp, finished frame).
+//! `window.__crowdboxTiles` holds `[missing, in flight, decoded bytes cached, tiles drawn]` as of the last paint
+//! (missing: the visible tiles of the matching level not loaded yet, so `[0, 0, …]` is a sharp, finished frame;
+//! tiles drawn: the `drawImage` calls of that paint, coarser stand-ins included).
 
 use std::cell::Cell;
 
@@ -70,12 +71,14 @@ pub fn image_drawn(url: &str) {
     }
 }
 
-/// Notes the tiles of the last paint: `missing` visible tiles not loaded, `in_flight` on their way, `bytes` cached.
-pub fn tiles(missing: usize, in_flight: usize, bytes: usize) {
-    let state = js_sys::Array::of3(
+/// Notes the tiles of the last paint: `missing` visible tiles not loaded, `in_flight` on their way, `bytes` cached,
+/// `drawn` tiles drawn.
+pub fn tiles(missing: usize, in_flight: usize, bytes: usize, drawn: usize) {
+    let state = js_sys::Array::of4(
         &JsValue::from_f64(missing as f64),
         &JsValue::from_f64(in_flight as f64),
         &JsValue::from_f64(bytes as f64),
+        &JsValue::from_f64(drawn as f64),
     );
     set(TILES, &state);
 }

@@ -112,7 +112,7 @@ impl Surface {
                 bench::image_drawn(layer.image_url());
             }
             let (in_flight, bytes) = layer.stats();
-            bench::tiles(missing.len(), in_flight, bytes);
+            bench::tiles(missing.len(), in_flight, bytes, draws.len());
         }
     }
 

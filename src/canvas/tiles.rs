@@ -4,21 +4,27 @@
 //! The choice of tiles is core's ([`plan_draw`]): the level that matches the zoom, coarser tiles stretched under
 //! it while it loads. The overview tile (level 0) is fetched first, pinned in the cache, and is what the
 //! next-task prefetch fetches ahead ([`overview_url`]).
+//!
+//! A tile that fails is asked for again later, as core's [`TileRetries`] schedules (backoff, then given up): a
+//! timer wakes the layer when the next one is due and repaints, and the repaint fetches the due tiles still in
+//! view. Meanwhile the coarser level stays stretched in their place.
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::time::Duration;
 
 use crowdbox_core::geometry::ViewTransform;
 use crowdbox_core::scene::ScreenRect;
 use crowdbox_core::tiles::{
-    plan_draw, prefetch_for_next_task, tile_url, TileCache, TileKey, TilePyramid,
-    DEFAULT_TILE_CACHE_BYTES,
+    plan_draw, prefetch_for_next_task, tile_url, TileCache, TileKey, TilePyramid, TileRetries,
+    TileRetryPolicy, DEFAULT_TILE_CACHE_BYTES,
 };
 use leptos::prelude::*;
 use web_sys::HtmlImageElement;
 
 use super::prefetch;
 use super::surface::{ImageLoad, Surface};
+use crate::clock::page_ms;
 
 /// Tiles fetched at once: about the connections a browser opens to one host. More would only queue in the
 /// browser, where a tile the volunteer has zoomed away from could no longer be passed over.
@@ -51,8 +57,10 @@ pub(super) struct TileLayer {
     loaded: RefCell<Vec<(TileKey, HtmlImageElement)>>,
     /// Tiles on their way (kept so the element lives until its pixels are decoded).
     loading: RefCell<Vec<(TileKey, HtmlImageElement)>>,
-    /// Tiles that could not be fetched: not asked for again for this image (a coarser one stands in).
-    failed: RefCell<Vec<TileKey>>,
+    /// Tiles that could not be fetched, and when each may be asked for again (a coarser one stands in).
+    retries: RefCell<TileRetries<TileKey>>,
+    /// The timer that wakes the layer when the next failed tile is due, and when.
+    retry_timer: RefCell<Option<(f64, TimeoutHandle)>>,
     cache: RefCell<TileCache<TileKey>>,
 }
 
@@ -65,7 +73,8 @@ impl TileLayer {
             image_url: image_url.to_owned(),
             loaded: RefCell::new(Vec::new()),
             loading: RefCell::new(Vec::new()),
-            failed: RefCell::new(Vec::new()),
+            retries: RefCell::new(TileRetries::new(TileRetryPolicy::default())),
+            retry_timer: RefCell::new(None),
             cache: RefCell::new(cache),
         }
     }
@@ -100,13 +109,13 @@ impl TileLayer {
         (draws, plan.missing)
     }
 
-    fn wanted(&self, missing: &[TileKey]) -> Vec<TileKey> {
+    fn wanted(&self, missing: &[TileKey], now_ms: f64) -> Vec<TileKey> {
         let loading = self.loading.borrow();
-        let failed = self.failed.borrow();
+        let retries = self.retries.borrow();
         let room = IN_FLIGHT.saturating_sub(loading.len());
         missing
             .iter()
-            .filter(|k| !loading.iter().any(|(l, _)| l == *k) && !failed.contains(k))
+            .filter(|k| !loading.iter().any(|(l, _)| l == *k) && retries.may_fetch(**k, now_ms))
             .take(room)
             .copied()
             .collect()
@@ -116,6 +125,10 @@ impl TileLayer {
     pub(super) fn clear(&self) {
         self.loaded.borrow_mut().clear();
         self.loading.borrow_mut().clear();
+        self.retries.borrow_mut().clear();
+        if let Some((_, timer)) = self.retry_timer.borrow_mut().take() {
+            timer.clear();
+        }
     }
 
     pub(super) fn image_url(&self) -> &str {
@@ -143,7 +156,7 @@ impl Surface {
         let Some(layer) = self.tiles.as_ref() else {
             return;
         };
-        for key in layer.wanted(missing) {
+        for key in layer.wanted(missing, page_ms()) {
             self.fetch_tile(key);
         }
     }
@@ -201,16 +214,65 @@ impl Surface {
             if !evicted.contains(&key) {
                 loaded.push((key, image));
             }
+            layer.retries.borrow_mut().succeeded(key);
         } else {
-            layer.failed.borrow_mut().push(key);
+            layer.retries.borrow_mut().failed(key, page_ms());
+            self.wake_for_retries();
         }
         if key == OVERVIEW {
-            self.load.set(if ok {
-                ImageLoad::Ready
-            } else {
-                ImageLoad::Failed
-            });
+            if ok {
+                self.load.set(ImageLoad::Ready);
+            } else if layer.retries.borrow().given_up(OVERVIEW) {
+                // Still "Loading" while it is being tried again.
+                self.load.set(ImageLoad::Failed);
+            }
         }
         self.request_paint();
+    }
+
+    /// Sets the timer for the next failed tile that is due (unless one is set for then or sooner).
+    fn wake_for_retries(self: &Rc<Self>) {
+        let Some(layer) = self.tiles.as_ref() else {
+            return;
+        };
+        let now = page_ms();
+        let Some(due) = layer.retries.borrow().next_due_after(now) else {
+            return;
+        };
+        let mut timer = layer.retry_timer.borrow_mut();
+        if timer.as_ref().is_some_and(|(at, _)| *at <= due) {
+            return;
+        }
+        if let Some((_, old)) = timer.take() {
+            old.clear();
+        }
+        let weak = Rc::downgrade(self);
+        let handle = set_timeout_with_handle(
+            move || {
+                if let Some(surface) = weak.upgrade() {
+                    surface.retry_due();
+                }
+            },
+            Duration::from_millis((due - now).ceil().max(0.0) as u64),
+        );
+        *timer = handle.ok().map(|h| (due, h));
+    }
+
+    /// The timer went off: fetches the overview again if it is due, and repaints, which fetches the due tiles
+    /// still in view; then waits for the next one.
+    fn retry_due(self: &Rc<Self>) {
+        let Some(layer) = self.tiles.as_ref() else {
+            return;
+        };
+        layer.retry_timer.borrow_mut().take();
+        let now = page_ms();
+        let overview_due = layer.retries.borrow().failures(OVERVIEW) > 0
+            && layer.retries.borrow().may_fetch(OVERVIEW, now)
+            && !layer.loading.borrow().iter().any(|(k, _)| *k == OVERVIEW);
+        if overview_due {
+            self.fetch_tile(OVERVIEW);
+        }
+        self.request_paint();
+        self.wake_for_retries();
     }
 }

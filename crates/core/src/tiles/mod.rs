@@ -26,6 +26,7 @@
 
 mod cache;
 mod pyramid;
+mod retry;
 mod view;
 
 #[cfg(test)]
@@ -38,6 +39,7 @@ pub use pyramid::{
     needs_pyramid, tile_url, TileFormat, TileKey, TilePyramid, TilePyramidError,
     DEFAULT_PYRAMID_THRESHOLD_MPX, DEFAULT_TILE_SIZE, PYRAMID_FILE,
 };
+pub use retry::{TileRetries, TileRetryPolicy};
 pub use view::{
     level_for_view, plan_draw, prefetch_for_next_task, visible_tiles, DrawPlan, TileDraw, TileRange,
 };
