@@ -218,12 +218,10 @@ impl Embed {
             self.with_work(|w| w.tasks.as_ref().map_or(0, Vec::len) - w.done.len())
                 .unwrap_or(0)
         };
-        self.post(&AppMessage::Submitted {
-            task_id,
-            answer,
-            submission_json,
-            remaining,
-        });
+        match AppMessage::submitted(task_id, answer, submission_json, remaining) {
+            Ok(message) => self.post(&message),
+            Err(e) => self.post_error("answer_failed", &e),
+        }
     }
 
     /// The work an `init` describes, once every task has its image size.

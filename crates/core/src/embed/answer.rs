@@ -1,65 +1,27 @@
-//! What the app tells the host: the `crowd-bounding-box` answer made from a COCO result, and the app's messages
-//! as JSON (written by hand: serde's derive costs the worker app more wasm than these few lines).
+//! What the app tells the host: the `crowd-bounding-box` answer made from a COCO result, and the app's messages,
+//! written as JSON by serde.
+
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use serde_json::value::RawValue;
 
 use super::{CrowdBox, EmbedError, PROTOCOL_VERSION};
 use crate::wire::CocoResult;
 
 /// `inputImageProperties` of a `crowd-bounding-box` answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct ImageProperties {
     pub width: u32,
     pub height: u32,
 }
 
-/// The value of a `crowd-bounding-box` answer (what sits under its `name`, e.g. `boundingBox`).
-#[derive(Clone, Debug, PartialEq)]
+/// The value of a `crowd-bounding-box` answer (what sits under its `name`, e.g. `boundingBox`):
+/// `{"boundingBoxes":[{"label":…,"left":…,"top":…,"width":…,"height":…}],"inputImageProperties":{…}}`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrowdAnswer {
     pub bounding_boxes: Vec<CrowdBox>,
     pub input_image_properties: ImageProperties,
-}
-
-impl CrowdAnswer {
-    /// `{"boundingBoxes":[{"label":…,"left":…,"top":…,"width":…,"height":…}],"inputImageProperties":{…}}`.
-    /// Written by hand: serde's derive costs the worker app more wasm than these few lines.
-    pub fn to_json(&self) -> String {
-        let boxes: Vec<String> = self
-            .bounding_boxes
-            .iter()
-            .map(|b| {
-                format!(
-                    r#"{{"label":{},"left":{},"top":{},"width":{},"height":{}}}"#,
-                    quoted(&b.label),
-                    b.left,
-                    b.top,
-                    b.width,
-                    b.height
-                )
-            })
-            .collect();
-        format!(
-            r#"{{"boundingBoxes":[{}],"inputImageProperties":{{"width":{},"height":{}}}}}"#,
-            boxes.join(","),
-            self.input_image_properties.width,
-            self.input_image_properties.height
-        )
-    }
-}
-
-/// `text` as a JSON string.
-pub(crate) fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// One image's COCO result as a `crowd-bounding-box` answer. Like Ground Truth's, coordinates are whole pixels:
@@ -104,9 +66,11 @@ pub struct NamedAnswer {
     pub answer: CrowdAnswer,
 }
 
-impl NamedAnswer {
-    pub fn to_json(&self) -> String {
-        format!("{{{}:{}}}", quoted(&self.name), self.answer.to_json())
+impl Serialize for NamedAnswer {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(&self.name, &self.answer)?;
+        map.end()
     }
 }
 
@@ -119,28 +83,38 @@ pub fn named_answer(name: &str, answer: CrowdAnswer) -> NamedAnswer {
 
 /// A message to the host page. As JSON ([`AppMessage::to_json`]) each has its `type` (`ready`, `changed`,
 /// `submitted`, `error`) and `"crowdbox": 1`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum AppMessage {
     /// The app is listening; the host sends `init` now.
     Ready,
     /// The boxes of the task on screen changed (sent at most a few times a second).
     Changed { task_id: u64, answer: NamedAnswer },
-    /// The volunteer submitted a task: the answer, and crowdbox's whole submission (the JSON of a
-    /// [`crate::wire::Submission`]: `submission_id`, the COCO `result` with unrounded boxes, the `outcome`, and
-    /// what became of each initial box in `changes`, `verdicts` in verify mode). `remaining` counts the tasks
-    /// still to do.
+    /// The volunteer submitted a task: the answer, and crowdbox's whole submission (a
+    /// [`crate::wire::Submission`] as the very JSON that was sent or kept: `submission_id`, the COCO `result`
+    /// with unrounded boxes, the `outcome`, and what became of each initial box in `changes`, `verdicts` in
+    /// verify mode). `remaining` counts the tasks still to do.
     Submitted {
         task_id: u64,
         answer: NamedAnswer,
-        submission_json: String,
+        submission: Box<RawValue>,
         remaining: usize,
     },
     /// A host message was refused (or the app could not do what it asked).
     Error {
         code: String,
         message: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
         field: Option<String>,
     },
+}
+
+/// Every app message, with the protocol's version beside its own fields.
+#[derive(Serialize)]
+struct Versioned<'a> {
+    #[serde(flatten)]
+    message: &'a AppMessage,
+    crowdbox: u32,
 }
 
 impl AppMessage {
@@ -152,41 +126,29 @@ impl AppMessage {
         }
     }
 
-    /// The message as JSON. Written by hand (the parts are serde's), which keeps the worker app's wasm smaller.
+    /// A `submitted` message; `submission_json` is a submission's JSON (as sent to the server or kept).
+    pub fn submitted(
+        task_id: u64,
+        answer: NamedAnswer,
+        submission_json: String,
+        remaining: usize,
+    ) -> Result<Self, EmbedError> {
+        let submission = RawValue::from_string(submission_json)
+            .map_err(|e| EmbedError::new(format!("The submission is not JSON ({e}).")))?;
+        Ok(Self::Submitted {
+            task_id,
+            answer,
+            submission,
+            remaining,
+        })
+    }
+
+    /// The message as JSON.
     pub fn to_json(&self) -> String {
-        let head = |kind: &str| format!(r#"{{"type":"{kind}","crowdbox":{PROTOCOL_VERSION}"#);
-        match self {
-            AppMessage::Ready => format!("{}}}", head("ready")),
-            AppMessage::Changed { task_id, answer } => format!(
-                r#"{},"task_id":{task_id},"answer":{}}}"#,
-                head("changed"),
-                answer.to_json()
-            ),
-            AppMessage::Submitted {
-                task_id,
-                answer,
-                submission_json,
-                remaining,
-            } => format!(
-                r#"{},"task_id":{task_id},"answer":{},"submission":{submission_json},"remaining":{remaining}}}"#,
-                head("submitted"),
-                answer.to_json(),
-            ),
-            AppMessage::Error {
-                code,
-                message,
-                field,
-            } => {
-                let field = field
-                    .as_deref()
-                    .map_or_else(String::new, |f| format!(r#","field":{}"#, quoted(f)));
-                format!(
-                    r#"{},"code":{},"message":{}{field}}}"#,
-                    head("error"),
-                    quoted(code),
-                    quoted(message)
-                )
-            }
-        }
+        serde_json::to_string(&Versioned {
+            message: self,
+            crowdbox: PROTOCOL_VERSION,
+        })
+        .unwrap_or_default()
     }
 }

@@ -114,6 +114,31 @@ fn malformed_messages_get_errors_naming_the_field() {
             "above 0",
         ),
         (
+            r#"{"type":"init","labels":["a"],"tasks":[{"src":"p/","tiles":{"tile_size":512,"levels":3,"width":20000,"height":15000}}]}"#,
+            Some("tasks[0].tiles.levels"),
+            "has 7 levels, not 3",
+        ),
+        (
+            r#"{"type":"init","labels":["a"],"tasks":[{"src":"p/","tiles":{"tile_size":512,"levels":7,"width":20000,"height":15000,"depth":8}}]}"#,
+            Some("tasks[0].tiles.depth"),
+            "`tiles` has no field `depth`",
+        ),
+        (
+            r#"{"type":"init","labels":["a"],"tasks":[{"src":"p/","width":100,"height":100,"tiles":{"tile_size":512,"levels":7,"width":20000,"height":15000}}]}"#,
+            Some("tasks[0].tiles"),
+            "The pyramid is 20000×15000 but the task says 100×100.",
+        ),
+        (
+            r#"{"type":"init","labels":["a"],"tasks":[{"src":"p/","tiles":{"tile_size":512,"levels":7,"width":20000}}]}"#,
+            Some("tasks[0].tiles.height"),
+            "`height` is missing",
+        ),
+        (
+            r#"{"type":"init","labels":["a"],"tasks":[{"src":"p/","tiles":{"tile_size":512,"levels":7,"width":20000,"height":15000,"format":"webp"}}]}"#,
+            Some("tasks[0].tiles.format"),
+            "not a tile format",
+        ),
+        (
             r#"{"type":"init","labels":["a"],"tasks":[{"src":"a.jpg"}],"api_base":"ftp://x"}"#,
             Some("api_base"),
             "not an http(s) URL",

@@ -14,6 +14,7 @@ mod theme;
 use std::fmt;
 
 use crate::coco::{CocoAnnotation, CocoCategory, CocoImage};
+use crate::tiles::TilePyramid;
 use crate::wire::{Task, TaskBatch};
 
 pub use answer::{
@@ -62,13 +63,27 @@ impl fmt::Display for EmbedError {
 }
 
 /// One box in Ground Truth's `crowd-bounding-box` form: natural image pixels, top-left origin.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct CrowdBox {
     pub label: String,
+    #[serde(serialize_with = "whole_as_integer")]
     pub left: f64,
+    #[serde(serialize_with = "whole_as_integer")]
     pub top: f64,
+    #[serde(serialize_with = "whole_as_integer")]
     pub width: f64,
+    #[serde(serialize_with = "whole_as_integer")]
     pub height: f64,
+}
+
+/// A whole number is written as an integer (`10`, not `10.0`), as Ground Truth writes its answers' pixels.
+fn whole_as_integer<S: serde::Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    // Within ±2^53 every integer is an exact f64, so the cast loses nothing.
+    if value.fract() == 0.0 && value.abs() <= 9_007_199_254_740_992.0 {
+        serializer.serialize_i64(*value as i64)
+    } else {
+        serializer.serialize_f64(*value)
+    }
 }
 
 /// One image for the volunteer to box, as the host gives it.
@@ -83,6 +98,9 @@ pub struct HostTask {
     pub height: u32,
     /// Boxes to start from, like `crowd-bounding-box`'s `initial-value`.
     pub initial_value: Vec<CrowdBox>,
+    /// A published tile pyramid of a huge image (its `pyramid.json`): `src` is then the pyramid's folder (ending
+    /// in `/`) and only the tiles in view are fetched. The task's size is the pyramid's.
+    pub tiles: Option<TilePyramid>,
 }
 
 /// The host's first message: everything the app needs to show the work.
@@ -178,7 +196,7 @@ pub fn tasks(
             },
             image_url: task.src.clone(),
             initial_annotations,
-            tiles: None,
+            tiles: task.tiles,
         });
     }
     Ok(out)

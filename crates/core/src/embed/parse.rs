@@ -2,6 +2,7 @@
 
 use super::json::{self, Obj};
 use super::{check_theme, CrowdBox, EmbedError, HostMessage, HostTask, Init};
+use crate::tiles::{TileFormat, TilePyramid};
 
 const INIT_FIELDS: &[&str] = &[
     "type",
@@ -17,17 +18,8 @@ const INIT_FIELDS: &[&str] = &[
     "token",
     "strings",
 ];
-/// The fields of `init` that are plain text.
-const TEXT_FIELDS: &[&str] = &[
-    "job",
-    "header",
-    "short_instructions",
-    "full_instructions",
-    "name",
-    "api_base",
-    "token",
-];
-const TASK_FIELDS: &[&str] = &["id", "src", "width", "height", "initial_value"];
+const TASK_FIELDS: &[&str] = &["id", "src", "width", "height", "initial_value", "tiles"];
+const PYRAMID_FIELDS: &[&str] = &["tile_size", "levels", "width", "height", "format"];
 const BOX_FIELDS: &[&str] = &["label", "left", "top", "width", "height"];
 
 /// Reads a message the host posted (as JSON text), naming the field that is wrong by its full path. Fields are
@@ -48,25 +40,28 @@ pub fn parse_host_message(text: &str) -> Result<HostMessage, EmbedError> {
         }
         "init" => {
             message.only("`init`", INIT_FIELDS)?;
-            // The plain text fields are checked first, so the struct below is built without early returns (each
-            // one would have to drop what was read before it: a lot of wasm for nothing).
-            message.strings_or_absent(TEXT_FIELDS)?;
-            let labels = message.strings("labels")?;
-            let tasks = host_tasks(&message)?;
-            let theme = message.string_map("theme")?;
-            let strings = message.string_map("strings")?;
+            let [job, header, short_instructions, full_instructions, name, api_base, token] =
+                message.optional_strings([
+                    "job",
+                    "header",
+                    "short_instructions",
+                    "full_instructions",
+                    "name",
+                    "api_base",
+                    "token",
+                ])?;
             let init = Init {
-                job: message.text("job"),
-                labels,
-                tasks,
-                header: message.text("header"),
-                short_instructions: message.text("short_instructions"),
-                full_instructions: message.text("full_instructions"),
-                name: message.text("name"),
-                theme,
-                api_base: message.text("api_base"),
-                token: message.text("token"),
-                strings,
+                job,
+                labels: message.strings("labels")?,
+                tasks: host_tasks(&message)?,
+                header,
+                short_instructions,
+                full_instructions,
+                name,
+                theme: message.string_map("theme")?,
+                api_base,
+                token,
+                strings: message.string_map("strings")?,
             };
             check_init(&init)?;
             HostMessage::Init(Box::new(init))
@@ -107,15 +102,82 @@ fn host_tasks(message: &Obj) -> Result<Vec<HostTask>, EmbedError> {
                 height: b.required_number("height")?,
             });
         }
+        let tiles = pyramid(&task)?;
+        let (mut width, mut height) = (
+            task.whole("width", f64::from(u32::MAX))? as u32,
+            task.whole("height", f64::from(u32::MAX))? as u32,
+        );
+        if let Some(p) = &tiles {
+            if (width, height) == (0, 0) {
+                (width, height) = (p.width, p.height);
+            } else if (width, height) != (p.width, p.height) {
+                return Err(EmbedError::at(
+                    task.path_of("tiles"),
+                    format!(
+                        "The pyramid is {}×{} but the task says {width}×{height}.",
+                        p.width, p.height
+                    ),
+                ));
+            }
+        }
         tasks.push(HostTask {
             id: task.whole("id", 9_007_199_254_740_991.0)? as u64,
             src: task.required_string("src")?,
-            width: task.whole("width", f64::from(u32::MAX))? as u32,
-            height: task.whole("height", f64::from(u32::MAX))? as u32,
+            width,
+            height,
             initial_value,
+            tiles,
         });
     }
     Ok(tasks)
+}
+
+/// A task's `tiles` (a published pyramid's `pyramid.json`), checked like the server checks its own: the levels
+/// must be the number the size and tile size make.
+fn pyramid(task: &Obj) -> Result<Option<TilePyramid>, EmbedError> {
+    if !task.has("tiles") {
+        return Ok(None);
+    }
+    let path = task.path_of("tiles");
+    let fields = task.object("tiles")?;
+    fields.only("`tiles`", PYRAMID_FIELDS)?;
+    match fields.string("format")?.as_deref() {
+        None | Some("jpeg") => {}
+        Some(other) => {
+            return Err(EmbedError::at(
+                fields.path_of("format"),
+                format!("`{other}` is not a tile format (jpeg)."),
+            ))
+        }
+    }
+    let number = |name: &str| -> Result<u32, EmbedError> {
+        let n = fields.whole(name, f64::from(u32::MAX))?;
+        if n == 0.0 {
+            return Err(EmbedError::at(
+                fields.path_of(name),
+                format!("`{name}` is missing."),
+            ));
+        }
+        Ok(n as u32)
+    };
+    let (tile_size, levels, width, height) = (
+        number("tile_size")?,
+        number("levels")?,
+        number("width")?,
+        number("height")?,
+    );
+    let pyramid = TilePyramid::new(width, height, tile_size, TileFormat::Jpeg)
+        .map_err(|e| EmbedError::at(path.clone(), format!("Not a tile pyramid: {e}.")))?;
+    if pyramid.levels != levels {
+        return Err(EmbedError::at(
+            fields.path_of("levels"),
+            format!(
+                "A {width}×{height} image in {tile_size} px tiles has {} levels, not {levels}.",
+                pyramid.levels
+            ),
+        ));
+    }
+    Ok(Some(pyramid))
 }
 
 fn check_init(init: &Init) -> Result<(), EmbedError> {

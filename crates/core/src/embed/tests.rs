@@ -110,6 +110,35 @@ fn host_tasks_become_crowdbox_tasks_with_their_initial_boxes() {
 }
 
 #[test]
+fn a_host_task_may_be_a_published_pyramid_whose_size_it_takes() {
+    let init = init(
+        r#"{"type":"init","labels":["a"],"tasks":[{"src":"https://img.example/field.tiles/",
+            "tiles":{"tile_size":512,"levels":7,"width":20000,"height":15000,"format":"jpeg"}}]}"#,
+    );
+    let task = &init.tasks[0];
+    assert_eq!((task.width, task.height), (20000, 15000));
+    let pyramid = task.tiles.expect("the pyramid");
+    assert_eq!((pyramid.tile_size, pyramid.levels), (512, 7));
+    let tasks = tasks(
+        &init.tasks,
+        &[(task.width, task.height)],
+        &categories(&init.labels),
+        1,
+        "tasks",
+    )
+    .unwrap();
+    assert_eq!(tasks[0].tiles, Some(pyramid));
+    assert_eq!(
+        crate::tiles::tile_url(
+            &tasks[0].image_url,
+            crate::tiles::TileKey::new(6, 39, 29),
+            pyramid.format
+        ),
+        "https://img.example/field.tiles/6/39/29.jpg"
+    );
+}
+
+#[test]
 fn an_initial_box_with_an_unknown_label_or_a_repeated_task_id_is_refused() {
     let mut init = init(GOOD);
     init.tasks[0].initial_value[0].label = "cow".into();
@@ -185,7 +214,7 @@ fn a_coco_result_becomes_a_crowd_bounding_box_answer_in_whole_pixels() {
     );
     assert_eq!(answer.bounding_boxes[1].label, "cat");
     let json: serde_json::Value =
-        serde_json::from_str(&named_answer("boundingBox", answer).to_json()).unwrap();
+        serde_json::to_value(named_answer("boundingBox", answer)).unwrap();
     assert_eq!(
         json,
         serde_json::json!({"boundingBox": {
@@ -215,15 +244,16 @@ fn app_messages_carry_the_version_and_their_type() {
         kind: ChangeKind::Deleted,
     }];
     let submission = answer.into_submission("s-1".into(), "w".into(), 3, Some(1200));
-    let submitted = AppMessage::Submitted {
-        task_id: 3,
-        answer: named_answer(
+    let submitted = AppMessage::submitted(
+        3,
+        named_answer(
             "b\"x",
             crowd_answer(&result(&[(1, [1.0, 2.0, 3.0, 4.0])])).unwrap(),
         ),
-        submission_json: serde_json::to_string(&submission).unwrap(),
-        remaining: 0,
-    };
+        serde_json::to_string(&submission).unwrap(),
+        0,
+    )
+    .unwrap();
     let value: serde_json::Value = serde_json::from_str(&submitted.to_json()).unwrap();
     assert_eq!(value["type"], "submitted");
     assert_eq!(value["crowdbox"], 1);
@@ -250,9 +280,22 @@ fn app_messages_carry_the_version_and_their_type() {
     );
     let e = AppMessage::error("bad_message", &EmbedError::at("tasks", "no \"tasks\"")).to_json();
     assert_eq!(
-        e,
-        r#"{"type":"error","crowdbox":1,"code":"bad_message","message":"no \"tasks\"","field":"tasks"}"#
+        serde_json::from_str::<serde_json::Value>(&e).unwrap(),
+        serde_json::json!({"type": "error", "crowdbox": 1, "code": "bad_message",
+            "message": "no \"tasks\"", "field": "tasks"})
     );
+    let e = AppMessage::error("bad_message", &EmbedError::new("not JSON")).to_json();
+    assert!(
+        !e.contains("field"),
+        "a message-wide error names no field: {e}"
+    );
+    assert!(AppMessage::submitted(
+        3,
+        named_answer("b", crowd_answer(&result(&[])).unwrap()),
+        "{".into(),
+        0
+    )
+    .is_err());
 }
 
 #[test]
@@ -263,10 +306,11 @@ fn strings_in_app_messages_are_valid_json_strings() {
         "line\nbreak\ttab\u{1}",
         "émoji 🦀 </script>",
     ] {
-        let json = super::answer::quoted(text);
+        let json = AppMessage::error(text, &EmbedError::new(text)).to_json();
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(
-            serde_json::from_str::<String>(&json).unwrap(),
-            text,
+            (value["code"].as_str(), value["message"].as_str()),
+            (Some(text), Some(text)),
             "{json}"
         );
     }
