@@ -1,7 +1,7 @@
 //! The key help (opened with ?): every binding in words, and a small panel to move some shortcuts to other keys.
 //! The volunteer's keys are kept in the browser (localStorage) and handed to each task's editor.
 
-use crowdbox_core::editor::{Action, Editor, Keymap, KEY_BINDINGS};
+use crowdbox_core::editor::{key_name, Action, Editor, Keymap, KEY_BINDINGS};
 use leptos::prelude::*;
 
 use crate::components::dialog::Dialog;
@@ -31,15 +31,6 @@ fn save_keymap(keymap: &Keymap) {
             Err(_) => return,
         }
     };
-}
-
-/// How a key is written for people: letters in capitals, Space by name.
-pub fn key_name(key: &str) -> String {
-    match key {
-        " " => "Space".to_owned(),
-        k if k.chars().count() == 1 => k.to_uppercase(),
-        k => k.to_owned(),
-    }
 }
 
 /// Keys pressed alone that only modify other keys: waiting for the real key.
@@ -143,19 +134,5 @@ pub fn ShortcutHelp(open: RwSignal<bool>, editor: RwSignal<Editor>) -> impl Into
                 </button>
             </section>
         </Dialog>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use wasm_bindgen_test::wasm_bindgen_test as test;
-
-    #[test]
-    fn keys_are_named_for_people() {
-        assert_eq!(key_name("n"), "N");
-        assert_eq!(key_name(" "), "Space");
-        assert_eq!(key_name("Delete"), "Delete");
-        assert_eq!(key_name("?"), "?");
     }
 }

@@ -157,14 +157,7 @@ const fn run(keys: &'static [&'static str], command: Command) -> KeyRow {
     row(keys, Mods::Plain, Bound::Run(command))
 }
 
-/// One-character keys compare without case; named keys (`Delete`, `F2`) as they are.
-pub(crate) fn normalise(key: &str) -> String {
-    if key.chars().count() == 1 {
-        key.to_lowercase()
-    } else {
-        key.to_owned()
-    }
-}
+pub(crate) use super::key_case::normalise;
 
 /// One line of the key help (which keys, what they do) and the rows that make it so; pointer gestures have no
 /// rows.
