@@ -1,7 +1,9 @@
 // Browser benchmark (not a test): full-repaint time with 1,000 and 10,000 boxes on a 4000×3000 image, and
 // submit → next image drawn, in headless Chromium against a real server. Prints a Markdown table.
 //
-//   CROWDBOX_BIN=$PWD/target/debug/crowdbox node e2e/bench/paint.mjs
+//   CROWDBOX_BIN=$PWD/target/debug/crowdbox node e2e/bench/paint.mjs [--json FILE]
+//
+// `--json` also writes the figures to a file (scripts/bench reads it).
 //
 // The page is opened with `?bench`, which gives it `window.__crowdboxRepaint()` (display list + paint + the
 // browser finishing the drawing, timed inside the page) and `window.__crowdboxImageDrawn` ([url, time] of the
@@ -136,11 +138,16 @@ const browser = await launchBrowser();
 try {
   makeImages(images, 5);
   const rows = [];
+  const json = {};
   for (const boxes of [1000, 10000]) {
     const r = await repaintMs(browser, images, boxes);
+    json[`repaint${boxes}`] = r;
     rows.push(`| full repaint, ${boxes.toLocaleString('en')} boxes, ${WIDTH}×${HEIGHT} image | ${r.median.toFixed(2)} ms | ${r.max.toFixed(2)} ms | ${boxes === 1000 ? '≤ 4 ms' : '≤ 16 ms'} |`);
   }
   const next = await submitToNextMs(browser, images);
+  json.submitToNext = next;
+  const jsonAt = process.argv.indexOf('--json');
+  if (jsonAt > 0) writeFileSync(process.argv[jsonAt + 1], JSON.stringify(json, null, 1));
   rows.push(`| submit → next image drawn (${next.n} submits, images fetched ahead) | ${next.median.toFixed(1)} ms | ${next.max.toFixed(1)} ms | ≤ 50 ms |`);
   console.log(`| what | median | max | target |\n|---|---:|---:|---|\n${rows.join('\n')}`);
 } finally {
