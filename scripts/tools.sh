@@ -100,6 +100,10 @@ build_frontend() {
   # After the worker app: its build empties dist/, this one only dist/owner/.
   say "building the owner console (release, dist/owner/)"
   (cd "$REPO_ROOT" && trunk build --release --offline --dist dist/owner owner/index.html)
+  # Served by crowdbox for `/` (a server job's address); its assets are under server-job/ of that page's folder.
+  say "building a server job's volunteer app (release, dist/server-job/)"
+  (cd "$REPO_ROOT" && trunk build --release --offline --dist dist/server-job --public-url ./server-job/ \
+    server-job/index.html)
 }
 
 ensure_postgres() {

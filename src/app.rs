@@ -117,6 +117,8 @@ pub(crate) fn loading_view(state: RwSignal<Loading>) -> impl IntoView {
     }
 }
 
+/// The whole app: embedded (`?embed=`), a static site's job (`?static=`, `<meta name="crowdbox-job">`), or a
+/// server job.
 #[component]
 pub fn App() -> impl IntoView {
     if let Some(parent) = crate::embed::parent_from_page() {
@@ -124,8 +126,15 @@ pub fn App() -> impl IntoView {
     }
     match static_mode::job_file_from_page() {
         Some(file) => view! { <StaticApp file /> }.into_any(),
-        None => view! { <Worker job=job_from_address() source=WorkSource::Server /> }.into_any(),
+        None => view! { <ServerJobApp /> }.into_any(),
     }
+}
+
+/// A server job's volunteer app alone (`?job=`): what the crowdbox server sends for an address that asks for no
+/// other mode (bin `crowdbox-server-job`), so that first load carries no static-site or embedding code.
+#[component]
+pub fn ServerJobApp() -> impl IntoView {
+    view! { <Worker job=job_from_address() source=WorkSource::Server /> }
 }
 
 /// Static-site mode: loads the job file (and its tasks), then works like the server-backed app.

@@ -5,6 +5,7 @@
 //! SQL statement; [`db::Store::open`] opens and migrates the database), and `cli` is the `crowdbox` command line.
 
 pub mod api;
+pub mod app_pages;
 pub mod auth;
 pub mod cli;
 pub mod clock;
@@ -70,6 +71,7 @@ pub fn app_with(state: AppState, config: ServerConfig) -> Router {
     let guards = Arc::new(security::Guards::new(&config, state.clock.clone()));
     let router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/", get(app_pages::app_page))
         .nest("/api", api::router())
         .fallback_service(static_files)
         .layer(Extension(guards));

@@ -107,9 +107,13 @@ impl Guards {
     }
 }
 
-/// The pages of the static folder whose inline scripts the CSP allows: the volunteer app and the owner console
-/// (`/owner/`, its own bundle).
-pub const APP_PAGES: [&str; 2] = ["index.html", "owner/index.html"];
+/// The pages of the static folder whose inline scripts the CSP allows: the volunteer app, a server job's
+/// volunteer app (sent for `/`, see [`crate::app_pages`]) and the owner console (`/owner/`, its own bundle).
+pub const APP_PAGES: [&str; 3] = [
+    "index.html",
+    crate::app_pages::SERVER_JOB_PAGE,
+    "owner/index.html",
+];
 
 /// The headers every response carries, computed once at start-up.
 pub struct SecurityHeaders {

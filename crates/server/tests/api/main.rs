@@ -1,6 +1,7 @@
 //! The server's integration tests: one binary, one module per area. Every test gets its own temporary SQLite
 //! database and image store and drives the real router (or the real `crowdbox` binary).
 
+mod app_pages;
 mod auth;
 mod cli;
 mod cli_support;

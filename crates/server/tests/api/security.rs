@@ -78,20 +78,7 @@ async fn an_inline_loader_script_is_allowed_by_its_hash_only() {
         format!("<!doctype html><script type=\"module\">{script}</script><script src=\"/x.js\"></script>"),
     )
     .unwrap();
-    let database = dir.path().join("db.sqlite3");
-    let db = open_database(&Location::Sqlite(database.clone()))
-        .await
-        .unwrap();
-    let router = app_with(
-        AppState {
-            writer: GroupWriter::start(&db).unwrap(),
-            db,
-            image_store: image_store_dir(&database),
-            static_dir,
-            clock: Arc::new(SystemClock),
-        },
-        ServerConfig::default(),
-    );
+    let router = router_serving(dir.path(), static_dir).await;
     let response = router
         .oneshot(Request::get("/").body(Body::empty()).unwrap())
         .await
@@ -129,20 +116,7 @@ async fn the_owner_console_at_owner_is_served_and_its_loader_script_allowed_by_i
         "<!doctype html><title>console</title><script type=\"module\">{console_script}</script>"
     );
     std::fs::write(static_dir.join("owner/index.html"), &console_page).unwrap();
-    let database = dir.path().join("db.sqlite3");
-    let db = open_database(&Location::Sqlite(database.clone()))
-        .await
-        .unwrap();
-    let router = app_with(
-        AppState {
-            writer: GroupWriter::start(&db).unwrap(),
-            db,
-            image_store: image_store_dir(&database),
-            static_dir,
-            clock: Arc::new(SystemClock),
-        },
-        ServerConfig::default(),
-    );
+    let router = router_serving(dir.path(), static_dir).await;
     let response = router
         .clone()
         .oneshot(Request::get("/owner/").body(Body::empty()).unwrap())
@@ -173,8 +147,29 @@ async fn the_owner_console_at_owner_is_served_and_its_loader_script_allowed_by_i
     assert_eq!(bare.headers()[header::LOCATION], "/owner/");
 }
 
+/// The whole app with a database in `dir`, serving `static_dir`.
+pub(crate) async fn router_serving(
+    dir: &std::path::Path,
+    static_dir: std::path::PathBuf,
+) -> axum::Router {
+    let database = dir.join("db.sqlite3");
+    let db = open_database(&Location::Sqlite(database.clone()))
+        .await
+        .unwrap();
+    app_with(
+        AppState {
+            writer: GroupWriter::start(&db).unwrap(),
+            db,
+            image_store: image_store_dir(&database),
+            static_dir,
+            clock: Arc::new(SystemClock),
+        },
+        ServerConfig::default(),
+    )
+}
+
 /// Base64 of SHA-256, written out here so the test does not reuse the server's own encoder.
-fn base64_sha256(text: &str) -> String {
+pub(crate) fn base64_sha256(text: &str) -> String {
     use sha2::Digest;
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let digest = sha2::Sha256::digest(text.as_bytes());
