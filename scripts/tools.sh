@@ -78,11 +78,21 @@ ensure_pillow() {
   fi
 }
 
+ensure_brotli() {
+  # build_frontend leaves a brotli copy of each asset beside it, which crowdbox sends to browsers that take it.
+  if ! command -v brotli >/dev/null; then
+    say "installing Debian brotli"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null
+  fi
+}
+
 crowdbox_tools() {
   ensure_wasm_target
   ensure_trunk
   ensure_wasm_bindgen
   ensure_node_tools
+  ensure_brotli
   if [ "${1:-build}" = test ]; then
     ensure_chromium
     ensure_sqlite3_cli
@@ -104,6 +114,18 @@ build_frontend() {
   say "building a server job's volunteer app (release, dist/server-job/)"
   (cd "$REPO_ROOT" && trunk build --release --offline --dist dist/server-job --public-url ./server-job/ \
     server-job/index.html)
+  compress_frontend "$REPO_ROOT/dist"
+}
+
+# Leaves NAME.gz (gzip -9) and NAME.br (brotli -q 11) beside each built asset under $1, which crowdbox sends to
+# browsers that accept them (see crates/server/src/app_pages.rs); scripts/bundle-size checks they match.
+compress_frontend() {
+  say "compressing the built assets (gzip and brotli copies)"
+  find "$1" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \) -print0 |
+    while IFS= read -r -d '' f; do
+      gzip -9 -n -k -f "$f"
+      brotli -q 11 -k -f "$f"
+    done
 }
 
 ensure_postgres() {

@@ -9,12 +9,14 @@ use leptos::task::spawn_local;
 
 use crate::components::messages::SessionMessage;
 use crate::components::progress::Progress;
+#[cfg(feature = "static-site")]
 use crate::components::static_panel::StaticPanel;
 use crate::components::status::StatusLine;
 use crate::components::sync_status::SyncStatus;
 use crate::components::task_view::{PreviousBoxes, TaskView};
 use crate::drafts::LocalDrafts;
 use crate::outbox_driver::Driver;
+#[cfg(feature = "static-site")]
 use crate::static_mode;
 use crate::work_source::WorkSource;
 use crate::worker_id::worker_id;
@@ -82,6 +84,7 @@ pub fn lease_next_batch(
 
 /// What a page shows while its work loads (static-site mode's job file, an embedding host's `init`), or why it
 /// could not.
+#[cfg(any(feature = "static-site", feature = "embed"))]
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Loading {
     /// Busy, saying with what (a [`crate::strings`] key).
@@ -94,6 +97,7 @@ pub(crate) enum Loading {
 
 /// The page for a [`Loading`] state: the message, or the worker's page once the job is ready. (One view for
 /// every mode that loads first keeps the wasm smaller.)
+#[cfg(any(feature = "static-site", feature = "embed"))]
 pub(crate) fn loading_view(state: RwSignal<Loading>) -> impl IntoView {
     move || match state.get() {
         Loading::Busy(text) => view! {
@@ -118,16 +122,18 @@ pub(crate) fn loading_view(state: RwSignal<Loading>) -> impl IntoView {
 }
 
 /// The whole app: embedded (`?embed=`), a static site's job (`?static=`, `<meta name="crowdbox-job">`), or a
-/// server job.
+/// server job (each mode only when built with its feature).
 #[component]
 pub fn App() -> impl IntoView {
+    #[cfg(feature = "embed")]
     if let Some(parent) = crate::embed::parent_from_page() {
         return view! { <crate::embed::EmbedApp parent /> }.into_any();
     }
-    match static_mode::job_file_from_page() {
-        Some(file) => view! { <StaticApp file /> }.into_any(),
-        None => view! { <ServerJobApp /> }.into_any(),
+    #[cfg(feature = "static-site")]
+    if let Some(file) = static_mode::job_file_from_page() {
+        return view! { <StaticApp file /> }.into_any();
     }
+    view! { <ServerJobApp /> }.into_any()
 }
 
 /// A server job's volunteer app alone (`?job=`): what the crowdbox server sends for an address that asks for no
@@ -138,6 +144,7 @@ pub fn ServerJobApp() -> impl IntoView {
 }
 
 /// Static-site mode: loads the job file (and its tasks), then works like the server-backed app.
+#[cfg(feature = "static-site")]
 #[component]
 fn StaticApp(file: String) -> impl IntoView {
     let state = RwSignal::new(Loading::Busy("loading_job"));
@@ -201,17 +208,7 @@ pub(crate) fn Worker(job: Option<String>, source: WorkSource) -> impl IntoView {
                 <StatusLine session />
                 <SyncStatus driver />
             </header>
-            {source
-                .static_source()
-                .map(|static_source| {
-                    view! {
-                        <StaticPanel
-                            session
-                            source=static_source
-                            on_tasks_added=move |()| lease_next_batch(source, session, driver, 0)
-                        />
-                    }
-                })}
+            {static_panel(source, session, driver)}
             {move || match current_task.get() {
                 Some(task) => {
                     view! {
@@ -234,3 +231,21 @@ pub(crate) fn Worker(job: Option<String>, source: WorkSource) -> impl IntoView {
         </div>
     }
 }
+
+/// A static job's panel above the task: open more images, download the results, start over.
+#[cfg(feature = "static-site")]
+fn static_panel(source: WorkSource, session: RwSignal<Session>, driver: Driver) -> impl IntoView {
+    source.static_source().map(|static_source| {
+        view! {
+            <StaticPanel
+                session
+                source=static_source
+                on_tasks_added=move |()| lease_next_batch(source, session, driver, 0)
+            />
+        }
+    })
+}
+
+/// Without static-site mode there is no panel above the task.
+#[cfg(not(feature = "static-site"))]
+fn static_panel(_: WorkSource, _: RwSignal<Session>, _: Driver) -> impl IntoView {}

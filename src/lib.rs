@@ -12,9 +12,13 @@ pub mod components;
 #[cfg(feature = "console")]
 pub mod console;
 pub mod drafts;
+#[cfg(feature = "embed")]
 pub mod embed;
 pub mod invite;
 pub mod outbox_driver;
+#[cfg(any(feature = "static-site", feature = "embed"))]
+pub mod page_images;
+#[cfg(feature = "static-site")]
 pub mod static_mode;
 pub mod strings;
 pub mod work_source;

@@ -15,7 +15,7 @@ pub fn SessionMessage(
     on_retry: Callback<()>,
 ) -> impl IntoView {
     let phase = Memo::new(move |_| session.with(Session::phase));
-    let is_static = WorkSource::current().static_source().is_some();
+    let is_static = WorkSource::current().is_static_site();
     move || {
         match phase.get() {
         Phase::NoJob => view! {

@@ -9,6 +9,7 @@ pub mod messages;
 pub mod outcome_controls;
 pub mod progress;
 pub mod shortcut_help;
+#[cfg(feature = "static-site")]
 pub mod static_panel;
 pub mod status;
 pub mod sync_status;

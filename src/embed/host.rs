@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 
 use super::{apply_theme, Embed};
 use crate::app::{loading_view, Loading};
-use crate::static_mode::load::{image_size, resolve};
+use crate::page_images::{image_size, resolve};
 use crate::work_source::WorkSource;
 
 /// [`crate::strings`] keys.

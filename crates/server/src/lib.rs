@@ -35,7 +35,6 @@ use std::sync::Arc;
 
 use axum::routing::get;
 use axum::{middleware, Extension, Router};
-use tower_http::services::ServeDir;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -66,7 +65,7 @@ pub fn app(state: AppState) -> Router {
 /// The whole HTTP application: `/healthz`, the JSON API under `/api`, and the static worker app, with security
 /// headers on every response and CORS for the configured origins.
 pub fn app_with(state: AppState, config: ServerConfig) -> Router {
-    let static_files = ServeDir::new(&state.static_dir);
+    let static_files = app_pages::static_files(&state.static_dir);
     let headers = Arc::new(security::SecurityHeaders::new(&config, &state.static_dir));
     let guards = Arc::new(security::Guards::new(&config, state.clock.clone()));
     let router = Router::new()

@@ -81,6 +81,7 @@ impl TaskController {
         // saved.
         crate::drafts::keep_draft(session, task, editor);
         // Embedded: the host page hears about every change of the boxes.
+        #[cfg(feature = "embed")]
         if let WorkSource::Embedded(embed) = source {
             embed.watch_editor(task, editor);
         }

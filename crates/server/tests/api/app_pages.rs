@@ -95,3 +95,65 @@ async fn without_a_server_job_app_every_address_gets_the_whole_app() {
         assert_eq!(body, page(WHOLE_APP_SCRIPT), "{uri}");
     }
 }
+
+async fn get_accepting(
+    router: &axum::Router,
+    uri: &str,
+    accept_encoding: &str,
+) -> (axum::http::HeaderMap, Vec<u8>) {
+    let response = router
+        .clone()
+        .oneshot(
+            Request::get(uri)
+                .header(header::ACCEPT_ENCODING, accept_encoding)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{uri} {accept_encoding}");
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (headers, body.to_vec())
+}
+
+#[tokio::test]
+async fn an_asset_goes_as_its_compressed_copy_the_browser_accepts_and_else_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let static_dir = static_folder(dir.path(), true);
+    let wasm = static_dir.join("server-job/crowdbox-server-job_bg.wasm");
+    std::fs::write(&wasm, b"\0asm the wasm").unwrap();
+    std::fs::write(wasm.with_extension("wasm.br"), b"brotli copy").unwrap();
+    std::fs::write(wasm.with_extension("wasm.gz"), b"gzip copy").unwrap();
+    let router = router_serving(dir.path(), static_dir).await;
+    let uri = "/server-job/crowdbox-server-job_bg.wasm";
+    for (accepts, encoding, body) in [
+        ("gzip, deflate, br", Some("br"), &b"brotli copy"[..]),
+        ("gzip, deflate", Some("gzip"), b"gzip copy"),
+        ("br;q=0, gzip", Some("gzip"), b"gzip copy"),
+        ("identity", None, b"\0asm the wasm"),
+    ] {
+        let (headers, sent) = get_accepting(&router, uri, accepts).await;
+        assert_eq!(sent, body, "{accepts}");
+        assert_eq!(
+            headers
+                .get(header::CONTENT_ENCODING)
+                .map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accepts}"
+        );
+        assert_eq!(
+            headers[header::CONTENT_TYPE],
+            "application/wasm",
+            "{accepts}"
+        );
+        assert_eq!(headers[header::VARY], "accept-encoding", "{accepts}");
+    }
+    // A file without compressed copies goes as it is, whatever the browser accepts.
+    let (headers, sent) =
+        get_accepting(&router, "/server-job/crowdbox-server-job.js", "br, gzip").await;
+    assert_eq!(sent, b"export default 1;");
+    assert!(headers.get(header::CONTENT_ENCODING).is_none());
+}
