@@ -12,10 +12,12 @@ import { fitView, drag } from './editor_helpers.mjs';
 
 const TYPES = {
   '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.jpg': 'image/jpeg', '.webp': 'image/webp',
+  '.wasm': 'application/wasm',
 };
 
-/** A plain static server for examples/ (the portal and its images). Reached as http://localhost:PORT (the
- * portal's origin) and as http://127.0.0.1:PORT, a third origin, whose /evil.html posts to the portal's app frame. */
+/** A plain static server for examples/ (the portal and its images), and for the built app (dist/) under /app/ as a
+ * static host would serve it (no CSP). Reached as http://localhost:PORT (the portal's origin) and as
+ * http://127.0.0.1:PORT, a third origin, whose /evil.html posts to the portal's app frame. */
 async function startPortal() {
   const root = path.join(REPO_ROOT, 'examples');
   const server = http.createServer((req, res) => {
@@ -34,7 +36,9 @@ async function startPortal() {
             if (e.source !== f.contentWindow || e.origin !== app.origin) return;
             window.crowdboxMessages.push(e.data);
             if (e.data.type === 'ready') {
-              f.contentWindow.postMessage({ type: 'init', job: p.get('job'), token: p.get('token') }, app.origin);
+              const init = { type: 'init', job: p.get('job'), token: p.get('token') };
+              if (p.get('api_base')) init.api_base = p.get('api_base');
+              f.contentWindow.postMessage(init, app.origin);
             }
           });
         </script>`);
@@ -56,8 +60,11 @@ async function startPortal() {
     }
     let rest = decodeURIComponent(url.pathname);
     if (rest.endsWith('/')) rest += 'index.html';
-    const file = path.join(root, rest);
-    if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    const [folder, relative] = rest.startsWith('/app/')
+      ? [path.join(REPO_ROOT, 'dist'), rest.slice('/app'.length)]
+      : [root, rest];
+    const file = path.join(folder, relative);
+    if (!file.startsWith(folder) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       res.writeHead(404); res.end('not found'); return;
     }
     res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
@@ -263,6 +270,53 @@ test('an embedded app leases a crowdbox server job with the host\'s invite and s
     assert.deepEqual(boxes[0].bbox.map((v) => Math.round(v * 1000) / 1000),
       sent.submission.result.annotations[0].bbox.map((v) => Math.round(v * 1000) / 1000));
     assert.ok(sent.submission.submission_id, 'the host gets the submission id (an idempotency key)');
+    assert.deepEqual(errors, [], 'no page errors');
+  } finally {
+    await browser.close();
+    await server.stop();
+    portal.close();
+  }
+});
+
+test('an app on a static host leases from the crowdbox server at the host\'s api_base and submits there', async () => {
+  const portal = await startPortal();
+  // Three origins: the portal (localhost), the app on a static host (127.0.0.1, the portal's port), the crowdbox
+  // server (127.0.0.1, its own port), which lets the app's origin call it.
+  const appOrigin = portal.thirdOrigin;
+  const server = await startServer({ job: 'apibase', serveArgs: ['--cors-origin', appOrigin] });
+  const browser = await launchBrowser();
+  try {
+    const token = crowdbox(server.database, ['invite', 'create', '--job', 'apibase', '--count', '1']).trim();
+    const { page, errors } = await openPage(browser, { width: 1200, height: 800 });
+    const batch = page.waitForResponse((r) => r.url().startsWith(`${server.baseUrl}/api/jobs/apibase/batches`));
+    const submitted = page.waitForResponse((r) => r.url().startsWith(`${server.baseUrl}/api/jobs/apibase/submissions`)
+      && r.request().method() === 'POST');
+    // The task's image comes from the crowdbox server too, not from the static host.
+    const imageSent = page.waitForResponse((r) => r.url().startsWith(`${server.baseUrl}/api/images/`));
+    await page.goto(`${portal.base}/server-host.html?app=${appOrigin}/app/&job=apibase&token=${token}`
+      + `&api_base=${encodeURIComponent(server.baseUrl)}`);
+    const leased = await (await batch).json();
+    const frame = page.frameLocator('#f');
+    await frame.getByText('task 1 of 5').waitFor();
+    const image = leased.tasks[0].image;
+    const view = await fittedView(frame, image.width, image.height);
+    assert.equal((await imageSent).status(), 200, 'the image came from the crowdbox server');
+    const w = Math.round(image.width / 4);
+    const h = Math.round(image.height / 4);
+    await drag(page, view, [w, h], [2 * w, 2 * h]);
+    await frame.getByRole('button', { name: /^Delete box \d/ }).first().waitFor();
+    await frame.getByRole('button', { name: /Submit/ }).click();
+    const sent = await messageFrom(page, (m) => m.type === 'submitted', 'submitted');
+    assert.equal((await submitted).status(), 201, 'the server at api_base stored the submission');
+    let boxes = [];
+    for (let waited = 0; waited < 10_000 && boxes.length === 0; waited += 200) {
+      const coco = readCocoWithPycocotools(server.export());
+      boxes = coco.annotations.filter((a) => a.image_id === image.id);
+      if (boxes.length === 0) await page.waitForTimeout(200);
+    }
+    assert.equal(boxes.length, 1, 'the export holds the box');
+    assert.deepEqual(boxes[0].bbox.map((v) => Math.round(v * 1000) / 1000),
+      sent.submission.result.annotations[0].bbox.map((v) => Math.round(v * 1000) / 1000));
     assert.deepEqual(errors, [], 'no page errors');
   } finally {
     await browser.close();

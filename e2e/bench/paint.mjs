@@ -1,9 +1,11 @@
 // Browser benchmark (not a test): full-repaint time with 1,000 and 10,000 boxes on a 4000×3000 image, and
 // submit → next image drawn, in headless Chromium against a real server. Prints a Markdown table.
 //
-//   CROWDBOX_BIN=$PWD/target/debug/crowdbox node e2e/bench/paint.mjs [--json FILE]
+//   CROWDBOX_BIN=$PWD/target/debug/crowdbox node e2e/bench/paint.mjs [--submits N] [--json FILE]
 //
-// `--json` also writes the figures to a file (scripts/bench reads it).
+// `--submits` sets how many submits the submit → next image figure takes its median of (default 4; the batch is
+// one image larger, so every submit has a next image). `--json` also writes the figures to a file (scripts/bench
+// reads it).
 //
 // The page is opened with `?bench`, which gives it `window.__crowdboxRepaint()` (display list + paint + the
 // browser finishing the drawing, timed inside the page) and `window.__crowdboxImageDrawn` ([url, time] of the
@@ -18,6 +20,9 @@ import { crowdbox, launchBrowser, openPage, startServer, CROWDBOX_BIN, REPO_ROOT
 const WIDTH = 4000;
 const HEIGHT = 3000;
 const FRAMES = 50;
+const submitsAt = process.argv.indexOf('--submits');
+const SUBMITS = submitsAt > 0 ? Number(process.argv[submitsAt + 1]) : 4;
+if (!Number.isInteger(SUBMITS) || SUBMITS < 1) throw new Error('--submits needs a whole number of at least 1');
 const LABELS = ['driller', 'hammer', 'paintbrush', 'screwdriver', 'wheelbarrow'];
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
@@ -110,12 +115,14 @@ async function repaintMs(browser, images, boxes) {
 }
 
 async function submitToNextMs(browser, images) {
-  const server = await startServer({ job: 'benchnext', images });
+  const server = await startServer({
+    job: 'benchnext', images, extraImportArgs: ['--batch-size', String(SUBMITS + 1)],
+  });
   try {
     const { page } = await openBench(browser, server);
     const times = [];
-    for (let k = 1; k < 5; k++) {
-      await page.getByText(`task ${k} of 5`).waitFor();
+    for (let k = 1; k <= SUBMITS; k++) {
+      await page.getByText(`task ${k} of ${SUBMITS + 1}`).waitFor();
       await page.waitForTimeout(1500); // the volunteer works; the next images arrive meanwhile
       const [before] = await page.evaluate(() => window.__crowdboxImageDrawn);
       const start = await page.evaluate(() => {
@@ -136,7 +143,7 @@ async function submitToNextMs(browser, images) {
 const images = mkdtempSync(path.join(tmpdir(), 'crowdbox-bench-images-'));
 const browser = await launchBrowser();
 try {
-  makeImages(images, 5);
+  makeImages(images, SUBMITS + 1);
   const rows = [];
   const json = {};
   for (const boxes of [1000, 10000]) {

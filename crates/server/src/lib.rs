@@ -35,6 +35,7 @@ use std::sync::Arc;
 
 use axum::routing::get;
 use axum::{middleware, Extension, Router};
+use tower::ServiceBuilder;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -72,7 +73,11 @@ pub fn app_with(state: AppState, config: ServerConfig) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/", get(app_pages::app_page))
         .nest("/api", api::router())
-        .fallback_service(static_files)
+        .fallback_service(
+            ServiceBuilder::new()
+                .layer(middleware::from_fn(app_pages::cache_policy))
+                .service(static_files),
+        )
         .layer(Extension(guards));
     let router = match security::cors_layer(&config.cors_origins) {
         Some(cors) => router.layer(cors),

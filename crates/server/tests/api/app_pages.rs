@@ -157,3 +157,27 @@ async fn an_asset_goes_as_its_compressed_copy_the_browser_accepts_and_else_as_it
     assert_eq!(sent, b"export default 1;");
     assert!(headers.get(header::CONTENT_ENCODING).is_none());
 }
+
+#[tokio::test]
+async fn hashed_assets_are_cached_for_a_year_and_other_files_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let static_dir = static_folder(dir.path(), true);
+    std::fs::write(static_dir.join("app-a3666b1808358d4c.css"), "body{}").unwrap();
+    std::fs::create_dir_all(static_dir.join("embed")).unwrap();
+    std::fs::write(static_dir.join("embed/crowdbox-element.js"), "1").unwrap();
+    let router = router_serving(dir.path(), static_dir).await;
+    let (status, headers, _) = get(&router, "/app-a3666b1808358d4c.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    for uri in ["/embed/crowdbox-element.js", "/index.html"] {
+        let (status, headers, _) = get(&router, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(headers.get(header::CACHE_CONTROL).is_none(), "{uri}");
+    }
+    let (status, headers, _) = get(&router, "/app-0000000000000000.css").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(headers.get(header::CACHE_CONTROL).is_none());
+}
