@@ -104,6 +104,20 @@ function assertBoxNear(actual, [left, top, width, height], what, tolerance = 1) 
   }
 }
 
+/** Waits (up to 10 s: the outbox sends on its own) until the server's COCO export, read by pycocotools, holds
+ * the one box of `submission` for image `imageId`. */
+async function assertExportHoldsTheBox(page, server, imageId, submission) {
+  let boxes = [];
+  for (let waited = 0; waited < 10_000 && boxes.length === 0; waited += 200) {
+    const coco = readCocoWithPycocotools(server.export());
+    boxes = coco.annotations.filter((a) => a.image_id === imageId);
+    if (boxes.length === 0) await page.waitForTimeout(200);
+  }
+  assert.equal(boxes.length, 1, 'the export holds the box');
+  const rounded = (bbox) => bbox.map((v) => Math.round(v * 1000) / 1000);
+  assert.deepEqual(rounded(boxes[0].bbox), rounded(submission.result.annotations[0].bbox));
+}
+
 test('a portal on another origin embeds crowdbox as an iframe and as <crowdbox-bounding-box>', async () => {
   assert.ok(fs.existsSync(path.join(REPO_ROOT, 'dist/embed/crowdbox-element.js')), 'build dist/ first (trunk build --release)');
   const portal = await startPortal();
@@ -260,15 +274,7 @@ test('an embedded app leases a crowdbox server job with the host\'s invite and s
     assertBoxNear(sent.answer.boundingBox.boundingBoxes[0], [x, y, bw, bh], 'the answer against the COCO box');
     await frame.getByText('task 2 of 5').waitFor();
     // The outbox delivers it to the server (with the invite): the export holds the same box.
-    let boxes = [];
-    for (let waited = 0; waited < 10_000 && boxes.length === 0; waited += 200) {
-      const coco = readCocoWithPycocotools(server.export());
-      boxes = coco.annotations.filter((a) => a.image_id === image.id);
-      if (boxes.length === 0) await page.waitForTimeout(200);
-    }
-    assert.equal(boxes.length, 1, 'the server stored the box');
-    assert.deepEqual(boxes[0].bbox.map((v) => Math.round(v * 1000) / 1000),
-      sent.submission.result.annotations[0].bbox.map((v) => Math.round(v * 1000) / 1000));
+    await assertExportHoldsTheBox(page, server, image.id, sent.submission);
     assert.ok(sent.submission.submission_id, 'the host gets the submission id (an idempotency key)');
     assert.deepEqual(errors, [], 'no page errors');
   } finally {
@@ -308,15 +314,7 @@ test('an app on a static host leases from the crowdbox server at the host\'s api
     await frame.getByRole('button', { name: /Submit/ }).click();
     const sent = await messageFrom(page, (m) => m.type === 'submitted', 'submitted');
     assert.equal((await submitted).status(), 201, 'the server at api_base stored the submission');
-    let boxes = [];
-    for (let waited = 0; waited < 10_000 && boxes.length === 0; waited += 200) {
-      const coco = readCocoWithPycocotools(server.export());
-      boxes = coco.annotations.filter((a) => a.image_id === image.id);
-      if (boxes.length === 0) await page.waitForTimeout(200);
-    }
-    assert.equal(boxes.length, 1, 'the export holds the box');
-    assert.deepEqual(boxes[0].bbox.map((v) => Math.round(v * 1000) / 1000),
-      sent.submission.result.annotations[0].bbox.map((v) => Math.round(v * 1000) / 1000));
+    await assertExportHoldsTheBox(page, server, image.id, sent.submission);
     assert.deepEqual(errors, [], 'no page errors');
   } finally {
     await browser.close();
