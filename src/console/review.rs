@@ -135,7 +135,12 @@ pub(crate) fn ReviewPage(job: String) -> impl IntoView {
         correcting.set(None);
         spawn_local(async move {
             let path = format!("{}/images/{id}", api::job_path(&job.get_value()));
-            match api::get::<ImageDetail>(&owner.token(), &path).await {
+            let answer = api::get::<ImageDetail>(&owner.token(), &path).await;
+            // The owner may have moved on while this image was read: its reply must not replace the newer one.
+            if current_id.get_untracked() != Some(id) {
+                return;
+            }
+            match answer {
                 Ok(d) => {
                     shown.set(vec![true; layers(&d).len()]);
                     detail.set(Some(d));
@@ -187,7 +192,7 @@ pub(crate) fn ReviewPage(job: String) -> impl IntoView {
                         (action != ReviewAction::Reopen).then(|| d.consolidated.clone());
                     queue.update(|q| {
                         if let Some(q) = q {
-                            q.mark_current(d.reviewed, final_boxes);
+                            q.mark(id, d.reviewed, final_boxes);
                         }
                     });
                     let done = match action {
@@ -196,9 +201,12 @@ pub(crate) fn ReviewPage(job: String) -> impl IntoView {
                         ReviewAction::Reopen => "Reopened: the image goes back to more workers.",
                     };
                     message.set(Some((true, done.to_owned())));
-                    correcting.set(None);
-                    shown.set(vec![true; layers(&d).len()]);
-                    detail.set(Some(d));
+                    // Shown only if the owner is still on this image.
+                    if current_id.get_untracked() == Some(id) {
+                        correcting.set(None);
+                        shown.set(vec![true; layers(&d).len()]);
+                        detail.set(Some(d));
+                    }
                 }
                 Err(e) => fail(e),
             }

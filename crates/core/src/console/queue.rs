@@ -165,13 +165,15 @@ impl ReviewQueue {
         }
     }
 
-    /// Records a review of the current image (`None` after reopening it) and its final boxes.
-    pub fn mark_current(
+    /// Records a review of image `image_id` (`None` after reopening it) and its final boxes. By id, not "the
+    /// current image": the owner may have moved on while the review was being stored.
+    pub fn mark(
         &mut self,
+        image_id: u64,
         state: Option<ReviewState>,
         boxes: Option<Vec<crate::owner::LabelledBox>>,
     ) {
-        if let Some(image) = self.images.get_mut(self.current) {
+        if let Some(image) = self.images.iter_mut().find(|i| i.image_id == image_id) {
             image.reviewed = state;
             if let Some(boxes) = boxes {
                 image.boxes = boxes;

@@ -73,7 +73,7 @@ fn an_empty_queue_has_no_current_image() {
 }
 
 #[test]
-fn a_review_is_recorded_on_the_current_image_and_images_can_be_picked() {
+fn a_review_is_recorded_on_its_image_even_after_the_owner_moved_on() {
     let mut queue = ReviewQueue::new(page(&[1, 2], None));
     assert!(queue.select(2));
     assert!(!queue.select(9));
@@ -82,13 +82,13 @@ fn a_review_is_recorded_on_the_current_image_and_images_can_be_picked() {
         bbox: [1.0, 2.0, 3.0, 4.0],
         confidence: None,
     }];
-    queue.mark_current(Some(ReviewState::Corrected), Some(boxes.clone()));
+    queue.mark(2, Some(ReviewState::Corrected), Some(boxes.clone()));
     assert_eq!(
         queue.current().unwrap().reviewed,
         Some(ReviewState::Corrected)
     );
     assert_eq!(queue.current().unwrap().boxes, boxes);
-    queue.mark_current(None, None);
+    queue.mark(2, None, None);
     assert_eq!(queue.current().unwrap().reviewed, None);
     assert_eq!(
         queue.current().unwrap().boxes,
@@ -96,6 +96,14 @@ fn a_review_is_recorded_on_the_current_image_and_images_can_be_picked() {
         "reopening keeps the boxes shown"
     );
     assert_eq!(queue.images()[0].reviewed, None);
+    // The owner went back to image 1 before image 2's acceptance was stored: image 2 gets it.
+    queue.go_previous();
+    queue.mark(2, Some(ReviewState::Accepted), None);
+    assert_eq!(queue.current().unwrap().image_id, 1);
+    assert_eq!(queue.current().unwrap().reviewed, None);
+    assert_eq!(queue.images()[1].reviewed, Some(ReviewState::Accepted));
+    // An image no longer in the loaded page is left alone.
+    queue.mark(9, Some(ReviewState::Accepted), None);
 }
 
 #[test]
