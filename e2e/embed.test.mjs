@@ -104,6 +104,15 @@ function assertBoxNear(actual, [left, top, width, height], what, tolerance = 1) 
   }
 }
 
+/** Draws a box from image point [w, h] to [2w, 2h] in the frame, submits it, and returns the `submitted` message
+ * the host received. */
+async function boxAndSubmit(page, frame, view, [w, h]) {
+  await drag(page, view, [w, h], [2 * w, 2 * h]);
+  await frame.getByRole('button', { name: /^Delete box \d/ }).first().waitFor();
+  await frame.getByRole('button', { name: /Submit/ }).click();
+  return messageFrom(page, (m) => m.type === 'submitted', 'submitted');
+}
+
 /** Waits (up to 10 s: the outbox sends on its own) until the server's COCO export, read by pycocotools, holds
  * the one box of `submission` for image `imageId`. */
 async function assertExportHoldsTheBox(page, server, imageId, submission) {
@@ -260,12 +269,8 @@ test('an embedded app leases a crowdbox server job with the host\'s invite and s
     await frame.getByText('Job: embedjob').waitFor();
     const image = leased.tasks[0].image;
     const view = await fittedView(frame, image.width, image.height);
-    const w = Math.round(image.width / 4);
-    const h = Math.round(image.height / 4);
-    await drag(page, view, [w, h], [2 * w, 2 * h]);
-    await frame.getByRole('button', { name: /^Delete box \d/ }).first().waitFor();
-    await frame.getByRole('button', { name: /Submit/ }).click();
-    const sent = await messageFrom(page, (m) => m.type === 'submitted', 'submitted');
+    const [w, h] = [Math.round(image.width / 4), Math.round(image.height / 4)];
+    const sent = await boxAndSubmit(page, frame, view, [w, h]);
     assert.equal(sent.task_id, leased.tasks[0].task_id);
     assert.equal(sent.remaining, 4);
     // The image is shown smaller than life here: one screen pixel is 1 / scale image pixels.
@@ -307,12 +312,7 @@ test('an app on a static host leases from the crowdbox server at the host\'s api
     const image = leased.tasks[0].image;
     const view = await fittedView(frame, image.width, image.height);
     assert.equal((await imageSent).status(), 200, 'the image came from the crowdbox server');
-    const w = Math.round(image.width / 4);
-    const h = Math.round(image.height / 4);
-    await drag(page, view, [w, h], [2 * w, 2 * h]);
-    await frame.getByRole('button', { name: /^Delete box \d/ }).first().waitFor();
-    await frame.getByRole('button', { name: /Submit/ }).click();
-    const sent = await messageFrom(page, (m) => m.type === 'submitted', 'submitted');
+    const sent = await boxAndSubmit(page, frame, view, [Math.round(image.width / 4), Math.round(image.height / 4)]);
     assert.equal((await submitted).status(), 201, 'the server at api_base stored the submission');
     await assertExportHoldsTheBox(page, server, image.id, sent.submission);
     assert.deepEqual(errors, [], 'no page errors');
