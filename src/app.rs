@@ -18,6 +18,7 @@ use crate::drafts::LocalDrafts;
 use crate::outbox_driver::Driver;
 #[cfg(feature = "static-site")]
 use crate::static_mode;
+use crate::strings::Wording;
 use crate::work_source::WorkSource;
 use crate::worker_id::worker_id;
 use crowdbox_core::worker::{outcome_of, DraftStore, Event, Phase, Session};
@@ -87,9 +88,9 @@ pub fn lease_next_batch(
 #[cfg(any(feature = "static-site", feature = "embed"))]
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Loading {
-    /// Busy, saying with what (a [`crate::strings`] key).
+    /// Busy, saying with what (a [`Wording`] key).
     Busy(&'static str),
-    /// A heading (a [`crate::strings`] key) and the reason.
+    /// A heading (a [`Wording`] key) and the reason.
     Failed(&'static str, String),
     /// Working on this job, from this source.
     Ready(String, WorkSource),
@@ -99,11 +100,12 @@ pub(crate) enum Loading {
 /// every mode that loads first keeps the wasm smaller.)
 #[cfg(any(feature = "static-site", feature = "embed"))]
 pub(crate) fn loading_view(state: RwSignal<Loading>) -> impl IntoView {
+    let w = Wording::current();
     move || match state.get() {
         Loading::Busy(text) => view! {
             <main class="message-area">
                 <section class="message" aria-busy="true">
-                    <p>{crate::strings::text(text)}</p>
+                    <p>{w.text(text)}</p>
                 </section>
             </main>
         }
@@ -111,7 +113,7 @@ pub(crate) fn loading_view(state: RwSignal<Loading>) -> impl IntoView {
         Loading::Failed(heading, e) => view! {
             <main class="message-area">
                 <section class="message" aria-labelledby="message-heading">
-                    <h2 id="message-heading">{crate::strings::text(heading)}</h2>
+                    <h2 id="message-heading">{w.text(heading)}</h2>
                     <p role="alert">{e}</p>
                 </section>
             </main>
@@ -165,9 +167,10 @@ fn StaticApp(file: String) -> impl IntoView {
 #[component]
 pub(crate) fn Worker(job: Option<String>, source: WorkSource) -> impl IntoView {
     provide_context(source);
+    crate::canvas::Prefetch::provide();
+    let w = Wording::current();
     let invite = source.invite(job.as_deref());
-    let session =
-        RwSignal::new(Session::new(job, worker_id(), crate::strings::words()).with_invite(invite));
+    let session = RwSignal::new(Session::new(job, worker_id(), w.words()).with_invite(invite));
     let driver = Driver::start(session, source);
     provide_context(driver);
     let preferred_category = RwSignal::new(None::<u64>);
@@ -201,7 +204,7 @@ pub(crate) fn Worker(job: Option<String>, source: WorkSource) -> impl IntoView {
                 <h1>"crowdbox"</h1>
                 <Show when=move || job_name().is_some()>
                     <span class="job-name">
-                        {crate::strings::text("job_label")} " " {move || job_name().unwrap_or_default()}
+                        {w.text("job_label")} " " {move || job_name().unwrap_or_default()}
                     </span>
                 </Show>
                 <Progress session />

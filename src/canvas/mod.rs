@@ -19,7 +19,7 @@ mod prefetch;
 mod surface;
 mod tiles;
 
-pub use prefetch::prefetch;
+pub use prefetch::Prefetch;
 pub use tiles::overview_url;
 
 use std::cell::{Cell, RefCell};
@@ -58,15 +58,17 @@ pub fn BoxCanvas(
     let load = RwSignal::new(ImageLoad::Loading);
     let cursor = RwSignal::new("default");
     let announcement = RwSignal::new(String::new());
+    let prefetched = Prefetch::current();
     let image = match tiles {
         Some(_) => None,
-        None => prefetch::take(&image_url),
+        None => prefetched.and_then(|p| p.take(&image_url)),
     }
     .unwrap_or_else(|| HtmlImageElement::new().expect("a document can always create an <img>"));
     let surface = Rc::new(Surface {
         editor,
         image,
         tiles: tiles.map(|pyramid| TileLayer::new(pyramid, &image_url)),
+        prefetched,
         load,
         cursor,
         announcement,
@@ -76,7 +78,7 @@ pub fn BoxCanvas(
         frame_pending: Cell::new(false),
         resize_observer: RefCell::new(None),
         image_callbacks: RefCell::new(Vec::new()),
-        bench_hook: RefCell::new(None),
+        bench: bench::Probe::for_page(),
     });
     if surface.tiles.is_some() {
         surface.load_tiles();

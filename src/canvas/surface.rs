@@ -13,6 +13,7 @@ use web_sys::{HtmlCanvasElement, HtmlDivElement, HtmlImageElement, ResizeObserve
 
 use super::bench;
 use super::painter::{Painter, Picture};
+use super::prefetch::Prefetch;
 use super::tiles::TileLayer;
 
 /// Where the task's image is in loading.
@@ -33,6 +34,8 @@ pub(super) struct Surface {
     pub(super) image: HtmlImageElement,
     /// A huge image's tiles, drawn instead of the whole image.
     pub(super) tiles: Option<TileLayer>,
+    /// The images asked for ahead (a huge image's overview tile among them), on a worker's page.
+    pub(super) prefetched: Option<Prefetch>,
     pub(super) load: RwSignal<ImageLoad>,
     pub(super) cursor: RwSignal<&'static str>,
     pub(super) announcement: RwSignal<String>,
@@ -43,8 +46,8 @@ pub(super) struct Surface {
     pub(super) frame_pending: Cell<bool>,
     pub(super) resize_observer: RefCell<Option<(ResizeObserver, ResizeCallback)>>,
     pub(super) image_callbacks: RefCell<Vec<Closure<dyn FnMut()>>>,
-    /// The `?bench` page's repaint hook, while this canvas is on screen.
-    pub(super) bench_hook: RefCell<Option<bench::Hook>>,
+    /// The hooks of a `?bench` page.
+    pub(super) bench: Option<bench::Probe>,
 }
 
 impl Surface {
@@ -99,20 +102,20 @@ impl Surface {
         let Some(layer) = self.tiles.as_ref() else {
             let image = (self.load.get_untracked() == ImageLoad::Ready).then_some(&self.image);
             painter.paint(&cmds, Picture::Whole(image), &filter);
-            if image.is_some() && bench::enabled() {
-                bench::image_drawn(&self.image.src());
+            if let Some(probe) = self.bench.as_ref().filter(|_| image.is_some()) {
+                probe.image_drawn(&self.image.src());
             }
             return;
         };
         let (draws, missing) = layer.frame(&view, viewport, painter.ratio());
         painter.paint(&cmds, Picture::Tiles(&draws), &filter);
         self.fetch_tiles(&missing);
-        if bench::enabled() {
+        if let Some(probe) = &self.bench {
             if !draws.is_empty() {
-                bench::image_drawn(layer.image_url());
+                probe.image_drawn(layer.image_url());
             }
             let (in_flight, bytes) = layer.stats();
-            bench::tiles(missing.len(), in_flight, bytes, draws.len());
+            probe.tiles(missing.len(), in_flight, bytes, draws.len());
         }
     }
 
@@ -153,9 +156,9 @@ impl Surface {
         }
         *self.container.borrow_mut() = Some(container);
         self.resized();
-        if bench::enabled() {
+        if let Some(probe) = &self.bench {
             let weak = Rc::downgrade(self);
-            *self.bench_hook.borrow_mut() = bench::install(move || {
+            probe.install(move || {
                 weak.upgrade().and_then(|s| {
                     let painter = s.painter.borrow();
                     let painter = painter.as_ref()?;
@@ -178,8 +181,8 @@ impl Surface {
         if let Some(layer) = &self.tiles {
             layer.clear();
         }
-        if self.bench_hook.borrow_mut().take().is_some() {
-            bench::uninstall();
+        if let Some(probe) = &self.bench {
+            probe.uninstall();
         }
     }
 }

@@ -22,7 +22,6 @@ use crowdbox_core::tiles::{
 use leptos::prelude::*;
 use web_sys::HtmlImageElement;
 
-use super::prefetch;
 use super::surface::{ImageLoad, Surface};
 use crate::clock::page_ms;
 
@@ -166,7 +165,8 @@ impl Surface {
             return;
         };
         let url = tile_url(&layer.image_url, key, layer.pyramid.format);
-        let image = match (key == OVERVIEW).then(|| prefetch::take(&url)).flatten() {
+        let prefetched = self.prefetched.filter(|_| key == OVERVIEW);
+        let image = match prefetched.and_then(|p| p.take(&url)) {
             // Fetched ahead and failed: try once more.
             Some(image) if image.complete() && image.natural_width() == 0 => {
                 image.set_src(&url);

@@ -3,11 +3,11 @@
 //! box. The rows are one Tab stop (roving tabindex), so a long list does not make keyboard users Tab through it.
 //! Below the list, the selected box's x, y, w and h can be typed.
 
-use crate::strings::{fill, text as t};
+use crate::strings::Wording;
 
 /// "Delete box 2 (hammer)": the name of a row's delete button.
-fn delete_name(number: usize, label: &str) -> String {
-    fill(
+fn delete_name(w: Wording, number: usize, label: &str) -> String {
+    w.fill(
         "delete_box",
         &[("n", &number.to_string()), ("label", label)],
     )
@@ -58,6 +58,7 @@ pub fn BoxList(
     #[prop(into)] on_delete: Callback<u64>,
     on_edit: EditField,
 ) -> impl IntoView {
+    let w = Wording::current();
     let ids = move || rows.with(|rows| rows.iter().map(|r| r.id).collect::<Vec<_>>());
     // The row that takes Tab focus: the selected one, else the first.
     let tab_stop = Memo::new(move |_| {
@@ -113,19 +114,19 @@ pub fn BoxList(
     view! {
         <section class="box-list" aria-labelledby="box-list-heading">
             <h2 id="box-list-heading">
-                {t("boxes_heading")} " " <span class="count">{move || format!("({})", rows.with(Vec::len))}</span>
+                {w.text("boxes_heading")} " " <span class="count">{move || format!("({})", rows.with(Vec::len))}</span>
             </h2>
             <Show when=move || rows.with(Vec::is_empty)>
                 <p class="hint">"No boxes yet. Drag on the image to draw one, or press N."</p>
             </Show>
             <Show when=move || !rows.with(Vec::is_empty)>
                 <p class="hint" id="box-list-help">
-                    {t("box_list_help")}
+                    {w.text("box_list_help")}
                 </p>
             </Show>
             <ol class="boxes" node_ref=list_ref on:keydown=on_key>
                 <For each=ids key=|id| *id let:id>
-                    <BoxListRow id rows tab_stop on_select on_delete />
+                    <BoxListRow id rows tab_stop on_select on_delete w />
                 </For>
             </ol>
             <SelectedBoxFields rows on_edit />
@@ -140,6 +141,8 @@ fn BoxListRow(
     tab_stop: Memo<Option<u64>>,
     on_select: Callback<u64>,
     on_delete: Callback<u64>,
+    /// The page's words (given by the list: a row is made per box).
+    w: Wording,
 ) -> impl IntoView {
     // (1-based number, row): the number follows the row's place, which changes when an earlier box is deleted.
     let entry = Memo::new(move |_| {
@@ -175,8 +178,8 @@ fn BoxListRow(
                 type="button"
                 class="box-delete"
                 tabindex="-1"
-                aria-label=move || delete_name(number(), &label())
-                title=move || delete_name(number(), &label())
+                aria-label=move || delete_name(w, number(), &label())
+                title=move || delete_name(w, number(), &label())
                 on:click=move |_| on_delete.run(id)
             >
                 <span aria-hidden="true">"×"</span>
@@ -189,6 +192,7 @@ fn BoxListRow(
 /// pressed; text that is not a number shows why next to the field and changes nothing.
 #[component]
 fn SelectedBoxFields(rows: Signal<Vec<BoxRow>>, on_edit: EditField) -> impl IntoView {
+    let w = Wording::current();
     let selected = Memo::new(move |_| {
         rows.with(|rows| {
             rows.iter()
@@ -206,7 +210,7 @@ fn SelectedBoxFields(rows: Signal<Vec<BoxRow>>, on_edit: EditField) -> impl Into
             view! {
                 <fieldset class="box-fields">
                     <legend>
-                        {fill("box_fields_legend", &[("n", &number.to_string()), ("label", &label)])}
+                        {w.fill("box_fields_legend", &[("n", &number.to_string()), ("label", &label)])}
                     </legend>
                     {fields}
                 </fieldset>

@@ -2,7 +2,7 @@
 //! closes it. Tab and Shift+Tab wrap around inside it (the browser would let focus leave for its own controls),
 //! and focus goes back to where it was when the dialog opened.
 
-use crate::strings::text as t;
+use crate::strings::Wording;
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -22,6 +22,7 @@ pub fn Dialog(
     id: String,
     children: Children,
 ) -> impl IntoView {
+    let w = Wording::current();
     let dialog_ref = NodeRef::<html::Dialog>::new();
     let return_focus = StoredValue::new_local(None::<web_sys::HtmlElement>);
     Effect::new(move |_| {
@@ -79,7 +80,7 @@ pub fn Dialog(
             <div class="dialog-head">
                 <h2 id=heading>{title}</h2>
                 <button type="button" class="secondary" on:click=move |_| open.set(false)>
-                    {t("close")}
+                    {w.text("close")}
                 </button>
             </div>
             {children()}

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::components::dialog::Dialog;
 use crate::components::markdown::Markdown;
-use crate::strings::text as t;
+use crate::strings::Wording;
 
 /// Splits instructions into paragraphs of lines for display. Authors write them like Markdown: blank lines part
 /// paragraphs, a single line break inside a paragraph is just wrapping, and list items (`- `, `* `, `1. `) start
@@ -54,6 +54,7 @@ pub fn Instructions(
     #[prop(optional)]
     examples: Vec<(String, bool, String)>,
 ) -> impl IntoView {
+    let w = Wording::current();
     let paragraphs = paragraphs(&text);
     let example_urls: Vec<String> = examples.iter().map(|(url, _, _)| url.clone()).collect();
     let example_list = move |good: bool| {
@@ -81,7 +82,7 @@ pub fn Instructions(
         (!items.is_empty()).then(|| {
             view! {
                 <section class="examples">
-                    <h3>{if good { t("good_examples") } else { t("bad_examples") }}</h3>
+                    <h3>{if good { w.text("good_examples") } else { w.text("bad_examples") }}</h3>
                     <ul class="example-list">{items}</ul>
                 </section>
             }
@@ -90,10 +91,10 @@ pub fn Instructions(
     let (good_examples, bad_examples) = (example_list(true), example_list(false));
     let empty = text.trim().is_empty();
     let dialog = view! {
-        <Dialog open=full_open title=t("instructions") id="full-instructions">
+        <Dialog open=full_open title=w.text("instructions") id="full-instructions">
             <div class="instructions-full">
                 {if empty {
-                    view! { <p>{t("no_instructions")}</p> }.into_any()
+                    view! { <p>{w.text("no_instructions")}</p> }.into_any()
                 } else {
                     view! { <Markdown text=text.clone() images=example_urls /> }.into_any()
                 }}
@@ -109,7 +110,7 @@ pub fn Instructions(
             aria-keyshortcuts="I"
             on:click=move |_| full_open.set(true)
         >
-            {t("full_instructions_button")}
+            {w.text("full_instructions_button")}
         </button>
     };
     let panel = (!paragraphs.is_empty()).then(|| {
@@ -135,7 +136,7 @@ pub fn Instructions(
                     }
                 }
             >
-                <summary>{t("instructions")}</summary>
+                <summary>{w.text("instructions")}</summary>
                 <div class="instructions-text">{body}</div>
             </details>
         }

@@ -1,6 +1,6 @@
 //! The label choice: a radio group, one radio per category, named by the category's name.
 
-use crate::strings::text as t;
+use crate::strings::Wording;
 use crowdbox_core::coco::CocoCategory;
 use leptos::prelude::*;
 
@@ -12,10 +12,11 @@ pub fn hotkey_for_index(index: usize) -> Option<u32> {
 
 /// The sentence that tells which number keys pick labels.
 pub fn hotkey_hint(label_count: usize) -> String {
+    let w = Wording::current();
     match label_count.min(9) {
         0 => String::new(),
-        1 => crate::strings::text("label_key_one"),
-        n => crate::strings::fill("label_keys", &[("n", &n.to_string())]),
+        1 => w.text("label_key_one"),
+        n => w.fill("label_keys", &[("n", &n.to_string())]),
     }
 }
 
@@ -29,6 +30,7 @@ pub fn LabelPicker(
     active: Signal<u64>,
     #[prop(into)] on_choose: Callback<u64>,
 ) -> impl IntoView {
+    let w = Wording::current();
     let hint = hotkey_hint(categories.len());
     let choices = categories
         .into_iter()
@@ -57,7 +59,7 @@ pub fn LabelPicker(
         .collect_view();
     view! {
         <fieldset class="label-picker" aria-describedby="label-hotkeys">
-            <legend>{t("label_legend")}</legend>
+            <legend>{w.text("label_legend")}</legend>
             <div class="label-choices">{choices}</div>
             <p id="label-hotkeys" class="hint">{hint}</p>
         </fieldset>

@@ -1,7 +1,7 @@
 //! What a volunteer can say about an image besides its boxes: nothing to label, image unreadable, or unsure (with
 //! an optional note). The task view turns the choice into the submission's typed outcome.
 
-use crate::strings::text as t;
+use crate::strings::Wording;
 use crowdbox_core::wire::{Outcome, MAX_NOTE_CHARS};
 use leptos::prelude::*;
 
@@ -22,10 +22,11 @@ pub fn OutcomeControls(
     #[prop(optional)]
     verify: bool,
 ) -> impl IntoView {
-    let blocked_hint = move || has_boxes.get().then(|| t("delete_boxes_first"));
+    let w = Wording::current();
+    let blocked_hint = move || has_boxes.get().then(|| w.text("delete_boxes_first"));
     view! {
         <fieldset class="outcomes">
-            <legend>{t("outcomes_legend")}</legend>
+            <legend>{w.text("outcomes_legend")}</legend>
             <div class="outcome-buttons">
                 {(!verify)
                     .then(|| {
@@ -38,7 +39,7 @@ pub fn OutcomeControls(
                                 title=blocked_hint
                                 on:click=move |_| on_outcome.run(Outcome::NothingToLabel)
                             >
-                                {t("nothing_to_label")}
+                                {w.text("nothing_to_label")}
                             </button>
                         }
                     })}
@@ -50,7 +51,7 @@ pub fn OutcomeControls(
                     title=blocked_hint
                     on:click=move |_| on_outcome.run(Outcome::ImageUnreadable)
                 >
-                    {t("image_unreadable")}
+                    {w.text("image_unreadable")}
                 </button>
             </div>
             <label class="unsure">
@@ -60,10 +61,10 @@ pub fn OutcomeControls(
                     prop:checked=move || unsure.get()
                     on:change=move |ev| unsure.set(event_target_checked(&ev))
                 />
-                " " {t("unsure")}
+                " " {w.text("unsure")}
             </label>
             <label class="note-label" for="outcome-note">
-                {t("note_label")}
+                {w.text("note_label")}
             </label>
             <textarea
                 id="outcome-note"

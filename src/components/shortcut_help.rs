@@ -5,7 +5,7 @@ use crowdbox_core::editor::{key_name, Action, Editor, Keymap, KEY_BINDINGS};
 use leptos::prelude::*;
 
 use crate::components::dialog::Dialog;
-use crate::strings::text as t;
+use crate::strings::Wording;
 
 const STORAGE_KEY: &str = "crowdbox.keymap";
 
@@ -43,6 +43,7 @@ fn is_modifier(key: &str) -> bool {
 
 #[component]
 pub fn ShortcutHelp(open: RwSignal<bool>, editor: RwSignal<Editor>) -> impl IntoView {
+    let w = Wording::current();
     let keymap = Signal::derive(move || editor.with(|e| e.keymap().clone()));
     let listening = RwSignal::new(None::<Action>);
     let message = RwSignal::new(None::<(bool, String)>);
@@ -118,7 +119,7 @@ pub fn ShortcutHelp(open: RwSignal<bool>, editor: RwSignal<Editor>) -> impl Into
                 <tbody>{rows}</tbody>
             </table>
             <section class="remap" aria-labelledby="remap-heading">
-                <h3 id="remap-heading">{t("change_keys")}</h3>
+                <h3 id="remap-heading">{w.text("change_keys")}</h3>
                 <p class="hint">"Choose Change, then press the new key. Your keys are kept in this browser."</p>
                 <ul class="remap-list">{remap_rows}</ul>
                 <p class="remap-message" role="status" class:error=move || message.with(|m| m.as_ref().is_some_and(|(e, _)| *e))>
@@ -130,7 +131,7 @@ pub fn ShortcutHelp(open: RwSignal<bool>, editor: RwSignal<Editor>) -> impl Into
                     disabled=move || keymap.with(Keymap::is_default)
                     on:click=move |_| apply(Keymap::default(), "All keys are back to the defaults.".to_owned())
                 >
-                    {t("reset_keys")}
+                    {w.text("reset_keys")}
                 </button>
             </section>
         </Dialog>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::static_mode::{self, export, load, results, StaticSource};
-use crate::strings::text as t;
+use crate::strings::Wording;
 use crowdbox_core::worker::{DraftStore, Session};
 
 /// The files of a file list (from the file input or a drop).
@@ -26,13 +26,14 @@ pub fn StaticPanel(
     #[prop(into)]
     on_tasks_added: Callback<()>,
 ) -> impl IntoView {
+    let w = Wording::current();
     let Some((job, no_tasks)) = source.try_with_value(|s| (s.job.clone(), s.tasks.is_empty()))
     else {
         return ().into_any();
     };
     // A job without a task list starts with the volunteer's own images.
     let first_note = if no_tasks {
-        t("open_images_to_start")
+        w.text("open_images_to_start")
     } else {
         String::new()
     };
@@ -146,16 +147,16 @@ pub fn StaticPanel(
             </label>
             <span class="hint">"or drop image files on the page."</span>
             <span id="static-done">
-                {move || crate::strings::fill("static_done_count", &[("n", &done().to_string())])}
+                {move || w.fill("static_done_count", &[("n", &done().to_string())])}
             </span>
             <button type="button" class="secondary" on:click=download_coco>
-                {t("download_coco")}
+                {w.text("download_coco")}
             </button>
             <button type="button" class="secondary" on:click=download_manifest>
-                {t("download_manifest")}
+                {w.text("download_manifest")}
             </button>
             <button type="button" class="secondary" on:click=start_over>
-                {t("start_over")}
+                {w.text("start_over")}
             </button>
             <span role="status" class="hint">{move || note.get()}</span>
         </section>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::outbox_driver::Driver;
-use crate::strings::text as t;
+use crate::strings::Wording;
 use crowdbox_core::worker::{Refused, SyncState};
 
 /// The invite from what the volunteer pasted: the token itself, or a whole invite link.
@@ -58,6 +58,7 @@ pub fn SyncStatus(driver: Driver) -> impl IntoView {
 }
 
 fn refused_row(driver: Driver, refused: Refused) -> impl IntoView {
+    let w = Wording::current();
     let what = refused
         .task_id
         .map_or_else(|| "An image".to_owned(), |t| format!("Image {t}"));
@@ -67,11 +68,11 @@ fn refused_row(driver: Driver, refused: Refused) -> impl IntoView {
             <span>{format!("{what}: {} ({})", refused.message, refused.status)}</span>
             " "
             <button type="button" class="secondary" on:click=move |_| driver.retry(&retry_id)>
-                {t("try_again")}
+                {w.text("try_again")}
             </button>
             " "
             <button type="button" class="secondary" on:click=move |_| driver.discard(&discard_id)>
-                {t("discard")}
+                {w.text("discard")}
             </button>
         </li>
     }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::strings::{fill, text as t};
+use crate::strings::Wording;
 
 pub use crowdbox_core::worker::VerifyRow;
 
@@ -18,28 +18,29 @@ pub fn VerifyPanel(
     #[prop(into)]
     on_reason: Callback<(u64, String)>,
 ) -> impl IntoView {
+    let w = Wording::current();
     let ids = move || rows.with(|rows| rows.iter().map(|r| r.row.id).collect::<Vec<_>>());
     let left = move || rows.with(|rows| rows.iter().filter(|r| r.verdict.is_none()).count());
     view! {
         <section class="verify-list" aria-labelledby="verify-heading">
-            <h2 id="verify-heading">{t("verify_heading")}</h2>
+            <h2 id="verify-heading">{w.text("verify_heading")}</h2>
             <p class="hint" id="verify-help">
-                {t("verify_help")}
+                {w.text("verify_help")}
                 " "
                 <span id="verify-left" aria-live="polite">
                     {move || match left() {
-                        0 => t("verify_all_judged"),
-                        1 => t("verify_one_left"),
-                        n => fill("verify_left", &[("n", &n.to_string())]),
+                        0 => w.text("verify_all_judged"),
+                        1 => w.text("verify_one_left"),
+                        n => w.fill("verify_left", &[("n", &n.to_string())]),
                     }}
                 </span>
             </p>
             <Show when=move || rows.with(Vec::is_empty)>
-                <p class="hint">{t("verify_no_boxes")}</p>
+                <p class="hint">{w.text("verify_no_boxes")}</p>
             </Show>
             <ol class="boxes verify-boxes">
                 <For each=ids key=|id| *id let:id>
-                    <VerifyListRow id rows on_select on_verdict on_reason />
+                    <VerifyListRow id rows on_select on_verdict on_reason w />
                 </For>
             </ol>
         </section>
@@ -53,6 +54,8 @@ fn VerifyListRow(
     on_select: Callback<u64>,
     on_verdict: Callback<(u64, bool)>,
     on_reason: Callback<(u64, String)>,
+    /// The page's words (given by the list: a row is made per box).
+    w: Wording,
 ) -> impl IntoView {
     let entry = Memo::new(move |_| {
         rows.with(|rows| {
@@ -111,7 +114,7 @@ fn VerifyListRow(
                     aria-pressed=move || (verdict() == Some(true)).to_string()
                     on:click=move |_| on_verdict.run((id, true))
                 >
-                    {t("accept")}
+                    {w.text("accept")}
                 </button>
                 <button
                     type="button"
@@ -119,7 +122,7 @@ fn VerifyListRow(
                     aria-pressed=move || (verdict() == Some(false)).to_string()
                     on:click=move |_| on_verdict.run((id, false))
                 >
-                    {t("reject")}
+                    {w.text("reject")}
                 </button>
             </div>
             <Show when=move || verdict() == Some(false)>
@@ -129,7 +132,7 @@ fn VerifyListRow(
                     maxlength="1000"
                     placeholder="Why? (optional)"
                     aria-label=move || {
-                        fill("reject_reason", &[("n", &number().to_string()), ("label", &label())])
+                        w.fill("reject_reason", &[("n", &number().to_string()), ("label", &label())])
                     }
                     prop:value=reason
                     on:change=move |ev| on_reason.run((id, event_target_value(&ev)))

@@ -2,7 +2,7 @@
 //! image's brightness and contrast. None of them changes the boxes; brightness and contrast change only the
 //! image (the painter applies them to the image alone, so the boxes keep their colours).
 
-use crate::strings::text as t;
+use crate::strings::Wording;
 use crowdbox_core::editor::{Command, Editor};
 use leptos::prelude::*;
 
@@ -81,6 +81,7 @@ fn save_display(display: Display) {
 
 #[component]
 pub fn ViewControls(editor: RwSignal<Editor>, display: RwSignal<Display>) -> impl IntoView {
+    let w = Wording::current();
     let run = move |command: Command| {
         editor.update(|e| {
             e.run_command(command);
@@ -113,16 +114,16 @@ pub fn ViewControls(editor: RwSignal<Editor>, display: RwSignal<Display>) -> imp
     };
     view! {
         <fieldset class="view-controls">
-            <legend>{t("view_legend")}</legend>
+            <legend>{w.text("view_legend")}</legend>
             <div class="view-buttons">
                 <button type="button" class="secondary" title="Zoom in (+)" on:click=move |_| run(Command::ZoomIn)>
-                    {t("zoom_in")}
+                    {w.text("zoom_in")}
                 </button>
                 <button type="button" class="secondary" title="Zoom out (−)" on:click=move |_| run(Command::ZoomOut)>
-                    {t("zoom_out")}
+                    {w.text("zoom_out")}
                 </button>
                 <button type="button" class="secondary" title="Fit (0)" on:click=move |_| run(Command::Fit)>
-                    {t("fit")}
+                    {w.text("fit")}
                 </button>
                 <button
                     type="button"
@@ -131,12 +132,12 @@ pub fn ViewControls(editor: RwSignal<Editor>, display: RwSignal<Display>) -> imp
                     aria-pressed=move || hidden.get().to_string()
                     on:click=move |_| run(Command::ToggleBoxes)
                 >
-                    {t("hide_boxes")}
+                    {w.text("hide_boxes")}
                 </button>
             </div>
             <div class="sliders">
-                {slider(t("brightness"), "brightness", |d| d.brightness, |d, v| d.brightness = v)}
-                {slider(t("contrast"), "contrast", |d| d.contrast, |d, v| d.contrast = v)}
+                {slider(w.text("brightness"), "brightness", |d| d.brightness, |d, v| d.brightness = v)}
+                {slider(w.text("contrast"), "contrast", |d| d.contrast, |d, v| d.contrast = v)}
             </div>
             <button
                 type="button"
@@ -147,7 +148,7 @@ pub fn ViewControls(editor: RwSignal<Editor>, display: RwSignal<Display>) -> imp
                     save_display(Display::default());
                 }
             >
-                {t("reset_display")}
+                {w.text("reset_display")}
             </button>
         </fieldset>
     }

@@ -10,9 +10,10 @@ use leptos::task::spawn_local;
 use super::{apply_theme, Embed};
 use crate::app::{loading_view, Loading};
 use crate::page_images::{image_size, resolve};
+use crate::strings::Wording;
 use crate::work_source::WorkSource;
 
-/// [`crate::strings`] keys.
+/// [`Wording`] keys.
 const WAITING: &str = "embed_waiting";
 const FAILED: &str = "embed_failed";
 
@@ -88,9 +89,9 @@ async fn resolve_tasks(
 }
 
 /// Sets up the work an `init` describes; the page shows it once its images are known.
-fn start(embed: Embed, init: Init, parent: String, state: RwSignal<Loading>) {
+fn start(embed: Embed, wording: Wording, init: Init, parent: String, state: RwSignal<Loading>) {
     apply_theme(&init.theme);
-    crate::strings::replace(init.strings.clone());
+    wording.replace(init.strings.clone());
     if init.tasks.is_empty() {
         // Tasks from a crowdbox server job (checked: `init` has a job when it has no tasks).
         let job = init.job.clone().unwrap_or_default();
@@ -123,6 +124,8 @@ fn start(embed: Embed, init: Init, parent: String, state: RwSignal<Loading>) {
 #[component]
 pub fn EmbedApp(parent: Result<String, EmbedError>) -> impl IntoView {
     let state = RwSignal::new(Loading::Busy(WAITING));
+    // The host's words, given to every view below (the worker's page is built once they are in).
+    let wording = Wording::provide();
     let embed = Embed::new(parent.as_ref().cloned().unwrap_or_default());
     match parent {
         Err(e) => state.set(Loading::Failed(FAILED, e.message)),
@@ -163,7 +166,7 @@ pub fn EmbedApp(parent: Result<String, EmbedError>) -> impl IntoView {
                             );
                         } else {
                             state.set(Loading::Busy(WAITING));
-                            start(embed, *init, parent.clone(), state);
+                            start(embed, wording, *init, parent.clone(), state);
                         }
                     }
                     Ok(HostMessage::SetTheme(theme)) => apply_theme(&theme),

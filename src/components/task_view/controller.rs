@@ -14,7 +14,7 @@ use super::keys::typed_into_text_field;
 use super::PreviousBoxes;
 use crate::components::shortcut_help::load_keymap;
 use crate::outbox_driver::Driver;
-use crate::strings::{fill, text as t};
+use crate::strings::Wording;
 use crate::work_source::WorkSource;
 
 /// One task's controller. Cheap to copy into event handlers.
@@ -24,6 +24,8 @@ pub struct TaskController {
     session: RwSignal<Session>,
     source: WorkSource,
     driver: Option<Driver>,
+    /// The page's words, for what the controller announces.
+    pub words: Wording,
     previous_boxes: PreviousBoxes,
     /// The task's image and the job's labels (one stored value: each stored type adds to the wasm).
     task: StoredValue<(CocoImage, Vec<CocoCategory>)>,
@@ -94,6 +96,7 @@ impl TaskController {
             session,
             source,
             driver: use_context::<Driver>(),
+            words: Wording::current(),
             previous_boxes,
             task: StoredValue::new((task.image.clone(), categories)),
             verify,
@@ -152,13 +155,13 @@ impl TaskController {
 
     pub fn undo(self) {
         if let Some(what) = self.editor.try_update(Editor::undo).flatten() {
-            self.announce(fill("undid", &[("what", what)]));
+            self.announce(self.words.fill("undid", &[("what", what)]));
         }
     }
 
     pub fn redo(self) {
         if let Some(what) = self.editor.try_update(Editor::redo).flatten() {
-            self.announce(fill("redid", &[("what", what)]));
+            self.announce(self.words.fill("redid", &[("what", what)]));
         }
     }
 
@@ -214,9 +217,9 @@ impl TaskController {
             .try_update(|e| e.carry_forward(&boxes))
             .unwrap_or(0);
         self.announce(match copied {
-            0 => t("copied_none"),
-            1 => t("copied_one"),
-            n => fill("copied_many", &[("n", &n.to_string())]),
+            0 => self.words.text("copied_none"),
+            1 => self.words.text("copied_one"),
+            n => self.words.fill("copied_many", &[("n", &n.to_string())]),
         });
     }
 

@@ -20,7 +20,6 @@ use crate::components::shortcut_help::ShortcutHelp;
 use crate::components::status::ErrorAlert;
 use crate::components::verify_panel::VerifyPanel;
 use crate::components::view_controls::{load_display, ViewControls};
-use crate::strings::text as t;
 use crate::work_source::WorkSource;
 use controller::TaskController;
 use crowdbox_core::worker::{box_rows, verify_rows, Session};
@@ -91,7 +90,9 @@ pub fn TaskView(
             })
             .collect()
     });
-    crate::canvas::prefetch(upcoming.iter().map(String::as_str));
+    if let Some(prefetch) = crate::canvas::Prefetch::current() {
+        prefetch.ahead(upcoming.iter().map(String::as_str));
+    }
     let help_open = ctl.help_open;
     let unsure = ctl.unsure;
     let note = ctl.note;
@@ -150,7 +151,7 @@ pub fn TaskView(
                 aria-keyshortcuts="?"
                 on:click=move |_| help_open.set(true)
             >
-                {t("keys_button")}
+                {ctl.words.text("keys_button")}
             </button>
         </aside>
     }
@@ -172,10 +173,10 @@ fn SubmitActions(ctl: TaskController, session: RwSignal<Session>) -> impl IntoVi
                 on:click=move |_| ctl.submit()
                 aria-describedby="submit-hint"
             >
-                {t("submit")}
+                {ctl.words.text("submit")}
             </button>
             <p id="submit-hint" class="hint">
-                {if ctl.verify { t("submit_hint_verify") } else { t("submit_hint") }}
+                {if ctl.verify { ctl.words.text("submit_hint_verify") } else { ctl.words.text("submit_hint") }}
             </p>
             <p class="field-error" role="alert" id="send-error">
                 {move || send_error.get()}
@@ -194,7 +195,7 @@ fn SubmitActions(ctl: TaskController, session: RwSignal<Session>) -> impl IntoVi
                         disabled=move || !has_previous.get()
                         on:click=move |_| ctl.carry_forward()
                     >
-                        {t("copy_previous")}
+                        {ctl.words.text("copy_previous")}
                     </button>
                 }
             })}
@@ -216,7 +217,7 @@ fn EditButtons(ctl: TaskController) -> impl IntoView {
                 on:click=move |_| ctl.delete_selected()
                 disabled=move || !has_selection.get()
             >
-                {t("delete_selected")}
+                {ctl.words.text("delete_selected")}
             </button>
             <button
                 type="button"
@@ -225,7 +226,7 @@ fn EditButtons(ctl: TaskController) -> impl IntoView {
                 disabled=move || !can_undo.get()
                 title="Undo (Ctrl+Z)"
             >
-                {t("undo")}
+                {ctl.words.text("undo")}
             </button>
             <button
                 type="button"
@@ -234,7 +235,7 @@ fn EditButtons(ctl: TaskController) -> impl IntoView {
                 disabled=move || !can_redo.get()
                 title="Redo (Ctrl+Shift+Z)"
             >
-                {t("redo")}
+                {ctl.words.text("redo")}
             </button>
         </div>
     }
