@@ -8,27 +8,11 @@ import http from 'node:http';
 import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT, crowdbox, launchBrowser, openPage } from './harness.mjs';
-import { fitView, toPage, zoomedAbout, drag, waitForListed, assertNear } from './editor_helpers.mjs';
-import { writeHugeJpeg, pixelAt } from './tiles_helpers.mjs';
+import { REPO_ROOT, launchBrowser, openPage } from './harness.mjs';
+import { drag, waitForListed, assertNear } from './editor_helpers.mjs';
+import { FIELD, publishedPyramid, sendFile, zoomIntoSquare } from './tiles_helpers.mjs';
 
-const WIDTH = 6000;
-const HEIGHT = 4000; // 24 Mpx: above the 16 Mpx threshold, quick to tile
-const OBJECT = [5600, 3500, 300, 200];
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css',
-  '.jpg': 'image/jpeg' };
-
-/** Imports the image with the server's CLI and returns the pyramid folder it made in the image store. */
-function publishedPyramid(dir) {
-  const images = path.join(dir, 'source');
-  fs.mkdirSync(images);
-  writeHugeJpeg(path.join(images, 'field.jpg'), WIDTH, HEIGHT, OBJECT);
-  const database = path.join(dir, 'db', 'crowdbox.sqlite3');
-  crowdbox(database, ['import', '--job', 'make-tiles', '--images', images, '--labels', 'thing']);
-  const tiles = path.join(dir, 'db', 'images', 'tiles');
-  const [sha] = fs.readdirSync(tiles);
-  return path.join(tiles, sha);
-}
+const { width: WIDTH, height: HEIGHT, object: OBJECT } = FIELD;
 
 /** One origin: `/host.html` embeds `/app/` (dist/) and hands it the pyramid at `/pyramids/field/`. */
 async function startHost(pyramid) {
@@ -62,13 +46,7 @@ async function startHost(pyramid) {
     } else if (url.pathname.startsWith('/app/')) {
       file = path.join(REPO_ROOT, 'dist', url.pathname.slice('/app/'.length) || 'index.html');
     }
-    if (!file || file.includes('..') || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      res.writeHead(404);
-      res.end();
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    res.end(fs.readFileSync(file));
+    sendFile(res, file);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return { base: `http://127.0.0.1:${server.address().port}`, requested, stop: () => new Promise((r) => server.close(r)) };
@@ -91,31 +69,8 @@ test('an embedding host can hand the app a published pyramid, and the box drawn 
     await frame.getByText('task 1 of 1').waitFor();
     await frame.getByText('Loading the image').waitFor({ state: 'detached' });
     await page.waitForTimeout(300);
-    const canvas = frame.getByLabel(/Image to annotate/);
-    const fitted = fitView(await canvas.boundingBox(), WIDTH, HEIGHT);
-
-    // 16× about the point that brings the red square to the canvas's middle.
+    const view = await zoomIntoSquare(page, frame);
     const [ox, oy, ow, oh] = OBJECT;
-    const box = fitted.canvasBox;
-    const middle = [box.x + box.width / 2, box.y + box.height / 2];
-    const square = toPage(fitted, [ox + ow / 2, oy + oh / 2]);
-    const anchor = [0, 1].map((i) => Math.round(square[i] + (square[i] - middle[i]) / 15));
-    await page.mouse.move(...anchor);
-    let view = fitted;
-    for (let i = 0; i < 2; i++) {
-      await page.mouse.wheel(0, -800);
-      view = zoomedAbout(view, anchor, 4);
-      await page.waitForTimeout(150);
-    }
-    await page.mouse.move(box.x + 5, box.y + 5);
-    const inside = toPage(view, [ox + 3, oy + oh - 3]);
-    let rgb;
-    for (let waited = 0; waited < 10_000; waited += 100) {
-      rgb = await pixelAt(frame, inside);
-      if (Math.abs(rgb[0] - 230) <= 24 && Math.abs(rgb[1] - 30) <= 24) break;
-      await page.waitForTimeout(100);
-    }
-    assert.ok(Math.abs(rgb[0] - 230) <= 24 && Math.abs(rgb[1] - 30) <= 24, `inside the square: rgb(${rgb})`);
 
     const pyramidFiles = server.requested.filter((p) => p.startsWith('/pyramids/'));
     assert.ok(pyramidFiles.length > 1 && pyramidFiles.every((p) => /^\/pyramids\/field\/\d+\/\d+\/\d+\.jpg$/.test(p)),

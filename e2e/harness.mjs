@@ -14,6 +14,22 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const CROWDBOX_BIN = process.env.CROWDBOX_BIN ?? path.join(REPO_ROOT, 'target/debug/crowdbox');
 export const DEMO_LABELS = ['driller', 'hammer', 'paintbrush', 'screwdriver', 'wheelbarrow'];
 
+/** The demo images in import order: [file name, width, height]. */
+const DEMO_IMAGES = [
+  ['astronaut.jpg', 512, 512], ['brick.jpg', 512, 512], ['camera.jpg', 512, 512], ['chelsea.webp', 451, 300],
+  ['coffee.jpg', 600, 400], ['coins.png', 384, 303], ['hubble_deep_field.jpg', 800, 698], ['rocket.jpg', 640, 427],
+];
+
+/** A COCO file of the demo images with two given boxes on the first (astronaut.jpg, 512 × 512), for `coco:`. */
+export const DEMO_WITH_GIVEN_BOXES = {
+  images: DEMO_IMAGES.map(([file_name, width, height], i) => ({ id: i + 1, file_name, width, height })),
+  annotations: [
+    { id: 1, image_id: 1, category_id: 1, bbox: [40, 40, 120, 100] },
+    { id: 2, image_id: 1, category_id: 2, bbox: [300, 300, 100, 80] },
+  ],
+  categories: DEMO_LABELS.map((name, i) => ({ id: i + 1, name })),
+};
+
 /** Runs the crowdbox CLI synchronously against `database` and returns its stdout. */
 export function crowdbox(database, args) {
   return execFileSync(CROWDBOX_BIN, [...args, '--database', database], { cwd: REPO_ROOT, encoding: 'utf8' });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT, readCocoWithPycocotools } from './harness.mjs';
+import { REPO_ROOT, DEMO_WITH_GIVEN_BOXES, readCocoWithPycocotools } from './harness.mjs';
 import { drag, fitView, listedBoxes, openJob, toPage, waitForListed, withEditor } from './editor_helpers.mjs';
 
 /** Rows of `query` from the server's database, through the sqlite3 shell. */
@@ -20,20 +20,6 @@ async function waitForSubmissions(server, count) {
   }
   assert.fail(`the server did not get ${count} submissions`);
 }
-
-/** The demo images in import order, with two given boxes on the first (astronaut.jpg, 512 × 512). */
-const DEMO = [
-  ['astronaut.jpg', 512, 512], ['brick.jpg', 512, 512], ['camera.jpg', 512, 512], ['chelsea.webp', 451, 300],
-  ['coffee.jpg', 600, 400], ['coins.png', 384, 303], ['hubble_deep_field.jpg', 800, 698], ['rocket.jpg', 640, 427],
-];
-const PRE = {
-  images: DEMO.map(([file_name, width, height], i) => ({ id: i + 1, file_name, width, height })),
-  annotations: [
-    { id: 1, image_id: 1, category_id: 1, bbox: [40, 40, 120, 100] },
-    { id: 2, image_id: 1, category_id: 2, bbox: [300, 300, 100, 80] },
-  ],
-  categories: ['driller', 'hammer', 'paintbrush', 'screwdriver', 'wheelbarrow'].map((name, i) => ({ id: i + 1, name })),
-};
 
 test('nothing to label, image unreadable and unsure with a note reach the server and the COCO export', async () => {
   await withEditor({ width: 1280, height: 800 }, async ({ server, page }) => {
@@ -98,7 +84,7 @@ test('in a verify job each given box is accepted or rejected, by button or by A 
     ]);
     const coco = readCocoWithPycocotools(server.export());
     assert.deepEqual(coco.annotations.map((a) => a.bbox), [[40, 40, 120, 100]], 'only the accepted box is exported');
-  }, { jobArgs: ['--mode', 'verify'], coco: PRE });
+  }, { jobArgs: ['--mode', 'verify'], coco: DEMO_WITH_GIVEN_BOXES });
 });
 
 test('carry forward copies the previous image\'s boxes as one undo step, and the example images show', async () => {
@@ -150,7 +136,7 @@ test('a reload in an adjust job keeps what became of each given box in the chang
     assert.deepEqual(JSON.parse(sql(server, 'SELECT changes FROM submissions')[0].changes), [
       { origin: 1, annotation: 1, kind: 'moved' }, { origin: 2, annotation: 2, kind: 'kept' },
     ]);
-  }, { jobArgs: ['--mode', 'adjust'], coco: PRE });
+  }, { jobArgs: ['--mode', 'adjust'], coco: DEMO_WITH_GIVEN_BOXES });
 });
 
 test('at 200 % browser zoom nothing needs sideways scrolling and an image can be boxed with the keyboard alone', async () => {

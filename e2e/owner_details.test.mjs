@@ -6,24 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { REPO_ROOT, startServer, launchBrowser, openPage } from './harness.mjs';
+import { REPO_ROOT, DEMO_WITH_GIVEN_BOXES, startServer, launchBrowser, openPage } from './harness.mjs';
 import { drag, openJob, toPage, waitForListed } from './editor_helpers.mjs';
 
 const OWNER_TOKEN = 'e2e-owner-token-0123456789abcdef';
-
-/** The demo images in import order, with two given boxes on the first (astronaut.jpg, 512 × 512). */
-const DEMO = [
-  ['astronaut.jpg', 512, 512], ['brick.jpg', 512, 512], ['camera.jpg', 512, 512], ['chelsea.webp', 451, 300],
-  ['coffee.jpg', 600, 400], ['coins.png', 384, 303], ['hubble_deep_field.jpg', 800, 698], ['rocket.jpg', 640, 427],
-];
-const PRE = {
-  images: DEMO.map(([file_name, width, height], i) => ({ id: i + 1, file_name, width, height })),
-  annotations: [
-    { id: 1, image_id: 1, category_id: 1, bbox: [40, 40, 120, 100] },
-    { id: 2, image_id: 1, category_id: 2, bbox: [300, 300, 100, 80] },
-  ],
-  categories: ['driller', 'hammer', 'paintbrush', 'screwdriver', 'wheelbarrow'].map((name, i) => ({ id: i + 1, name })),
-};
 
 async function ownerApi(server, route, init = {}) {
   const response = await fetch(`${server.baseUrl}${route}`, {
@@ -41,7 +27,7 @@ async function signIn(page, server, hash) {
 
 test('the owner reviews a volunteer\'s note and change record', async () => {
   process.env.CROWDBOX_OWNER_TOKEN = OWNER_TOKEN;
-  const server = await startServer({ job: 'notes', jobArgs: ['--mode', 'adjust'], coco: PRE });
+  const server = await startServer({ job: 'notes', jobArgs: ['--mode', 'adjust'], coco: DEMO_WITH_GIVEN_BOXES });
   const browser = await launchBrowser();
   try {
     // The volunteer moves the first given box 30 px right, keeps the second, is unsure and says why.

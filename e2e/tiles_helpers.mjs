@@ -1,5 +1,10 @@
-// Helpers for the tests of huge images: a large JPEG made quickly, and the canvas's pixels read back.
+// Helpers for the tests of huge images: a large JPEG made quickly, a pyramid published from it, files served as a
+// plain static host would, zooming into the image, and the canvas's pixels read back.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { crowdbox } from './harness.mjs';
+import { fitView, toPage, zoomedAbout } from './editor_helpers.mjs';
 
 /**
  * Writes a `width` × `height` JPEG to `file`: a dark green field with a light grid every 1000 px and a red
@@ -34,3 +39,68 @@ export async function pixelAt(page, [px, py]) {
   }, [px, py]);
 }
 
+
+/** A 24 Mpx field (above the 16 Mpx tiling threshold, quick to tile) with its red square near the far corner. */
+export const FIELD = { width: 6000, height: 4000, object: [5600, 3500, 300, 200] };
+
+/** Makes the FIELD, imports it with the server's CLI and returns the pyramid folder made in the image store. */
+export function publishedPyramid(dir) {
+  const images = path.join(dir, 'source');
+  fs.mkdirSync(images);
+  writeHugeJpeg(path.join(images, 'field.jpg'), FIELD.width, FIELD.height, FIELD.object);
+  const database = path.join(dir, 'db', 'crowdbox.sqlite3');
+  crowdbox(database, ['import', '--job', 'make-tiles', '--images', images, '--labels', 'thing']);
+  const tiles = path.join(dir, 'db', 'images', 'tiles');
+  const [sha] = fs.readdirSync(tiles);
+  return path.join(tiles, sha);
+}
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css',
+  '.json': 'application/json', '.jpg': 'image/jpeg' };
+
+/** Answers with `file` as a plain static host would, or 404 when there is no such file (or no `file`). */
+export function sendFile(res, file) {
+  if (!file || file.includes('..') || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    res.writeHead(404);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+  res.end(fs.readFileSync(file));
+}
+
+/** The FIELD's colours as drawn: inside the red square, and the field beside it. */
+const near = (rgb, [r, g]) => Math.abs(rgb[0] - r) <= 24 && Math.abs(rgb[1] - g) <= 24;
+export const insideSquare = (rgb) => near(rgb, [230, 30]);
+export const besideSquare = (rgb) => near(rgb, [70, 110]);
+
+/**
+ * Zooms the FIELD 16× about the point that brings its red square to the canvas's middle and waits until the square
+ * is drawn sharp; returns the view. `page` moves the mouse; `surface` (the page, or the app's frame) has the canvas.
+ */
+export async function zoomIntoSquare(page, surface) {
+  const canvas = surface.getByLabel(/Image to annotate/);
+  const fitted = fitView(await canvas.boundingBox(), FIELD.width, FIELD.height);
+  const [ox, oy, ow, oh] = FIELD.object;
+  const box = fitted.canvasBox;
+  const middle = [box.x + box.width / 2, box.y + box.height / 2];
+  const square = toPage(fitted, [ox + ow / 2, oy + oh / 2]);
+  const anchor = [0, 1].map((i) => Math.round(square[i] + (square[i] - middle[i]) / 15));
+  await page.mouse.move(...anchor);
+  let view = fitted;
+  for (let i = 0; i < 2; i++) {
+    await page.mouse.wheel(0, -800);
+    view = zoomedAbout(view, anchor, 4);
+    await page.waitForTimeout(150);
+  }
+  await page.mouse.move(box.x + 5, box.y + 5);
+  const inside = toPage(view, [ox + 3, oy + oh - 3]);
+  let rgb;
+  for (let waited = 0; waited < 10_000; waited += 100) {
+    rgb = await pixelAt(surface, inside);
+    if (insideSquare(rgb)) break;
+    await page.waitForTimeout(100);
+  }
+  if (!insideSquare(rgb)) throw new Error(`the square is not drawn sharp at deep zoom: rgb(${rgb})`);
+  return view;
+}

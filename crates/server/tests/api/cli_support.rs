@@ -53,6 +53,22 @@ pub fn run_err(app: &TestApp, args: &[&str]) -> String {
     failure(&crowdbox(&database(app), args))
 }
 
+/// Runs `crowdbox job update --job JOB` plus `flags` and returns its standard output, checking it succeeded.
+pub fn update_job(app: &TestApp, job: &str, flags: &[&str]) -> String {
+    run_ok(app, &[&["job", "update", "--job", job], flags].concat())
+}
+
+/// Example-image paths the CLI must refuse, each with what its error says: a missing file and a file that is no
+/// image (written into the app's folder).
+pub fn unusable_example_files(app: &TestApp) -> [(String, &'static str); 2] {
+    let broken = app.dir.path().join("broken.png");
+    std::fs::write(&broken, b"not a picture").unwrap();
+    [
+        ("/no/such/good.png".to_owned(), "cannot read"),
+        (broken.to_str().unwrap().to_owned(), "not an image"),
+    ]
+}
+
 /// Runs `crowdbox export --job JOB --format FORMAT --output OUTPUT` plus `extra`, checking it succeeded.
 pub fn export(app: &TestApp, job: &str, format: &str, output: &Path, extra: &[&str]) -> String {
     let mut args = vec![

@@ -1,6 +1,6 @@
 //! `crowdbox job update`: changing a job's settings after it was created.
 
-use crate::cli_support::{run_err, run_ok};
+use crate::cli_support::{run_err, run_ok, unusable_example_files, update_job};
 use crate::helpers::{submission_for, TestApp};
 
 fn shown(app: &TestApp, job: &str) -> serde_json::Value {
@@ -23,17 +23,7 @@ async fn changing_workers_per_image_recomputes_progress_and_leasing_follows_at_o
         "each image wants a second worker"
     );
 
-    let output = run_ok(
-        &app,
-        &[
-            "job",
-            "update",
-            "--job",
-            "birds",
-            "--workers-per-image",
-            "1",
-        ],
-    );
+    let output = update_job(&app, "birds", &["--workers-per-image", "1"]);
     assert_eq!(output, "job birds: changed workers_per_image\n");
     assert_eq!(shown(&app, "birds")["images_done"], 2);
     let bob = app.lease("birds", "bob").await;
@@ -42,17 +32,7 @@ async fn changing_workers_per_image_recomputes_progress_and_leasing_follows_at_o
         "one worker per image: all done"
     );
 
-    run_ok(
-        &app,
-        &[
-            "job",
-            "update",
-            "--job",
-            "birds",
-            "--workers-per-image",
-            "3",
-        ],
-    );
+    update_job(&app, "birds", &["--workers-per-image", "3"]);
     assert_eq!(shown(&app, "birds")["images_done"], 0);
     let bob = app.lease("birds", "bob").await;
     assert_eq!(bob.tasks.len(), 2, "the images are open again");
@@ -65,13 +45,10 @@ async fn every_setting_can_be_changed_and_job_show_reports_it() {
     app.create_job("birds", &["gull", "tern"], 1, 1, 5).await;
     let instructions = app.dir.path().join("instructions.md");
     std::fs::write(&instructions, "Box the gulls, not the terns' shadows.").unwrap();
-    let output = run_ok(
+    let output = update_job(
         &app,
+        "birds",
         &[
-            "job",
-            "update",
-            "--job",
-            "birds",
             "--batch-size",
             "12",
             "--lease-seconds",
@@ -101,25 +78,12 @@ async fn every_setting_can_be_changed_and_job_show_reports_it() {
     let batch = app.lease("birds", "w").await;
     assert_eq!(batch.instructions, "Box the gulls, not the terns' shadows.");
 
-    let again = run_ok(
-        &app,
-        &["job", "update", "--job", "birds", "--batch-size", "12"],
-    );
+    let again = update_job(&app, "birds", &["--batch-size", "12"]);
     assert_eq!(
         again,
         "job birds: unchanged (the settings already had these values)\n"
     );
-    run_ok(
-        &app,
-        &[
-            "job",
-            "update",
-            "--job",
-            "birds",
-            "--allow-carry-forward",
-            "false",
-        ],
-    );
+    update_job(&app, "birds", &["--allow-carry-forward", "false"]);
     assert_eq!(shown(&app, "birds")["allow_carry_forward"], false);
 }
 
@@ -170,13 +134,10 @@ async fn good_and_bad_examples_are_replaced_by_kind_and_cleared_and_volunteers_s
     let good = dir.join("good.png");
     std::fs::write(&good, crate::helpers::png_fixture(7, 5, 3)).unwrap();
     let good = good.to_str().unwrap();
-    let output = run_ok(
+    let output = update_job(
         &app,
+        "birds",
         &[
-            "job",
-            "update",
-            "--job",
-            "birds",
             "--good-example",
             good,
             "--bad-example",
@@ -212,16 +173,10 @@ async fn good_and_bad_examples_are_replaced_by_kind_and_cleared_and_volunteers_s
     );
 
     // A new bad example replaces the bad one and keeps the good one.
-    run_ok(
+    update_job(
         &app,
-        &[
-            "job",
-            "update",
-            "--job",
-            "birds",
-            "--bad-example",
-            "https://example.org/worse.jpg",
-        ],
+        "birds",
+        &["--bad-example", "https://example.org/worse.jpg"],
     );
     assert_eq!(
         kinds(&app),
@@ -232,12 +187,7 @@ async fn good_and_bad_examples_are_replaced_by_kind_and_cleared_and_volunteers_s
     );
 
     // A file that is missing or no image is named, and nothing changes (the batch size neither).
-    let broken = dir.join("broken.png");
-    std::fs::write(&broken, b"not a picture").unwrap();
-    for (path, says) in [
-        ("/no/such/good.png", "cannot read"),
-        (broken.to_str().unwrap(), "not an image"),
-    ] {
+    for (path, says) in unusable_example_files(&app) {
         let error = run_err(
             &app,
             &[
@@ -248,22 +198,19 @@ async fn good_and_bad_examples_are_replaced_by_kind_and_cleared_and_volunteers_s
                 "--batch-size",
                 "4",
                 "--good-example",
-                path,
+                &path,
             ],
         );
-        assert!(error.contains(says) && error.contains(path), "{error}");
+        assert!(error.contains(says) && error.contains(&path), "{error}");
     }
     assert_eq!(shown(&app, "birds")["batch_size"], 1);
     assert_eq!(kinds(&app).len(), 2);
 
     // --clear-examples with --good-example leaves only that; alone it removes them all.
-    run_ok(
+    update_job(
         &app,
+        "birds",
         &[
-            "job",
-            "update",
-            "--job",
-            "birds",
             "--clear-examples",
             "--good-example",
             "https://example.org/only.jpg",
@@ -273,16 +220,10 @@ async fn good_and_bad_examples_are_replaced_by_kind_and_cleared_and_volunteers_s
         kinds(&app),
         [("good".to_owned(), "https://example.org/only.jpg".to_owned())]
     );
-    run_ok(
-        &app,
-        &["job", "update", "--job", "birds", "--clear-examples"],
-    );
+    update_job(&app, "birds", &["--clear-examples"]);
     assert!(kinds(&app).is_empty());
     assert!(app.lease("birds", "w2").await.examples.is_empty());
-    let unchanged = run_ok(
-        &app,
-        &["job", "update", "--job", "birds", "--clear-examples"],
-    );
+    let unchanged = update_job(&app, "birds", &["--clear-examples"]);
     assert_eq!(
         unchanged,
         "job birds: unchanged (the settings already had these values)\n"

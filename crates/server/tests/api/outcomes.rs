@@ -4,7 +4,7 @@
 use crowdbox_core::editor::{BoxChange, ChangeKind};
 use crowdbox_core::wire::{ExampleKind, Outcome, TaskMode, Verdict};
 
-use crate::cli_support::{coco_check, run_err, run_ok, write_pngs};
+use crate::cli_support::{coco_check, run_err, run_ok, unusable_example_files, write_pngs};
 use crate::helpers::{png_fixture, submission_for, TestApp};
 
 const COCO: &str = r#"{"images": [{"id": 1, "file_name": "a.png", "width": 40, "height": 30},
@@ -86,12 +86,7 @@ async fn a_batch_carries_the_jobs_mode_carry_forward_and_example_images() {
 #[tokio::test]
 async fn a_missing_or_broken_example_file_refuses_the_job_and_names_the_file() {
     let app = TestApp::spawn().await;
-    let broken = app.dir.path().join("broken.png");
-    std::fs::write(&broken, b"not a picture").unwrap();
-    for (path, says) in [
-        ("/no/such/good.png", "cannot read"),
-        (broken.to_str().unwrap(), "not an image"),
-    ] {
+    for (path, says) in unusable_example_files(&app) {
         let error = run_err(
             &app,
             &[
@@ -102,10 +97,10 @@ async fn a_missing_or_broken_example_file_refuses_the_job_and_names_the_file() {
                 "--labels",
                 "a",
                 "--good-example",
-                path,
+                &path,
             ],
         );
-        assert!(error.contains(says) && error.contains(path), "{error}");
+        assert!(error.contains(says) && error.contains(&path), "{error}");
     }
     assert!(run_ok(&app, &["job", "list"])
         .lines()

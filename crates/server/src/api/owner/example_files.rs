@@ -15,6 +15,7 @@ use crowdbox_core::wire::ErrorBody;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::uploads::{multipart_body, payload_too_large, unreadable_body};
 use crate::error::ApiError;
 use crate::security::Guards;
 use crate::{image_store, jobs, AppState};
@@ -48,29 +49,10 @@ async fn upload_example(
 ) -> Result<(StatusCode, Json<ExampleFile>), ApiError> {
     jobs::requested_job(&state.db, &job_name).await?;
     let limit = MAX_EXAMPLE_BYTES.min(guards.max_upload_bytes);
-    let too_large = || ApiError::PayloadTooLarge {
-        limit_bytes: usize::try_from(limit).unwrap_or(usize::MAX),
-    };
-    let mut multipart = multipart.map_err(|rejection| {
-        FieldError::new(
-            "body",
-            format!(
-                "expected a multipart/form-data body: {}",
-                rejection.body_text()
-            ),
-        )
-    })?;
-    let bad_body = |error: axum::extract::multipart::MultipartError| {
-        ApiError::from(FieldError::new(
-            "body",
-            format!(
-                "the multipart body could not be read: {}",
-                error.body_text()
-            ),
-        ))
-    };
+    let too_large = || payload_too_large(limit);
+    let mut multipart = multipart_body(multipart)?;
     let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(mut field) = multipart.next_field().await.map_err(bad_body)? {
+    while let Some(mut field) = multipart.next_field().await.map_err(unreadable_body)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name != "file" {
             return Err(FieldError::new(
@@ -86,7 +68,7 @@ async fn upload_example(
         }
         let given = field.file_name().unwrap_or("the file").to_owned();
         let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(bad_body)? {
+        while let Some(chunk) = field.chunk().await.map_err(unreadable_body)? {
             if (bytes.len() + chunk.len()) as u64 > limit {
                 return Err(too_large());
             }

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::multipart::MultipartRejection;
+use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::{Extension, Json};
@@ -51,9 +51,7 @@ async fn upload(
 ) -> Result<(StatusCode, Json<UploadReport>), ApiError> {
     jobs::requested_job(&state.db, &job_name).await?;
     let limit = guards.max_upload_bytes;
-    let too_large = || ApiError::PayloadTooLarge {
-        limit_bytes: usize::try_from(limit).unwrap_or(usize::MAX),
-    };
+    let too_large = || payload_too_large(limit);
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
@@ -61,15 +59,7 @@ async fn upload(
     if declared.is_some_and(|length| length > limit) {
         return Err(too_large());
     }
-    let mut multipart = multipart.map_err(|rejection| {
-        FieldError::new(
-            "body",
-            format!(
-                "expected a multipart/form-data body: {}",
-                rejection.body_text()
-            ),
-        )
-    })?;
+    let mut multipart = multipart_body(multipart)?;
     let parent = state
         .image_store
         .parent()
@@ -77,21 +67,12 @@ async fn upload(
     let dir = UploadDir::new(&parent)?;
     let mut request = UploadRequest::default();
     let mut received = 0u64;
-    let bad_body = |error: axum::extract::multipart::MultipartError| {
-        ApiError::from(FieldError::new(
-            "body",
-            format!(
-                "the multipart body could not be read: {}",
-                error.body_text()
-            ),
-        ))
-    };
-    while let Some(mut field) = multipart.next_field().await.map_err(bad_body)? {
+    while let Some(mut field) = multipart.next_field().await.map_err(unreadable_body)? {
         let name = field.name().unwrap_or_default().to_owned();
         match name.as_str() {
             "format" | "as" => {
                 let mut text = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(bad_body)? {
+                while let Some(chunk) = field.chunk().await.map_err(unreadable_body)? {
                     text.extend_from_slice(&chunk);
                     if text.len() > MAX_TEXT_PART_BYTES {
                         return Err(FieldError::new(
@@ -162,7 +143,7 @@ async fn upload(
                 let mut file = tokio::fs::File::create(&path).await.map_err(|error| {
                     anyhow::Error::new(error).context("cannot write an uploaded part")
                 })?;
-                while let Some(chunk) = field.chunk().await.map_err(bad_body)? {
+                while let Some(chunk) = field.chunk().await.map_err(unreadable_body)? {
                     received += chunk.len() as u64;
                     if received > limit {
                         return Err(too_large());
@@ -189,4 +170,37 @@ async fn upload(
     .await
     .map_err(|error| FieldError::new(error.part, error.message))?;
     Ok((StatusCode::CREATED, Json(report)))
+}
+
+/// The multipart body, or a `body` field error saying why the request is not one.
+pub(super) fn multipart_body(
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Multipart, ApiError> {
+    multipart.map_err(|rejection| {
+        ApiError::from(FieldError::new(
+            "body",
+            format!(
+                "expected a multipart/form-data body: {}",
+                rejection.body_text()
+            ),
+        ))
+    })
+}
+
+/// A `body` field error for a multipart body that broke off or is malformed part way.
+pub(super) fn unreadable_body(error: MultipartError) -> ApiError {
+    ApiError::from(FieldError::new(
+        "body",
+        format!(
+            "the multipart body could not be read: {}",
+            error.body_text()
+        ),
+    ))
+}
+
+/// 413 for a body over `limit` bytes.
+pub(super) fn payload_too_large(limit: u64) -> ApiError {
+    ApiError::PayloadTooLarge {
+        limit_bytes: usize::try_from(limit).unwrap_or(usize::MAX),
+    }
 }
