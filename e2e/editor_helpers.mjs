@@ -33,6 +33,29 @@ export function zoomedAbout(view, [px, py], factor) {
   return { canvasBox: view.canvasBox, scale, offsetX: ax - fixedX * scale, offsetY: ay - fixedY * scale };
 }
 
+/**
+ * Zooms in `steps` wheel steps of 4× each (one wheel event zooms at most 4×) about the page point that brings the
+ * image point `target` to the canvas's middle, then moves the mouse to the canvas's corner so the crosshair is
+ * away from the pixels a test looks at. Returns the view after the zoom. Zooming by k about a fixes a and sends p
+ * to a + k(p - a), so the anchor for p to land on the middle m is p + (p - m) / (k - 1).
+ */
+export async function wheelZoomTowards(page, fitted, target, steps) {
+  const box = fitted.canvasBox;
+  const middle = [box.x + box.width / 2, box.y + box.height / 2];
+  const point = toPage(fitted, target);
+  const factor = 4 ** steps;
+  const anchor = [0, 1].map((i) => Math.round(point[i] + (point[i] - middle[i]) / (factor - 1)));
+  await page.mouse.move(...anchor);
+  let view = fitted;
+  for (let i = 0; i < steps; i++) {
+    await page.mouse.wheel(0, -800);
+    view = zoomedAbout(view, anchor, 4);
+    await page.waitForTimeout(150);
+  }
+  await page.mouse.move(box.x + 5, box.y + 5);
+  return view;
+}
+
 export async function drag(page, view, from, to) {
   const [x0, y0] = toPage(view, from);
   const [x1, y1] = toPage(view, to);

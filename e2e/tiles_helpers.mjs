@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { crowdbox } from './harness.mjs';
-import { fitView, toPage, zoomedAbout } from './editor_helpers.mjs';
+import { fitView, toPage, wheelZoomTowards } from './editor_helpers.mjs';
 
 /**
  * Writes a `width` × `height` JPEG to `file`: a dark green field with a light grid every 1000 px and a red
@@ -82,18 +82,7 @@ export async function zoomIntoSquare(page, surface) {
   const canvas = surface.getByLabel(/Image to annotate/);
   const fitted = fitView(await canvas.boundingBox(), FIELD.width, FIELD.height);
   const [ox, oy, ow, oh] = FIELD.object;
-  const box = fitted.canvasBox;
-  const middle = [box.x + box.width / 2, box.y + box.height / 2];
-  const square = toPage(fitted, [ox + ow / 2, oy + oh / 2]);
-  const anchor = [0, 1].map((i) => Math.round(square[i] + (square[i] - middle[i]) / 15));
-  await page.mouse.move(...anchor);
-  let view = fitted;
-  for (let i = 0; i < 2; i++) {
-    await page.mouse.wheel(0, -800);
-    view = zoomedAbout(view, anchor, 4);
-    await page.waitForTimeout(150);
-  }
-  await page.mouse.move(box.x + 5, box.y + 5);
+  const view = await wheelZoomTowards(page, fitted, [ox + ow / 2, oy + oh / 2], 2);
   const inside = toPage(view, [ox + 3, oy + oh - 3]);
   let rgb;
   for (let waited = 0; waited < 10_000; waited += 100) {
