@@ -7,6 +7,7 @@
 //! editor owns, which follows the canvas size ([`Editor::set_viewport`]) until the volunteer zooms or pans.
 
 mod changes;
+mod command;
 mod exchange;
 mod fields;
 mod gesture;
@@ -29,12 +30,13 @@ use crate::coco::CocoCategory;
 use crate::geometry::{ImageRect, ImageSize, ScreenPoint, ViewTransform};
 
 pub use changes::{BoxChange, BoxWithOrigin, ChangeKind, SavedVerdict};
+pub use command::Command;
 pub use fields::BoxField;
 pub(crate) use gesture::Gesture;
 use history::{Edit, History};
 pub use input::{Cursor, Input, Modifiers, PointerButton, Response};
 pub use key_case::key_name;
-pub use keymap::{command_for, Command, KeyBinding, KEY_BINDINGS};
+pub use keymap::{command_for, KeyBinding, KEY_BINDINGS};
 pub use remap::{Action, Keymap};
 pub use touch::{Touch, TouchPhase};
 
