@@ -345,6 +345,16 @@ fn collect_files(root: &Path, folder: &Path, files: &mut Vec<String>) {
     }
 }
 
+/// An import of the images in `folder` into job `job`, labelled `gull`, with every other setting at its default.
+pub fn import_request(job: &str, folder: PathBuf) -> ImportRequest {
+    ImportRequest {
+        job: job.into(),
+        images_dir: folder,
+        labels: Some(vec!["gull".into()]),
+        ..ImportRequest::default()
+    }
+}
+
 /// A submission of `boxes` (category id, bbox) for `task`.
 pub fn submission_for(
     batch: &TaskBatch,

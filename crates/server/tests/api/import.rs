@@ -3,26 +3,23 @@
 use axum::http::StatusCode;
 use crowdbox_server::import::ImportRequest;
 
-use crate::helpers::{jpeg_with_orientation, png_fixture, TestApp};
-
-fn request(job: &str, folder: std::path::PathBuf) -> ImportRequest {
-    ImportRequest {
-        job: job.into(),
-        images_dir: folder,
-        labels: Some(vec!["gull".into()]),
-        ..ImportRequest::default()
-    }
-}
+use crate::helpers::{import_request, jpeg_with_orientation, png_fixture, TestApp};
 
 #[tokio::test]
 async fn importing_the_same_folder_twice_adds_nothing_twice() {
     let app = TestApp::spawn().await;
     let folder = app.image_folder("photos", 3);
 
-    let first = app.import(&request("birds", folder.clone())).await.unwrap();
+    let first = app
+        .import(&import_request("birds", folder.clone()))
+        .await
+        .unwrap();
     let counts = app.row_counts().await;
     let files = app.stored_files();
-    let second = app.import(&request("birds", folder.clone())).await.unwrap();
+    let second = app
+        .import(&import_request("birds", folder.clone()))
+        .await
+        .unwrap();
 
     assert_eq!(
         (first.job_created, first.added, first.already_present),
@@ -41,7 +38,7 @@ async fn importing_the_same_folder_twice_adds_nothing_twice() {
     assert_eq!(files.len(), 3);
 
     std::fs::write(folder.join("image-04.png"), png_fixture(9, 9, 7)).unwrap();
-    let third = app.import(&request("birds", folder)).await.unwrap();
+    let third = app.import(&import_request("birds", folder)).await.unwrap();
     assert_eq!((third.added, third.already_present), (1, 3));
 }
 
@@ -55,7 +52,7 @@ async fn images_are_taken_by_extension_in_any_case_in_file_name_order() {
     std::fs::write(folder.join("c.Jpg"), jpeg_with_orientation(7, 4, 1)).unwrap();
     std::fs::write(folder.join("notes.txt"), "not an image").unwrap();
 
-    let report = app.import(&request("birds", folder)).await.unwrap();
+    let report = app.import(&import_request("birds", folder)).await.unwrap();
 
     assert_eq!(report.added, 3);
     let rows: Vec<(i64, String, String)> = app
@@ -86,7 +83,7 @@ async fn an_exif_orientation_6_jpeg_reports_its_displayed_size() {
     std::fs::write(folder.join("portrait.jpg"), &bytes).unwrap();
     std::fs::write(folder.join("upright.jpg"), jpeg_with_orientation(40, 20, 1)).unwrap();
 
-    app.import(&request("birds", folder)).await.unwrap();
+    app.import(&import_request("birds", folder)).await.unwrap();
     let batch = app.lease("birds", "worker-a").await;
 
     let sizes: Vec<_> = batch
@@ -116,7 +113,7 @@ async fn a_corrupt_image_fails_the_import_naming_it_and_stores_nothing() {
     let before = app.row_counts().await;
 
     let error = app
-        .import(&request("birds", folder))
+        .import(&import_request("birds", folder))
         .await
         .unwrap_err()
         .to_string();
@@ -142,7 +139,7 @@ async fn a_file_that_is_another_image_type_is_refused_by_name() {
     .unwrap();
 
     let error = app
-        .import(&request("birds", folder))
+        .import(&import_request("birds", folder))
         .await
         .unwrap_err()
         .to_string();
@@ -162,7 +159,7 @@ async fn a_failed_import_into_an_existing_job_leaves_it_as_it_was() {
     std::fs::write(folder.join("zz-broken.png"), b"\x89PNG\r\n\x1a\n").unwrap();
 
     let error = app
-        .import(&request("birds", folder))
+        .import(&import_request("birds", folder))
         .await
         .unwrap_err()
         .to_string();
@@ -179,7 +176,7 @@ async fn a_new_job_needs_labels() {
     let error = app
         .import(&ImportRequest {
             labels: None,
-            ..request("birds", folder)
+            ..import_request("birds", folder)
         })
         .await
         .unwrap_err()
@@ -192,16 +189,18 @@ async fn a_new_job_needs_labels() {
 async fn labels_of_an_existing_job_cannot_change() {
     let app = TestApp::spawn().await;
     let folder = app.image_folder("photos", 1);
-    app.import(&request("birds", folder.clone())).await.unwrap();
+    app.import(&import_request("birds", folder.clone()))
+        .await
+        .unwrap();
 
     let other = ImportRequest {
         labels: Some(vec!["tern".into()]),
-        ..request("birds", folder.clone())
+        ..import_request("birds", folder.clone())
     };
     let error = app.import(&other).await.unwrap_err().to_string();
     assert!(error.contains("gull") && error.contains("tern"), "{error}");
 
-    let same = app.import(&request("birds", folder)).await;
+    let same = app.import(&import_request("birds", folder)).await;
     assert!(same.is_ok(), "repeating the same labels is fine");
 }
 
@@ -213,28 +212,28 @@ async fn bad_labels_and_zero_settings_are_refused_with_the_flag_named() {
         (
             ImportRequest {
                 labels: Some(vec!["gull".into(), " ".into()]),
-                ..request("birds", folder.clone())
+                ..import_request("birds", folder.clone())
             },
             "empty label",
         ),
         (
             ImportRequest {
                 labels: Some(vec!["gull".into(), "gull".into()]),
-                ..request("birds", folder.clone())
+                ..import_request("birds", folder.clone())
             },
             "twice",
         ),
         (
             ImportRequest {
                 batch_size: Some(0),
-                ..request("birds", folder.clone())
+                ..import_request("birds", folder.clone())
             },
             "--batch-size",
         ),
         (
             ImportRequest {
                 workers_per_image: Some(0),
-                ..request("birds", folder.clone())
+                ..import_request("birds", folder.clone())
             },
             "--workers-per-image",
         ),
@@ -250,12 +249,14 @@ async fn bad_labels_and_zero_settings_are_refused_with_the_flag_named() {
 async fn settings_of_an_existing_job_can_be_updated_by_importing_again() {
     let app = TestApp::spawn().await;
     let folder = app.image_folder("photos", 3);
-    app.import(&request("birds", folder.clone())).await.unwrap();
+    app.import(&import_request("birds", folder.clone()))
+        .await
+        .unwrap();
 
     let update = ImportRequest {
         batch_size: Some(2),
         instructions: Some("New text".into()),
-        ..request("birds", folder)
+        ..import_request("birds", folder)
     };
     let report = app.import(&update).await.unwrap();
 
@@ -273,7 +274,7 @@ async fn an_empty_folder_is_an_error_that_names_it() {
     let folder = app.dir.path().join("empty");
     std::fs::create_dir_all(&folder).unwrap();
     let error = app
-        .import(&request("birds", folder))
+        .import(&import_request("birds", folder))
         .await
         .unwrap_err()
         .to_string();
