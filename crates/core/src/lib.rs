@@ -14,6 +14,7 @@ pub mod hit;
 pub mod outbox;
 pub mod owner;
 pub mod quality;
+pub mod random;
 pub mod review;
 pub mod scene;
 pub mod strings;

@@ -9,6 +9,7 @@
 //! only scales how much is saved or lost): see [`break_even_precision`].
 
 use crowdbox_core::geometry::ImageRect;
+use crowdbox_core::random::SplitMix;
 
 /// Seconds each action takes. The defaults are assumptions from the literature: drawing a tight box by dragging
 /// takes about 7 s (Papadopoulos et al. 2017 measured 7.0 s with extreme clicking; Su et al. 2012 10.2 s for the
@@ -216,45 +217,6 @@ pub fn corners_off(predicted: &ImageRect, truth: &ImageRect, tolerance: f64) -> 
     let bottom_right = off(predicted.right(), truth.right(), truth.w)
         || off(predicted.bottom(), truth.bottom(), truth.h);
     u8::from(top_left) + u8::from(bottom_right)
-}
-
-/// SplitMix64: a small, deterministic generator, so a simulation is the same on every machine.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Standard normal (Box–Muller).
-    fn normal(&mut self) -> f64 {
-        let u = 1.0 - self.unit();
-        let v = self.unit();
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
-
-    /// Poisson (Knuth; the means here are small).
-    fn poisson(&mut self, mean: f64) -> u32 {
-        if !mean.is_finite() || mean <= 0.0 {
-            return 0;
-        }
-        let limit = (-mean).exp();
-        let (mut k, mut p) = (0u32, self.unit());
-        while p > limit {
-            k += 1;
-            p *= self.unit();
-        }
-        k
-    }
 }
 
 #[cfg(test)]

@@ -4,23 +4,20 @@
 //! and operation count as the real model (3.2 M parameters, 8.7 GFLOPs at 640), so its speed is the real model's.
 #![allow(dead_code)]
 
+use crowdbox_core::random::SplitMix;
+
 use super::onnx_graph::{Attr, GraphBuilder, FLOAT};
 
 pub struct YoloBuilder {
     g: GraphBuilder,
-    rng: u64,
+    rng: SplitMix,
     pub parameters: usize,
 }
 
 impl YoloBuilder {
+    /// Uniform in [-1, 1), deterministic for the seed.
     fn random(&mut self) -> f32 {
-        // SplitMix64: deterministic weights for a given seed.
-        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.rng;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        (z >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0
+        (self.rng.next_u64() >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0
     }
 
     fn weights(&mut self, dims: &[i64], fan_in: i64) -> String {
@@ -133,7 +130,7 @@ impl YoloBuilder {
 pub fn yolov8n(size: i64, classes: i64, seed: u64) -> (Vec<u8>, usize) {
     let mut b = YoloBuilder {
         g: GraphBuilder::new(),
-        rng: seed,
+        rng: SplitMix(seed),
         parameters: 0,
     };
     let images =
