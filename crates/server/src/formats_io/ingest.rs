@@ -2,20 +2,20 @@
 //! and their boxes as pre-annotations (`--as pre`) or as imported final submissions (`--as final`).
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use crowdbox_core::formats::{ClassMap, DatasetBox};
-use sha2::{Digest, Sha256};
 
 use super::boxes::{check_labels, store_boxes};
 use super::job_file::{clean_labels, JobSpec};
+use super::prepare::{prepare, Prepared};
 use super::sources::{ImageLocation, LoadedSource};
-use super::store_files::{probe_and_store, remove_all, Keep};
+use super::store_files::remove_all;
 use crate::db::ingest::NewImage;
 use crate::db::{self, Store, WriteTransaction};
-use crate::image_store::{probe_image, store_relative_path, ImageKind};
+use crate::image_store::{store_relative_path, ImageKind};
 use crate::jobs::Job;
 
 /// What imported boxes become.
@@ -76,79 +76,6 @@ impl std::fmt::Display for DatasetImportReport {
         }
         Ok(())
     }
-}
-
-/// One source image, checked and hashed before the transaction starts.
-struct Prepared {
-    sha256: String,
-    kind: Option<ImageKind>,
-    width: u32,
-    height: u32,
-    location: ImageLocation,
-    file_name: String,
-    /// Its tile pyramid, for a stored image above the tiling threshold.
-    pyramid: Option<crowdbox_tiles::TilePyramid>,
-}
-
-/// Checks every image (readable, an image, the size the source says), hashes it and copies it into the store,
-/// reading each file once. Returns the images and the store files created (to remove if the import fails).
-fn prepare(
-    source: &LoadedSource,
-    store_dir: &Path,
-) -> anyhow::Result<(Vec<Prepared>, Vec<PathBuf>)> {
-    let images = &source.dataset.images;
-    probe_and_store(store_dir, images.len(), |index| {
-        let (image, location) = (&images[index], &source.locations[index]);
-        let (sha256, kind, width, height, keep) =
-            match location {
-                ImageLocation::Url(url) => {
-                    let sha = hex::encode(Sha256::digest(format!("url:{url}")));
-                    (sha, None, image.width, image.height, None)
-                }
-                ImageLocation::File(path) => {
-                    let bytes = std::fs::read(path).with_context(|| {
-                        format!(
-                            "{}: cannot read the image {} (`{}`)",
-                            source.origin,
-                            path.display(),
-                            image.file_name
-                        )
-                    })?;
-                    let probed = probe_image(&bytes).map_err(|reason| {
-                        anyhow::anyhow!("{}: {} {reason}", source.origin, path.display())
-                    })?;
-                    if (probed.width, probed.height) != (image.width, image.height) {
-                        bail!(
-                        "{}: image `{}` is {}×{} in the annotations but {} is {}×{} as displayed",
-                        source.origin, image.file_name, image.width, image.height,
-                        path.display(), probed.width, probed.height
-                    );
-                    }
-                    let keep = Keep {
-                        bytes,
-                        sha256: probed.sha256.clone(),
-                        kind: probed.kind,
-                    };
-                    (
-                        probed.sha256,
-                        Some(probed.kind),
-                        probed.width,
-                        probed.height,
-                        Some(keep),
-                    )
-                }
-            };
-        let prepared = Prepared {
-            sha256,
-            kind,
-            width,
-            height,
-            location: location.clone(),
-            file_name: image.file_name.clone(),
-            pyramid: None,
-        };
-        Ok((prepared, keep))
-    })
 }
 
 /// What to import and how.

@@ -5,6 +5,7 @@ mod boxes;
 pub mod export_images;
 pub mod ingest;
 pub mod job_file;
+mod prepare;
 pub mod sources;
 pub mod store_files;
 pub mod write;
