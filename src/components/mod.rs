@@ -3,6 +3,7 @@
 pub mod box_list;
 pub mod dialog;
 pub mod instructions;
+pub mod keys;
 pub mod label_picker;
 pub mod markdown;
 pub mod messages;

@@ -4,10 +4,11 @@
 //! consolidated boxes. Keys (not while typing or correcting): N or → next, P or ← previous, A accept,
 //! C correct, R reopen.
 
-use crowdbox_core::coco::CocoCategory;
-use crowdbox_core::console::queue::{Move, ReviewFilter, ReviewQueue};
+use crowdbox_core::console::correction::{corrected_boxes, correction_editor};
+use crowdbox_core::console::queue::{
+    item_summary, Move, ReviewFilter, ReviewKey, ReviewQueue, REVIEW_FILTERS,
+};
 use crowdbox_core::editor::Editor;
-use crowdbox_core::geometry::{ImageRect, ImageSize};
 use crowdbox_core::owner::{
     ImageDetail, JobList, LabelledBox, ReviewAction, ReviewPage, ReviewRequest,
 };
@@ -18,47 +19,10 @@ use leptos::task::spawn_local;
 use super::review_view::{layers, LayerToggles, ReviewImage, SubmissionDetails};
 use super::{api, Owner, Page};
 use crate::canvas::BoxCanvas;
+use crate::components::keys::typed_into_text_field;
 use crate::components::label_picker::LabelPicker;
 use crate::components::shortcut_help::load_keymap;
 use crate::components::view_controls::{load_display, ViewControls};
-
-const FILTERS: [(&str, &str); 6] = [
-    ("low_confidence", "Low confidence"),
-    ("disagreement", "Workers disagree"),
-    ("label", "Has a label"),
-    ("worker", "Answered by a worker"),
-    ("outcome", "Has an outcome"),
-    ("all", "Every answered image"),
-];
-
-fn query_string(filter: &ReviewFilter, cursor: Option<&str>) -> String {
-    let encode = crowdbox_core::console::exports::encode;
-    filter
-        .query(cursor)
-        .into_iter()
-        .map(|(key, value)| format!("{key}={}", encode(&value)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// Whether the key goes into a text field or a select (a checkbox or radio with focus still lets keys act).
-fn typing_in_a_field(event: &web_sys::KeyboardEvent) -> bool {
-    use wasm_bindgen::JsCast;
-    let Some(element) = event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-    else {
-        return false;
-    };
-    match element.tag_name().to_ascii_lowercase().as_str() {
-        "textarea" | "select" => true,
-        "input" => !matches!(
-            element.get_attribute("type").unwrap_or_default().as_str(),
-            "checkbox" | "radio" | "button" | "submit"
-        ),
-        _ => false,
-    }
-}
 
 #[component]
 pub(crate) fn ReviewPage(job: String) -> impl IntoView {
@@ -95,7 +59,7 @@ pub(crate) fn ReviewPage(job: String) -> impl IntoView {
             let path = format!(
                 "{}/review?{}",
                 api::job_path(&job.get_value()),
-                query_string(&filter.get_value(), cursor.as_deref())
+                filter.get_value().query_string(cursor.as_deref())
             );
             match api::get::<ReviewPage>(&owner.token(), &path).await {
                 Ok(page) => match cursor {
@@ -217,24 +181,7 @@ pub(crate) fn ReviewPage(job: String) -> impl IntoView {
         let Some(d) = detail.get_untracked() else {
             return;
         };
-        let names = labels.get_untracked();
-        let categories: Vec<CocoCategory> = names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| CocoCategory {
-                id: i as u64 + 1,
-                name: name.clone(),
-                supercategory: String::new(),
-            })
-            .collect();
-        let mut editor = Editor::new(
-            ImageSize::new(f64::from(d.width), f64::from(d.height)),
-            categories,
-        );
-        editor.load_boxes(d.consolidated.iter().filter_map(|b| {
-            let id = names.iter().position(|n| *n == b.label)? as u64 + 1;
-            Some((ImageRect::from_coco(b.bbox), id))
-        }));
+        let mut editor = correction_editor(&d, &labels.get_untracked());
         editor.set_keymap(load_keymap());
         correcting.set(Some(RwSignal::new(editor)));
     };
@@ -242,20 +189,7 @@ pub(crate) fn ReviewPage(job: String) -> impl IntoView {
         let Some(editor) = correcting.get_untracked() else {
             return;
         };
-        let names = labels.get_untracked();
-        let boxes = editor.with_untracked(|e| {
-            e.annotations()
-                .iter()
-                .map(|a| LabelledBox {
-                    label: names
-                        .get(a.category_id as usize - 1)
-                        .cloned()
-                        .unwrap_or_default(),
-                    bbox: a.rect.to_coco(),
-                    confidence: None,
-                })
-                .collect::<Vec<_>>()
-        });
+        let boxes = editor.with_untracked(|e| corrected_boxes(e, &labels.get_untracked()));
         decide(ReviewAction::Correct, boxes);
     };
 
@@ -263,61 +197,32 @@ pub(crate) fn ReviewPage(job: String) -> impl IntoView {
         if event.ctrl_key() || event.alt_key() || event.meta_key() || event.default_prevented() {
             return;
         }
-        if typing_in_a_field(&event)
+        if typed_into_text_field(&event)
             || correcting.get_untracked().is_some()
             || detail.get_untracked().is_none()
         {
             return;
         }
-        let handled = match event.key().as_str() {
-            "n" | "N" | "ArrowRight" => {
-                step(true);
-                true
-            }
-            "p" | "P" | "ArrowLeft" => {
-                step(false);
-                true
-            }
-            "a" | "A" => {
-                decide(ReviewAction::Accept, Vec::new());
-                true
-            }
-            "r" | "R" => {
-                decide(ReviewAction::Reopen, Vec::new());
-                true
-            }
-            "c" | "C" => {
-                start_correcting();
-                true
-            }
-            _ => false,
+        let Some(key) = ReviewKey::for_key(&event.key()) else {
+            return;
         };
-        if handled {
-            event.prevent_default();
+        event.prevent_default();
+        match key {
+            ReviewKey::Next => step(true),
+            ReviewKey::Previous => step(false),
+            ReviewKey::Accept => decide(ReviewAction::Accept, Vec::new()),
+            ReviewKey::Reopen => decide(ReviewAction::Reopen, Vec::new()),
+            ReviewKey::Correct => start_correcting(),
         }
     });
     on_cleanup(move || keys.remove());
 
-    let filter_options = FILTERS
+    let filter_options = REVIEW_FILTERS
         .into_iter()
         .map(|(v, title)| view! { <option value=v selected=v == "all">{title}</option> })
         .collect::<Vec<_>>();
     let needs_value = move || matches!(kind.get().as_str(), "label" | "worker" | "outcome");
-    let state_text = move || {
-        queue.with(|q| {
-            q.as_ref().and_then(|q| q.current()).map(|i| {
-                let reviewed = match i.reviewed {
-                    Some(crowdbox_core::owner::ReviewState::Accepted) => "accepted",
-                    Some(crowdbox_core::owner::ReviewState::Corrected) => "corrected",
-                    None => "not reviewed",
-                };
-                format!(
-                    "{} · confidence {:.2} · {} workers · {reviewed}",
-                    i.file_name, i.confidence, i.workers
-                )
-            })
-        })
-    };
+    let state_text = move || queue.with(|q| q.as_ref().and_then(|q| q.current()).map(item_summary));
 
     view! {
         <main class="console-main review-page">

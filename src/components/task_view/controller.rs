@@ -10,8 +10,8 @@ use crowdbox_core::wire::{Outcome, Task};
 use crowdbox_core::worker::{answer, not_ready, Event, Session};
 use leptos::prelude::*;
 
-use super::keys::typed_into_text_field;
 use super::PreviousBoxes;
+use crate::components::keys::typed_into_text_field;
 use crate::components::shortcut_help::load_keymap;
 use crate::outbox_driver::Driver;
 use crate::strings::Wording;

@@ -3,7 +3,6 @@
 //! editor.
 
 mod controller;
-mod keys;
 
 use crowdbox_core::editor::Editor;
 use crowdbox_core::geometry::ImageRect;

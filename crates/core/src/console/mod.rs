@@ -14,6 +14,7 @@
 //! - [`submission`]: a submission's note and change record in words, for review.
 
 pub mod balance;
+pub mod correction;
 pub mod exports;
 pub mod form;
 pub mod pace;

@@ -3,6 +3,16 @@
 
 use crate::owner::{ReviewItem, ReviewPage, ReviewState};
 
+/// The filters the console offers: each kind as [`ReviewFilter::from_parts`] reads it, and its title.
+pub const REVIEW_FILTERS: [(&str, &str); 6] = [
+    ("low_confidence", "Low confidence"),
+    ("disagreement", "Workers disagree"),
+    ("label", "Has a label"),
+    ("worker", "Answered by a worker"),
+    ("outcome", "Has an outcome"),
+    ("all", "Every answered image"),
+];
+
 /// What the queue shows, one of the review endpoint's filters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReviewFilter {
@@ -68,6 +78,53 @@ impl ReviewFilter {
         }
         pairs
     }
+
+    /// [`ReviewFilter::query`] as the query string of a URL (values percent-encoded).
+    pub fn query_string(&self, cursor: Option<&str>) -> String {
+        self.query(cursor)
+            .into_iter()
+            .map(|(key, value)| format!("{key}={}", super::exports::encode(&value)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+/// What a key press asks of the review screen (not while the owner types in a field or corrects an image).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReviewKey {
+    Next,
+    Previous,
+    Accept,
+    Correct,
+    Reopen,
+}
+
+impl ReviewKey {
+    /// The review key `key` (a `KeyboardEvent.key`) is, in either case: N or → next, P or ← previous, A accept,
+    /// C correct, R reopen.
+    pub fn for_key(key: &str) -> Option<ReviewKey> {
+        match key {
+            "n" | "N" | "ArrowRight" => Some(ReviewKey::Next),
+            "p" | "P" | "ArrowLeft" => Some(ReviewKey::Previous),
+            "a" | "A" => Some(ReviewKey::Accept),
+            "c" | "C" => Some(ReviewKey::Correct),
+            "r" | "R" => Some(ReviewKey::Reopen),
+            _ => None,
+        }
+    }
+}
+
+/// One line on the image in review: its file, confidence, number of workers and what the owner decided.
+pub fn item_summary(item: &ReviewItem) -> String {
+    let reviewed = match item.reviewed {
+        Some(ReviewState::Accepted) => "accepted",
+        Some(ReviewState::Corrected) => "corrected",
+        None => "not reviewed",
+    };
+    format!(
+        "{} · confidence {:.2} · {} workers · {reviewed}",
+        item.file_name, item.confidence, item.workers
+    )
 }
 
 /// What moving in the queue did.

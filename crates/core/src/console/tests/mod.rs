@@ -1,4 +1,5 @@
 mod balance;
+mod correction;
 mod exports;
 mod form;
 mod pace;

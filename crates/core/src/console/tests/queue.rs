@@ -138,3 +138,50 @@ fn filters_become_the_review_endpoints_query() {
         .unwrap_err()
         .contains("\"everything\""));
 }
+
+#[test]
+fn a_filter_becomes_a_query_string_with_its_values_percent_encoded() {
+    assert_eq!(
+        ReviewFilter::Label("paint brush".into()).query_string(Some("c/1")),
+        "label=paint%20brush&cursor=c%2F1"
+    );
+    assert_eq!(ReviewFilter::All.query_string(None), "");
+    for (kind, _) in REVIEW_FILTERS {
+        let value = if matches!(kind, "label" | "worker" | "outcome") {
+            "x"
+        } else {
+            ""
+        };
+        assert_eq!(ReviewFilter::from_parts(kind, value).unwrap().kind(), kind);
+    }
+}
+
+#[test]
+fn review_keys_work_in_either_case_and_other_keys_do_nothing() {
+    for (keys, want) in [
+        (["n", "N", "ArrowRight"].as_slice(), ReviewKey::Next),
+        (&["p", "P", "ArrowLeft"], ReviewKey::Previous),
+        (&["a", "A"], ReviewKey::Accept),
+        (&["c", "C"], ReviewKey::Correct),
+        (&["r", "R"], ReviewKey::Reopen),
+    ] {
+        for key in keys {
+            assert_eq!(ReviewKey::for_key(key), Some(want), "{key}");
+        }
+    }
+    for key in ["x", "Enter", " ", "ArrowUp", ""] {
+        assert_eq!(ReviewKey::for_key(key), None, "{key:?}");
+    }
+}
+
+#[test]
+fn the_image_in_review_is_summed_up_in_one_line() {
+    let mut image = item(4);
+    image.confidence = 0.456;
+    assert_eq!(
+        item_summary(&image),
+        "4.jpg · confidence 0.46 · 2 workers · not reviewed"
+    );
+    image.reviewed = Some(ReviewState::Corrected);
+    assert!(item_summary(&image).ends_with("· corrected"));
+}
