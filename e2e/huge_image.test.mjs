@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, launchBrowser, openPage, readCocoWithPycocotools, REPO_ROOT } from './harness.mjs';
 import { fitView, toPage, wheelZoomTowards, drag, waitForListed, assertNear } from './editor_helpers.mjs';
-import { writeHugeJpeg, pixelAt } from './tiles_helpers.mjs';
+import { writeHugeJpeg, pixelAt, waitForSquareAt } from './tiles_helpers.mjs';
 
 const HUGE_WIDTH = 20_000;
 const HUGE_HEIGHT = 15_000;
@@ -69,13 +69,7 @@ test('a 300 Mpx image is drawn from its tiles, boxed at its far corner at deep z
     // The finest level's corner tiles arrive and show the square where the view puts it.
     const inside = toPage(view, [ox + 4, oy + oh - 4]);
     const outside = toPage(view, [ox - 4, oy - 4]);
-    let rgb;
-    for (let waited = 0; waited < 10_000; waited += 100) {
-      rgb = await pixelAt(page, inside);
-      if (Math.abs(rgb[0] - 230) <= 24 && Math.abs(rgb[1] - 30) <= 24) break;
-      await page.waitForTimeout(100);
-    }
-    near(rgb, [230, 30, 30], 'inside the red square at deep zoom');
+    near(await waitForSquareAt(page, page, inside), [230, 30, 30], 'inside the red square at deep zoom');
     near(await pixelAt(page, outside), [70, 110, 90], 'beside the red square at deep zoom');
     const tilePaths = requests.filter((p) => p.startsWith(`${hugeImage}/`));
     assert.ok(tilePaths.some((p) => p.startsWith(`${hugeImage}/tiles/6/`)), 'the finest level was fetched');

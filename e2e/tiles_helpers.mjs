@@ -39,7 +39,6 @@ export async function pixelAt(page, [px, py]) {
   }, [px, py]);
 }
 
-
 /** A 24 Mpx field (above the 16 Mpx tiling threshold, quick to tile) with its red square near the far corner. */
 export const FIELD = { width: 6000, height: 4000, object: [5600, 3500, 300, 200] };
 
@@ -83,13 +82,18 @@ export async function zoomIntoSquare(page, surface) {
   const fitted = fitView(await canvas.boundingBox(), FIELD.width, FIELD.height);
   const [ox, oy, ow, oh] = FIELD.object;
   const view = await wheelZoomTowards(page, fitted, [ox + ow / 2, oy + oh / 2], 2);
-  const inside = toPage(view, [ox + 3, oy + oh - 3]);
+  const rgb = await waitForSquareAt(page, surface, toPage(view, [ox + 3, oy + oh - 3]));
+  if (!insideSquare(rgb)) throw new Error(`the square is not drawn sharp at deep zoom: rgb(${rgb})`);
+  return view;
+}
+
+/** Reads the pixel at page point `at` on `surface` until it is the red square's (at most 10 s); returns the last. */
+export async function waitForSquareAt(page, surface, at) {
   let rgb;
   for (let waited = 0; waited < 10_000; waited += 100) {
-    rgb = await pixelAt(surface, inside);
+    rgb = await pixelAt(surface, at);
     if (insideSquare(rgb)) break;
     await page.waitForTimeout(100);
   }
-  if (!insideSquare(rgb)) throw new Error(`the square is not drawn sharp at deep zoom: rgb(${rgb})`);
-  return view;
+  return rgb;
 }
