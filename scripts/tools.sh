@@ -6,6 +6,7 @@
 
 TRUNK_VERSION="0.21.14"
 WASM_BINDGEN_VERSION="0.2.130" # must equal the `wasm-bindgen = "=…"` pin in Cargo.toml
+WASM_SPLIT_VERSION="0.2.4"     # wasm_split_cli_support: splits a server job's bundle at Leptos's `#[lazy]` points
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$REPO_ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -35,6 +36,13 @@ ensure_wasm_bindgen() {
     say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (takes ~4 minutes once)"
     # Not --locked: its lock file names a dependency version that the registry here lacks.
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+}
+
+ensure_wasm_split() {
+  if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    say "installing wasm-split-cli $WASM_SPLIT_VERSION (takes ~1 minute once)"
+    cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --locked --features build-binary
   fi
 }
 
@@ -91,6 +99,7 @@ crowdbox_tools() {
   ensure_wasm_target
   ensure_trunk
   ensure_wasm_bindgen
+  ensure_wasm_split
   ensure_node_tools
   ensure_brotli
   if [ "${1:-build}" = test ]; then
@@ -107,6 +116,7 @@ crowdbox_tools() {
 build_frontend() {
   say "building the worker app (release)"
   (cd "$REPO_ROOT" && trunk build --release --offline)
+  build_split_app "$REPO_ROOT/dist" . crowdbox-app lazy
   # After the worker app: its build empties dist/, this one only dist/owner/.
   say "building the owner console (release, dist/owner/)"
   (cd "$REPO_ROOT" && trunk build --release --offline --dist dist/owner owner/index.html)
@@ -114,7 +124,64 @@ build_frontend() {
   say "building a server job's volunteer app (release, dist/server-job/)"
   (cd "$REPO_ROOT" && trunk build --release --offline --dist dist/server-job --public-url ./server-job/ \
     server-job/index.html)
+  build_split_app "$REPO_ROOT/dist/server-job" ./server-job crowdbox-server-job --no-default-features lazy
   compress_frontend "$REPO_ROOT/dist"
+}
+
+# build_split_app <folder> <its URL from the page> <bin> [--no-default-features] <features>: a volunteer app's
+# wasm, split where the app builds panels through src/components/later.rs (feature `lazy`). Trunk 0.21 cannot
+# split, so this does what it would: link with relocations kept, cut the module apart (wasm-split-cli), run
+# wasm-bindgen on the main part (keeping the exports the chunks link to) and wasm-opt on every part. The parts go
+# into <folder>/wasm-HASH/ (HASH: of the linked wasm, so a changed app gets a new folder and crowdbox can cache
+# the files for good), and the page <folder>/index.html, built by trunk with the styles only, gets the script
+# that starts the app. The chunks are fetched with `WebAssembly.instantiateStreaming`, so a static host must send
+# `.wasm` files as `application/wasm` (the usual hosts do).
+build_split_app() {
+  local out="$1" url="$2" bin="$3"
+  shift 3
+  local linked="$REPO_ROOT/target/wasm32-unknown-unknown/wasm-release/$bin.wasm" features=()
+  [ "$1" = --no-default-features ] && { features+=("$1"); shift; }
+  features+=(--features "$1")
+  # Only the bin is linked with `--emit-relocs` (cargo rustc's flags reach the last crate alone), so the
+  # dependencies are the ones the other wasm builds made.
+  (cd "$REPO_ROOT" && cargo rustc --quiet --profile wasm-release --target wasm32-unknown-unknown --bin "$bin" \
+    "${features[@]}" -- -Clink-args=--emit-relocs)
+  local hash parts
+  hash="$(sha256sum "$linked" | cut -c1-16)"
+  parts="$out/wasm-$hash"
+  rm -rf "$out"/wasm-*
+  mkdir -p "$parts"
+  wasm-split-cli "$linked" "$parts" --out-name "$bin"
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$parts" --out-name "$bin" \
+    "$parts/$bin.wasm"
+  rm "$parts/$bin.wasm"
+  local part
+  for part in "$parts"/*.wasm; do
+    # The passes trunk runs for the other bundles (data-wasm-opt="z", --low-memory-unused); names and producers
+    # go, as trunk's wasm-bindgen drops them.
+    # (wasm-split-cli leaves a names subsection binaryen does not know; it warns, and drops it with the names.)
+    wasm-opt -Oz --low-memory-unused --strip-debug --strip-producers "$part" -o "$part" \
+      2> >(grep -v '^warning: unknown name subsection' >&2)
+  done
+  local start="$url/wasm-$hash/$bin.js" wasm="$url/wasm-$hash/${bin}_bg.wasm"
+  python3 - "$out/index.html" "$start" "$wasm" "$url/wasm-$hash/__wasm_split.js" <<'PY'
+import re, sys
+page, start, wasm, loader = sys.argv[1:]
+html = open(page, encoding="utf-8").read()
+# Replaces what an earlier run put there, so running this again on trunk's page changes nothing else.
+html = re.sub(r"<!-- split app -->.*?<!-- /split app -->", "", html, flags=re.S)
+tags = (
+    "<!-- split app -->"
+    f'<link rel="modulepreload" href="{start}" crossorigin="anonymous">'
+    f'<link rel="modulepreload" href="{loader}" crossorigin="anonymous">'
+    f'<link rel="preload" href="{wasm}" crossorigin="anonymous" as="fetch" type="application/wasm">'
+    f'<script type="module">import init from "{start}"; await init({{ module_or_path: "{wasm}" }});</script>'
+    "<!-- /split app -->"
+)
+if html.count("</head>") != 1:
+    sys.exit(f"{page}: expected one </head> to put the app's script before")
+open(page, "w", encoding="utf-8").write(html.replace("</head>", tags + "</head>"))
+PY
 }
 
 # Leaves NAME.gz (gzip -9) and NAME.br (brotli -q 11) beside each built asset under $1, which crowdbox sends to

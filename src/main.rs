@@ -1,4 +1,4 @@
-//! The browser entry point: mounts the app. Built by trunk (see index.html), for wasm32 only.
+//! The browser entry point: mounts the app. Built by scripts/tools.sh build_frontend (see whole-app/index.html), for wasm32 only.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

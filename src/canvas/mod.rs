@@ -52,6 +52,9 @@ pub fn BoxCanvas(
     /// A CSS filter applied to the image only (not the boxes), e.g. `brightness(120%)`.
     #[prop(into, optional)]
     image_filter: Signal<String>,
+    /// Called once, when the image (or its first tiles) is first drawn.
+    #[prop(optional)]
+    on_shown: Option<Callback<()>>,
 ) -> impl IntoView {
     let container_ref = NodeRef::<html::Div>::new();
     let canvas_ref = NodeRef::<html::Canvas>::new();
@@ -92,6 +95,15 @@ pub fn BoxCanvas(
             if let (Some(canvas), Some(container)) = (canvas_ref.get(), container_ref.get()) {
                 surface.attach(canvas, container);
             }
+        });
+    }
+    if let Some(on_shown) = on_shown {
+        Effect::new(move |shown: Option<bool>| {
+            let ready = load.get() == ImageLoad::Ready;
+            if ready && shown != Some(true) {
+                on_shown.run(());
+            }
+            ready || shown == Some(true)
         });
     }
     {

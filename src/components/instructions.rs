@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::components::dialog::Dialog;
+use crate::components::later;
 use crate::components::markdown::Markdown;
 use crate::strings::Wording;
 
@@ -56,53 +57,9 @@ pub fn Instructions(
 ) -> impl IntoView {
     let w = Wording::current();
     let paragraphs = paragraphs(&text);
-    let example_urls: Vec<String> = examples.iter().map(|(url, _, _)| url.clone()).collect();
-    let example_list = move |good: bool| {
-        let items = examples
-            .iter()
-            .filter(|(_, g, _)| *g == good)
-            .map(|(url, _, caption)| {
-                let alt = match (caption.is_empty(), good) {
-                    (false, _) => caption.clone(),
-                    (true, true) => "A good example".to_owned(),
-                    (true, false) => "A bad example".to_owned(),
-                };
-                let caption = (!caption.is_empty())
-                    .then(|| view! { <figcaption>{caption.clone()}</figcaption> });
-                view! {
-                    <li>
-                        <figure>
-                            <img class="example-image" src=url.clone() alt=alt />
-                            {caption}
-                        </figure>
-                    </li>
-                }
-            })
-            .collect::<Vec<_>>();
-        (!items.is_empty()).then(|| {
-            view! {
-                <section class="examples">
-                    <h3>{if good { w.text("good_examples") } else { w.text("bad_examples") }}</h3>
-                    <ul class="example-list">{items}</ul>
-                </section>
-            }
-        })
-    };
-    let (good_examples, bad_examples) = (example_list(true), example_list(false));
-    let empty = text.trim().is_empty();
-    let dialog = view! {
-        <Dialog open=full_open title=w.text("instructions") id="full-instructions">
-            <div class="instructions-full">
-                {if empty {
-                    view! { <p>{w.text("no_instructions")}</p> }.into_any()
-                } else {
-                    view! { <Markdown text=text.clone() images=example_urls /> }.into_any()
-                }}
-            </div>
-            {good_examples}
-            {bad_examples}
-        </Dialog>
-    };
+    let dialog = later::load_when(later::Wanted::Opened(full_open), move || {
+        later::full_instructions(text.clone(), full_open, examples.clone())
+    });
     let open_button = view! {
         <button
             type="button"
@@ -142,6 +99,65 @@ pub fn Instructions(
         }
     });
     view! { {panel} {open_button} {dialog} }
+}
+
+/// The full instructions in a dialog, rendered from Markdown, with the job's good and bad example images.
+#[component]
+pub fn FullInstructions(
+    text: String,
+    /// Whether the dialog is open.
+    open: RwSignal<bool>,
+    /// The job's example images as `(url, good, caption)`.
+    examples: Vec<(String, bool, String)>,
+) -> impl IntoView {
+    let w = Wording::current();
+    let example_urls: Vec<String> = examples.iter().map(|(url, _, _)| url.clone()).collect();
+    let example_list = move |good: bool| {
+        let items = examples
+            .iter()
+            .filter(|(_, g, _)| *g == good)
+            .map(|(url, _, caption)| {
+                let alt = match (caption.is_empty(), good) {
+                    (false, _) => caption.clone(),
+                    (true, true) => "A good example".to_owned(),
+                    (true, false) => "A bad example".to_owned(),
+                };
+                let caption = (!caption.is_empty())
+                    .then(|| view! { <figcaption>{caption.clone()}</figcaption> });
+                view! {
+                    <li>
+                        <figure>
+                            <img class="example-image" src=url.clone() alt=alt />
+                            {caption}
+                        </figure>
+                    </li>
+                }
+            })
+            .collect::<Vec<_>>();
+        (!items.is_empty()).then(|| {
+            view! {
+                <section class="examples">
+                    <h3>{if good { w.text("good_examples") } else { w.text("bad_examples") }}</h3>
+                    <ul class="example-list">{items}</ul>
+                </section>
+            }
+        })
+    };
+    let (good_examples, bad_examples) = (example_list(true), example_list(false));
+    let empty = text.trim().is_empty();
+    view! {
+        <Dialog open title=w.text("instructions") id="full-instructions">
+            <div class="instructions-full">
+                {if empty {
+                    view! { <p>{w.text("no_instructions")}</p> }.into_any()
+                } else {
+                    view! { <Markdown text=text.clone() images=example_urls /> }.into_any()
+                }}
+            </div>
+            {good_examples}
+            {bad_examples}
+        </Dialog>
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod dialog;
 pub mod instructions;
 pub mod keys;
 pub mod label_picker;
+pub mod later;
 pub mod markdown;
 pub mod messages;
 pub mod outcome_controls;

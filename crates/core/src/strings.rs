@@ -44,6 +44,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("bad_examples", "Bad examples"),
     ("label_legend", "Label"),
     ("try_again", "Try again"),
+    ("panel_unavailable", "This part of the page could not be loaded. Check the connection, then try again."),
     ("check_again", "Check for images again"),
     (
         "done_message",

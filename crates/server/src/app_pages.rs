@@ -6,7 +6,7 @@
 //! The static files are sent compressed where the build left a compressed copy beside them (`app.wasm.br`,
 //! `app.wasm.gz`, made by `scripts/tools.sh build_frontend`) and the browser accepts it: the app's wasm is a
 //! third of its size in gzip, and browsers ask for brotli over HTTPS only. Assets with trunk's content hash in
-//! their name are cached for a year (`immutable`), so a volunteer who comes back loads nothing but the page.
+//! their name or their folder's name are cached for a year (`immutable`), so a volunteer who comes back loads nothing but the page.
 
 use std::path::Path;
 
@@ -77,17 +77,24 @@ pub async fn cache_policy(request: Request, next: Next) -> Response {
     response
 }
 
-/// Whether `path` names a built asset with its content hash in the name, as trunk writes them:
-/// `app-a3666b1808358d4c.css`, `crowdbox-app-246481d6a3e6f8a3.js`, `crowdbox-app-246481d6a3e6f8a3_bg.wasm`.
+/// Whether `path` names a built asset with its content hash in the name, as trunk writes them
+/// (`app-a3666b1808358d4c.css`, `crowdbox-app-246481d6a3e6f8a3.js`, `crowdbox-app-246481d6a3e6f8a3_bg.wasm`), or
+/// in its folder's name, as the split build of a server job's app does (`server-job/wasm-b335bc21ef64f6e3/…`).
 fn is_hashed_asset(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or_default();
+    let mut segments = path.rsplit('/');
+    let name = segments.next().unwrap_or_default();
     let Some((stem, "css" | "js" | "wasm")) = name.rsplit_once('.') else {
         return false;
     };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, hash)| {
-        hash.len() == 16 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    })
+    let folder = segments.next().unwrap_or_default();
+    stem.rsplit_once('-').is_some_and(|(_, hash)| is_hash(hash))
+        || folder.strip_prefix("wasm-").is_some_and(is_hash)
+}
+
+/// 16 lowercase hexadecimal digits, as trunk and the split build write a content hash.
+fn is_hash(text: &str) -> bool {
+    text.len() == 16 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 #[cfg(test)]
@@ -100,6 +107,9 @@ mod tests {
             "/app-a3666b1808358d4c.css",
             "/server-job/crowdbox-server-job-baa7569c27803783.js",
             "/owner/crowdbox-console-0123456789abcdef_bg.wasm",
+            "/server-job/wasm-b335bc21ef64f6e3/crowdbox-server-job_bg.wasm",
+            "/server-job/wasm-b335bc21ef64f6e3/__wasm_split.js",
+            "/server-job/wasm-b335bc21ef64f6e3/split_shortcut_help_11535448345425695825.wasm",
         ] {
             assert!(is_hashed_asset(hashed), "{hashed}");
         }
@@ -112,6 +122,10 @@ mod tests {
             "/app-a3666b1808358d4c.html",
             "/images/photo-a3666b1808358d4c.jpg",
             "/app-a3666b1808358d4c.css/",
+            "/server-job/wasm-b335bc21ef64f6e3/",
+            "/server-job/wasm-b335bc21ef64f6e3/notes.txt",
+            "/server-job/images-b335bc21ef64f6e3/photo.wasm",
+            "/server-job/wasm-b335bc21ef64f6e/crowdbox-server-job.js",
         ] {
             assert!(!is_hashed_asset(other), "{other}");
         }

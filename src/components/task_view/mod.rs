@@ -14,10 +14,10 @@ use crate::canvas::BoxCanvas;
 use crate::components::box_list::{BoxList, EditField};
 use crate::components::instructions::Instructions;
 use crate::components::label_picker::LabelPicker;
+use crate::components::later;
 use crate::components::outcome_controls::OutcomeControls;
-use crate::components::shortcut_help::ShortcutHelp;
 use crate::components::status::ErrorAlert;
-use crate::components::verify_panel::VerifyPanel;
+use crate::components::verify_panel::VerifyPanelProps;
 use crate::components::view_controls::{load_display, ViewControls};
 use crate::work_source::WorkSource;
 use controller::TaskController;
@@ -97,7 +97,7 @@ pub fn TaskView(
     let note = ctl.note;
     view! {
         <main class="canvas-area">
-            <BoxCanvas editor image_url tiles image_filter />
+            <BoxCanvas editor image_url tiles image_filter on_shown=Callback::new(|()| later::preload_panels()) />
         </main>
         <aside class="sidebar" aria-label="Labels and boxes">
             <Instructions
@@ -106,7 +106,7 @@ pub fn TaskView(
                 full_open=ctl.full_instructions_open
                 examples
             />
-            <ShortcutHelp open=help_open editor />
+            {later::load_when(later::Wanted::Opened(help_open), move || later::shortcut_help(help_open, editor))}
             {(!verify)
                 .then(|| {
                     view! {
@@ -115,14 +115,19 @@ pub fn TaskView(
                 })}
             <SubmitActions ctl session />
             {if verify {
-                view! {
-                    <VerifyPanel
-                        rows=judged_rows
-                        on_select=select_box
-                        on_verdict=move |(id, accepted)| ctl.set_verdict(id, accepted)
-                        on_reason=move |(id, reason): (u64, String)| ctl.set_reason(id, &reason)
-                    />
-                }
+                later::load_when(
+                        later::Wanted::AtOnce,
+                        move || {
+                            later::verify_panel(
+                                VerifyPanelProps::builder()
+                                    .rows(judged_rows)
+                                    .on_select(select_box)
+                                    .on_verdict(move |(id, accepted)| ctl.set_verdict(id, accepted))
+                                    .on_reason(move |(id, reason): (u64, String)| ctl.set_reason(id, &reason))
+                                    .build(),
+                            )
+                        },
+                    )
                     .into_any()
             } else {
                 view! {
