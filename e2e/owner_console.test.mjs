@@ -240,6 +240,10 @@ test('the job list follows the server, and the job form takes the quality settin
   try {
     const owner = await openPage(browser, { width: 1280, height: 800 });
     const page = owner.page;
+    // The console's later pages come in wasm of their own (scripts/tools.sh build_split_app).
+    const fetched = [];
+    page.on('request', (r) => { if (r.url().endsWith('.wasm')) fetched.push(new URL(r.url()).pathname); });
+    const fetchedPage = (name) => fetched.some((p) => p.endsWith(`/split_${name}.wasm`));
     await page.goto(`${server.baseUrl}/owner/`);
     await page.getByLabel('Owner token').fill(OWNER_TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -262,6 +266,8 @@ test('the job list follows the server, and the job form takes the quality settin
     await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('aria-valuenow') === '1', bar, { timeout: 10_000 });
     await page.getByRole('link', { name: 'made-elsewhere' }).waitFor({ timeout: 10_000 });
 
+    assert.ok(!fetchedPage('new_job_page') && !fetchedPage('review_page'), `only the job list's code so far: ${fetched}`);
+
     // The form's quality settings: a wrong one is named at its field, nothing is created.
     await page.getByRole('button', { name: 'New job' }).click();
     await page.getByLabel('Name').fill('checked');
@@ -282,6 +288,8 @@ test('the job list follows the server, and the job form takes the quality settin
     await page.getByLabel(/Finish images waiting for another opinion/).check();
     await page.getByRole('button', { name: 'Create the job' }).click();
     await page.getByRole('heading', { name: /Job checked/ }).waitFor();
+    assert.ok(fetchedPage('new_job_page') && fetchedPage('job_page'), `the form's and the job page's code: ${fetched}`);
+    assert.ok(!fetchedPage('review_page'), 'the review screen is not fetched before it is opened');
     const jobs = await (await fetch(`${server.baseUrl}/api/jobs`, { headers: { Authorization: `Bearer ${OWNER_TOKEN}` } })).json();
     const job = jobs.jobs.find((j) => j.name === 'checked');
     assert.deepEqual(job.quality, {

@@ -120,6 +120,7 @@ build_frontend() {
   # After the worker app: its build empties dist/, this one only dist/owner/.
   say "building the owner console (release, dist/owner/)"
   (cd "$REPO_ROOT" && trunk build --release --offline --dist dist/owner owner/index.html)
+  build_split_app "$REPO_ROOT/dist/owner" . crowdbox-console console,lazy
   # Served by crowdbox for `/` (a server job's address); its assets are under server-job/ of that page's folder.
   say "building a server job's volunteer app (release, dist/server-job/)"
   (cd "$REPO_ROOT" && trunk build --release --offline --dist dist/server-job --public-url ./server-job/ \
@@ -128,8 +129,8 @@ build_frontend() {
   compress_frontend "$REPO_ROOT/dist"
 }
 
-# build_split_app <folder> <its URL from the page> <bin> [--no-default-features] <features>: a volunteer app's
-# wasm, split where the app builds panels through src/components/later.rs (feature `lazy`). Trunk 0.21 cannot
+# build_split_app <folder> <its URL from the page> <bin> [--no-default-features] <features>: a bundle's wasm,
+# split where the app builds panels or pages through src/components/later.rs (feature `lazy`). Trunk 0.21 cannot
 # split, so this does what it would: link with relocations kept, cut the module apart (wasm-split-cli), run
 # wasm-bindgen on the main part (keeping the exports the chunks link to) and wasm-opt on every part. The parts go
 # into <folder>/wasm-HASH/ (HASH: of the linked wasm, so a changed app gets a new folder and crowdbox can cache

@@ -1,5 +1,6 @@
-//! The owner console's browser entry point: mounts [`crowdbox_app::console::Console`]. Built by trunk from
-//! `owner/index.html` into `dist/owner/`, its own bundle, so the volunteer app's first load does not grow.
+//! The owner console's browser entry point: mounts [`crowdbox_app::console::Console`]. Built from
+//! `owner/index.html` into `dist/owner/` by scripts/tools.sh build_frontend, its own bundle (split: the pages after
+//! the job list load when first opened), so the volunteer app's first load does not grow.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -10,7 +11,7 @@ fn main() {
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     eprintln!(
-        "crowdbox-console runs in a browser: build it with `trunk build --release owner/index.html` and serve dist/"
+        "crowdbox-console runs in a browser: build it with scripts/tools.sh build_frontend and serve dist/"
     );
     std::process::exit(2);
 }

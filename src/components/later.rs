@@ -118,17 +118,18 @@ macro_rules! split_panel {
             fallible,
             preload($preload)
         )]
-        pub fn $name($($arg: $ty),*) -> Result<AnyView, PanelUnavailable> {
+        pub fn $name($($arg: $ty),*) -> Result<AnyView, $crate::components::later::PanelUnavailable> {
             Ok($body.into_any())
         }
 
         $(#[$doc])*
         #[cfg(not(feature = "lazy"))]
-        pub async fn $name($($arg: $ty),*) -> Result<AnyView, PanelUnavailable> {
+        pub async fn $name($($arg: $ty),*) -> Result<AnyView, $crate::components::later::PanelUnavailable> {
             Ok($body.into_any())
         }
     };
 }
+pub(crate) use split_panel;
 
 split_panel!(
     /// The key help and its remapping (?).

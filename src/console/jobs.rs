@@ -25,6 +25,7 @@ const LIST_REFRESH_MS: i32 = 3000;
 #[component]
 pub(crate) fn JobListPage() -> impl IntoView {
     let owner = Owner::from_context();
+    super::pages::preload_job_page_soon();
     let jobs = RwSignal::new(None::<Result<Vec<JobOverview>, String>>);
     spawn_local(async move {
         loop {

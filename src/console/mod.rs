@@ -10,6 +10,7 @@ mod examples;
 mod job_form;
 mod job_page;
 mod jobs;
+mod pages;
 mod review;
 mod review_view;
 mod settings;
@@ -20,6 +21,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crowdbox_core::owner::JobList;
+
+use crate::components::later::{load_when, Wanted};
 
 /// What the console shows; kept in the address's fragment (`#job=birds`), never with the token.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,9 +146,13 @@ pub fn Console() -> impl IntoView {
             {move || match (owner.token.get().is_some(), owner.page.get()) {
                 (false, _) => view! { <SignIn /> }.into_any(),
                 (true, Page::Jobs) => view! { <jobs::JobListPage /> }.into_any(),
-                (true, Page::NewJob) => view! { <job_form::NewJobPage /> }.into_any(),
-                (true, Page::Job(job)) => view! { <job_page::JobPage job /> }.into_any(),
-                (true, Page::Review(job)) => view! { <review::ReviewPage job /> }.into_any(),
+                (true, Page::NewJob) => load_when(Wanted::AtOnce, pages::new_job_page).into_any(),
+                (true, Page::Job(job)) => {
+                    load_when(Wanted::AtOnce, move || pages::job_page(job.clone())).into_any()
+                }
+                (true, Page::Review(job)) => {
+                    load_when(Wanted::AtOnce, move || pages::review_page(job.clone())).into_any()
+                }
             }}
         </div>
     }
