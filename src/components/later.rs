@@ -129,6 +129,8 @@ macro_rules! split_panel {
         }
     };
 }
+// The console declares its pages with it too (`src/console/pages.rs`).
+#[cfg(feature = "console")]
 pub(crate) use split_panel;
 
 split_panel!(
