@@ -2,6 +2,7 @@ mod balance;
 mod correction;
 mod exports;
 mod form;
+mod form_examples;
 mod pace;
 mod queue;
 mod sse;

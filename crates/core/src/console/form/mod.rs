@@ -1,13 +1,17 @@
 //! The job form: what the owner types (labels one per line or separated by commas, numbers as text, a new job's
-//! example image URLs one per line, an existing job's examples added and removed one by one) turned into `POST /api/jobs`'s [`NewJob`] or `PATCH /api/jobs/{job}`'s [`JobPatch`]
-//! (only the settings that changed), or an error naming the field. The server checks everything again; its
+//! example image URLs one per line, an existing job's examples added and removed one by one, in `examples.rs`)
+//! turned into `POST /api/jobs`'s [`NewJob`] or `PATCH /api/jobs/{job}`'s [`JobPatch`] (only the settings that
+//! changed), or an error naming the field. The server checks everything again; its
 //! errors name the JSON field, which [`FormError::from_server`] turns back into the form's field.
 
-use crate::owner::{
-    ExampleFile, ExampleSrc, JobExample, JobOverview, JobPatch, LeaseOrder, NewJob,
-};
+mod examples;
+
+pub use examples::{example_title, examples_field};
+
+use crate::owner::{JobExample, JobOverview, JobPatch, LeaseOrder, NewJob};
 use crate::quality::JobQuality;
 use crate::wire::{ExampleKind, TaskMode};
+use examples::{changed_examples, urls};
 
 /// The form's fields as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -193,44 +197,6 @@ impl JobForm {
         })
     }
 
-    /// Adds an example image by its http(s) address; the error names the kind's field.
-    pub fn add_example_url(&mut self, kind: ExampleKind, text: &str) -> Result<(), FormError> {
-        let field = examples_field(kind);
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(error(field, "type the image's http(s) address first"));
-        }
-        match ExampleSrc::parse(text) {
-            Ok(ExampleSrc::Url(url)) => {
-                self.push_example(kind, url.to_owned(), url.to_owned());
-                Ok(())
-            }
-            _ => Err(error(
-                field,
-                format!("{text:?} is not an http(s) address of an image"),
-            )),
-        }
-    }
-
-    /// Adds an image file the server stored (`POST /api/jobs/{job}/example-files`), shown from `preview_url`.
-    pub fn add_example_file(&mut self, kind: ExampleKind, file: &ExampleFile, preview_url: String) {
-        self.push_example(kind, file.src.clone(), preview_url);
-    }
-
-    /// An example that is there already (same kind, same image) is not added twice.
-    fn push_example(&mut self, kind: ExampleKind, src: String, url: String) {
-        if !self.examples.iter().any(|e| e.kind == kind && e.src == src) {
-            self.examples.push(JobExample { kind, src, url });
-        }
-    }
-
-    /// Removes the example at `index` (in [`JobForm::examples`]); an index past the end changes nothing.
-    pub fn remove_example(&mut self, index: usize) {
-        if index < self.examples.len() {
-            self.examples.remove(index);
-        }
-    }
-
     /// The settings that differ from `job`'s (labels and the name stay as they are: the API does not change
     /// them); an empty patch when nothing changed.
     pub fn patch(&self, job: &JobOverview) -> Result<JobPatch, FormError> {
@@ -364,68 +330,6 @@ pub fn order_choices() -> [(LeaseOrder, &'static str); 2] {
         (LeaseOrder::Id, "In import order"),
         (LeaseOrder::UncertainFirst, "Least certain pre-labels first"),
     ]
-}
-
-/// The form field that holds examples of `kind` (and the patch field the server names).
-pub fn examples_field(kind: ExampleKind) -> &'static str {
-    match kind {
-        ExampleKind::Good => "good_examples",
-        ExampleKind::Bad => "bad_examples",
-    }
-}
-
-/// What the form calls the example at `index`: `Good example 2` is the second good one.
-pub fn example_title(examples: &[JobExample], index: usize) -> String {
-    let Some(example) = examples.get(index) else {
-        return String::new();
-    };
-    let place = examples[..index]
-        .iter()
-        .filter(|e| e.kind == example.kind)
-        .count()
-        + 1;
-    let kind = match example.kind {
-        ExampleKind::Good => "Good",
-        ExampleKind::Bad => "Bad",
-    };
-    format!("{kind} example {place}")
-}
-
-/// The `src` of every example of `kind`, in order.
-fn srcs(examples: &[JobExample], kind: ExampleKind) -> Vec<String> {
-    examples
-        .iter()
-        .filter(|e| e.kind == kind)
-        .map(|e| e.src.clone())
-        .collect()
-}
-
-/// The form's examples of `kind` when they are not the job's (in content or order), else `None`.
-fn changed_examples(
-    form: &[JobExample],
-    job: &[JobExample],
-    kind: ExampleKind,
-) -> Option<Vec<String>> {
-    let wanted = srcs(form, kind);
-    (wanted != srcs(job, kind)).then_some(wanted)
-}
-
-/// Example image URLs, one per line, each http(s).
-fn urls(field: &'static str, text: &str) -> Result<Vec<String>, FormError> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|url| {
-            if url.starts_with("https://") || url.starts_with("http://") {
-                Ok(url.to_owned())
-            } else {
-                Err(error(
-                    field,
-                    format!("{url:?} is not an http(s) address of an image"),
-                ))
-            }
-        })
-        .collect()
 }
 
 /// The mode's name as the API writes it, and what the form calls it.
