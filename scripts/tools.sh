@@ -6,7 +6,7 @@
 
 TRUNK_VERSION="0.21.14"
 WASM_BINDGEN_VERSION="0.2.130" # must equal the `wasm-bindgen = "=…"` pin in Cargo.toml
-WASM_SPLIT_VERSION="0.2.4"     # wasm_split_cli_support: splits a server job's bundle at Leptos's `#[lazy]` points
+WASM_SPLIT_VERSION="0.2.4"     # wasm_split_cli_support: splits the bundles' wasm (build_split_app)
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$REPO_ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -158,9 +158,9 @@ build_split_app() {
   rm "$parts/$bin.wasm"
   local part
   for part in "$parts"/*.wasm; do
-    # The passes trunk runs for the other bundles (data-wasm-opt="z", --low-memory-unused); names and producers
-    # go, as trunk's wasm-bindgen drops them.
-    # (wasm-split-cli leaves a names subsection binaryen does not know; it warns, and drops it with the names.)
+    # The passes the pages asked trunk for before the split (data-wasm-opt="z", --low-memory-unused); names and
+    # producers go, as trunk's wasm-bindgen dropped them. wasm-split-cli leaves a names subsection binaryen does
+    # not know: it warns, and drops it with the names.
     wasm-opt -Oz --low-memory-unused --strip-debug --strip-producers "$part" -o "$part" \
       2> >(grep -v '^warning: unknown name subsection' >&2)
   done

@@ -106,8 +106,8 @@ pub fn preload_panels() {
     });
 }
 
-/// Declares a panel's builder: with the `lazy` feature a split point of its own name (see the module
-/// documentation) and its preload function, without it an `async fn` that builds the panel at once.
+/// Declares the builder of a panel (or a console page): with the `lazy` feature a split point of its own name
+/// (see the module documentation) and its preload function, without it an `async fn` that builds it at once.
 macro_rules! split_panel {
     ($(#[$doc:meta])* $name:ident, $preload:ident, ($($arg:ident: $ty:ty),* $(,)?) => $body:expr) => {
         $(#[$doc])*

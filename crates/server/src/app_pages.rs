@@ -5,8 +5,9 @@
 //!
 //! The static files are sent compressed where the build left a compressed copy beside them (`app.wasm.br`,
 //! `app.wasm.gz`, made by `scripts/tools.sh build_frontend`) and the browser accepts it: the app's wasm is a
-//! third of its size in gzip, and browsers ask for brotli over HTTPS only. Assets with trunk's content hash in
-//! their name or their folder's name are cached for a year (`immutable`), so a volunteer who comes back loads nothing but the page.
+//! third of its size in gzip, and browsers ask for brotli over HTTPS only. Assets with a content hash in their
+//! name (trunk's) or their folder's name (the split wasm's) are cached for a year (`immutable`), so a volunteer
+//! who comes back loads nothing but the page.
 
 use std::path::Path;
 
@@ -79,7 +80,7 @@ pub async fn cache_policy(request: Request, next: Next) -> Response {
 
 /// Whether `path` names a built asset with its content hash in the name, as trunk writes them
 /// (`app-a3666b1808358d4c.css`, `crowdbox-app-246481d6a3e6f8a3.js`, `crowdbox-app-246481d6a3e6f8a3_bg.wasm`), or
-/// in its folder's name, as the split build of a server job's app does (`server-job/wasm-b335bc21ef64f6e3/…`).
+/// in its folder's name, as the split build writes each bundle's wasm (`server-job/wasm-b335bc21ef64f6e3/…`).
 fn is_hashed_asset(path: &str) -> bool {
     let mut segments = path.rsplit('/');
     let name = segments.next().unwrap_or_default();
